@@ -1,0 +1,441 @@
+//! The individual checks of DESIGN section 2, one function each, shared by
+//! [`Verifier::parse_at`](crate::Verifier::parse_at) and the diagnosis.
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::headers::{
+    Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
+};
+use crate::notification::Notification;
+use crate::resource::{decode_sealed, Apiv3Key};
+use crate::rsa_key::RsaPublicKey;
+use crate::verifier::{ConfiguredKey, PUBLIC_KEY_ID_PREFIX};
+
+/// The only `Wechatpay-Signature-Type` this library verifies.
+pub const SIGNATURE_TYPE_RSA: &str = "WECHATPAY2-SHA256-RSA2048";
+/// Prefix of WeChat Pay's signature probes.
+pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+/// The only `resource.algorithm` this library decrypts.
+pub const ALGORITHM_AES_GCM: &str = "AEAD_AES_256_GCM";
+
+/// Step 0.
+pub(crate) fn body_size(body: &[u8], max: usize) -> Result<()> {
+    if body.len() > max {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "body is {} bytes, over the limit of {max}; WeChat Pay notifications are about 1 KB",
+                body.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn first_non_whitespace(body: &[u8]) -> Option<u8> {
+    body.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// Step 1.
+pub(crate) fn not_xml(body: &[u8]) -> Result<()> {
+    if first_non_whitespace(body) == Some(b'<') {
+        return Err(Error::new(
+            ErrorCode::WrongFormat,
+            "body is XML: this is an APIv2 notification (or a refund made by hand in the merchant \
+             platform, which is always sent as APIv2 XML) reaching an APIv3 handler; handle it \
+             with the APIv2 verifier and the APIv2 key",
+        ));
+    }
+    Ok(())
+}
+
+/// The four signed headers, trimmed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SignedHeaders<'a> {
+    pub(crate) serial: &'a [u8],
+    pub(crate) signature: &'a [u8],
+    pub(crate) timestamp: &'a [u8],
+    pub(crate) nonce: &'a [u8],
+}
+
+pub(crate) fn header<'h, H: Headers + ?Sized>(headers: &'h H, name: &str) -> Option<&'h [u8]> {
+    headers
+        .header(name)
+        .map(<[u8]>::trim_ascii)
+        .filter(|v| !v.is_empty())
+}
+
+impl<'a> SignedHeaders<'a> {
+    /// Step 2.
+    pub(crate) fn read<H: Headers + ?Sized>(headers: &'a H) -> Result<Self> {
+        let mut missing = Vec::new();
+        let mut get = |name: &'static str| {
+            let value = header(headers, name);
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let signed = SignedHeaders {
+            serial: get(HEADER_SERIAL),
+            signature: get(HEADER_SIGNATURE),
+            timestamp: get(HEADER_TIMESTAMP),
+            nonce: get(HEADER_NONCE),
+        };
+        if missing.is_empty() {
+            Ok(signed)
+        } else {
+            Err(Error::new(
+                ErrorCode::MissingHeader,
+                format!(
+                    "missing or empty header(s): {}; a proxy or framework may have dropped them \
+                     (pass every request header through)",
+                    missing.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Step 3.
+pub(crate) fn signature_type<H: Headers + ?Sized>(headers: &H) -> Result<()> {
+    match header(headers, HEADER_SIGNATURE_TYPE) {
+        None => Ok(()),
+        Some(t) if t == SIGNATURE_TYPE_RSA.as_bytes() => Ok(()),
+        Some(t) => Err(Error::new(
+            ErrorCode::UnsupportedSignatureType,
+            format!(
+                "Wechatpay-Signature-Type is {}; only {SIGNATURE_TYPE_RSA} is supported",
+                printable(t)
+            ),
+        )),
+    }
+}
+
+/// Step 4.
+pub(crate) fn timestamp(value: &[u8]) -> Result<i64> {
+    let parsed = if value.len() <= 19 && value.iter().all(u8::is_ascii_digit) {
+        std::str::from_utf8(value)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        Error::new(
+            ErrorCode::BadTimestamp,
+            format!(
+                "Wechatpay-Timestamp {} is not a decimal number of seconds",
+                printable(value)
+            ),
+        )
+    })
+}
+
+/// Step 5.
+pub(crate) fn clock_skew(timestamp: i64, now: i64, max: i64) -> Result<()> {
+    let diff = i128::from(now) - i128::from(timestamp);
+    if diff.abs() > i128::from(max) {
+        let direction = if diff > 0 { "behind" } else { "ahead of" };
+        return Err(Error::new(
+            ErrorCode::TimestampSkew,
+            format!(
+                "Wechatpay-Timestamp is {timestamp} and this server's clock is {now} (Unix \
+                 seconds): the request is {} s {direction} this server, over the allowed {max} s; \
+                 a replayed request, or this server's clock is wrong (check NTP)",
+                diff.unsigned_abs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Step 6.
+pub(crate) fn not_probe(signature: &[u8]) -> Result<()> {
+    if signature.starts_with(SIGNTEST_PREFIX.as_bytes()) {
+        return Err(Error::new(
+            ErrorCode::SignatureProbe,
+            "signature is a WECHATPAY/SIGNTEST/ probe: WeChat Pay is checking that this endpoint \
+             verifies signatures; it must be rejected (answer 4xx/5xx), as it is here",
+        ));
+    }
+    Ok(())
+}
+
+/// Step 7's error: lists what is configured and what the serial looks like.
+pub(crate) fn unknown_serial(serial: &[u8], keys: &[ConfiguredKey]) -> Error {
+    let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+    let hint = if serial.starts_with(PUBLIC_KEY_ID_PREFIX.as_bytes()) {
+        if keys
+            .iter()
+            .any(|k| k.id.as_bytes().eq_ignore_ascii_case(serial))
+        {
+            "it is signed with a WeChat Pay public key id (微信支付公钥ID), which matches exactly, \
+             case included: copy the id from the merchant platform as shown"
+        } else {
+            "it is signed with a WeChat Pay public key id (微信支付公钥ID): configure the 微信支付公钥 \
+             downloaded from the merchant platform under this id"
+        }
+    } else {
+        "it is signed with a platform certificate serial: configure that WeChat Pay platform \
+         certificate (from GET /v3/certificates), not your own merchant certificate \
+         apiclient_cert.pem"
+    };
+    Error::new(
+        ErrorCode::UnknownSerial,
+        format!(
+            "Wechatpay-Serial {} matches no configured key (configured: {}); {hint}",
+            printable(serial),
+            if ids.is_empty() {
+                "none".to_owned()
+            } else {
+                ids.join(", ")
+            }
+        ),
+    )
+}
+
+/// Step 8.
+pub(crate) fn key_validity(key: &ConfiguredKey, now: i64) -> Result<()> {
+    match key.validity {
+        Some((not_before, not_after)) if now < not_before || now > not_after => Err(Error::new(
+            ErrorCode::KeyExpired,
+            format!(
+                "platform certificate {} is valid from {not_before} to {not_after} (Unix seconds) \
+                 but now is {now}: download the current platform certificates \
+                 (GET /v3/certificates) or switch to the 微信支付公钥",
+                key.id
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Step 9.
+pub(crate) fn decode_signature(value: &[u8], key: &RsaPublicKey) -> Result<Vec<u8>> {
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .map_err(|_| {
+            Error::new(
+                ErrorCode::MalformedSignature,
+                "Wechatpay-Signature is not standard base64",
+            )
+        })?;
+    if signature.len() != key.modulus_len() {
+        return Err(Error::new(
+            ErrorCode::MalformedSignature,
+            format!(
+                "Wechatpay-Signature decodes to {} bytes; the {}-bit key signs exactly {} bytes",
+                signature.len(),
+                key.bits(),
+                key.modulus_len()
+            ),
+        ));
+    }
+    Ok(signature)
+}
+
+/// Step 10: RSASSA-PKCS1-v1_5 SHA-256 over `timestamp\nnonce\nbody\n`.
+pub(crate) fn rsa_signature(
+    key: &RsaPublicKey,
+    signed: &SignedHeaders<'_>,
+    body: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    let message = signed_message(signed.timestamp, signed.nonce, body);
+    key.verify(&message, signature).map_err(|_| {
+        Error::new(
+            ErrorCode::SignatureMismatch,
+            "signature does not match timestamp, nonce and body: verify the raw body bytes as \
+             received (not a re-serialized JSON object), and check the request was not altered",
+        )
+    })
+}
+
+/// The message WeChat Pay signs: `timestamp\nnonce\nbody\n`.
+pub fn signed_message(timestamp: &[u8], nonce: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
+    for part in [timestamp, nonce, body] {
+        message.extend_from_slice(part);
+        message.push(b'\n');
+    }
+    message
+}
+
+/// The notification envelope of step 11.
+#[derive(Deserialize)]
+pub(crate) struct Envelope<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    create_time: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    event_type: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    resource_type: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    summary: Option<Cow<'a, str>>,
+    #[serde(default)]
+    resource: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn json_error(code: ErrorCode, what: &str, e: &serde_json::Error) -> Error {
+    Error::new(
+        code,
+        format!(
+            "{what} ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+/// Step 11.
+pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>> {
+    if first_non_whitespace(body) != Some(b'{') {
+        return Err(Error::new(
+            ErrorCode::MalformedBody,
+            "body is not a JSON object",
+        ));
+    }
+    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(|e| {
+        json_error(
+            ErrorCode::MalformedBody,
+            "body is not a WeChat Pay notification in UTF-8 JSON",
+            &e,
+        )
+    })?;
+    if envelope.resource.is_none() {
+        return Err(Error::new(
+            ErrorCode::MalformedBody,
+            "body has no resource object",
+        ));
+    }
+    Ok(envelope)
+}
+
+impl Envelope<'_> {
+    fn resource_str(&self, name: &str) -> Option<Option<&str>> {
+        let resource = self.resource.as_ref()?;
+        Some(match resource.get(name) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => Some(value.as_str()?),
+        })
+    }
+
+    pub(crate) fn into_notification(
+        self,
+        serial: String,
+        timestamp: i64,
+        plaintext: String,
+    ) -> Notification {
+        let original_type = self
+            .resource_str("original_type")
+            .flatten()
+            .unwrap_or_default()
+            .to_owned();
+        let text = |v: Option<Cow<'_, str>>| v.map(Cow::into_owned).unwrap_or_default();
+        Notification {
+            id: text(self.id),
+            create_time: text(self.create_time),
+            event_type: text(self.event_type),
+            resource_type: text(self.resource_type),
+            summary: text(self.summary),
+            original_type,
+            serial,
+            timestamp,
+            plaintext,
+        }
+    }
+}
+
+/// The inputs of one AES-256-GCM open, read from `resource`.
+pub(crate) struct ResourceFields<'e> {
+    pub(crate) nonce: &'e str,
+    pub(crate) associated_data: &'e str,
+    pub(crate) ciphertext: &'e str,
+}
+
+/// Step 12.
+pub(crate) fn algorithm(envelope: &Envelope<'_>) -> Result<()> {
+    match envelope.resource_str("algorithm").flatten() {
+        Some(ALGORITHM_AES_GCM) => Ok(()),
+        other => Err(Error::new(
+            ErrorCode::UnsupportedAlgorithm,
+            format!(
+                "resource.algorithm is {}; only {ALGORITHM_AES_GCM} is supported",
+                other.map_or("missing".to_owned(), |a| printable(a.as_bytes()))
+            ),
+        )),
+    }
+}
+
+/// Step 13, first half: the string fields of `resource`.
+pub(crate) fn resource_fields<'e>(envelope: &'e Envelope<'_>) -> Result<ResourceFields<'e>> {
+    let field = |name: &str| -> Result<Option<&'e str>> {
+        envelope.resource_str(name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::MalformedResource,
+                format!("resource.{name} is not a string"),
+            )
+        })
+    };
+    let required = |name: &str| -> Result<&'e str> {
+        field(name)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::MalformedResource,
+                format!("resource.{name} is missing"),
+            )
+        })
+    };
+    Ok(ResourceFields {
+        nonce: required("nonce")?,
+        ciphertext: required("ciphertext")?,
+        associated_data: field("associated_data")?.unwrap_or_default(),
+    })
+}
+
+/// Steps 12-15.
+pub(crate) fn decrypt_envelope(key: &Apiv3Key, envelope: &Envelope<'_>) -> Result<String> {
+    algorithm(envelope)?;
+    let fields = resource_fields(envelope)?;
+    let sealed = decode_sealed(fields.nonce.as_bytes(), fields.ciphertext.as_bytes())?;
+    let plaintext = key.open(
+        fields.nonce.as_bytes(),
+        fields.associated_data.as_bytes(),
+        sealed,
+    )?;
+    plaintext_json(plaintext)
+}
+
+/// Step 15.
+pub(crate) fn plaintext_json(plaintext: Vec<u8>) -> Result<String> {
+    let text = String::from_utf8(plaintext).map_err(|_| {
+        Error::new(
+            ErrorCode::MalformedResource,
+            "decrypted resource is not UTF-8",
+        )
+    })?;
+    serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(|e| {
+        json_error(
+            ErrorCode::MalformedResource,
+            "decrypted resource is not JSON",
+            &e,
+        )
+    })?;
+    Ok(text)
+}
+
+/// A header value made safe to quote in a message: printable ASCII up to 80 characters.
+pub(crate) fn printable(value: &[u8]) -> String {
+    if value.len() <= 80 && value.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        format!("\"{}\"", String::from_utf8_lossy(value))
+    } else {
+        format!("<{} bytes, not shown>", value.len())
+    }
+}

@@ -1,0 +1,239 @@
+//! Explaining a callback: every check of DESIGN section 2, run as far as its inputs allow,
+//! instead of stopping at the first failure. This is what `wechatpay-notify doctor` prints.
+
+use crate::checks::{self, SignedHeaders};
+use crate::error::{Error, Result};
+use crate::headers::{Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::notification::Notification;
+use crate::resource::decode_sealed;
+use crate::verifier::Verifier;
+
+/// The outcome of one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckStatus {
+    /// The check ran and passed.
+    Passed,
+    /// The check ran and failed with this error.
+    Failed(Error),
+    /// The check could not run because an earlier one failed; the reason says which.
+    Skipped(&'static str),
+}
+
+/// One check of DESIGN section 2 and its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    /// The step number of DESIGN section 2 (0-15).
+    pub step: u8,
+    /// What the step checks, in a few words.
+    pub name: &'static str,
+    /// What happened.
+    pub status: CheckStatus,
+}
+
+/// Every check of one callback, and the verdict [`Verifier::parse_at`] gives for it.
+#[derive(Clone, Debug)]
+pub struct Diagnosis {
+    /// The 16 checks, in order.
+    pub checks: Vec<Check>,
+    /// Exactly what `parse_at` returns for the same input.
+    pub verdict: Result<Notification>,
+}
+
+impl Diagnosis {
+    /// The checks that failed.
+    pub fn failures(&self) -> impl Iterator<Item = (&Check, &Error)> {
+        self.checks.iter().filter_map(|c| match &c.status {
+            CheckStatus::Failed(e) => Some((c, e)),
+            _ => None,
+        })
+    }
+}
+
+/// Names of the 16 steps, indexed by step number.
+pub const STEP_NAMES: [&str; 16] = [
+    "body size within limit",
+    "body is JSON, not APIv2 XML",
+    "Wechatpay-Serial/Signature/Timestamp/Nonce present",
+    "Wechatpay-Signature-Type supported",
+    "Wechatpay-Timestamp is decimal seconds",
+    "timestamp within allowed clock skew",
+    "not a WECHATPAY/SIGNTEST/ probe",
+    "serial matches a configured key",
+    "certificate inside its validity period",
+    "signature is base64 of the key's length",
+    "RSA-SHA256 signature matches",
+    "body is a JSON notification with a resource",
+    "resource algorithm is AEAD_AES_256_GCM",
+    "resource nonce and ciphertext well-formed",
+    "AES-256-GCM decryption with the APIv3 key",
+    "decrypted resource is JSON",
+];
+
+struct Recorder {
+    checks: Vec<Check>,
+}
+
+impl Recorder {
+    fn record<T>(&mut self, step: u8, result: Result<T>) -> Option<T> {
+        let (status, value) = match result {
+            Ok(v) => (CheckStatus::Passed, Some(v)),
+            Err(e) => (CheckStatus::Failed(e), None),
+        };
+        self.push(step, status);
+        value
+    }
+
+    fn skip(&mut self, step: u8, why: &'static str) {
+        self.push(step, CheckStatus::Skipped(why));
+    }
+
+    fn push(&mut self, step: u8, status: CheckStatus) {
+        self.checks.push(Check {
+            step,
+            name: STEP_NAMES[usize::from(step)],
+            status,
+        });
+    }
+}
+
+impl Verifier {
+    /// Runs every check of DESIGN section 2 on a callback at time `now`, continuing past
+    /// failures wherever the later checks still have their inputs.
+    pub fn diagnose_at<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Diagnosis {
+        let verdict = self.parse_at(headers, body, now);
+        let mut r = Recorder {
+            checks: Vec::with_capacity(16),
+        };
+        if r.record(0, checks::body_size(body, self.max_body_size))
+            .is_none()
+        {
+            (1..16).for_each(|s| r.skip(s, "body too large to examine"));
+            return Diagnosis {
+                checks: r.checks,
+                verdict,
+            };
+        }
+        if r.record(1, checks::not_xml(body)).is_none() {
+            (2..16).for_each(|s| r.skip(s, "XML body: use the APIv2 checks"));
+            return Diagnosis {
+                checks: r.checks,
+                verdict,
+            };
+        }
+        self.diagnose_signature(&mut r, headers, body, now);
+        self.diagnose_resource(&mut r, body);
+        Diagnosis {
+            checks: r.checks,
+            verdict,
+        }
+    }
+
+    fn diagnose_signature<H: Headers + ?Sized>(
+        &self,
+        r: &mut Recorder,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) {
+        r.record(2, SignedHeaders::read(headers));
+        r.record(3, checks::signature_type(headers));
+        let serial = checks::header(headers, HEADER_SERIAL);
+        let signature = checks::header(headers, HEADER_SIGNATURE);
+        let timestamp_value = checks::header(headers, HEADER_TIMESTAMP);
+        let nonce = checks::header(headers, HEADER_NONCE);
+        let timestamp = match timestamp_value {
+            Some(v) => r.record(4, checks::timestamp(v)),
+            None => {
+                r.skip(4, "no Wechatpay-Timestamp");
+                None
+            }
+        };
+        match timestamp {
+            Some(ts) => {
+                r.record(5, checks::clock_skew(ts, now, self.max_clock_skew));
+            }
+            None => r.skip(5, "no usable timestamp"),
+        }
+        let probe_free = match signature {
+            Some(sig) => r.record(6, checks::not_probe(sig)).is_some(),
+            None => {
+                r.skip(6, "no Wechatpay-Signature");
+                false
+            }
+        };
+        let key = match serial {
+            Some(serial) => r.record(7, self.find_key(serial)),
+            None => {
+                r.skip(7, "no Wechatpay-Serial");
+                None
+            }
+        };
+        match key {
+            Some(key) => {
+                r.record(8, checks::key_validity(key, now));
+            }
+            None => r.skip(8, "no matching key"),
+        }
+        let decoded = match (key, signature) {
+            (Some(key), Some(sig)) if probe_free => {
+                r.record(9, checks::decode_signature(sig, &key.key))
+            }
+            _ => {
+                r.skip(9, "no matching key or no real signature");
+                None
+            }
+        };
+        match (key, decoded, timestamp_value, nonce, serial, signature) {
+            (
+                Some(key),
+                Some(decoded),
+                Some(timestamp),
+                Some(nonce),
+                Some(serial),
+                Some(signature),
+            ) => {
+                let signed = SignedHeaders {
+                    serial,
+                    signature,
+                    timestamp,
+                    nonce,
+                };
+                r.record(10, checks::rsa_signature(&key.key, &signed, body, &decoded));
+            }
+            _ => r.skip(10, "signature inputs incomplete"),
+        }
+    }
+
+    fn diagnose_resource(&self, r: &mut Recorder, body: &[u8]) {
+        let Some(envelope) = r.record(11, checks::parse_envelope(body)) else {
+            (12..16).for_each(|s| r.skip(s, "no notification envelope"));
+            return;
+        };
+        r.record(12, checks::algorithm(&envelope));
+        let Some(fields) = r.record(
+            13,
+            checks::resource_fields(&envelope).and_then(|f| {
+                decode_sealed(f.nonce.as_bytes(), f.ciphertext.as_bytes()).map(|sealed| (f, sealed))
+            }),
+        ) else {
+            (14..16).for_each(|s| r.skip(s, "resource fields unusable"));
+            return;
+        };
+        let (f, sealed) = fields;
+        match r.record(
+            14,
+            self.apiv3
+                .open(f.nonce.as_bytes(), f.associated_data.as_bytes(), sealed),
+        ) {
+            Some(plain) => {
+                r.record(15, checks::plaintext_json(plain));
+            }
+            None => r.skip(15, "not decrypted"),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! A verified, decrypted APIv3 notification.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::models::{PartnerTransaction, Refund, Transaction};
+
+/// A notification whose signature was verified and whose resource was decrypted.
+///
+/// `Debug` shows the envelope but never the plaintext, so logging it is safe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub(crate) id: String,
+    pub(crate) create_time: String,
+    pub(crate) event_type: String,
+    pub(crate) resource_type: String,
+    pub(crate) summary: String,
+    pub(crate) original_type: String,
+    pub(crate) serial: String,
+    pub(crate) timestamp: i64,
+    pub(crate) plaintext: String,
+}
+
+impl Notification {
+    /// The notification id (`id`): unique per event, the key for idempotent handling
+    /// (WeChat Pay delivers the same id again when a reply is late or not 2xx).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// `create_time`, as sent (RFC 3339 with +08:00).
+    pub fn create_time(&self) -> &str {
+        &self.create_time
+    }
+
+    /// `event_type`, e.g. `TRANSACTION.SUCCESS` or `REFUND.SUCCESS`.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// `resource_type`, normally `encrypt-resource`.
+    pub fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+
+    /// `summary`, e.g. `支付成功`.
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    /// `resource.original_type`, e.g. `transaction` or `refund`.
+    pub fn original_type(&self) -> &str {
+        &self.original_type
+    }
+
+    /// The `Wechatpay-Serial` of the key that verified this notification.
+    pub fn serial(&self) -> &str {
+        &self.serial
+    }
+
+    /// The verified `Wechatpay-Timestamp`, Unix seconds.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// The decrypted resource, a UTF-8 JSON document.
+    pub fn plaintext(&self) -> &str {
+        &self.plaintext
+    }
+
+    /// Consumes the notification, returning the decrypted JSON.
+    pub fn into_plaintext(self) -> String {
+        self.plaintext
+    }
+
+    /// Deserializes the decrypted resource into any type.
+    ///
+    /// A mismatch is `MALFORMED_RESOURCE`; the message gives the position, never the data.
+    pub fn resource<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_str(&self.plaintext).map_err(|e| {
+            Error::new(
+                ErrorCode::MalformedResource,
+                format!(
+                    "decrypted resource does not match the requested type ({:?} error at line {} \
+                     column {})",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
+    }
+
+    /// The resource as a direct-merchant payment result (`TRANSACTION.*`).
+    pub fn transaction(&self) -> Result<Transaction> {
+        self.resource()
+    }
+
+    /// The resource as a service-provider (partner) payment result.
+    pub fn partner_transaction(&self) -> Result<PartnerTransaction> {
+        self.resource()
+    }
+
+    /// The resource as a refund result (`REFUND.*`).
+    pub fn refund(&self) -> Result<Refund> {
+        self.resource()
+    }
+}
+
+impl fmt::Debug for Notification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notification")
+            .field("id", &self.id)
+            .field("create_time", &self.create_time)
+            .field("event_type", &self.event_type)
+            .field("resource_type", &self.resource_type)
+            .field("summary", &self.summary)
+            .field("original_type", &self.original_type)
+            .field("serial", &self.serial)
+            .field("timestamp", &self.timestamp)
+            .field(
+                "plaintext",
+                &format_args!("<{} bytes redacted>", self.plaintext.len()),
+            )
+            .finish()
+    }
+}
