@@ -1,0 +1,160 @@
+//! Runs every case of `tests/vectors/notifications.json` through the public API.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use wechatpay_notify::v2::V2Verifier;
+use wechatpay_notify::{Error, ErrorCode};
+
+fn expect_error(case: &Value, result: Result<(), Error>) -> Option<ErrorCode> {
+    let name = case["name"].as_str().unwrap();
+    match (case["expect"]["error"].as_str(), result) {
+        (Some(code), Err(e)) => {
+            assert_eq!(e.code().as_str(), code, "{name}: {e}");
+            assert!(!e.message().is_empty(), "{name}: empty message");
+            Some(e.code())
+        }
+        (Some(code), Ok(())) => panic!("{name}: accepted, expected {code}"),
+        (None, Err(e)) => panic!("{name}: refused with {e}"),
+        (None, Ok(())) => None,
+    }
+}
+
+fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn every_vector_case_gives_its_expected_result() {
+    let vectors = common::notifications();
+    assert_eq!(vectors["format"], 1);
+    let all = vectors["cases"].as_array().unwrap();
+    assert!(all.len() >= 40, "only {} cases", all.len());
+    let mut codes_seen = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for case in all {
+        let name = case["name"].as_str().unwrap();
+        assert!(names.insert(name), "duplicate case name {name}");
+        let kind = case["type"].as_str().unwrap();
+        let seen = match kind {
+            "v3_parse" | "v3_verify" => run_v3(&vectors, case),
+            "v3_config" => {
+                let cfg = &vectors["verifiers"][case["verifier"].as_str().unwrap()];
+                expect_error(case, common::builder_for(cfg).build().map(|_| ()))
+            }
+            "v2_config" => {
+                let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()].as_str().unwrap();
+                expect_error(case, V2Verifier::new(key).map(|_| ()))
+            }
+            "v2_payment" | "v2_refund" => run_v2(&vectors, case),
+            other => panic!("{name}: unknown case type {other}"),
+        };
+        codes_seen.extend(seen);
+    }
+    for code in ErrorCode::ALL {
+        assert!(codes_seen.contains(&code), "no vector case for {code}");
+    }
+}
+
+fn run_v3(vectors: &Value, case: &Value) -> Option<ErrorCode> {
+    let verifier = common::verifier_for(vectors, case);
+    let headers = common::headers(case);
+    let body = common::body(case);
+    let now = case["now"].as_i64().unwrap();
+    let name = case["name"].as_str().unwrap();
+    if case["type"] == "v3_verify" {
+        return expect_error(case, verifier.verify_at(&headers, &body, now));
+    }
+    let result = verifier.parse_at(&headers, &body, now);
+    // Steps 0-10 agree with verify(): a parse failure at step <= 10 is also a verify failure.
+    let verified = verifier.verify_at(&headers, &body, now);
+    match &result {
+        Ok(_) => assert!(verified.is_ok(), "{name}: parse ok but verify failed"),
+        Err(e) if e.code().is_authenticity() || e.code() == ErrorCode::WrongFormat => {
+            assert_eq!(verified.as_ref().unwrap_err().code(), e.code(), "{name}")
+        }
+        Err(_) => {}
+    }
+    match result {
+        Ok(n) => {
+            let expect = &case["expect"];
+            assert!(expect["ok"].as_bool().unwrap_or(false), "{name}: accepted, expected {expect}");
+            assert_eq!(n.id(), expect["id"], "{name}");
+            assert_eq!(n.create_time(), expect["create_time"], "{name}");
+            assert_eq!(n.event_type(), expect["event_type"], "{name}");
+            assert_eq!(n.resource_type(), expect["resource_type"], "{name}");
+            assert_eq!(n.summary(), expect["summary"], "{name}");
+            assert_eq!(n.original_type(), expect["original_type"], "{name}");
+            assert_eq!(n.plaintext(), expect["plaintext"], "{name}");
+            let typed: Value = n.resource().unwrap();
+            assert!(typed.is_object() || typed.is_array() || !typed.is_null(), "{name}");
+            None
+        }
+        Err(e) => expect_error(case, Err(e)),
+    }
+}
+
+fn run_v2(vectors: &Value, case: &Value) -> Option<ErrorCode> {
+    let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()].as_str().unwrap();
+    let verifier = V2Verifier::new(key).unwrap();
+    let body = common::body(case);
+    let name = case["name"].as_str().unwrap();
+    let expect = &case["expect"];
+    if case["type"] == "v2_payment" {
+        match verifier.parse_payment(&body) {
+            Ok(fields) => {
+                assert!(expect["ok"].as_bool().unwrap_or(false), "{name}: accepted");
+                assert_eq!(fields, string_map(&expect["fields"]), "{name}");
+                None
+            }
+            Err(e) => expect_error(case, Err(e)),
+        }
+    } else {
+        match verifier.parse_refund(&body) {
+            Ok(refund) => {
+                assert!(expect["ok"].as_bool().unwrap_or(false), "{name}: accepted");
+                assert_eq!(refund.fields, string_map(&expect["fields"]), "{name}");
+                assert_eq!(refund.req_info, string_map(&expect["req_info"]), "{name}");
+                None
+            }
+            Err(e) => expect_error(case, Err(e)),
+        }
+    }
+}
+
+#[test]
+fn typed_models_read_the_vector_resources() {
+    let vectors = common::notifications();
+    let mut kinds = BTreeSet::new();
+    for case in common::cases(&vectors, "v3_parse").filter(|c| c["expect"]["ok"] == true) {
+        let verifier = common::verifier_for(&vectors, case);
+        let n = verifier
+            .parse_at(&common::headers(case), &common::body(case), case["now"].as_i64().unwrap())
+            .unwrap();
+        let plain: Value = serde_json::from_str(n.plaintext()).unwrap();
+        if plain.get("sp_mchid").is_some() && n.original_type() == "transaction" {
+            let t = n.partner_transaction().unwrap();
+            assert_eq!(t.sp_mchid, plain["sp_mchid"].as_str().unwrap());
+            assert_eq!(t.amount.total, plain["amount"]["total"].as_i64().unwrap());
+            kinds.insert("partner");
+        } else if n.original_type() == "transaction" {
+            let t = n.transaction().unwrap();
+            assert_eq!(t.out_trade_no, plain["out_trade_no"].as_str().unwrap());
+            assert_eq!(t.payer.openid, plain["payer"]["openid"].as_str().unwrap());
+            assert_eq!(t.amount.total, plain["amount"]["total"].as_i64().unwrap());
+            kinds.insert("transaction");
+        } else if n.original_type() == "refund" {
+            let r = n.refund().unwrap();
+            assert_eq!(r.out_refund_no, plain["out_refund_no"].as_str().unwrap());
+            assert_eq!(r.amount.refund, plain["amount"]["refund"].as_i64().unwrap());
+            kinds.insert("refund");
+        }
+    }
+    assert_eq!(kinds.len(), 3, "vectors cover {kinds:?}");
+}
