@@ -1,1 +1,255 @@
-fn main() {}
+//! `cargo bench -p wechatpay-notify --bench parse`
+//!
+//! On the same ~1 KB transaction notification, in one run: the core's `parse_at` against the
+//! bare primitives it is built from (ring RSA verify, aes-gcm open, serde_json) with no checks
+//! around them; then the APIv2 payment verification. Prints both times and their ratio.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use aes_gcm::aead::{Aead, AeadInPlace, Payload};
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use criterion::Criterion;
+use ring::signature::{
+    RsaKeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
+};
+use wechatpay_notify::v2::{compute_sign, SignType, V2Verifier};
+use wechatpay_notify::{signed_message, Verifier};
+
+const APIV3_KEY: &[u8; 32] = b"bench-apiv3-key-0123456789abcdef";
+const NOW: i64 = 1_700_000_000;
+const PLAINTEXT: &str = r#"{"mchid":"1230000109","appid":"wxd678efh567hg6787","out_trade_no":"1217752501201407033233368018","transaction_id":"1217752501201407033233368018","trade_type":"JSAPI","trade_state":"SUCCESS","trade_state_desc":"支付成功","bank_type":"CMC","attach":"自定义数据","success_time":"2018-06-08T10:34:56+08:00","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,"currency":"CNY","payer_currency":"CNY"},"scene_info":{"device_id":"CZ0001"},"promotion_detail":[{"coupon_id":"109519","name":"单品惠-6","scope":"SINGLE","type":"CASH","amount":1,"stock_id":"931386"}]}"#;
+
+struct Fixture {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    public_key_pem: String,
+    pkcs1_der: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/peers/wechatpay-java.json"
+    );
+    let java: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let kp = &java["wechat_pay_keypair"];
+    let (_, pkcs8) =
+        der::pem::decode_vec(kp["private_key_pem"].as_str().unwrap().as_bytes()).unwrap();
+    let pair = RsaKeyPair::from_pkcs8(&pkcs8).unwrap();
+    let sealed = Aes256Gcm::new_from_slice(APIV3_KEY)
+        .unwrap()
+        .encrypt(
+            Nonce::from_slice(b"fdasflkja484"),
+            Payload {
+                msg: PLAINTEXT.as_bytes(),
+                aad: b"transaction",
+            },
+        )
+        .unwrap();
+    let body = serde_json::json!({
+        "id": "EV-2018022511223320873", "create_time": "2015-05-20T13:29:35+08:00",
+        "resource_type": "encrypt-resource", "event_type": "TRANSACTION.SUCCESS", "summary": "支付成功",
+        "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
+            "ciphertext": STANDARD.encode(sealed), "associated_data": "transaction", "nonce": "fdasflkja484"}
+    })
+    .to_string()
+    .into_bytes();
+    let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+    let ts = NOW.to_string();
+    let mut sig = vec![0u8; 256];
+    pair.sign(
+        &RSA_PKCS1_SHA256,
+        &ring::rand::SystemRandom::new(),
+        &signed_message(ts.as_bytes(), nonce.as_bytes(), &body),
+        &mut sig,
+    )
+    .unwrap();
+    Fixture {
+        headers: vec![
+            (
+                "Wechatpay-Serial".into(),
+                "PUB_KEY_ID_0114232134912410000000000042".into(),
+            ),
+            ("Wechatpay-Timestamp".into(), ts),
+            ("Wechatpay-Nonce".into(), nonce.into()),
+            ("Wechatpay-Signature".into(), STANDARD.encode(sig)),
+            (
+                "Wechatpay-Signature-Type".into(),
+                "WECHATPAY2-SHA256-RSA2048".into(),
+            ),
+        ],
+        body,
+        public_key_pem: kp["public_key_pem"].as_str().unwrap().to_owned(),
+        pkcs1_der: pair.public().as_ref().to_vec(),
+    }
+}
+
+/// The primitives alone: what a hand-rolled handler with no checks would do.
+fn bare(f: &Fixture, cipher: &Aes256Gcm) -> serde_json::Value {
+    let get = |name: &str| {
+        f.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap()
+    };
+    let message = signed_message(
+        get("Wechatpay-Timestamp").as_bytes(),
+        get("Wechatpay-Nonce").as_bytes(),
+        &f.body,
+    );
+    let sig = STANDARD.decode(get("Wechatpay-Signature")).unwrap();
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &f.pkcs1_der)
+        .verify(&message, &sig)
+        .unwrap();
+    let envelope: serde_json::Value = serde_json::from_slice(&f.body).unwrap();
+    let r = &envelope["resource"];
+    let mut buf = STANDARD.decode(r["ciphertext"].as_str().unwrap()).unwrap();
+    let tag = Tag::clone_from_slice(&buf[buf.len() - 16..]);
+    buf.truncate(buf.len() - 16);
+    cipher
+        .decrypt_in_place_detached(
+            Nonce::from_slice(r["nonce"].as_str().unwrap().as_bytes()),
+            r["associated_data"].as_str().unwrap().as_bytes(),
+            &mut buf,
+            &tag,
+        )
+        .unwrap();
+    serde_json::from_slice(&buf).unwrap()
+}
+
+/// Median time per call over alternating rounds of the two contenders.
+fn alternate(
+    rounds: usize,
+    iters: u32,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> (Duration, Duration) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let start = Instant::now();
+        (0..iters).for_each(|_| a());
+        ta.push(start.elapsed() / iters);
+        let start = Instant::now();
+        (0..iters).for_each(|_| b());
+        tb.push(start.elapsed() / iters);
+    }
+    ta.sort();
+    tb.sort();
+    (ta[rounds / 2], tb[rounds / 2])
+}
+
+fn v2_fixture() -> (V2Verifier, Vec<u8>) {
+    let key = "192006250b4c09247ec02edce69f6a2d";
+    let mut fields: BTreeMap<String, String> = [
+        ("appid", "wx2421b1c4370ec43b"),
+        ("bank_type", "CFT"),
+        ("cash_fee", "1"),
+        ("fee_type", "CNY"),
+        ("is_subscribe", "Y"),
+        ("mch_id", "10000100"),
+        ("nonce_str", "5d2b6c2a8db53831f7eda20af46e531c"),
+        ("openid", "oUpF8uMEb4qRXf22hE3X68TekukE"),
+        ("out_trade_no", "1409811653"),
+        ("result_code", "SUCCESS"),
+        ("return_code", "SUCCESS"),
+        ("sign_type", "HMAC-SHA256"),
+        ("time_end", "20140903131540"),
+        ("total_fee", "1"),
+        ("trade_type", "JSAPI"),
+        ("transaction_id", "1004400740201409030005092168"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let sign = compute_sign(&fields, key.as_bytes(), SignType::HmacSha256);
+    fields.insert("sign".into(), sign);
+    let mut xml = String::from("<xml>");
+    for (k, v) in &fields {
+        xml.push_str(&format!("<{k}><![CDATA[{v}]]></{k}>"));
+    }
+    xml.push_str("</xml>");
+    (V2Verifier::new(key).unwrap(), xml.into_bytes())
+}
+
+fn main() {
+    let f = fixture();
+    let verifier = Verifier::builder()
+        .apiv3_key(APIV3_KEY)
+        .public_key("PUB_KEY_ID_0114232134912410000000000042", &f.public_key_pem)
+        .build()
+        .unwrap();
+    let cipher = Aes256Gcm::new_from_slice(APIV3_KEY).unwrap();
+    assert_eq!(
+        verifier
+            .parse_at(&f.headers, &f.body, NOW)
+            .unwrap()
+            .plaintext(),
+        PLAINTEXT
+    );
+    assert_eq!(bare(&f, &cipher)["trade_state"], "SUCCESS");
+    let (v2, xml) = v2_fixture();
+    assert!(v2.parse_payment(&xml).is_ok());
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .measurement_time(Duration::from_secs(3));
+    let mut g = c.benchmark_group("parse");
+    g.bench_function("core parse_at", |b| {
+        b.iter(|| {
+            verifier
+                .parse_at(black_box(&f.headers), black_box(&f.body), NOW)
+                .unwrap()
+        })
+    });
+    g.bench_function("bare primitives", |b| {
+        b.iter(|| bare(black_box(&f), &cipher))
+    });
+    g.finish();
+    c.bench_function("v2 parse_payment (HMAC-SHA256)", |b| {
+        b.iter(|| v2.parse_payment(black_box(&xml)).unwrap())
+    });
+
+    let (core, prim) = alternate(
+        15,
+        400,
+        || {
+            black_box(verifier.parse_at(&f.headers, &f.body, NOW).unwrap());
+        },
+        || {
+            black_box(bare(&f, &cipher));
+        },
+    );
+    let start = Instant::now();
+    for _ in 0..20_000 {
+        black_box(v2.parse_payment(black_box(&xml)).unwrap());
+    }
+    let v2_time = start.elapsed() / 20_000;
+    println!(
+        "\nbody {} bytes, plaintext {} bytes",
+        f.body.len(),
+        PLAINTEXT.len()
+    );
+    println!(
+        "core parse_at:        {:>8.2} µs/callback",
+        core.as_secs_f64() * 1e6
+    );
+    println!(
+        "bare primitives:      {:>8.2} µs/callback",
+        prim.as_secs_f64() * 1e6
+    );
+    println!(
+        "ratio core/bare:      {:>8.3} (target <= 1.10)",
+        core.as_secs_f64() / prim.as_secs_f64()
+    );
+    println!(
+        "v2 parse_payment:     {:>8.2} µs/callback",
+        v2_time.as_secs_f64() * 1e6
+    );
+    c.final_summary();
+}

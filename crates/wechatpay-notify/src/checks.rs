@@ -169,7 +169,10 @@ pub(crate) fn not_probe(signature: &[u8]) -> Result<()> {
 /// Step 7's error: lists what is configured and what the serial looks like.
 pub(crate) fn unknown_serial(serial: &[u8], keys: &[ConfiguredKey]) -> Error {
     let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-    let hint = if serial.starts_with(PUBLIC_KEY_ID_PREFIX.as_bytes()) {
+    let looks_like_id = serial.len() >= PUBLIC_KEY_ID_PREFIX.len()
+        && serial[..PUBLIC_KEY_ID_PREFIX.len()]
+            .eq_ignore_ascii_case(PUBLIC_KEY_ID_PREFIX.as_bytes());
+    let hint = if looks_like_id {
         if keys
             .iter()
             .any(|k| k.id.as_bytes().eq_ignore_ascii_case(serial))
@@ -295,12 +298,51 @@ fn json_error(code: ErrorCode, what: &str, e: &serde_json::Error) -> Error {
     )
 }
 
+/// Deepest JSON nesting accepted in a notification body (real ones are 2 deep).
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// True when no array or object in `json` is nested deeper than `max`. serde_json skips
+/// unknown fields without a depth limit, so the bound is checked here, in one linear pass
+/// that only tracks brackets outside strings (the JSON itself is validated by serde_json).
+pub(crate) fn json_depth_within(json: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Step 11.
 pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>> {
     if first_non_whitespace(body) != Some(b'{') {
         return Err(Error::new(
             ErrorCode::MalformedBody,
             "body is not a JSON object",
+        ));
+    }
+    if !json_depth_within(body, MAX_JSON_DEPTH) {
+        return Err(Error::new(
+            ErrorCode::MalformedBody,
+            format!("body nests JSON deeper than {MAX_JSON_DEPTH} levels"),
         ));
     }
     let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(|e| {
@@ -437,5 +479,19 @@ pub(crate) fn printable(value: &[u8]) -> String {
         format!("\"{}\"", String::from_utf8_lossy(value))
     } else {
         format!("<{} bytes, not shown>", value.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_depth() {
+        assert!(json_depth_within(br#"{"a":{"b":[1]}}"#, 3));
+        assert!(!json_depth_within(br#"{"a":{"b":[1]}}"#, 2));
+        assert!(json_depth_within(br#"{"a":"[[[[\"[["}"#, 1));
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(!json_depth_within(deep.as_bytes(), MAX_JSON_DEPTH));
     }
 }

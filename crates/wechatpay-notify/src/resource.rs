@@ -28,10 +28,8 @@ impl Apiv3Key {
         if key.len() != APIV3_KEY_LEN {
             let hint = if key.len() == 16 {
                 " (16 bytes is an AES-128 key; the APIv3 key set in the merchant platform is 32 characters)"
-            } else if key.len() > APIV3_KEY_LEN
-                && key[..APIV3_KEY_LEN].iter().all(u8::is_ascii_alphanumeric)
-            {
-                " (a trailing newline or space from a file or an environment variable?)"
+            } else if key.trim_ascii().len() == APIV3_KEY_LEN {
+                " (it has a leading or trailing newline or space, from a file or an environment variable?)"
             } else {
                 ""
             };

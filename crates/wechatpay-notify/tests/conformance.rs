@@ -49,7 +49,9 @@ fn every_vector_case_gives_its_expected_result() {
                 expect_error(case, common::builder_for(cfg).build().map(|_| ()))
             }
             "v2_config" => {
-                let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()].as_str().unwrap();
+                let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()]
+                    .as_str()
+                    .unwrap();
                 expect_error(case, V2Verifier::new(key).map(|_| ()))
             }
             "v2_payment" | "v2_refund" => run_v2(&vectors, case),
@@ -84,7 +86,10 @@ fn run_v3(vectors: &Value, case: &Value) -> Option<ErrorCode> {
     match result {
         Ok(n) => {
             let expect = &case["expect"];
-            assert!(expect["ok"].as_bool().unwrap_or(false), "{name}: accepted, expected {expect}");
+            assert!(
+                expect["ok"].as_bool().unwrap_or(false),
+                "{name}: accepted, expected {expect}"
+            );
             assert_eq!(n.id(), expect["id"], "{name}");
             assert_eq!(n.create_time(), expect["create_time"], "{name}");
             assert_eq!(n.event_type(), expect["event_type"], "{name}");
@@ -93,7 +98,10 @@ fn run_v3(vectors: &Value, case: &Value) -> Option<ErrorCode> {
             assert_eq!(n.original_type(), expect["original_type"], "{name}");
             assert_eq!(n.plaintext(), expect["plaintext"], "{name}");
             let typed: Value = n.resource().unwrap();
-            assert!(typed.is_object() || typed.is_array() || !typed.is_null(), "{name}");
+            assert!(
+                typed.is_object() || typed.is_array() || !typed.is_null(),
+                "{name}"
+            );
             None
         }
         Err(e) => expect_error(case, Err(e)),
@@ -101,7 +109,9 @@ fn run_v3(vectors: &Value, case: &Value) -> Option<ErrorCode> {
 }
 
 fn run_v2(vectors: &Value, case: &Value) -> Option<ErrorCode> {
-    let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()].as_str().unwrap();
+    let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()]
+        .as_str()
+        .unwrap();
     let verifier = V2Verifier::new(key).unwrap();
     let body = common::body(case);
     let name = case["name"].as_str().unwrap();
@@ -135,9 +145,17 @@ fn typed_models_read_the_vector_resources() {
     for case in common::cases(&vectors, "v3_parse").filter(|c| c["expect"]["ok"] == true) {
         let verifier = common::verifier_for(&vectors, case);
         let n = verifier
-            .parse_at(&common::headers(case), &common::body(case), case["now"].as_i64().unwrap())
+            .parse_at(
+                &common::headers(case),
+                &common::body(case),
+                case["now"].as_i64().unwrap(),
+            )
             .unwrap();
         let plain: Value = serde_json::from_str(n.plaintext()).unwrap();
+        if !plain.is_object() {
+            assert!(n.transaction().is_err(), "{}", case["name"]);
+            continue;
+        }
         if plain.get("sp_mchid").is_some() && n.original_type() == "transaction" {
             let t = n.partner_transaction().unwrap();
             assert_eq!(t.sp_mchid, plain["sp_mchid"].as_str().unwrap());
@@ -145,9 +163,18 @@ fn typed_models_read_the_vector_resources() {
             kinds.insert("partner");
         } else if n.original_type() == "transaction" {
             let t = n.transaction().unwrap();
-            assert_eq!(t.out_trade_no, plain["out_trade_no"].as_str().unwrap());
-            assert_eq!(t.payer.openid, plain["payer"]["openid"].as_str().unwrap());
-            assert_eq!(t.amount.total, plain["amount"]["total"].as_i64().unwrap());
+            assert_eq!(
+                t.out_trade_no,
+                plain["out_trade_no"].as_str().unwrap_or_default()
+            );
+            assert_eq!(
+                t.payer.openid,
+                plain["payer"]["openid"].as_str().unwrap_or_default()
+            );
+            assert_eq!(
+                t.amount.total,
+                plain["amount"]["total"].as_i64().unwrap_or_default()
+            );
             kinds.insert("transaction");
         } else if n.original_type() == "refund" {
             let r = n.refund().unwrap();

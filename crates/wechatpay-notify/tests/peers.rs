@@ -33,7 +33,10 @@ fn go_sdk_notification_verifies_with_its_certificate() {
     let mut altered = body.to_vec();
     altered[10] ^= 1;
     assert_eq!(
-        verifier.verify_at(&headers, &altered, now).unwrap_err().code(),
+        verifier
+            .verify_at(&headers, &altered, now)
+            .unwrap_err()
+            .code(),
         ErrorCode::SignatureMismatch
     );
     // Decryption with a key that is not the one used is refused, after verification.
@@ -91,11 +94,8 @@ fn java_sdk_certificate_download_decrypts() {
         v.key_ids().collect::<Vec<_>>(),
         ["5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC"]
     );
-    let wrong = decrypt_certificates(
-        PLACEHOLDER_APIV3_KEY,
-        dl["response_body"].as_str().unwrap(),
-    )
-    .unwrap_err();
+    let wrong = decrypt_certificates(PLACEHOLDER_APIV3_KEY, dl["response_body"].as_str().unwrap())
+        .unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::DecryptFailed);
 }
 
@@ -167,17 +167,28 @@ fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
         .build()
         .unwrap();
     assert_eq!(by_cert.key_ids().collect::<Vec<_>>(), [serial]);
-    let (headers, body) =
-        java_signed_notification(kp["private_key_pem"].as_str().unwrap(), apiv3_key, serial, now);
+    let (headers, body) = java_signed_notification(
+        kp["private_key_pem"].as_str().unwrap(),
+        apiv3_key,
+        serial,
+        now,
+    );
     let n = by_cert.parse_at(&headers, &body, now).unwrap();
     assert_eq!(n.transaction().unwrap().out_trade_no, "T1");
     assert_eq!(n.serial(), serial);
     // After the certificate expired (2025-05-09), the same request is refused as KEY_EXPIRED.
     let later = 1_760_000_000;
-    let (headers_later, body_later) =
-        java_signed_notification(kp["private_key_pem"].as_str().unwrap(), apiv3_key, serial, later);
+    let (headers_later, body_later) = java_signed_notification(
+        kp["private_key_pem"].as_str().unwrap(),
+        apiv3_key,
+        serial,
+        later,
+    );
     assert_eq!(
-        by_cert.parse_at(&headers_later, &body_later, later).unwrap_err().code(),
+        by_cert
+            .parse_at(&headers_later, &body_later, later)
+            .unwrap_err()
+            .code(),
         ErrorCode::KeyExpired
     );
 
@@ -187,8 +198,12 @@ fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
         .public_key(id, kp["public_key_pem"].as_str().unwrap())
         .build()
         .unwrap();
-    let (headers, body) =
-        java_signed_notification(kp["private_key_pem"].as_str().unwrap(), apiv3_key, id, later);
+    let (headers, body) = java_signed_notification(
+        kp["private_key_pem"].as_str().unwrap(),
+        apiv3_key,
+        id,
+        later,
+    );
     let n = by_key.parse_at(&headers, &body, later).unwrap();
     assert_eq!(n.id(), "EV-java-peer");
     assert_eq!(n.summary(), "支付成功");

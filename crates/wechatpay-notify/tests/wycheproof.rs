@@ -33,7 +33,10 @@ fn aes_gcm_through_decrypt_resource() {
                     "invalid" => {
                         let code = result.unwrap_err().code();
                         assert!(
-                            matches!(code, ErrorCode::DecryptFailed | ErrorCode::MalformedResource),
+                            matches!(
+                                code,
+                                ErrorCode::DecryptFailed | ErrorCode::MalformedResource
+                            ),
                             "tcId {id}: {code}"
                         );
                     }
@@ -77,7 +80,10 @@ fn rsa_pkcs1_sha256_through_the_signature_check() {
                 "invalid" => {
                     let code = result.expect_err("invalid signature accepted").code();
                     assert!(
-                        matches!(code, ErrorCode::SignatureMismatch | ErrorCode::MalformedSignature),
+                        matches!(
+                            code,
+                            ErrorCode::SignatureMismatch | ErrorCode::MalformedSignature
+                        ),
                         "tcId {id}: {code}"
                     );
                 }

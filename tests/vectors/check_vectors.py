@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Re-check notifications.json against a small, separate reference implementation.
+
+This evaluates every case from scratch with `cryptography` and the standard library (RSA
+verification, AES-256-GCM, AES-256-ECB, MD5/HMAC signs, a strict flat-XML reader) following
+the check order of DESIGN.md sections 2 and 3, and compares the outcome with the case's
+`expect`. It shares no code with generate.py, so a mistake in one shows up as a mismatch.
+
+    python3 tests/vectors/check_vectors.py [path/to/notifications.json]
+
+Exit status 0 when every case agrees.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import sys
+from pathlib import Path
+from xml.parsers import expat
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+WHITESPACE = b" \t\r\n"
+MAX_JSON_DEPTH = 128
+
+
+class Refused(Exception):
+    """The reference refuses a case with `code`."""
+
+    def __init__(self, code: str, why: str = ""):
+        super().__init__(f"{code}: {why}")
+        self.code = code
+
+
+# ----------------------------------------------------------------------------------------
+# Small strict decoders
+# ----------------------------------------------------------------------------------------
+
+
+def strict_b64(text: str | bytes) -> bytes | None:
+    """Standard base64 with padding and canonical trailing bits, else None."""
+    raw = text.encode("latin-1") if isinstance(text, str) else text
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return decoded if base64.b64encode(decoded) == raw else None
+
+
+def json_depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((json_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((json_depth(v) for v in value), default=0)
+    return 0
+
+
+def load_json(data: bytes):
+    """UTF-8 JSON with bounded depth, else ValueError."""
+    value = json.loads(data.decode("utf-8"))  # UnicodeDecodeError and JSONDecodeError are ValueError
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise ValueError("too deep")
+    return value
+
+
+def flat_xml(data: bytes, root: str) -> dict[str, str]:
+    """`<root><name>text</name>...</root>`, no DTD, no custom entities, no nesting."""
+    fields: dict[str, str] = {}
+    stack: list[str] = []
+    text: list[str] = []
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+
+    def refuse(*_):
+        raise ValueError("DTD or processing instruction")
+
+    def start(name, _attrs):
+        if (not stack and name != root) or len(stack) >= 2:
+            raise ValueError("wrong root or nested element")
+        stack.append(name)
+        text.clear()
+
+    def end(name):
+        stack.pop()
+        if len(stack) == 1:
+            if name in fields:
+                raise ValueError("duplicate field")
+            fields[name] = "".join(text)
+
+    def characters(data):
+        if len(stack) == 2:
+            text.append(data)
+        elif data.strip(" \t\r\n"):
+            raise ValueError("text outside a field")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ProcessingInstructionHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as e:
+        raise ValueError(str(e)) from e
+    return fields
+
+
+# ----------------------------------------------------------------------------------------
+# APIv3
+# ----------------------------------------------------------------------------------------
+
+
+class RsaKey:
+    def __init__(self, public_key, not_before=None, not_after=None):
+        if not isinstance(public_key, rsa.RSAPublicKey) or public_key.key_size < 2048:
+            raise Refused("CONFIG_INVALID", "not RSA >= 2048")
+        self.public_key = public_key
+        self.not_before, self.not_after = not_before, not_after
+
+    def expired(self, now: int) -> bool:
+        return self.not_before is not None and not (self.not_before <= now <= self.not_after)
+
+
+def load_public_key(pem: str) -> RsaKey:
+    try:
+        return RsaKey(serialization.load_pem_public_key(pem.encode()))
+    except ValueError as e:
+        raise Refused("CONFIG_INVALID", f"public key: {e}") from e
+
+
+def load_certificate(pem: str) -> tuple[str, RsaKey]:
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError as e:
+        raise Refused("CONFIG_INVALID", f"certificate: {e}") from e
+    validity = (int(cert.not_valid_before_utc.timestamp()), int(cert.not_valid_after_utc.timestamp()))
+    return f"{cert.serial_number:X}", RsaKey(cert.public_key(), *validity)
+
+
+class V3Verifier:
+    def __init__(self, config: dict):
+        self.apiv3_key = config["apiv3_key"].encode("utf-8")
+        if len(self.apiv3_key) != 32:
+            raise Refused("CONFIG_INVALID", "APIv3 key length")
+        self.public_keys = {k["id"]: load_public_key(k["pem"]) for k in config["public_keys"]}
+        self.certificates = dict(load_certificate(pem) for pem in config["certificates"])
+        if not self.public_keys and not self.certificates:
+            raise Refused("CONFIG_INVALID", "no keys")
+        self.max_clock_skew = config["max_clock_skew"]
+        self.max_body_size = config["max_body_size"]
+
+    def key_for(self, serial: str) -> RsaKey:
+        if serial.startswith("PUB_KEY_ID_"):
+            key = self.public_keys.get(serial)
+        else:
+            key = self.certificates.get(serial.upper())
+        if key is None:
+            raise Refused("UNKNOWN_SERIAL")
+        return key
+
+    def verify(self, headers: list[list[str]], body: bytes, now: int) -> None:
+        """Steps 0-10."""
+        if len(body) > self.max_body_size:
+            raise Refused("BODY_TOO_LARGE")
+        if body.lstrip(WHITESPACE)[:1] == b"<":
+            raise Refused("WRONG_FORMAT")
+        get = header_reader(headers)
+        values = [
+            get(name)
+            for name in ("Wechatpay-Serial", "Wechatpay-Signature", "Wechatpay-Timestamp", "Wechatpay-Nonce")
+        ]
+        if not all(values):
+            raise Refused("MISSING_HEADER")
+        serial, signature, timestamp, nonce = values
+        if get("Wechatpay-Signature-Type") not in (None, "", "WECHATPAY2-SHA256-RSA2048"):
+            raise Refused("UNSUPPORTED_SIGNATURE_TYPE")
+        if (
+            not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 19)
+            or int(timestamp) >= 2**63
+        ):
+            raise Refused("BAD_TIMESTAMP")
+        if abs(now - int(timestamp)) > self.max_clock_skew:
+            raise Refused("TIMESTAMP_SKEW")
+        if signature.startswith("WECHATPAY/SIGNTEST/"):
+            raise Refused("SIGNATURE_PROBE")
+        key = self.key_for(serial)
+        if key.expired(now):
+            raise Refused("KEY_EXPIRED")
+        raw_signature = strict_b64(signature.encode("utf-8"))
+        if raw_signature is None or len(raw_signature) != key.public_key.key_size // 8:
+            raise Refused("MALFORMED_SIGNATURE")
+        message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
+        try:
+            key.public_key.verify(raw_signature, message, PKCS1v15(), hashes.SHA256())
+        except InvalidSignature as e:
+            raise Refused("SIGNATURE_MISMATCH") from e
+
+    def parse(self, headers: list[list[str]], body: bytes, now: int) -> dict:
+        """Steps 0-15."""
+        self.verify(headers, body, now)
+        envelope = parse_envelope(body)
+        resource = envelope["resource"]
+        if resource.get("algorithm") != "AEAD_AES_256_GCM":
+            raise Refused("UNSUPPORTED_ALGORITHM")
+        plaintext = self.decrypt(resource)
+        return {
+            "ok": True,
+            **{
+                field: envelope.get(field, "")
+                for field in ("id", "create_time", "event_type", "resource_type", "summary")
+            },
+            "original_type": resource.get("original_type", ""),
+            "plaintext": plaintext,
+        }
+
+    def decrypt(self, resource: dict) -> str:
+        """Steps 13-15."""
+        nonce, ciphertext, aad = (
+            resource.get("nonce"),
+            resource.get("ciphertext"),
+            resource.get("associated_data", ""),
+        )
+        if not isinstance(nonce, str) or len(nonce.encode()) != 12 or not isinstance(ciphertext, str):
+            raise Refused("MALFORMED_RESOURCE", "nonce or ciphertext")
+        sealed = strict_b64(ciphertext.encode())
+        if sealed is None or len(sealed) < 16:
+            raise Refused("MALFORMED_RESOURCE", "ciphertext base64")
+        try:
+            plaintext = AESGCM(self.apiv3_key).decrypt(nonce.encode(), sealed, aad.encode())
+        except InvalidTag as e:
+            raise Refused("DECRYPT_FAILED") from e
+        try:
+            json.loads(plaintext.decode("utf-8"))
+        except ValueError as e:
+            raise Refused("MALFORMED_RESOURCE", "plaintext") from e
+        return plaintext.decode("utf-8")
+
+
+def header_reader(headers: list[list[str]]):
+    def get(name: str) -> str | None:
+        for key, value in headers:
+            if key.lower() == name.lower():
+                return value.strip(" \t\r\n")
+        return None
+
+    return get
+
+
+def parse_envelope(body: bytes) -> dict:
+    """Step 11."""
+    try:
+        envelope = load_json(body)
+    except (ValueError, RecursionError) as e:
+        raise Refused("MALFORMED_BODY", str(e)) from e
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("resource"), dict):
+        raise Refused("MALFORMED_BODY", "shape")
+    for field in ("id", "create_time", "event_type", "resource_type", "summary"):
+        if field in envelope and not isinstance(envelope[field], str):
+            raise Refused("MALFORMED_BODY", f"{field} not a string")
+    return envelope
+
+
+# ----------------------------------------------------------------------------------------
+# APIv2
+# ----------------------------------------------------------------------------------------
+
+
+def v2_key(text: str) -> bytes:
+    key = text.encode("utf-8")
+    if len(key) != 32:
+        raise Refused("CONFIG_INVALID")
+    return key
+
+
+def v2_fields(body: bytes) -> dict[str, str]:
+    if body.lstrip(WHITESPACE)[:1] in (b"{", b"["):
+        raise Refused("WRONG_FORMAT")
+    try:
+        fields = flat_xml(body, "xml")
+    except ValueError as e:
+        raise Refused("MALFORMED_BODY", str(e)) from e
+    if fields.get("return_code") != "SUCCESS":
+        raise Refused("RETURN_FAIL")
+    return fields
+
+
+def v2_expected_sign(fields: dict[str, str], key: bytes, algorithm: str) -> str:
+    text = "&".join(f"{k}={fields[k]}" for k in sorted(fields, key=str.encode) if k != "sign" and fields[k])
+    message = text.encode() + b"&key=" + key
+    if algorithm == "MD5":
+        return hashlib.md5(message).hexdigest().upper()
+    return hmac.new(key, message, hashlib.sha256).hexdigest().upper()
+
+
+def v2_payment(key: bytes, body: bytes) -> dict:
+    fields = v2_fields(body)
+    sign = fields.get("sign", "")
+    if not sign:
+        raise Refused("MISSING_FIELD")
+    algorithm = fields.get("sign_type") or {32: "MD5", 64: "HMAC-SHA256"}.get(len(sign))
+    if "sign_type" in fields and algorithm not in ("MD5", "HMAC-SHA256"):
+        raise Refused("UNSUPPORTED_SIGNATURE_TYPE")
+    if algorithm is None:
+        raise Refused("MALFORMED_SIGNATURE")
+    if not hmac.compare_digest(v2_expected_sign(fields, key, algorithm), sign.upper()):
+        raise Refused("SIGNATURE_MISMATCH")
+    return {"ok": True, "fields": fields}
+
+
+def v2_refund(key: bytes, body: bytes) -> dict:
+    fields = v2_fields(body)
+    req_info = fields.pop("req_info", "")
+    if not req_info:
+        raise Refused("MISSING_FIELD")
+    ciphertext = strict_b64(req_info.encode())
+    if ciphertext is None or len(ciphertext) % 16:
+        raise Refused("DECRYPT_FAILED", "base64 or length")
+    aes_key = hashlib.md5(key).hexdigest().encode()
+    decryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    try:
+        padded = decryptor.update(ciphertext) + decryptor.finalize()
+        plaintext = unpadder.update(padded) + unpadder.finalize()
+        return {"ok": True, "fields": fields, "req_info": flat_xml(plaintext, "root")}
+    except ValueError as e:
+        raise Refused("DECRYPT_FAILED", str(e)) from e
+
+
+# ----------------------------------------------------------------------------------------
+# Driver
+# ----------------------------------------------------------------------------------------
+
+
+def evaluate(doc: dict, case: dict) -> dict:
+    kind = case["type"]
+    try:
+        if kind.startswith("v3_"):
+            verifier = V3Verifier(doc["verifiers"][case["verifier"]])
+            if kind == "v3_config":
+                return {"ok": True}
+            body = bytes.fromhex(case["body_hex"])
+            if kind == "v3_verify":
+                verifier.verify(case["headers"], body, case["now"])
+                return {"ok": True}
+            return verifier.parse(case["headers"], body, case["now"])
+        key = v2_key(doc["v2_keys"][case["v2_key"]])
+        if kind == "v2_config":
+            return {"ok": True}
+        body = bytes.fromhex(case["body_hex"])
+        return v2_payment(key, body) if kind == "v2_payment" else v2_refund(key, body)
+    except Refused as refused:
+        return {"error": refused.code}
+
+
+def check_case_shape(case: dict) -> list[str]:
+    problems = []
+    if "body_hex" in case:
+        body = bytes.fromhex(case["body_hex"])
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if case.get("body") != text:
+            problems.append("body does not match body_hex")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0]) if argv else Path(__file__).resolve().parent / "notifications.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    failures = 0
+    for case in doc["cases"]:
+        got = evaluate(doc, case)
+        problems = check_case_shape(case)
+        if got != case["expect"]:
+            problems.append(f"expected {case['expect']}, reference gives {got}")
+        for problem in problems:
+            failures += 1
+            print(f"MISMATCH {case['name']}: {problem}")
+    print(f"check: {len(doc['cases'])} cases, {failures} mismatches")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
