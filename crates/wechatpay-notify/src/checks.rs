@@ -220,6 +220,18 @@ pub(crate) fn key_validity(key: &ConfiguredKey, now: i64) -> Result<()> {
 
 /// Step 9.
 pub(crate) fn decode_signature(value: &[u8], key: &RsaPublicKey) -> Result<Vec<u8>> {
+    // Padded standard base64 of n bytes is exactly 4 * ceil(n / 3) characters.
+    let expected_chars = key.modulus_len().div_ceil(3) * 4;
+    if value.len() != expected_chars {
+        return Err(Error::new(
+            ErrorCode::MalformedSignature,
+            format!(
+                "Wechatpay-Signature is {} characters; the base64 of a {}-bit signature is {expected_chars}",
+                value.len(),
+                key.bits()
+            ),
+        ));
+    }
     let signature = base64::engine::general_purpose::STANDARD
         .decode(value)
         .map_err(|_| {
