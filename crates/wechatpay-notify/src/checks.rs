@@ -204,7 +204,7 @@ pub(crate) fn unknown_serial(serial: &[u8], keys: &[ConfiguredKey]) -> Error {
 
 /// Step 8.
 pub(crate) fn key_validity(key: &ConfiguredKey, now: i64) -> Result<()> {
-    match key.validity {
+    match key.validity() {
         Some((not_before, not_after)) if now < not_before || now > not_after => Err(Error::new(
             ErrorCode::KeyExpired,
             format!(

@@ -88,7 +88,9 @@ impl VerifierBuilder {
                 &mut keys,
                 ConfiguredKey {
                     id: id.clone(),
-                    validity: None,
+                    is_certificate: false,
+                    not_before: i64::MIN,
+                    not_after: i64::MAX,
                     key,
                 },
             )?;
@@ -99,7 +101,9 @@ impl VerifierBuilder {
                 &mut keys,
                 ConfiguredKey {
                     id: cert.serial().to_owned(),
-                    validity: Some((cert.not_before(), cert.not_after())),
+                    is_certificate: true,
+                    not_before: cert.not_before(),
+                    not_after: cert.not_after(),
                     key: cert.into_key(),
                 },
             )?;
@@ -137,17 +141,27 @@ fn push_key(keys: &mut Vec<ConfiguredKey>, new: ConfiguredKey) -> Result<()> {
 }
 
 /// One configured key: a public key under its id, or a certificate under its serial.
+///
+/// Every field is fully initialised (no `Option` payload left undefined), so moving a value
+/// never copies stale stack bytes, such as key material left by cipher setup, to the heap.
 #[derive(Clone, Debug)]
 pub(crate) struct ConfiguredKey {
     pub(crate) id: String,
-    /// `(not_before, not_after)` for certificates; public keys have no validity period.
-    pub(crate) validity: Option<(i64, i64)>,
+    /// True for certificates, which have a validity period; public keys never expire.
+    pub(crate) is_certificate: bool,
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
     pub(crate) key: RsaPublicKey,
 }
 
 impl ConfiguredKey {
+    pub(crate) fn validity(&self) -> Option<(i64, i64)> {
+        self.is_certificate
+            .then_some((self.not_before, self.not_after))
+    }
+
     pub(crate) fn matches(&self, serial: &[u8]) -> bool {
-        if self.validity.is_none() {
+        if !self.is_certificate {
             self.id.as_bytes() == serial
         } else {
             self.id.as_bytes().eq_ignore_ascii_case(serial)
