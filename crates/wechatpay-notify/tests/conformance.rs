@@ -185,3 +185,95 @@ fn typed_models_read_the_vector_resources() {
     }
     assert_eq!(kinds.len(), 3, "vectors cover {kinds:?}");
 }
+
+/// Every error of every vector case: the message names no key and no decrypted plaintext.
+#[test]
+fn no_error_message_contains_a_key_or_plaintext() {
+    let vectors = common::notifications();
+    let mut secrets: Vec<String> = vectors["verifiers"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|v| v["apiv3_key"].as_str())
+        .filter(|k| k.len() >= 8)
+        .map(str::to_owned)
+        .collect();
+    secrets.extend(
+        vectors["v2_keys"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|k| k.as_str())
+            .filter(|k| k.len() >= 8)
+            .map(str::to_owned),
+    );
+    // Distinctive plaintext values (openids, order numbers) of every valid case.
+    for case in vectors["cases"].as_array().unwrap() {
+        if let Some(plain) = case["expect"]["plaintext"].as_str() {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(plain) {
+                for key in ["out_trade_no", "transaction_id", "out_refund_no"] {
+                    if let Some(v) = map.get(key).and_then(Value::as_str) {
+                        secrets.push(v.to_owned());
+                    }
+                }
+                if let Some(v) = map.get("payer").and_then(|p| p["openid"].as_str()) {
+                    secrets.push(v.to_owned());
+                }
+            }
+        }
+    }
+    assert!(secrets.len() > 10);
+    let mut errors = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        let message = match case["type"].as_str().unwrap() {
+            "v3_parse" | "v3_verify" => {
+                let v = common::verifier_for(&vectors, case);
+                let now = case["now"].as_i64().unwrap();
+                let (headers, body) = (common::headers(case), common::body(case));
+                let d = v.diagnose_at(&headers, &body, now);
+                let mut all: Vec<String> = d.failures().map(|(_, e)| e.to_string()).collect();
+                all.extend(
+                    v.parse_at(&headers, &body, now)
+                        .err()
+                        .map(|e| e.to_string()),
+                );
+                all.join("\n")
+            }
+            "v3_config" => {
+                let cfg = &vectors["verifiers"][case["verifier"].as_str().unwrap()];
+                common::builder_for(cfg).build().unwrap_err().to_string()
+            }
+            "v2_config" => {
+                let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()]
+                    .as_str()
+                    .unwrap();
+                V2Verifier::new(key).unwrap_err().to_string()
+            }
+            _ => {
+                let key = vectors["v2_keys"][case["v2_key"].as_str().unwrap()]
+                    .as_str()
+                    .unwrap();
+                let v = V2Verifier::new(key).unwrap();
+                let body = common::body(case);
+                [v.parse_payment(&body).err(), v.parse_refund(&body).err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        };
+        if message.is_empty() {
+            continue;
+        }
+        errors += 1;
+        for secret in &secrets {
+            assert!(
+                !message.contains(secret.as_str()),
+                "{}: message reveals a secret: {message}",
+                case["name"]
+            );
+        }
+    }
+    assert!(errors > 100, "only {errors} error messages checked");
+}
