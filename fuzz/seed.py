@@ -23,6 +23,8 @@ def main() -> int:
         if case["type"].startswith("v3_") and "headers" in case:
             head = "".join(f"{k}: {v}\n" for k, v in case["headers"]).encode()
             write("parse_v3", head + b"\n" + body)
+            crlf = "".join(f"{k}: {v}\r\n" for k, v in case["headers"]).encode()
+            write("raw_request", b"POST /notify HTTP/1.1\r\n" + crlf + b"\r\n" + body)
         elif case["type"].startswith("v2_") and body:
             write("v2_xml", body)
     for config in vectors["verifiers"].values():

@@ -1630,9 +1630,7 @@ def v2_payment_valid_cases() -> list[dict]:
 
     def valid(name, description, fields, **xml_options):
         cases.append(
-            v2_case(
-                "v2_payment", name, description, v2_xml(fields, **xml_options), v2_fields_ok(fields)
-            )
+            v2_case("v2_payment", name, description, v2_xml(fields, **xml_options), v2_fields_ok(fields))
         )
 
     valid("v2_payment_md5", "An MD5-signed payment result without sign_type.", v2_signed(PAYMENT_FIELDS))

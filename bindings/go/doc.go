@@ -1,0 +1,67 @@
+// Package wechatpaynotify verifies, decrypts and explains WeChat Pay callbacks (回调通知).
+//
+// It is the Go binding of the wechatpay-notify Rust core, called through its C ABI with cgo,
+// and replaces wechatpay-go's notify.Handler in a merchant backend:
+//
+//	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+//		APIv3Key:   apiv3Key, // the 32 characters set in the merchant platform
+//		PublicKeys: map[string]string{"PUB_KEY_ID_0114232134912410000000000000": publicKeyPEM},
+//	})
+//	if err != nil {
+//		log.Fatal(err) // a *Error with Code CodeConfigInvalid
+//	}
+//	defer v.Close()
+//
+//	http.Handle("/notify", wechatpaynotify.NewHandler(v,
+//		func(ctx context.Context, n *wechatpaynotify.Notification) error {
+//			payment, err := n.Transaction()
+//			if err != nil {
+//				return err
+//			}
+//			// Record payment.OutTradeNo once per n.ID: WeChat Pay delivers the same
+//			// notification again when a reply is late or not 2xx.
+//			return nil
+//		}))
+//
+// # Checks and errors
+//
+// [Verifier.Parse] runs every check of the APIv3 protocol in a fixed order (body size,
+// format, headers, signature type, timestamp, clock skew, signature probe, key serial, key
+// validity, signature, body, algorithm, resource, decryption) and returns either a
+// [Notification] or an *[Error] whose [Code] names the first check that failed. Every code has
+// a sentinel error for [errors.Is] ([ErrSignatureMismatch], [ErrDecryptFailed]...), and the
+// families [ErrAuthenticity], [ErrDecryption], [ErrFormat] and [ErrConfig] match every code of
+// their group. Messages say what to do and are safe to log: they never contain a key, the
+// request or the decrypted plaintext.
+//
+// # Replies
+//
+// WeChat Pay expects 204 (or 200) with no body for success; anything else is retried up to 15
+// times over about a day, so handlers must be idempotent on [Notification.ID]. [WriteSuccess]
+// and [WriteFailure] write the replies (401 for an authenticity failure, 500 otherwise, each
+// with the {"code":"FAIL","message":"..."} body); [NewHandler] does parse, business call and
+// reply in one [net/http.Handler].
+//
+// # APIv2
+//
+// [V2Verifier] verifies APIv2 (XML) payment notifications and decrypts APIv2 refund
+// notifications; [WriteV2Success] and [WriteV2Failure] write their XML replies.
+//
+// # Memory and concurrency
+//
+// A [Verifier] or [V2Verifier] owns memory in the Rust library: call Close when it is no longer
+// needed (a finalizer frees it otherwise). Both are immutable and safe for concurrent use by any
+// number of goroutines; rotating keys means building a new verifier. Results ([Notification],
+// [V2Refund], [Certificate]) are plain Go values that hold no C memory.
+//
+// # Building
+//
+// The package links the static library built by
+//
+//	cargo build --release -p wechatpay-notify-ffi
+//
+// at the root of the wechatpay-notify repository (target/release/libwechatpay_notify_ffi.a) and
+// includes include/wechatpay_notify.h from the same checkout. To link a library installed
+// elsewhere, build with -tags wechatpay_notify_external and point cgo at it with CGO_CFLAGS and
+// CGO_LDFLAGS; see the README.
+package wechatpaynotify

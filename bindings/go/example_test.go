@@ -1,0 +1,123 @@
+package wechatpaynotify_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"time"
+
+	wechatpaynotify "github.com/wechatpay-notify/wechatpay-notify/bindings/go"
+)
+
+// A notify_url handler: parse, record once per notification id, reply.
+func ExampleNewHandler() {
+	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+		APIv3Key:   os.Getenv("WECHATPAY_APIV3_KEY"),
+		PublicKeys: map[string]string{os.Getenv("WECHATPAY_PUBLIC_KEY_ID"): os.Getenv("WECHATPAY_PUBLIC_KEY")},
+	})
+	if err != nil {
+		log.Fatal(err) // CONFIG_INVALID: the message says what is wrong, never the key
+	}
+	defer v.Close()
+	http.Handle("/wechatpay/notify", wechatpaynotify.NewHandler(v,
+		func(ctx context.Context, n *wechatpaynotify.Notification) error {
+			if n.EventType != "TRANSACTION.SUCCESS" {
+				return nil
+			}
+			payment, err := n.Transaction()
+			if err != nil {
+				return err
+			}
+			log.Printf("order %s paid %d fen (notification %s)", payment.OutTradeNo, payment.Amount.Total, n.ID)
+			return nil // 204; an error makes WeChat Pay deliver it again later
+		},
+		wechatpaynotify.WithErrorHook(func(r *http.Request, err error) {
+			log.Printf("refused WeChat Pay callback from %s: %v", r.RemoteAddr, err)
+		})))
+}
+
+// Parsing by hand, and telling failures apart with errors.Is.
+func ExampleVerifier_ParseAt() {
+	pub, _ := os.ReadFile("../../tests/vectors/keys/test-platform-b.pub.pem")
+	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+		APIv3Key:   "wpnTestAPIv3Key0123456789abcdefg",
+		PublicKeys: map[string]string{"PUB_KEY_ID_0114232134912410000000000000": string(pub)},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer v.Close()
+
+	header, body, now := vectorCase("valid_transaction_public_key")
+	n, err := v.ParseAt(header, body, now)
+	if err != nil {
+		log.Fatal(err)
+	}
+	payment, _ := n.Transaction()
+	fmt.Println(n.EventType, n.Summary, payment.TradeState, payment.Amount.Total)
+
+	_, err = v.ParseAt(header, body, now.Add(time.Hour))
+	fmt.Println(errors.Is(err, wechatpaynotify.ErrTimestampSkew), errors.Is(err, wechatpaynotify.ErrAuthenticity))
+	var e *wechatpaynotify.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code, e.HTTPStatus())
+	}
+	// Output:
+	// TRANSACTION.SUCCESS 支付成功 SUCCESS 100
+	// true true
+	// TIMESTAMP_SKEW 401
+}
+
+// vectorCase reads one conformance vector's request.
+func vectorCase(name string) (http.Header, []byte, time.Time) {
+	data, err := os.ReadFile("../../tests/vectors/notifications.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var file struct {
+		Cases []struct {
+			Name    string      `json:"name"`
+			Now     int64       `json:"now"`
+			Headers [][2]string `json:"headers"`
+			BodyHex string      `json:"body_hex"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range file.Cases {
+		if c.Name == name {
+			h := http.Header{}
+			for _, kv := range c.Headers {
+				h.Add(kv[0], kv[1])
+			}
+			body, _ := hex.DecodeString(c.BodyHex)
+			return h, body, time.Unix(c.Now, 0)
+		}
+	}
+	log.Fatalf("no vector %s", name)
+	return nil, nil, time.Time{}
+}
+
+// APIv2 payment notifications: verify, then reply with the XML WeChat Pay expects.
+func ExampleV2Verifier_ParsePayment() {
+	v2, err := wechatpaynotify.NewV2Verifier(os.Getenv("WECHATPAY_APIV2_KEY"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer v2.Close()
+	http.HandleFunc("/wechatpay/v2/notify", func(w http.ResponseWriter, r *http.Request) {
+		fields, err := v2.ParsePaymentRequest(r)
+		if err != nil {
+			wechatpaynotify.WriteV2Failure(w, err)
+			return
+		}
+		log.Printf("order %s paid", fields["out_trade_no"])
+		wechatpaynotify.WriteV2Success(w)
+	})
+}

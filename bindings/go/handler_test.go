@@ -1,0 +1,248 @@
+package wechatpaynotify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type failReply struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// post sends body with header to url and returns the status and the reply body.
+func post(t *testing.T, url string, header http.Header, body []byte) (int, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, data, resp.Header
+}
+
+// wantFail checks a FAIL reply with the given status whose message starts with code.
+func wantFail(t *testing.T, status int, body []byte, header http.Header, wantStatus int, code Code) string {
+	t.Helper()
+	if status != wantStatus {
+		t.Fatalf("status %d, want %d (%s)", status, wantStatus, body)
+	}
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("content type %q", ct)
+	}
+	var r failReply
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("reply %q: %v", body, err)
+	}
+	if r.Code != "FAIL" || (code != "" && !strings.HasPrefix(r.Message, string(code)+": ")) {
+		t.Fatalf("reply %+v, want FAIL %s", r, code)
+	}
+	return r.Message
+}
+
+func TestHandler(t *testing.T) {
+	v := testVerifier(t)
+	s := testSignerB(t)
+	var mu sync.Mutex
+	var got []*Notification
+	var hookErrs []error
+	fail := false
+	srv := httptest.NewServer(NewHandler(v, func(ctx context.Context, n *Notification) error {
+		if ctx == nil {
+			return errors.New("no context")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if fail {
+			return errors.New("database is down: dsn=secret")
+		}
+		got = append(got, n)
+		return nil
+	}, WithErrorHook(func(r *http.Request, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		hookErrs = append(hookErrs, err)
+	})))
+	defer srv.Close()
+
+	t.Run("valid is 204 and calls fn", func(t *testing.T) {
+		h, b := s.notification(t, time.Now())
+		status, body, _ := post(t, srv.URL, h, b)
+		if status != http.StatusNoContent || len(body) != 0 {
+			t.Fatalf("status %d body %q", status, body)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != 1 || got[0].ID != "EV-2018022511223320873" {
+			t.Fatalf("fn got %v", got)
+		}
+		tr, err := got[0].Transaction()
+		if err != nil || tr.Amount.Total != 100 || tr.TradeState != "SUCCESS" {
+			t.Fatalf("%+v %v", tr, err)
+		}
+	})
+	t.Run("tampered is 401", func(t *testing.T) {
+		h, b := s.notification(t, time.Now())
+		b = bytes.Replace(b, []byte("EV-"), []byte("XV-"), 1)
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
+	})
+	t.Run("probe is 401", func(t *testing.T) {
+		h, b := s.notification(t, time.Now())
+		h.Set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/"+h.Get("Wechatpay-Signature"))
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeSignatureProbe)
+	})
+	t.Run("signed with another key is 401", func(t *testing.T) {
+		attacker := newSigner(t, readKeyFile(t, "test-attacker.key.pem"), testPubKeyIDB, testAPIv3Key)
+		h, b := attacker.notification(t, time.Now())
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
+	})
+	t.Run("unknown serial is 401 and lists the configured keys", func(t *testing.T) {
+		other := testSignerB(t)
+		other.serial = testOtherKeyID
+		h, b := other.notification(t, time.Now())
+		status, body, hd := post(t, srv.URL, h, b)
+		msg := wantFail(t, status, body, hd, 401, CodeUnknownSerial)
+		if !strings.Contains(msg, testPubKeyIDB) {
+			t.Fatalf("message %q", msg)
+		}
+	})
+	t.Run("wrong APIv3 key is 500", func(t *testing.T) {
+		wrong := testSignerB(t)
+		wrong.apiv3Key = []byte("WRONGapiv3KeyWRONGapiv3KeyWRONG0")
+		h, b := wrong.notification(t, time.Now())
+		status, body, hd := post(t, srv.URL, h, b)
+		msg := wantFail(t, status, body, hd, 500, CodeDecryptFailed)
+		if !strings.Contains(msg, "APIv3") {
+			t.Fatalf("message does not name the likely cause: %q", msg)
+		}
+	})
+	t.Run("old timestamp is 401", func(t *testing.T) {
+		h, b := s.notification(t, time.Now().Add(-time.Hour))
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeTimestampSkew)
+	})
+	t.Run("v2 XML sent by mistake is a clear 500", func(t *testing.T) {
+		xml := []byte("<xml><return_code><![CDATA[SUCCESS]]></return_code><appid>wx2421b1c4370ec43b</appid></xml>")
+		hd := http.Header{"Content-Type": {"text/xml"}}
+		status, body, rh := post(t, srv.URL, hd, xml)
+		msg := wantFail(t, status, body, rh, 500, CodeWrongFormat)
+		if !strings.Contains(msg, "v2") && !strings.Contains(msg, "V2") {
+			t.Fatalf("message does not say APIv2: %q", msg)
+		}
+	})
+	t.Run("missing headers is 401", func(t *testing.T) {
+		_, b := s.notification(t, time.Now())
+		status, body, hd := post(t, srv.URL, http.Header{}, b)
+		wantFail(t, status, body, hd, 401, CodeMissingHeader)
+	})
+	t.Run("business error is 500 so WeChat Pay retries", func(t *testing.T) {
+		mu.Lock()
+		fail = true
+		hookErrs = nil
+		mu.Unlock()
+		defer func() { mu.Lock(); fail = false; mu.Unlock() }()
+		h, b := s.notification(t, time.Now())
+		status, body, hd := post(t, srv.URL, h, b)
+		msg := wantFail(t, status, body, hd, 500, "")
+		if strings.Contains(msg, "secret") {
+			t.Fatalf("business error leaked to the reply: %q", msg)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(hookErrs) != 1 || !strings.Contains(hookErrs[0].Error(), "database is down") {
+			t.Fatalf("hook got %v", hookErrs)
+		}
+	})
+	t.Run("GET is 405", func(t *testing.T) {
+		resp, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestHandlerBodyLimit(t *testing.T) {
+	v, err := NewVerifier(Config{
+		APIv3Key:    testAPIv3Key,
+		PublicKeys:  map[string]string{testPubKeyIDB: readKeyFile(t, "test-platform-b.pub.pem")},
+		MaxBodySize: 512,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if v.MaxBodySize() != 512 {
+		t.Fatalf("max body size %d", v.MaxBodySize())
+	}
+	srv := httptest.NewServer(NewHandler(v, func(context.Context, *Notification) error { return nil }))
+	defer srv.Close()
+	h, b := testSignerB(t).notification(t, time.Now())
+	big := append(b, bytes.Repeat([]byte(" "), 10<<20)...)
+	status, body, hd := post(t, srv.URL, h, big)
+	wantFail(t, status, body, hd, 500, CodeBodyTooLarge)
+
+	// ParseRequest reads at most the limit (plus one byte) and restores the whole body.
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(big))
+	_, err = v.ParseRequest(req)
+	wantCode(t, err, CodeBodyTooLarge)
+	rest, _ := io.ReadAll(req.Body)
+	if !bytes.Equal(rest, big) {
+		t.Fatalf("restored %d bytes of %d", len(rest), len(big))
+	}
+}
+
+func TestReplies(t *testing.T) {
+	w := httptest.NewRecorder()
+	WriteSuccess(w)
+	if w.Code != 204 || w.Body.Len() != 0 {
+		t.Fatalf("success %d %q", w.Code, w.Body)
+	}
+	w = httptest.NewRecorder()
+	WriteFailure(w, &Error{Code: CodeKeyExpired, Message: `certificate "A" expired`})
+	msg := wantFail(t, w.Code, w.Body.Bytes(), w.Header(), 401, CodeKeyExpired)
+	if msg != `KEY_EXPIRED: certificate "A" expired` {
+		t.Fatalf("message %q", msg)
+	}
+	w = httptest.NewRecorder()
+	WriteFailure(w, errors.New("order service unavailable"))
+	if m := wantFail(t, w.Code, w.Body.Bytes(), w.Header(), 500, ""); m != "order service unavailable" {
+		t.Fatalf("message %q", m)
+	}
+	w = httptest.NewRecorder()
+	WriteV2Success(w)
+	if w.Code != 200 || w.Body.String() != "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>" {
+		t.Fatalf("v2 success %d %q", w.Code, w.Body)
+	}
+	w = httptest.NewRecorder()
+	WriteV2Failure(w, &Error{Code: CodeSignatureMismatch, Message: "a]]>b"})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "<![CDATA[FAIL]]>") || strings.Contains(w.Body.String(), "a]]>b") {
+		t.Fatalf("v2 failure %d %q", w.Code, w.Body)
+	}
+}

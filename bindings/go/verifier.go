@@ -1,0 +1,321 @@
+package wechatpaynotify
+
+/*
+#include "wechatpay_notify.h"
+*/
+import "C"
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of [Config], from the Rust core.
+const (
+	// DefaultMaxClockSkew is the largest accepted difference between Wechatpay-Timestamp and
+	// now when Config.MaxClockSkew is zero: 300 seconds, as WeChat Pay recommends.
+	DefaultMaxClockSkew = 300 * time.Second
+	// DefaultMaxBodySize is the largest accepted body when Config.MaxBodySize is zero: 1 MiB
+	// (real notifications are about 1 KB).
+	DefaultMaxBodySize = 1 << 20
+)
+
+// The defaults above are the C library's; the build fails if they ever differ.
+const (
+	_ = uint(DefaultMaxClockSkew/time.Second-C.WPN_DEFAULT_MAX_CLOCK_SKEW) + uint(C.WPN_DEFAULT_MAX_CLOCK_SKEW-DefaultMaxClockSkew/time.Second)
+	_ = uint(DefaultMaxBodySize-C.WPN_DEFAULT_MAX_BODY_SIZE) + uint(C.WPN_DEFAULT_MAX_BODY_SIZE-DefaultMaxBodySize)
+)
+
+// Config configures a [Verifier]. At least one public key or certificate is required.
+// Several at once are normal: platform certificates and a public key during the migration to
+// 微信支付公钥, old and new keys during a rotation.
+type Config struct {
+	// APIv3Key is the APIv3 key (APIv3密钥): the 32 characters set in the merchant platform.
+	APIv3Key string
+	// PublicKeys maps WeChat Pay public-key ids (微信支付公钥ID, "PUB_KEY_ID_...") to the
+	// public keys (微信支付公钥), as SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY", the file
+	// downloaded from the merchant platform), PKCS#1 PEM or bare base64.
+	PublicKeys map[string]string
+	// Certificates are WeChat Pay platform certificates (平台证书), PEM or bare base64 DER;
+	// each one's serial and validity period are read from it.
+	Certificates []string
+	// MaxClockSkew is the largest accepted difference between Wechatpay-Timestamp and now,
+	// in whole seconds; zero means DefaultMaxClockSkew.
+	MaxClockSkew time.Duration
+	// MaxBodySize is the largest accepted body in bytes; zero means DefaultMaxBodySize.
+	MaxBodySize int
+}
+
+// Verifier verifies and decrypts WeChat Pay APIv3 callbacks.
+//
+// It is immutable once built, every key is parsed once, and it is safe for concurrent use
+// by any number of goroutines: build one at start-up and share it. Rotating keys means
+// building a new one. It holds memory of the Rust library: call Close when done (a finalizer
+// frees it if you forget). A Verifier must not be copied.
+type Verifier struct {
+	mu           sync.RWMutex // read-held by every call, write-held by Close
+	ptr          *C.wpn_verifier
+	maxBodySize  int
+	maxClockSkew time.Duration
+}
+
+// liveHandles counts the C verifiers not yet freed (for the tests).
+var liveHandles atomic.Int64
+
+// NewVerifier parses every key of cfg and builds a verifier. Any problem (an APIv3 key that
+// is not 32 bytes, a PEM that does not parse, a key that is not RSA of at least 2048 bits, no
+// key at all, a key configured twice) is an *Error with CodeConfigInvalid whose message says
+// which; it never contains a key.
+func NewVerifier(cfg Config) (*Verifier, error) {
+	if cfg.MaxClockSkew < 0 || (cfg.MaxClockSkew > 0 && cfg.MaxClockSkew < time.Second) {
+		return nil, &Error{Code: CodeConfigInvalid, Message: fmt.Sprintf(
+			"MaxClockSkew must be zero (the default, %v) or at least one second, got %v", DefaultMaxClockSkew, cfg.MaxClockSkew)}
+	}
+	if cfg.MaxBodySize < 0 {
+		return nil, &Error{Code: CodeConfigInvalid, Message: fmt.Sprintf(
+			"MaxBodySize must be zero (the default, %d bytes) or positive, got %d", DefaultMaxBodySize, cfg.MaxBodySize)}
+	}
+	var b *C.wpn_verifier_builder
+	var cerr *C.wpn_error
+	if rc := C.wpn_verifier_builder_new(&b, &cerr); rc != C.WPN_OK {
+		return nil, takeError(rc, cerr)
+	}
+	defer C.wpn_verifier_builder_free(b)
+	step := func(rc C.wpn_result) error {
+		if rc != C.WPN_OK {
+			return takeError(rc, cerr)
+		}
+		return nil
+	}
+	p, n := stringPtr(cfg.APIv3Key)
+	if err := step(C.wpn_verifier_builder_apiv3_key(b, p, n, &cerr)); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(cfg.PublicKeys))
+	for id := range cfg.PublicKeys {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // a deterministic configuration order
+	for _, id := range ids {
+		pem := cfg.PublicKeys[id]
+		ip, in := stringPtr(id)
+		pp, pn := stringPtr(pem)
+		err := step(C.wpn_verifier_builder_public_key(b, ip, in, pp, pn, &cerr))
+		runtime.KeepAlive(id)
+		runtime.KeepAlive(pem)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, pem := range cfg.Certificates {
+		pp, pn := stringPtr(pem)
+		err := step(C.wpn_verifier_builder_platform_certificate(b, pp, pn, &cerr))
+		runtime.KeepAlive(pem)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxClockSkew > 0 {
+		if err := step(C.wpn_verifier_builder_max_clock_skew(b, C.uint64_t(cfg.MaxClockSkew/time.Second), &cerr)); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxBodySize > 0 {
+		if err := step(C.wpn_verifier_builder_max_body_size(b, C.size_t(cfg.MaxBodySize), &cerr)); err != nil {
+			return nil, err
+		}
+	}
+	var ptr *C.wpn_verifier
+	if err := step(C.wpn_verifier_builder_build(b, &ptr, &cerr)); err != nil {
+		return nil, err
+	}
+	runtime.KeepAlive(cfg.APIv3Key)
+	liveHandles.Add(1)
+	v := &Verifier{
+		ptr:          ptr,
+		maxBodySize:  int(C.wpn_verifier_max_body_size(ptr)),
+		maxClockSkew: time.Duration(C.wpn_verifier_max_clock_skew(ptr)) * time.Second,
+	}
+	runtime.SetFinalizer(v, (*Verifier).Close)
+	return v, nil
+}
+
+// Close frees the verifier's memory in the Rust library (wiping the APIv3 key). It waits for
+// calls in progress on other goroutines; later calls return ErrClosed. Close is idempotent
+// and always returns nil.
+func (v *Verifier) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.ptr != nil {
+		C.wpn_verifier_free(v.ptr)
+		v.ptr = nil
+		liveHandles.Add(-1)
+		runtime.SetFinalizer(v, nil)
+	}
+	return nil
+}
+
+// Parse verifies and decrypts an APIv3 callback, using the system clock. header holds the
+// request's headers (only the Wechatpay-* ones are read; names are case-insensitive and the
+// first value of a repeated header counts) and body the raw request body, byte for byte.
+//
+// Every check runs in order and the first failure is returned as an *Error: body size,
+// format (XML is WRONG_FORMAT), headers, signature type, timestamp, clock skew, signature
+// probe, key serial, key validity, signature, body, algorithm, resource, decryption.
+func (v *Verifier) Parse(header http.Header, body []byte) (*Notification, error) {
+	return v.run(opParse, header, body, false, time.Time{})
+}
+
+// ParseAt is Parse at the time now instead of the system clock (for tests and replays).
+func (v *Verifier) ParseAt(header http.Header, body []byte, now time.Time) (*Notification, error) {
+	return v.run(opParse, header, body, true, now)
+}
+
+// ParseRequest reads r's body (at most MaxBodySize+1 bytes), puts it back so that r.Body can
+// be read again, and parses it with r's headers. A body too large is CodeBodyTooLarge; an
+// error reading the body is returned as it is (not an *Error).
+func (v *Verifier) ParseRequest(r *http.Request) (*Notification, error) {
+	body, err := readBody(r, v.maxBodySize)
+	if err != nil {
+		return nil, err
+	}
+	return v.Parse(r.Header, body)
+}
+
+// ParseRequestAt is ParseRequest at the time now instead of the system clock.
+func (v *Verifier) ParseRequestAt(r *http.Request, now time.Time) (*Notification, error) {
+	body, err := readBody(r, v.maxBodySize)
+	if err != nil {
+		return nil, err
+	}
+	return v.ParseAt(r.Header, body, now)
+}
+
+// Verify checks a callback's authenticity only (the checks of Parse up to and including the
+// signature), using the system clock. The body is neither parsed nor decrypted.
+func (v *Verifier) Verify(header http.Header, body []byte) error {
+	_, err := v.run(opVerify, header, body, false, time.Time{})
+	return err
+}
+
+// VerifyAt is Verify at the time now.
+func (v *Verifier) VerifyAt(header http.Header, body []byte, now time.Time) error {
+	_, err := v.run(opVerify, header, body, true, now)
+	return err
+}
+
+// VerifyResponse verifies the signature of a WeChat Pay API response (the same Wechatpay-*
+// headers, scheme and time window as callbacks), using the system clock. The body may be any
+// bytes, including none.
+func (v *Verifier) VerifyResponse(header http.Header, body []byte) error {
+	_, err := v.run(opVerifyResponse, header, body, false, time.Time{})
+	return err
+}
+
+// VerifyResponseAt is VerifyResponse at the time now.
+func (v *Verifier) VerifyResponseAt(header http.Header, body []byte, now time.Time) error {
+	_, err := v.run(opVerifyResponse, header, body, true, now)
+	return err
+}
+
+func (v *Verifier) run(op C.int, header http.Header, body []byte, atTime bool, now time.Time) (*Notification, error) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil, ErrClosed
+	}
+	n, err := check(v.ptr, op, header, body, atTime, now.Unix())
+	runtime.KeepAlive(v)
+	return n, err
+}
+
+// DecryptCertificates decrypts a GET /v3/certificates response body with this verifier's
+// APIv3 key. Verify the response first with VerifyResponse.
+func (v *Verifier) DecryptCertificates(body []byte) ([]Certificate, error) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil, ErrClosed
+	}
+	var list *C.wpn_certificates
+	var cerr *C.wpn_error
+	p, n := bytesPtr(body)
+	rc := C.wpn_verifier_decrypt_certificates(v.ptr, p, n, &list, &cerr)
+	runtime.KeepAlive(body)
+	runtime.KeepAlive(v)
+	if rc != C.WPN_OK {
+		return nil, takeError(rc, cerr)
+	}
+	return takeCertificates(list), nil
+}
+
+// KeyIDs returns the configured public-key ids and certificate serials, in configuration
+// order (public keys sorted by id, then certificates); nil after Close.
+func (v *Verifier) KeyIDs() []string {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil
+	}
+	count := int(C.wpn_verifier_key_count(v.ptr))
+	ids := make([]string, count)
+	for i := range ids {
+		ids[i] = goString(C.wpn_verifier_key_id(v.ptr, C.size_t(i)))
+	}
+	runtime.KeepAlive(v)
+	return ids
+}
+
+// MaxBodySize is the largest body the verifier accepts, in bytes.
+func (v *Verifier) MaxBodySize() int { return v.maxBodySize }
+
+// MaxClockSkew is the largest accepted difference between Wechatpay-Timestamp and now.
+func (v *Verifier) MaxClockSkew() time.Duration { return v.maxClockSkew }
+
+// readBody reads at most limit+1 bytes of r's body and puts back everything it read, so that
+// the whole body can be read again.
+func readBody(r *http.Request, limit int) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	size := 512
+	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
+		size = int(r.ContentLength) + 1 // room for the EOF read, so no growth
+	}
+	data := make([]byte, 0, size)
+	body := io.LimitReader(r.Body, int64(limit)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := body.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("wechatpay-notify: reading the request body: %w", err)
+		}
+	}
+	if len(data) > limit {
+		// Too large: the rest stays unread; the body reads as what was read, then the rest.
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(data), r.Body), r.Body}
+	} else {
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(data))
+	}
+	return data, nil
+}
+
+// unixTime converts Unix seconds to a time.Time.
+func unixTime(sec int64) time.Time { return time.Unix(sec, 0) }

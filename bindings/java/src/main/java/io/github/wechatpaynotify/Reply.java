@@ -1,0 +1,154 @@
+package io.github.wechatpaynotify;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HTTP reply to send WeChat Pay: status, content type and body.
+ *
+ * <p>APIv3: success is 204 with no body; an authenticity failure is 401 and anything else 500,
+ * each with {@code {"code":"FAIL","message":"..."}}. APIv2: always 200 with the {@code SUCCESS}
+ * or {@code FAIL} XML. WeChat Pay retries a non-2xx (or slower than 5 s) reply up to 15 times
+ * over about a day, so handle each notification id once. Immutable.
+ */
+public final class Reply {
+    private final int status;
+    private final String contentType;
+    private final String body;
+
+    private Reply(int status, String contentType, String body) {
+        this.status = status;
+        this.contentType = contentType;
+        this.body = body;
+    }
+
+    /**
+     * The APIv3 success reply: 204, no body.
+     *
+     * @return the reply
+     */
+    public static Reply success() {
+        long[] out = new long[1];
+        long[] err = new long[1];
+        return read(Lib.wpn_reply_success(out, err), out, err);
+    }
+
+    /**
+     * The APIv3 failure reply for a refused callback: 401 for an authenticity failure, 500
+     * otherwise; the body's message is {@code "CODE: detail"}.
+     *
+     * @param error the exception {@link Verifier#parse} threw
+     * @return the reply
+     */
+    public static Reply failure(NotificationException error) {
+        Objects.requireNonNull(error, "error");
+        byte[] message = error.detail().getBytes(StandardCharsets.UTF_8);
+        long[] out = new long[1];
+        long[] err = new long[1];
+        return read(
+                Lib.wpn_reply_for_result(Errors.result(error.code()), message, message.length, out, err), out, err);
+    }
+
+    /**
+     * An APIv3 failure reply with a status and message of your choice, e.g. 500 when your
+     * own processing failed and WeChat Pay should retry later.
+     *
+     * @param status the HTTP status, 100 to 599
+     * @param message the message for the body
+     * @return the reply
+     */
+    public static Reply failure(int status, String message) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("HTTP status out of range: " + status);
+        }
+        byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
+        long[] out = new long[1];
+        long[] err = new long[1];
+        return read(Lib.wpn_reply_failure_message((short) status, m, m.length, out, err), out, err);
+    }
+
+    /**
+     * The APIv2 success reply: 200 with the {@code SUCCESS} XML.
+     *
+     * @return the reply
+     */
+    public static Reply v2Success() {
+        long[] out = new long[1];
+        long[] err = new long[1];
+        return read(Lib.wpn_reply_v2_success(out, err), out, err);
+    }
+
+    /**
+     * The APIv2 failure reply: 200 with the {@code FAIL} XML carrying {@code message}.
+     *
+     * @param message why the notification was refused
+     * @return the reply
+     */
+    public static Reply v2Failure(String message) {
+        byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
+        long[] out = new long[1];
+        long[] err = new long[1];
+        return read(Lib.wpn_reply_v2_failure(m, m.length, out, err), out, err);
+    }
+
+    private static Reply read(int result, long[] out, long[] err) {
+        Errors.check(result, err);
+        long r = out[0];
+        try {
+            return new Reply(
+                    Short.toUnsignedInt(Lib.wpn_reply_status(r)),
+                    Lib.REPLY_CONTENT_TYPE.call(r).string(0),
+                    Lib.REPLY_BODY.call(r).string(0));
+        } finally {
+            Lib.wpn_reply_free(r);
+        }
+    }
+
+    /**
+     * The HTTP status.
+     *
+     * @return e.g. 204, 401, 500 or 200
+     */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * The {@code Content-Type} of the body.
+     *
+     * @return {@code application/json} or {@code application/xml}, or empty when there is no
+     *     body (204)
+     */
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
+    }
+
+    /**
+     * The body text (empty for 204).
+     *
+     * @return the body
+     */
+    public String body() {
+        return body;
+    }
+
+    /**
+     * The body as UTF-8 bytes, ready to write.
+     *
+     * @return a new array
+     */
+    public byte[] bodyBytes() {
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Status, content type and body.
+     *
+     * @return a description of this reply
+     */
+    @Override
+    public String toString() {
+        return "Reply{status=" + status + ", contentType=" + contentType + ", body=" + body + "}";
+    }
+}

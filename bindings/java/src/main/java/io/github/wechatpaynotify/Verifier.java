@@ -1,0 +1,597 @@
+package io.github.wechatpaynotify;
+
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Verifies and decrypts WeChat Pay APIv3 callbacks (回调通知).
+ *
+ * <p>Build one at start-up and share it between every request handler: it is immutable and
+ * thread-safe, and every key is parsed once, when it is built. Rotating keys means building a
+ * new verifier (and closing the old one).
+ *
+ * <pre>{@code
+ * Verifier verifier = Verifier.builder()
+ *     .apiV3Key(apiV3Key)                                   // the 32-character APIv3密钥
+ *     .publicKey("PUB_KEY_ID_0114232134912410000000000000", publicKeyPem) // 微信支付公钥
+ *     .build();
+ * try {
+ *     Notification n = verifier.parse(headers, body);      // raw body bytes, as received
+ *     // ... handle n.id() once, decode n.resource(Transaction.class) ...
+ *     reply = Reply.success();
+ * } catch (NotificationException e) {
+ *     log.warn(e.getMessage());                             // safe to log
+ *     reply = Reply.failure(e);
+ * }
+ * }</pre>
+ *
+ * <p>{@code parse} runs every check of the wechatpay-notify design in a fixed order (body size,
+ * format, headers, signature type, timestamp, clock skew, signature probe, serial, key
+ * validity, signature, body, algorithm, resource, decryption) and throws a {@link
+ * NotificationException} naming the first that fails. No other exception is thrown for bad
+ * input.
+ *
+ * <p>The verifier holds native memory. {@link #close()} frees it at once; a verifier that is
+ * never closed is freed by a {@link Cleaner} after it becomes unreachable. Calls after {@code
+ * close()} throw {@link IllegalStateException}; calls in progress on other threads finish
+ * first.
+ */
+public final class Verifier implements AutoCloseable {
+    /** Default maximum clock skew: 300 seconds, as WeChat Pay recommends. */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(300);
+    /** Default maximum body size: 1 MiB (real notifications are about 1 KB). */
+    public static final long DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+    private final NativeHandle handle;
+    private final Cleaner.Cleanable cleanable;
+    private final List<String> keyIds;
+    private final Duration maxClockSkew;
+    private final long maxBodySize;
+
+    private Verifier(long pointer) {
+        this.handle = new NativeHandle(pointer, Lib::wpn_verifier_free, "Verifier");
+        this.cleanable = Cleaners.CLEANER.register(this, handle);
+        long count = Lib.wpn_verifier_key_count(pointer);
+        List<String> ids = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            ids.add(Lib.VERIFIER_KEY_ID.call(pointer, i).string(0));
+        }
+        this.keyIds = Collections.unmodifiableList(ids);
+        this.maxClockSkew = Duration.ofSeconds(Lib.wpn_verifier_max_clock_skew(pointer));
+        this.maxBodySize = Lib.wpn_verifier_max_body_size(pointer);
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Verifies and decrypts a callback, using the system clock.
+     *
+     * @param headers the request headers; names are matched case-insensitively
+     * @param body the raw request body, byte for byte as received (never a re-serialized
+     *     JSON object: that breaks the signature)
+     * @return the verified, decrypted notification
+     * @throws NotificationException when any check fails; {@link NotificationException#code()}
+     *     says which
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Notification parse(Map<String, String> headers, byte[] body) {
+        Objects.requireNonNull(headers, "headers");
+        return parse(names(headers), values(headers), body, 0, true);
+    }
+
+    /**
+     * Verifies and decrypts a callback, using the system clock; for multi-valued or repeated
+     * headers (the first value of a name wins).
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @return the verified, decrypted notification
+     * @throws NotificationException when any check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Notification parse(Headers headers, byte[] body) {
+        Objects.requireNonNull(headers, "headers");
+        return parse(names(headers), values(headers), body, 0, true);
+    }
+
+    /**
+     * Verifies and decrypts a callback as if the time were {@code nowUnixSeconds}: for
+     * replaying a captured request, and for tests.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @param nowUnixSeconds the current time, Unix seconds
+     * @return the verified, decrypted notification
+     * @throws NotificationException when any check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Notification parseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
+        Objects.requireNonNull(headers, "headers");
+        return parse(names(headers), values(headers), body, nowUnixSeconds, false);
+    }
+
+    /**
+     * As {@link #parseAt(Map, byte[], long)}, for multi-valued or repeated headers.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @param nowUnixSeconds the current time, Unix seconds
+     * @return the verified, decrypted notification
+     * @throws NotificationException when any check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Notification parseAt(Headers headers, byte[] body, long nowUnixSeconds) {
+        Objects.requireNonNull(headers, "headers");
+        return parse(names(headers), values(headers), body, nowUnixSeconds, false);
+    }
+
+    /**
+     * Checks a callback's authenticity only (body size and format, headers, timestamp, serial,
+     * key validity, signature), using the system clock. The body is not parsed or decrypted.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verify(Map<String, String> headers, byte[] body) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.VERIFY, names(headers), values(headers), body, 0, true);
+    }
+
+    /**
+     * As {@link #verify(Map, byte[])}, for multi-valued or repeated headers.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verify(Headers headers, byte[] body) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.VERIFY, names(headers), values(headers), body, 0, true);
+    }
+
+    /**
+     * As {@link #verify(Map, byte[])}, at the time {@code nowUnixSeconds}.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @param nowUnixSeconds the current time, Unix seconds
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verifyAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds, false);
+    }
+
+    /**
+     * As {@link #verifyAt(Map, byte[], long)}, for multi-valued or repeated headers.
+     *
+     * @param headers the request headers
+     * @param body the raw request body, as received
+     * @param nowUnixSeconds the current time, Unix seconds
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verifyAt(Headers headers, byte[] body, long nowUnixSeconds) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds, false);
+    }
+
+    /**
+     * Verifies the signature of a WeChat Pay API <em>response</em> (same headers and scheme as
+     * callbacks), using the system clock. The body may be any bytes, including empty.
+     *
+     * @param headers the response headers
+     * @param body the raw response body
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verifyResponse(Map<String, String> headers, byte[] body) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.RESPONSE, names(headers), values(headers), body, 0, true);
+    }
+
+    /**
+     * As {@link #verifyResponse(Map, byte[])}, at the time {@code nowUnixSeconds}.
+     *
+     * @param headers the response headers
+     * @param body the raw response body
+     * @param nowUnixSeconds the current time, Unix seconds
+     * @throws NotificationException when a check fails
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public void verifyResponseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
+        Objects.requireNonNull(headers, "headers");
+        check(Kind.RESPONSE, names(headers), values(headers), body, nowUnixSeconds, false);
+    }
+
+    /**
+     * Decrypts a {@code GET /v3/certificates} response body with this verifier's APIv3 key.
+     * Verify the response first with {@link #verifyResponse(Map, byte[])}.
+     *
+     * @param body the response body
+     * @return the platform certificates, decrypted and parsed
+     * @throws NotificationException {@link ErrorCode#MALFORMED_BODY}, {@link
+     *     ErrorCode#UNSUPPORTED_ALGORITHM}, {@link ErrorCode#MALFORMED_RESOURCE} or {@link
+     *     ErrorCode#DECRYPT_FAILED}
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public List<DownloadedCertificate> decryptCertificates(byte[] body) {
+        Objects.requireNonNull(body, "body");
+        long v = handle.acquire();
+        try {
+            long[] out = new long[1];
+            long[] err = new long[1];
+            Errors.check(Lib.wpn_verifier_decrypt_certificates(v, body, body.length, out, err), err);
+            return DownloadedCertificate.readList(out[0]);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * The configured public-key ids and certificate serials, in configuration order.
+     *
+     * @return an unmodifiable list of ids and serials
+     */
+    public List<String> keyIds() {
+        return keyIds;
+    }
+
+    /**
+     * The configured maximum clock skew.
+     *
+     * @return the skew
+     */
+    public Duration maxClockSkew() {
+        return maxClockSkew;
+    }
+
+    /**
+     * The configured maximum body size.
+     *
+     * @return bytes
+     */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /**
+     * Frees the native verifier. Idempotent; calls in progress on other threads finish first.
+     */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /**
+     * The configured key ids and limits; never a key.
+     *
+     * @return a description of this verifier
+     */
+    @Override
+    public String toString() {
+        return "Verifier{keys=" + keyIds + ", maxClockSkew=" + maxClockSkew.getSeconds() + "s, maxBodySize="
+                + maxBodySize + (handle.isClosed() ? ", closed" : "") + "}";
+    }
+
+    // ---- the calls -------------------------------------------------------------------------
+
+    private enum Kind {
+        VERIFY,
+        RESPONSE
+    }
+
+    private Notification parse(List<String> names, List<String> values, byte[] body, long now, boolean clock) {
+        Objects.requireNonNull(body, "body");
+        long v = handle.acquire();
+        try (CallBuffer cb = CallBuffer.of(names, values, body)) {
+            int r = clock
+                    ? Lib.wpn_verifier_parse(
+                            v, cb.headers(), cb.headersLen(), cb.body(), cb.bodyLen(), cb.handleOut(), cb.errorOut())
+                    : Lib.wpn_verifier_parse_at(
+                            v, cb.headers(), cb.headersLen(), cb.body(), cb.bodyLen(), now, cb.handleOut(),
+                            cb.errorOut());
+            if (r != Errors.OK) {
+                throw Errors.exception(r, cb.error());
+            }
+            return readNotification(cb.handle());
+        } finally {
+            handle.release();
+        }
+    }
+
+    private void check(Kind kind, List<String> names, List<String> values, byte[] body, long now, boolean clock) {
+        Objects.requireNonNull(body, "body");
+        long v = handle.acquire();
+        try (CallBuffer cb = CallBuffer.of(names, values, body)) {
+            long h = cb.headers();
+            long hl = cb.headersLen();
+            long b = cb.body();
+            long bl = cb.bodyLen();
+            long e = cb.errorOut();
+            int r;
+            if (kind == Kind.VERIFY) {
+                r = clock ? Lib.wpn_verifier_verify(v, h, hl, b, bl, e) : Lib.wpn_verifier_verify_at(v, h, hl, b, bl, now, e);
+            } else {
+                r = clock
+                        ? Lib.wpn_verifier_verify_response(v, h, hl, b, bl, e)
+                        : Lib.wpn_verifier_verify_response_at(v, h, hl, b, bl, now, e);
+            }
+            if (r != Errors.OK) {
+                throw Errors.exception(r, cb.error());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    private static Notification readNotification(long n) {
+        try {
+            return new Notification(
+                    Lib.NOTIFICATION_ID.call(n).string(0),
+                    Lib.NOTIFICATION_CREATE_TIME.call(n).string(0),
+                    Lib.NOTIFICATION_EVENT_TYPE.call(n).string(0),
+                    Lib.NOTIFICATION_RESOURCE_TYPE.call(n).string(0),
+                    Lib.NOTIFICATION_SUMMARY.call(n).string(0),
+                    Lib.NOTIFICATION_ORIGINAL_TYPE.call(n).string(0),
+                    Lib.NOTIFICATION_SERIAL.call(n).string(0),
+                    Lib.wpn_notification_timestamp(n),
+                    Lib.NOTIFICATION_PLAINTEXT.call(n).string(0));
+        } finally {
+            Lib.wpn_notification_free(n);
+        }
+    }
+
+    private static List<String> names(Map<String, String> headers) {
+        List<String> out = new ArrayList<>(headers.size());
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> values(Map<String, String> headers) {
+        List<String> out = new ArrayList<>(headers.size());
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> names(Headers headers) {
+        List<String> out = new ArrayList<>(headers.size());
+        for (int i = 0; i < headers.size(); i++) {
+            out.add(headers.name(i));
+        }
+        return out;
+    }
+
+    private static List<String> values(Headers headers) {
+        List<String> out = new ArrayList<>(headers.size());
+        for (int i = 0; i < headers.size(); i++) {
+            out.add(headers.value(i));
+        }
+        return out;
+    }
+
+    /**
+     * Configures a {@link Verifier}. Nothing is parsed until {@link #build()}, which reports
+     * every problem as a {@link ConfigException}. Not thread-safe; reusable.
+     */
+    public static final class Builder {
+        private byte[] apiV3Key;
+        private final List<String> publicKeyIds = new ArrayList<>();
+        private final List<byte[]> publicKeys = new ArrayList<>();
+        private final List<byte[]> certificates = new ArrayList<>();
+        private Duration maxClockSkew;
+        private Long maxBodySize;
+
+        private Builder() {}
+
+        /**
+         * The APIv3 key (APIv3密钥): the 32 characters set in the merchant platform.
+         *
+         * @param key the key; must be exactly 32 bytes in UTF-8
+         * @return this builder
+         */
+        public Builder apiV3Key(String key) {
+            this.apiV3Key = Objects.requireNonNull(key, "key").getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The APIv3 key as bytes.
+         *
+         * @param key the key; must be exactly 32 bytes
+         * @return this builder
+         */
+        public Builder apiV3Key(byte[] key) {
+            this.apiV3Key = Objects.requireNonNull(key, "key").clone();
+            return this;
+        }
+
+        /**
+         * Adds a WeChat Pay public key (微信支付公钥) under its id ({@code PUB_KEY_ID_...}), as
+         * SubjectPublicKeyInfo PEM ({@code BEGIN PUBLIC KEY}, the downloaded {@code
+         * pub_key.pem}), PKCS#1 PEM or bare base64. Call again to add more (rotation).
+         *
+         * @param id the public-key id, as shown in the merchant platform
+         * @param pem the key
+         * @return this builder
+         */
+        public Builder publicKey(String id, String pem) {
+            return publicKey(id, Objects.requireNonNull(pem, "pem").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Adds a WeChat Pay public key given as bytes.
+         *
+         * @param id the public-key id
+         * @param pem the key, PEM or base64
+         * @return this builder
+         */
+        public Builder publicKey(String id, byte[] pem) {
+            publicKeyIds.add(Objects.requireNonNull(id, "id"));
+            publicKeys.add(Objects.requireNonNull(pem, "pem").clone());
+            return this;
+        }
+
+        /**
+         * Adds a WeChat Pay public key read from a file such as {@code pub_key.pem}.
+         *
+         * @param id the public-key id
+         * @param pemFile the key file
+         * @return this builder
+         * @throws ConfigException when the file cannot be read
+         */
+        public Builder publicKeyFile(String id, Path pemFile) {
+            return publicKey(id, read(pemFile, "public key"));
+        }
+
+        /**
+         * Adds a WeChat Pay platform certificate (平台证书), PEM or bare base64 DER; its serial
+         * and validity period are read from it. Call again to add more.
+         *
+         * @param pem the certificate
+         * @return this builder
+         */
+        public Builder platformCertificate(String pem) {
+            return platformCertificate(Objects.requireNonNull(pem, "pem").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Adds a WeChat Pay platform certificate given as bytes.
+         *
+         * @param pem the certificate, PEM or base64 DER
+         * @return this builder
+         */
+        public Builder platformCertificate(byte[] pem) {
+            certificates.add(Objects.requireNonNull(pem, "pem").clone());
+            return this;
+        }
+
+        /**
+         * Adds a platform certificate read from a PEM file.
+         *
+         * @param pemFile the certificate file
+         * @return this builder
+         * @throws ConfigException when the file cannot be read
+         */
+        public Builder platformCertificateFile(Path pemFile) {
+            return platformCertificate(read(pemFile, "platform certificate"));
+        }
+
+        /**
+         * The largest accepted difference between {@code Wechatpay-Timestamp} and now
+         * (default 300 seconds). Whole seconds; must not be negative.
+         *
+         * @param skew the maximum skew
+         * @return this builder
+         */
+        public Builder maxClockSkew(Duration skew) {
+            this.maxClockSkew = Objects.requireNonNull(skew, "skew");
+            return this;
+        }
+
+        /**
+         * The largest accepted body in bytes (default 1 MiB); must not be negative.
+         *
+         * @param bytes the maximum body size
+         * @return this builder
+         */
+        public Builder maxBodySize(long bytes) {
+            this.maxBodySize = bytes;
+            return this;
+        }
+
+        /**
+         * Parses every key and builds the verifier.
+         *
+         * @return the verifier; close it when it is no longer needed
+         * @throws ConfigException when the APIv3 key is not 32 bytes, a PEM does not parse, a
+         *     key is not RSA or is under 2048 bits, no key is configured, a serial is
+         *     configured twice, or a limit is negative
+         */
+        public Verifier build() {
+            if (maxClockSkew != null && maxClockSkew.isNegative()) {
+                throw new ConfigException("maxClockSkew must not be negative");
+            }
+            if (maxBodySize != null && maxBodySize < 0) {
+                throw new ConfigException("maxBodySize must not be negative");
+            }
+            long[] out = new long[1];
+            long[] err = new long[1];
+            Errors.check(Lib.wpn_verifier_builder_new(out, err), err);
+            long b = out[0];
+            try {
+                if (apiV3Key != null) {
+                    Errors.check(Lib.wpn_verifier_builder_apiv3_key(b, apiV3Key, apiV3Key.length, err), err);
+                }
+                for (int i = 0; i < publicKeys.size(); i++) {
+                    byte[] id = publicKeyIds.get(i).getBytes(StandardCharsets.UTF_8);
+                    byte[] pem = publicKeys.get(i);
+                    Errors.check(Lib.wpn_verifier_builder_public_key(b, id, id.length, pem, pem.length, err), err);
+                }
+                for (byte[] pem : certificates) {
+                    Errors.check(Lib.wpn_verifier_builder_platform_certificate(b, pem, pem.length, err), err);
+                }
+                if (maxClockSkew != null) {
+                    Errors.check(Lib.wpn_verifier_builder_max_clock_skew(b, maxClockSkew.getSeconds(), err), err);
+                }
+                if (maxBodySize != null) {
+                    Errors.check(Lib.wpn_verifier_builder_max_body_size(b, maxBodySize, err), err);
+                }
+                Errors.check(Lib.wpn_verifier_builder_build(b, out, err), err);
+                return new Verifier(out[0]);
+            } finally {
+                Lib.wpn_verifier_builder_free(b);
+            }
+        }
+
+        private static byte[] read(Path file, String what) {
+            Objects.requireNonNull(file, "file");
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                ConfigException c = new ConfigException("cannot read the " + what + " file " + file + ": " + e);
+                c.initCause(e);
+                throw c;
+            }
+        }
+
+        /**
+         * The configuration's shape, never a key.
+         *
+         * @return a description of this builder
+         */
+        @Override
+        public String toString() {
+            return "Verifier.Builder{apiV3Key=" + (apiV3Key == null ? "unset" : "<redacted>") + ", publicKeys="
+                    + publicKeyIds + ", certificates=" + certificates.size() + "}";
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Verify, decrypt and explain WeChat Pay callbacks (回调通知): the Java binding of wechatpay-notify.
+ *
+ * <p>Start with {@link io.github.wechatpaynotify.Verifier} for APIv3 (JSON) callbacks and
+ * {@link io.github.wechatpaynotify.V2Verifier} for APIv2 (XML) ones; answer WeChat Pay with a
+ * {@link io.github.wechatpaynotify.Reply}. Every refusal is a {@link
+ * io.github.wechatpaynotify.NotificationException} whose {@link
+ * io.github.wechatpaynotify.ErrorCode} is the same string in every language of the project.
+ * The work is done by the native wechatpay-notify library, called through JNA.
+ */
+package io.github.wechatpaynotify;

@@ -1,0 +1,185 @@
+package io.github.wechatpaynotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Every case of tests/vectors/notifications.json through the public Java API. */
+class ConformanceTest {
+
+    @Test
+    void everyVectorCaseGivesItsExpectedResult() {
+        JsonNode vectors = TestData.notifications();
+        assertEquals(1, vectors.get("format").asInt());
+        List<JsonNode> all = TestData.cases(null);
+        assertTrue(all.size() >= 40, "only " + all.size() + " cases");
+        Set<ErrorCode> codesSeen = EnumSet.noneOf(ErrorCode.class);
+        Set<String> names = new HashSet<>();
+        Map<String, Verifier> verifiers = new HashMap<>();
+        int ran = 0;
+        try {
+            for (JsonNode c : all) {
+                String name = c.get("name").asText();
+                assertTrue(names.add(name), "duplicate case " + name);
+                String type = c.get("type").asText();
+                ErrorCode seen;
+                switch (type) {
+                    case "v3_parse":
+                    case "v3_verify":
+                        seen = runV3(verifiers.computeIfAbsent(
+                                c.get("verifier").asText(), v -> TestData.builderFor(v).build()), c);
+                        break;
+                    case "v3_config":
+                        seen = expectError(c, () -> TestData.builderFor(c.get("verifier").asText()).build().close());
+                        break;
+                    case "v2_config":
+                        seen = expectError(c, () -> new V2Verifier(v2Key(c)).close());
+                        break;
+                    case "v2_payment":
+                    case "v2_refund":
+                        seen = runV2(c);
+                        break;
+                    default:
+                        throw new AssertionError(name + ": unknown case type " + type);
+                }
+                if (seen != null) {
+                    codesSeen.add(seen);
+                }
+                ran++;
+            }
+        } finally {
+            verifiers.values().forEach(Verifier::close);
+        }
+        assertEquals(all.size(), ran);
+        assertEquals(EnumSet.allOf(ErrorCode.class), codesSeen, "every error code has a vector case");
+    }
+
+    private static String v2Key(JsonNode c) {
+        return TestData.notifications().get("v2_keys").get(c.get("v2_key").asText()).asText();
+    }
+
+    /** Runs {@code action}; checks it fails with the case's code, or succeeds when none is expected. */
+    private static ErrorCode expectError(JsonNode c, Runnable action) {
+        String name = c.get("name").asText();
+        JsonNode expected = c.get("expect").get("error");
+        try {
+            action.run();
+        } catch (NotificationException e) {
+            if (expected == null) {
+                fail(name + ": refused with " + e.getMessage());
+            }
+            assertEquals(expected.asText(), e.code().name(), name + ": " + e.getMessage());
+            assertFalse(e.detail().isEmpty(), name + ": empty message");
+            assertTrue(e.getMessage().startsWith(e.code().name() + ": "), name);
+            if (e.code() == ErrorCode.CONFIG_INVALID) {
+                assertTrue(e instanceof ConfigException, name + ": CONFIG_INVALID is a ConfigException");
+            }
+            return e.code();
+        }
+        if (expected != null) {
+            fail(name + ": accepted, expected " + expected.asText());
+        }
+        return null;
+    }
+
+    private static Headers headers(JsonNode c) {
+        Headers.Builder b = Headers.builder();
+        for (JsonNode pair : c.get("headers")) {
+            b.add(pair.get(0).asText(), pair.get(1).asText());
+        }
+        return b.build();
+    }
+
+    private static ErrorCode runV3(Verifier verifier, JsonNode c) {
+        String name = c.get("name").asText();
+        Headers headers = headers(c);
+        byte[] body = TestData.body(c);
+        long now = c.get("now").asLong();
+        if (c.get("type").asText().equals("v3_verify")) {
+            return expectError(c, () -> verifier.verifyAt(headers, body, now));
+        }
+        // A Map gives the same result as the pair list whenever it can hold the headers.
+        if (!TestData.hasDuplicateHeaderNames(c)) {
+            ErrorCode viaMap = expectError(c, () -> verifier.parseAt(TestData.headers(c), body, now));
+            ErrorCode viaPairs = expectError(c, () -> verifier.parseAt(headers, body, now));
+            assertEquals(viaMap, viaPairs, name);
+        }
+        Notification n;
+        try {
+            n = verifier.parseAt(headers, body, now);
+        } catch (NotificationException e) {
+            // Steps 0-10 agree with verify(): an authenticity or format failure is also a verify failure.
+            if (e.code().isAuthenticity() || e.code() == ErrorCode.WRONG_FORMAT || e.code() == ErrorCode.BODY_TOO_LARGE) {
+                ErrorCode fromVerify = expectErrorCode(() -> verifier.verifyAt(headers, body, now));
+                assertEquals(e.code(), fromVerify, name + ": verify agrees");
+            }
+            return expectError(c, () -> {
+                throw e;
+            });
+        }
+        JsonNode expect = c.get("expect");
+        assertTrue(expect.path("ok").asBoolean(false), name + ": accepted, expected " + expect);
+        verifier.verifyAt(headers, body, now);
+        assertEquals(expect.get("id").asText(), n.id(), name);
+        assertEquals(expect.get("create_time").asText(), n.createTime(), name);
+        assertEquals(expect.get("event_type").asText(), n.eventType(), name);
+        assertEquals(expect.get("resource_type").asText(), n.resourceType(), name);
+        assertEquals(expect.get("summary").asText(), n.summary(), name);
+        assertEquals(expect.get("original_type").asText(), n.originalType(), name);
+        assertEquals(expect.get("plaintext").asText(), n.plaintext(), name);
+        assertEquals(n.plaintext(), n.resourceJson(), name);
+        assertTrue(verifier.keyIds().stream().anyMatch(id -> id.equalsIgnoreCase(n.serial())), name);
+        assertEquals(Long.parseLong(headers.first("Wechatpay-Timestamp").trim()), n.timestamp(), name);
+        assertNotNull(n.resource(JsonNode.class), name);
+        assertFalse(n.toString().contains(n.plaintext()), name + ": toString hides the plaintext");
+        return null;
+    }
+
+    private static ErrorCode expectErrorCode(Runnable action) {
+        try {
+            action.run();
+        } catch (NotificationException e) {
+            return e.code();
+        }
+        return null;
+    }
+
+    private static ErrorCode runV2(JsonNode c) {
+        String name = c.get("name").asText();
+        JsonNode expect = c.get("expect");
+        byte[] body = TestData.body(c);
+        try (V2Verifier v2 = new V2Verifier(v2Key(c))) {
+            if (c.get("type").asText().equals("v2_payment")) {
+                Map<String, String>[] fields = newMapArray();
+                ErrorCode code = expectError(c, () -> fields[0] = v2.parsePayment(body));
+                if (code == null) {
+                    assertEquals(TestData.stringMap(expect.get("fields")), fields[0], name);
+                }
+                return code;
+            }
+            V2Refund[] refund = new V2Refund[1];
+            ErrorCode code = expectError(c, () -> refund[0] = v2.parseRefund(body));
+            if (code == null) {
+                assertEquals(TestData.stringMap(expect.get("fields")), refund[0].fields(), name);
+                assertEquals(TestData.stringMap(expect.get("req_info")), refund[0].reqInfo(), name);
+            }
+            return code;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String>[] newMapArray() {
+        return (Map<String, String>[]) new Map<?, ?>[1];
+    }
+}

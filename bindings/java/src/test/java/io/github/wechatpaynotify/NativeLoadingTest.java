@@ -1,0 +1,127 @@
+package io.github.wechatpaynotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Where the native library comes from, and life without Jackson. */
+class NativeLoadingTest {
+    private static final Path RELEASE_LIB = TestData.repoRoot().resolve("target/release/libwechatpay_notify_ffi.so");
+
+    /** Prints the file the library was loaded from; run in a child JVM. */
+    public static final class PrintLoadedFile {
+        public static void main(String[] args) {
+            System.out.println("version=" + WechatpayNotify.nativeVersion());
+            System.out.println("file=" + Lib.LIBRARY.getFile().getAbsolutePath());
+        }
+    }
+
+    @Test
+    void theLibraryIsPackagedAtJnaResourcePath() {
+        URL resource = NativeLoadingTest.class.getResource("/linux-x86-64/libwechatpay_notify_ffi.so");
+        assertNotNull(resource, "the build copies the native library into the jar");
+    }
+
+    @Test
+    void nativeVersionMatchesTheWorkspace() throws IOException {
+        String cargo = Files.readString(TestData.repoRoot().resolve("Cargo.toml"));
+        Matcher m = Pattern.compile("(?m)^version\\s*=\\s*\"([^\"]+)\"").matcher(cargo);
+        assertTrue(m.find());
+        assertEquals(m.group(1), WechatpayNotify.nativeVersion());
+    }
+
+    @Test
+    void loadsFromThePropertyFromJnaLibraryPathOrFromTheJar() throws Exception {
+        String lib = RELEASE_LIB.toRealPath().toString();
+        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + lib));
+        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + RELEASE_LIB.getParent().toRealPath()));
+        assertEquals(lib, loadedFile("-Djna.library.path=" + RELEASE_LIB.getParent().toRealPath()));
+        // With neither, JNA finds the copy packaged under linux-x86-64/ on the class path.
+        String packaged = loadedFile();
+        assertTrue(packaged.endsWith("libwechatpay_notify_ffi.so") && !packaged.equals(lib), packaged);
+        // A wrong path is a clear error.
+        ChildResult bad = runChild("-Dwechatpay.notify.library.path=/nonexistent/lib.so");
+        assertTrue(bad.exit != 0);
+        assertTrue(bad.output.contains("wechatpay.notify.library.path"), bad.output);
+    }
+
+    private static String loadedFile(String... jvmArgs) throws Exception {
+        ChildResult r = runChild(jvmArgs);
+        assertEquals(0, r.exit, r.output);
+        Matcher m = Pattern.compile("(?m)^file=(.*)$").matcher(r.output);
+        assertTrue(m.find(), r.output);
+        return Path.of(m.group(1)).toRealPath().toString();
+    }
+
+    private static final class ChildResult {
+        int exit;
+        String output;
+    }
+
+    private static ChildResult runChild(String... jvmArgs) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.add(PrintLoadedFile.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        ChildResult r = new ChildResult();
+        r.exit = p.exitValue();
+        r.output = new String(out, StandardCharsets.UTF_8);
+        return r;
+    }
+
+    /** Notification.resource(Class) without Jackson on the class path is a clear IllegalStateException. */
+    @Test
+    void resourceWithoutJacksonIsAClearError() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.contains("jackson")) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+        }
+        try (URLClassLoader isolated = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+            Class<?> jackson = null;
+            try {
+                jackson = Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, isolated);
+            } catch (ClassNotFoundException expected) {
+                // Jackson is absent, as intended.
+            }
+            if (jackson != null) {
+                // Surefire's manifest-only jar lists the class path inside; fall back to the test dirs.
+                throw new AssertionError("could not isolate Jackson: " + urls);
+            }
+            Class<?> type = Class.forName(Notification.class.getName(), true, isolated);
+            Constructor<?> ctor = type.getDeclaredConstructors()[0];
+            ctor.setAccessible(true);
+            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}");
+            assertEquals("{\"a\":1}", type.getMethod("resourceJson").invoke(n));
+            Method resource = type.getMethod("resource", Class.class);
+            InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    InvocationTargetException.class, () -> resource.invoke(n, Object.class));
+            assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getMessage().contains("jackson-databind"));
+            assertTrue(e.getCause().getMessage().contains("resourceJson"));
+        }
+    }
+}

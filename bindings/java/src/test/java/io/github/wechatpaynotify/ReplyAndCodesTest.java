@@ -1,0 +1,127 @@
+package io.github.wechatpaynotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Error codes agree with the native library; replies are what WeChat Pay expects. */
+class ReplyAndCodesTest {
+
+    @Test
+    void errorCodesMatchTheNativeNamesOrderAndFamilies() {
+        ErrorCode[] codes = ErrorCode.values();
+        assertEquals(18, codes.length);
+        for (ErrorCode code : codes) {
+            int raw = code.ordinal() + 1;
+            assertEquals(code.name(), Lib.cString(Lib.wpn_error_code_name(raw)));
+            assertEquals(code.isAuthenticity(), Lib.wpn_error_code_is_authenticity(raw) != 0, code.name());
+            assertEquals(Optional.of(code), ErrorCode.fromName(code.name()));
+        }
+        assertEquals("NULL_ARGUMENT", Lib.cString(Lib.wpn_error_code_name(19)));
+        assertEquals("PANIC", Lib.cString(Lib.wpn_error_code_name(20)));
+        assertEquals(Optional.empty(), ErrorCode.fromName("NOPE"));
+        Set<ErrorCode> authenticity = EnumSet.range(ErrorCode.MISSING_HEADER, ErrorCode.SIGNATURE_MISMATCH);
+        for (ErrorCode code : codes) {
+            assertEquals(authenticity.contains(code), code.isAuthenticity(), code.name());
+        }
+        assertEquals(ErrorFamily.DECRYPTION, ErrorCode.DECRYPT_FAILED.family());
+        assertEquals(ErrorFamily.FORMAT, ErrorCode.BODY_TOO_LARGE.family());
+        assertEquals(ErrorFamily.CONFIG, ErrorCode.CONFIG_INVALID.family());
+        assertEquals(ErrorFamily.AUTHENTICITY, ErrorCode.SIGNATURE_PROBE.family());
+    }
+
+    @Test
+    void internalErrorsAreNotNotificationExceptions() {
+        RuntimeException e = Errors.exception(20, 0);
+        assertTrue(e instanceof IllegalStateException);
+        assertTrue(e.getMessage().contains("PANIC"));
+        assertTrue(Errors.exception(18, 0) instanceof ConfigException);
+        assertEquals(ErrorCode.KEY_EXPIRED, ((NotificationException) Errors.exception(9, 0)).code());
+    }
+
+    @Test
+    void v3Replies() throws Exception {
+        Reply ok = Reply.success();
+        assertEquals(204, ok.status());
+        assertEquals(Optional.empty(), ok.contentType());
+        assertEquals("", ok.body());
+
+        Reply unauthorized = Reply.failure(new NotificationException(ErrorCode.SIGNATURE_MISMATCH, "bad \"sig\""));
+        assertEquals(401, unauthorized.status());
+        assertEquals(Optional.of("application/json"), unauthorized.contentType());
+        JsonNode body = TestData.JSON.readTree(unauthorized.body());
+        assertEquals("FAIL", body.get("code").asText());
+        assertEquals("SIGNATURE_MISMATCH: bad \"sig\"", body.get("message").asText());
+
+        assertEquals(500, Reply.failure(new NotificationException(ErrorCode.DECRYPT_FAILED, "x")).status());
+        assertEquals(500, Reply.failure(new NotificationException(ErrorCode.WRONG_FORMAT, "x")).status());
+        assertEquals(500, Reply.failure(new ConfigException("x")).status());
+        for (ErrorCode code : ErrorCode.values()) {
+            int expected = code.isAuthenticity() ? 401 : 500;
+            assertEquals(expected, Reply.failure(new NotificationException(code, "m")).status(), code.name());
+        }
+
+        Reply custom = Reply.failure(503, "数据库暂时不可用");
+        assertEquals(503, custom.status());
+        assertEquals("数据库暂时不可用", TestData.JSON.readTree(custom.body()).get("message").asText());
+        assertEquals(custom.body(), new String(custom.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> Reply.failure(99, "x"));
+    }
+
+    @Test
+    void v2Replies() {
+        Reply ok = Reply.v2Success();
+        assertEquals(200, ok.status());
+        assertEquals(Optional.of("application/xml"), ok.contentType());
+        assertEquals("<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>",
+                ok.body());
+        Reply fail = Reply.v2Failure("签名错误 ]]> here");
+        assertEquals(200, fail.status());
+        assertTrue(fail.body().contains("<return_code><![CDATA[FAIL]]></return_code>"));
+        assertFalse(fail.body().contains("错误 ]]> here"), "CDATA terminator is escaped");
+        assertTrue(fail.toString().contains("200"));
+    }
+
+    @Test
+    void v2VerifierEndToEnd() {
+        JsonNode vectors = TestData.notifications();
+        String key = vectors.get("v2_keys").get("default").asText();
+        try (V2Verifier v2 = new V2Verifier(key)) {
+            JsonNode valid = TestData.cases("v2_payment").stream()
+                    .filter(c -> c.get("expect").path("ok").asBoolean(false))
+                    .findFirst().orElseThrow();
+            String xml = new String(TestData.body(valid), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(TestData.stringMap(valid.get("expect").get("fields")), v2.parsePayment(xml));
+            assertThrows(UnsupportedOperationException.class, () -> v2.parsePayment(xml).put("a", "b"));
+            // JSON to the v2 parser is WRONG_FORMAT.
+            assertEquals(ErrorCode.WRONG_FORMAT,
+                    assertThrows(NotificationException.class, () -> v2.parsePayment("{\"a\":1}")).code());
+            try (V2Verifier small = v2.withMaxBodySize(10)) {
+                assertEquals(ErrorCode.BODY_TOO_LARGE,
+                        assertThrows(NotificationException.class, () -> small.parsePayment(xml)).code());
+            }
+            assertThrows(ConfigException.class, () -> v2.withMaxBodySize(-1));
+            JsonNode refund = TestData.cases("v2_refund").stream()
+                    .filter(c -> c.get("expect").path("ok").asBoolean(false))
+                    .findFirst().orElseThrow();
+            V2Refund r = v2.parseRefund(new String(TestData.body(refund), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(TestData.stringMap(refund.get("expect").get("req_info")), r.reqInfo());
+            assertFalse(r.fields().containsKey("req_info"));
+            assertFalse(r.toString().contains(r.reqInfo().values().iterator().next()));
+        }
+        V2Verifier closed = new V2Verifier(key);
+        closed.close();
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.parsePayment("<xml/>"));
+        assertTrue(closed.toString().contains("closed"));
+        assertFalse(closed.toString().contains(key));
+        assertEquals(ErrorCode.CONFIG_INVALID, assertThrows(ConfigException.class, () -> new V2Verifier("short")).code());
+    }
+}

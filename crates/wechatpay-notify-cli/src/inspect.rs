@@ -1,0 +1,342 @@
+//! Running the checks on one callback: APIv3 (DESIGN section 2) through the core's
+//! `Verifier::diagnose_at`, APIv2 (section 3) through `V2Verifier`. Shared by `doctor`,
+//! `parse` and `listen`.
+
+use std::collections::BTreeMap;
+
+use wechatpay_notify::diagnose::CheckStatus;
+use wechatpay_notify::v2::V2Refund;
+use wechatpay_notify::{Error, ErrorCode, Headers, Notification, Reply};
+
+use crate::config::Config;
+use crate::error::UsageError;
+
+/// Which kind of callback was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// APIv3 JSON.
+    V3,
+    /// APIv2 payment result XML.
+    V2Payment,
+    /// APIv2 refund result XML (encrypted `req_info`).
+    V2Refund,
+}
+
+impl Protocol {
+    /// A short name: `v3`, `v2-payment`, `v2-refund`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::V3 => "v3",
+            Protocol::V2Payment => "v2-payment",
+            Protocol::V2Refund => "v2-refund",
+        }
+    }
+
+    /// True for the APIv2 kinds.
+    pub fn is_v2(self) -> bool {
+        self != Protocol::V3
+    }
+}
+
+/// The outcome of one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Passed.
+    Passed,
+    /// Failed with this error.
+    Failed(Error),
+    /// Not run, for this reason.
+    Skipped(String),
+}
+
+/// One check and its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Step number within its protocol's list.
+    pub number: u8,
+    /// What it checks.
+    pub name: &'static str,
+    /// What happened.
+    pub status: StepStatus,
+}
+
+/// A verified (and decrypted) callback.
+#[derive(Clone, Debug)]
+pub enum Accepted {
+    /// APIv3.
+    V3(Notification),
+    /// APIv2 payment: every field.
+    V2Payment(BTreeMap<String, String>),
+    /// APIv2 refund: outer fields and decrypted `req_info`.
+    V2Refund(V2Refund),
+}
+
+/// Every check of one callback and the verdict.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Which checks ran.
+    pub protocol: Protocol,
+    /// The checks, in order.
+    pub steps: Vec<Step>,
+    /// What a handler using the library gets.
+    pub verdict: Result<Accepted, Error>,
+    /// The time checked against.
+    pub now: i64,
+}
+
+impl Report {
+    /// The verdict code, or `None` when accepted.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.verdict.as_ref().err().map(Error::code)
+    }
+
+    /// True when accepted.
+    pub fn accepted(&self) -> bool {
+        self.verdict.is_ok()
+    }
+
+    /// The exact reply the endpoint should send.
+    pub fn reply(&self) -> Reply {
+        match (&self.verdict, self.protocol.is_v2()) {
+            (Ok(_), false) => Reply::success(),
+            (Ok(_), true) => Reply::v2_success(),
+            (Err(e), false) => Reply::failure(e),
+            (Err(e), true) => Reply::v2_failure(&e.to_string()),
+        }
+    }
+
+    /// The notification id: verified when accepted, else read from the body (unverified;
+    /// for APIv2 the `transaction_id`, or the refund's id once `req_info` is decrypted).
+    pub fn id(&self, body: &[u8]) -> Option<String> {
+        match &self.verdict {
+            Ok(Accepted::V3(n)) => Some(n.id().to_owned()),
+            Ok(Accepted::V2Payment(f)) => f
+                .get("transaction_id")
+                .or_else(|| f.get("out_trade_no"))
+                .cloned(),
+            Ok(Accepted::V2Refund(r)) => r
+                .req_info
+                .get("refund_id")
+                .or_else(|| r.req_info.get("out_refund_no"))
+                .cloned(),
+            Err(_) if self.protocol.is_v2() => std::str::from_utf8(body)
+                .ok()
+                .and_then(|xml| crate::simulate::xml_value(xml, "transaction_id")),
+            Err(_) => sniff_json_str(body, "id"),
+        }
+    }
+
+    /// The event: `event_type` for APIv3, a description for APIv2.
+    pub fn event(&self, body: &[u8]) -> Option<String> {
+        match &self.verdict {
+            Ok(Accepted::V3(n)) => Some(n.event_type().to_owned()),
+            Ok(Accepted::V2Payment(f)) => Some(format!(
+                "v2 payment {}",
+                f.get("result_code").map_or("?", String::as_str)
+            )),
+            Ok(Accepted::V2Refund(r)) => Some(format!(
+                "v2 refund {}",
+                r.req_info.get("refund_status").map_or("?", String::as_str)
+            )),
+            Err(_) if self.protocol.is_v2() => Some(format!(
+                "v2 {}",
+                match self.protocol {
+                    Protocol::V2Refund => "refund",
+                    _ => "payment",
+                }
+            )),
+            Err(_) => sniff_json_str(body, "event_type"),
+        }
+    }
+}
+
+/// A top-level string field of a JSON body, without verifying anything (for display only).
+pub fn sniff_json_str(body: &[u8], field: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get(field)?.as_str().map(str::to_owned)
+}
+
+/// True when the body's first non-blank byte is `<`.
+pub fn looks_like_xml(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// Runs the checks that fit the body and the configuration.
+///
+/// XML goes to the APIv2 checks when an APIv2 key is configured (to the APIv3 ones, which
+/// refuse it, otherwise); anything else to the APIv3 checks, or to the APIv2 ones when only
+/// an APIv2 key is configured or `force_v2` is set.
+pub fn inspect<H: Headers + ?Sized>(
+    config: &Config,
+    headers: &H,
+    body: &[u8],
+    force_v2: bool,
+) -> Result<Report, UsageError> {
+    let now = config.now();
+    let xml = looks_like_xml(body);
+    let use_v2 = force_v2 || (xml && config.v2.is_some()) || config.verifier.is_none();
+    if use_v2 {
+        let Some(v2) = &config.v2 else {
+            let why = if xml || force_v2 {
+                "this is an APIv2 (XML) callback: pass the APIv2 key with --v2-key-file FILE, \
+                 --v2-key KEY or WECHATPAY_V2_KEY"
+                    .to_owned()
+            } else {
+                config.missing_v3_reason()
+            };
+            return Err(UsageError::new(why));
+        };
+        let refund = contains(body, b"<req_info>") || contains(body, b"<req_info/>");
+        let (protocol, verdict) = if refund {
+            (
+                Protocol::V2Refund,
+                v2.parse_refund(body).map(Accepted::V2Refund),
+            )
+        } else {
+            (
+                Protocol::V2Payment,
+                v2.parse_payment(body).map(Accepted::V2Payment),
+            )
+        };
+        let steps = v2_steps(protocol, verdict.as_ref().err());
+        return Ok(Report {
+            protocol,
+            steps,
+            verdict,
+            now,
+        });
+    }
+    let verifier = config
+        .verifier
+        .as_ref()
+        .ok_or_else(|| UsageError::new(config.missing_v3_reason()))?;
+    let diagnosis = verifier.diagnose_at(headers, body, now);
+    let steps = diagnosis
+        .checks
+        .iter()
+        .map(|c| Step {
+            number: c.step,
+            name: c.name,
+            status: match &c.status {
+                CheckStatus::Passed => StepStatus::Passed,
+                CheckStatus::Failed(e) => StepStatus::Failed(e.clone()),
+                CheckStatus::Skipped(why) => StepStatus::Skipped((*why).to_owned()),
+            },
+        })
+        .collect();
+    Ok(Report {
+        protocol: Protocol::V3,
+        steps,
+        verdict: diagnosis.verdict.map(Accepted::V3),
+        now,
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The APIv2 checks of DESIGN section 3, in the order `V2Verifier` runs them, with the code
+/// each one fails with.
+const V2_PAYMENT_STEPS: [(&str, ErrorCode); 8] = [
+    ("body size within limit", ErrorCode::BodyTooLarge),
+    ("body is XML, not APIv3 JSON", ErrorCode::WrongFormat),
+    (
+        "flat <xml> document, no DTD or entities",
+        ErrorCode::MalformedBody,
+    ),
+    ("return_code is SUCCESS", ErrorCode::ReturnFail),
+    ("sign present", ErrorCode::MissingField),
+    (
+        "sign_type is MD5 or HMAC-SHA256",
+        ErrorCode::UnsupportedSignatureType,
+    ),
+    (
+        "sign is 32 (MD5) or 64 (HMAC-SHA256) hex digits",
+        ErrorCode::MalformedSignature,
+    ),
+    (
+        "sign matches, with the APIv2 key",
+        ErrorCode::SignatureMismatch,
+    ),
+];
+
+const V2_REFUND_STEPS: [(&str, ErrorCode); 6] = [
+    ("body size within limit", ErrorCode::BodyTooLarge),
+    ("body is XML, not APIv3 JSON", ErrorCode::WrongFormat),
+    (
+        "flat <xml> document, no DTD or entities",
+        ErrorCode::MalformedBody,
+    ),
+    ("return_code is SUCCESS", ErrorCode::ReturnFail),
+    ("req_info present", ErrorCode::MissingField),
+    (
+        "req_info decrypts (AES-256-ECB, key MD5 of the APIv2 key)",
+        ErrorCode::DecryptFailed,
+    ),
+];
+
+/// The APIv2 verifier stops at its first failure: the checks before it passed, the ones
+/// after it were not reached.
+fn v2_steps(protocol: Protocol, error: Option<&Error>) -> Vec<Step> {
+    let table: &[(&'static str, ErrorCode)] = if protocol == Protocol::V2Refund {
+        &V2_REFUND_STEPS
+    } else {
+        &V2_PAYMENT_STEPS
+    };
+    let failed_at = error.map(|e| {
+        table
+            .iter()
+            .position(|(_, code)| *code == e.code())
+            .unwrap_or(table.len() - 1)
+    });
+    table
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| Step {
+            number: i as u8,
+            name,
+            status: match (failed_at, error) {
+                (Some(at), Some(e)) if i == at => StepStatus::Failed(e.clone()),
+                (Some(at), _) if i > at => StepStatus::Skipped(
+                    "not reached: the APIv2 checks stop at the first failure".to_owned(),
+                ),
+                _ => StepStatus::Passed,
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_steps_mark_the_failing_check() {
+        let e = Error::new(ErrorCode::ReturnFail, "x");
+        let steps = v2_steps(Protocol::V2Payment, Some(&e));
+        assert_eq!(steps[2].status, StepStatus::Passed);
+        assert_eq!(steps[3].status, StepStatus::Failed(e.clone()));
+        assert!(matches!(steps[4].status, StepStatus::Skipped(_)));
+        let ok = v2_steps(Protocol::V2Refund, None);
+        assert_eq!(ok.len(), 6);
+        assert!(ok.iter().all(|s| s.status == StepStatus::Passed));
+        let e = Error::new(ErrorCode::DecryptFailed, "x");
+        assert_eq!(
+            v2_steps(Protocol::V2Refund, Some(&e))[5].status,
+            StepStatus::Failed(e)
+        );
+    }
+
+    #[test]
+    fn sniffing_and_xml_detection() {
+        assert_eq!(
+            sniff_json_str(br#"{"id":"EV-1","x":2}"#, "id").as_deref(),
+            Some("EV-1")
+        );
+        assert_eq!(sniff_json_str(b"<xml/>", "id"), None);
+        assert!(looks_like_xml(b"\r\n <xml>"));
+        assert!(!looks_like_xml(b"{}"));
+        assert!(contains(b"a<req_info>b", b"<req_info>"));
+    }
+}
