@@ -1,0 +1,264 @@
+//! `Verifier`: APIv3 callbacks, API responses and certificate downloads.
+
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
+use wechatpay_notify::Verifier;
+
+use crate::certificates::PyDownloadedCertificate;
+use crate::convert::{bytes_like, key_bytes, non_negative, unix_time};
+use crate::errors::{config_error, IntoPyResult};
+use crate::headers;
+use crate::notification::PyNotification;
+
+/// Verifies and decrypts WeChat Pay APIv3 callbacks. Immutable and safe to share between
+/// threads; build one at start-up and reuse it.
+#[pyclass(frozen, module = "wechatpay_notify._native", name = "Verifier")]
+pub(crate) struct PyVerifier {
+    inner: Verifier,
+}
+
+/// What a request-checking method does after the shared argument conversion.
+#[derive(Clone, Copy)]
+enum Check {
+    Verify,
+    Response,
+}
+
+impl PyVerifier {
+    /// Converts the arguments, then runs `check` on them with the GIL released.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        check: impl Send + FnOnce(&Verifier, &headers::HeaderPairs, &[u8], i64) -> T,
+    ) -> PyResult<T> {
+        let pairs = headers::extract(headers)?;
+        let body = bytes_like(body, "body")?;
+        let now = unix_time(now)?;
+        let body = body.as_slice();
+        let inner = &self.inner;
+        Ok(py.detach(move || {
+            let now = now.unwrap_or_else(system_now);
+            check(inner, &pairs, body, now)
+        }))
+    }
+
+    fn check(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        kind: Check,
+    ) -> PyResult<()> {
+        self.run(py, headers, body, now, move |v, h, b, t| match kind {
+            Check::Verify => v.verify_at(h, b, t),
+            Check::Response => v.verify_response_at(h, b, t),
+        })?
+        .py_err(py)
+    }
+}
+
+/// The system clock as Unix seconds (the same clock the core's `parse` uses).
+fn system_now() -> i64 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Iterates `(id, pem)` pairs from a mapping or an iterable of pairs.
+fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let py = obj.py();
+    let iterable = if let Ok(dict) = obj.cast::<PyDict>() {
+        dict.items().into_any()
+    } else {
+        match obj.getattr(intern!(py, "items")) {
+            Ok(items) if items.is_callable() => items.call0()?,
+            _ => obj.clone(),
+        }
+    };
+    let shape = || {
+        PyTypeError::new_err(
+            "public_keys must be a mapping {public_key_id: pem} or an iterable of (id, pem) pairs",
+        )
+    };
+    let mut out = Vec::new();
+    for item in iterable.try_iter().map_err(|_| shape())? {
+        let item = item?;
+        let tuple = item.cast::<PyTuple>().map_err(|_| shape())?;
+        if tuple.len() != 2 {
+            return Err(shape());
+        }
+        let id = tuple.get_item(0)?;
+        let id: String = id
+            .extract()
+            .map_err(|_| PyTypeError::new_err("public key ids must be str"))?;
+        out.push((id, key_bytes(&tuple.get_item(1)?, "a public key")?));
+    }
+    Ok(out)
+}
+
+/// One PEM (`str` or bytes) or an iterable of them.
+fn certificate_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyByteArray>()
+    {
+        return Ok(vec![key_bytes(obj, "a certificate")?]);
+    }
+    let iterator = if let Ok(list) = obj.cast::<PyList>() {
+        list.as_any().try_iter()?
+    } else {
+        obj.try_iter().map_err(|_| {
+            PyTypeError::new_err("certificates must be a PEM (str or bytes) or an iterable of them")
+        })?
+    };
+    iterator
+        .map(|item| key_bytes(&item?, "a certificate"))
+        .collect()
+}
+
+#[pymethods]
+impl PyVerifier {
+    #[new]
+    #[pyo3(signature = (
+        apiv3_key,
+        *,
+        public_keys = None,
+        certificates = None,
+        max_clock_skew = None,
+        max_body_size = None,
+    ))]
+    #[pyo3(
+        text_signature = "(apiv3_key, *, public_keys=None, certificates=None, max_clock_skew=300, max_body_size=1048576)"
+    )]
+    fn new(
+        py: Python<'_>,
+        apiv3_key: &Bound<'_, PyAny>,
+        public_keys: Option<&Bound<'_, PyAny>>,
+        certificates: Option<&Bound<'_, PyAny>>,
+        max_clock_skew: Option<&Bound<'_, PyAny>>,
+        max_body_size: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut builder = Verifier::builder().apiv3_key(key_bytes(apiv3_key, "apiv3_key")?);
+        if let Some(keys) = public_keys.filter(|k| !k.is_none()) {
+            for (id, pem) in public_key_pairs(keys)? {
+                builder = builder.public_key(id, pem);
+            }
+        }
+        if let Some(certs) = certificates.filter(|c| !c.is_none()) {
+            for pem in certificate_list(certs)? {
+                builder = builder.platform_certificate(pem);
+            }
+        }
+        if let Some(skew) = max_clock_skew.filter(|s| !s.is_none()) {
+            let secs = non_negative(skew, true).ok_or_else(|| {
+                config_error(
+                    py,
+                    "max_clock_skew must be a non-negative number of seconds or a timedelta",
+                )
+            })?;
+            builder = builder.max_clock_skew(Duration::from_secs(secs));
+        }
+        if let Some(size) = max_body_size.filter(|s| !s.is_none()) {
+            let bytes = non_negative(size, false)
+                .and_then(|b| usize::try_from(b).ok())
+                .ok_or_else(|| {
+                    config_error(py, "max_body_size must be a non-negative number of bytes")
+                })?;
+            builder = builder.max_body_size(bytes);
+        }
+        // Key parsing is the only CPU work here; it is quick, so the GIL is kept.
+        let inner = builder.build().py_err(py)?;
+        Ok(PyVerifier { inner })
+    }
+
+    /// Verifies and decrypts a callback (DESIGN steps 0-15).
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn parse(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNotification> {
+        self.run(py, headers, body, now, |v, h, b, t| {
+            v.parse_at(h, b, t).map(PyNotification::new)
+        })?
+        .py_err(py)
+    }
+
+    /// Checks a callback's authenticity only (steps 0-10); the body is not parsed.
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.check(py, headers, body, now, Check::Verify)
+    }
+
+    /// Verifies the signature of a WeChat Pay API response (any body, including empty).
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn verify_response(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.check(py, headers, body, now, Check::Response)
+    }
+
+    /// Decrypts a `GET /v3/certificates` response body with this verifier's APIv3 key.
+    fn decrypt_certificates(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyDownloadedCertificate>> {
+        let body = bytes_like(body, "body")?;
+        let body = body.as_slice();
+        let inner = &self.inner;
+        let certs = py.detach(|| inner.decrypt_certificates(body)).py_err(py)?;
+        Ok(certs
+            .into_iter()
+            .map(PyDownloadedCertificate::from)
+            .collect())
+    }
+
+    /// The configured public-key ids and certificate serials, in configuration order.
+    #[getter]
+    fn key_ids(&self) -> Vec<String> {
+        self.inner.key_ids().map(str::to_owned).collect()
+    }
+
+    /// The largest accepted clock difference, in seconds.
+    #[getter]
+    fn max_clock_skew(&self) -> i64 {
+        self.inner.max_clock_skew()
+    }
+
+    /// The largest accepted body, in bytes.
+    #[getter]
+    fn max_body_size(&self) -> usize {
+        self.inner.max_body_size()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verifier(key_ids={:?}, max_clock_skew={}, max_body_size={})",
+            self.inner.key_ids().collect::<Vec<_>>(),
+            self.inner.max_clock_skew(),
+            self.inner.max_body_size()
+        )
+    }
+}

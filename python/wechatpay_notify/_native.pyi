@@ -1,0 +1,170 @@
+"""Type stubs for the ``wechatpay_notify._native`` extension module (PyO3).
+
+Checked against the compiled module by ``python -m mypy.stubtest wechatpay_notify``.
+"""
+
+from datetime import timedelta
+from typing import Any, Dict, Final, Iterable, List, Mapping, Optional, Tuple, Union, final
+
+from wechatpay_notify._types import BytesLike, HeadersLike
+
+__all__ = [
+    "Verifier",
+    "Notification",
+    "V2Verifier",
+    "DownloadedCertificate",
+    "RsaPublicKey",
+    "decrypt_resource",
+    "decrypt_certificates",
+    "reply_success",
+    "reply_failure",
+    "reply_failure_message",
+    "v2_reply_success",
+    "v2_reply_failure",
+    "ERROR_CODES",
+    "AUTHENTICITY_CODES",
+    "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_MAX_CLOCK_SKEW",
+    "DEFAULT_V2_MAX_BODY_SIZE",
+    "CORE_VERSION",
+]
+
+ERROR_CODES: Final[Tuple[str, ...]]
+AUTHENTICITY_CODES: Final[Tuple[str, ...]]
+DEFAULT_MAX_BODY_SIZE: Final[int]
+DEFAULT_MAX_CLOCK_SKEW: Final[int]
+DEFAULT_V2_MAX_BODY_SIZE: Final[int]
+CORE_VERSION: Final[str]
+
+_PemLike = Union[str, bytes, bytearray, memoryview]
+_Seconds = Union[int, float]
+
+@final
+class Verifier:
+    """Verifies and decrypts WeChat Pay APIv3 callbacks. Immutable and safe to share between
+    threads; build one at start-up and reuse it."""
+
+    def __new__(
+        cls,
+        apiv3_key: BytesLike,
+        *,
+        public_keys: Optional[
+            Union[Mapping[str, _PemLike], Iterable[Tuple[str, _PemLike]]]
+        ] = None,
+        certificates: Optional[Union[_PemLike, Iterable[_PemLike]]] = None,
+        max_clock_skew: Union[_Seconds, timedelta, None] = 300,
+        max_body_size: Optional[int] = 1048576,
+    ) -> Verifier: ...
+    def parse(
+        self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
+    ) -> Notification:
+        """Verifies and decrypts a callback (every check, in order)."""
+    def verify(
+        self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
+    ) -> None:
+        """Checks a callback's authenticity only; the body is not parsed."""
+    def verify_response(
+        self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
+    ) -> None:
+        """Verifies the signature of a WeChat Pay API response (any body, including empty)."""
+    def decrypt_certificates(self, body: BytesLike) -> List[DownloadedCertificate]:
+        """Decrypts a ``GET /v3/certificates`` response body with this verifier's APIv3 key."""
+    @property
+    def key_ids(self) -> List[str]:
+        """The configured public-key ids and certificate serials, in configuration order."""
+    @property
+    def max_clock_skew(self) -> int:
+        """The largest accepted clock difference, in seconds."""
+    @property
+    def max_body_size(self) -> int:
+        """The largest accepted body, in bytes."""
+
+@final
+class Notification:
+    """A verified, decrypted notification. Immutable; ``resource`` is built on first access."""
+
+    @property
+    def id(self) -> str:
+        """The notification id: unique per event, the key for idempotent handling."""
+    @property
+    def create_time(self) -> str:
+        """``create_time``, as sent (RFC 3339, +08:00)."""
+    @property
+    def event_type(self) -> str:
+        """``event_type``, e.g. ``TRANSACTION.SUCCESS`` or ``REFUND.SUCCESS``."""
+    @property
+    def resource_type(self) -> str:
+        """``resource_type``, normally ``encrypt-resource``."""
+    @property
+    def summary(self) -> str:
+        """``summary``, e.g. ``支付成功``."""
+    @property
+    def original_type(self) -> str:
+        """``resource.original_type``, e.g. ``transaction`` or ``refund``."""
+    @property
+    def serial(self) -> str:
+        """The ``Wechatpay-Serial`` (public-key id or certificate serial) that verified it."""
+    @property
+    def timestamp(self) -> int:
+        """The verified ``Wechatpay-Timestamp``, Unix seconds."""
+    @property
+    def plaintext(self) -> str:
+        """The decrypted resource: UTF-8 JSON text."""
+    @property
+    def resource(self) -> Dict[str, Any]:
+        """The decrypted resource as a dict, equal to ``json.loads(plaintext)``; the same
+        object is returned on every access."""
+
+@final
+class V2Verifier:
+    """Verifies APIv2 payment notifications and decrypts APIv2 refund notifications."""
+
+    def __new__(cls, api_key: BytesLike, *, max_body_size: Optional[int] = 65536) -> V2Verifier: ...
+    def parse_payment(self, xml: BytesLike) -> Dict[str, str]:
+        """Verifies a payment result notification; returns every field received."""
+    def parse_refund(self, xml: BytesLike) -> Dict[str, Any]:
+        """Decrypts a refund result notification: the outer fields, with ``req_info``
+        replaced by the ``Dict[str, str]`` of its decrypted fields."""
+
+@final
+class DownloadedCertificate:
+    """One platform certificate from a ``GET /v3/certificates`` response."""
+
+    @property
+    def serial_no(self) -> str: ...
+    @property
+    def effective_time(self) -> str: ...
+    @property
+    def expire_time(self) -> str: ...
+    @property
+    def not_before(self) -> int: ...
+    @property
+    def not_after(self) -> int: ...
+    @property
+    def pem(self) -> str: ...
+
+@final
+class RsaPublicKey:
+    """A WeChat Pay RSA public key in any form WeChat Pay hands out."""
+
+    def __new__(cls, pem: _PemLike) -> RsaPublicKey: ...
+    @property
+    def bits(self) -> int: ...
+    @property
+    def modulus_len(self) -> int: ...
+    def verify(self, message: BytesLike, signature: BytesLike) -> None:
+        """Checks an RSASSA-PKCS1-v1_5 SHA-256 signature (raw bytes) over ``message``."""
+
+def decrypt_resource(
+    apiv3_key: BytesLike, nonce: BytesLike, associated_data: BytesLike, ciphertext: BytesLike
+) -> bytes:
+    """Decrypts one AEAD_AES_256_GCM resource with the APIv3 key."""
+
+def decrypt_certificates(apiv3_key: BytesLike, body: BytesLike) -> List[DownloadedCertificate]:
+    """Decrypts every certificate of a ``GET /v3/certificates`` response body."""
+
+def reply_success() -> Tuple[int, Optional[str], str]: ...
+def reply_failure(code: str, message: str) -> Tuple[int, Optional[str], str]: ...
+def reply_failure_message(status: int, message: str) -> Tuple[int, Optional[str], str]: ...
+def v2_reply_success() -> Tuple[int, Optional[str], str]: ...
+def v2_reply_failure(message: str) -> Tuple[int, Optional[str], str]: ...

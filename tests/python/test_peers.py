@@ -1,0 +1,99 @@
+"""Samples from the official wechatpay-go and wechatpay-java SDK tests (tests/vectors/peers/)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+import pytest
+
+import wechatpay_notify as wn
+from signing import VECTORS, Signer, notification_body
+
+PLACEHOLDER_APIV3_KEY = "0000000000000000placeholder00000"
+
+
+def peer(name: str) -> Dict[str, Any]:
+    data: Dict[str, Any] = json.loads((VECTORS / "peers" / name).read_text())
+    return data
+
+
+def test_go_sdk_notification_verifies_with_its_certificate() -> None:
+    go = peer("wechatpay-go-notify.json")
+    headers: Dict[str, str] = go["headers"]
+    body = go["body"].encode()
+    verifier = wn.Verifier(PLACEHOLDER_APIV3_KEY, certificates=go["platform_certificate_pem"])
+    assert verifier.key_ids == ["D7CE59D1F522D701"]
+    verifier.verify(headers, body, now=go["now"])  # raises on failure
+    altered = bytearray(body)
+    altered[10] ^= 1
+    with pytest.raises(wn.SignatureError) as mismatch:
+        verifier.verify(headers, altered, now=go["now"])
+    assert mismatch.value.code == "SIGNATURE_MISMATCH"
+    # Verified, then refused at decryption: the sample was sealed with a 16-byte key.
+    with pytest.raises(wn.DecryptionError) as failed:
+        verifier.parse(headers, body, now=go["now"])
+    assert failed.value.code == "DECRYPT_FAILED"
+    assert "APIv3" in failed.value.message
+    # Outside the clock window the same request is refused before the signature.
+    with pytest.raises(wn.SignatureError) as skew:
+        verifier.verify(headers, body, now=go["now"] + 301)
+    assert skew.value.code == "TIMESTAMP_SKEW"
+
+
+def test_go_sdk_sixteen_byte_key_is_a_config_error() -> None:
+    go = peer("wechatpay-go-notify.json")
+    key = go["apiv3_key_16_bytes"]
+    with pytest.raises(wn.ConfigError) as caught:
+        wn.Verifier(key, certificates=[go["platform_certificate_pem"]])
+    assert caught.value.code == "CONFIG_INVALID"
+    assert key not in caught.value.message
+    resource = json.loads(go["body"])["resource"]
+    with pytest.raises(ValueError):
+        wn.decrypt_resource(key, resource["nonce"], resource["associated_data"], resource["ciphertext"])
+
+
+def test_java_sdk_certificate_download_decrypts() -> None:
+    download = peer("wechatpay-java.json")["certificate_download"]
+    certs = wn.decrypt_certificates(download["apiv3_key"], download["response_body"])
+    assert [c.serial_no for c in certs] == download["expected_serials"]
+    cert = certs[0]
+    assert cert.not_before < cert.not_after
+    assert cert.pem.startswith("-----BEGIN CERTIFICATE-----")
+    assert cert.serial_no in repr(cert)
+    verifier = wn.Verifier(download["apiv3_key"], certificates=[cert.pem])
+    assert verifier.key_ids == [cert.serial_no]
+    again = verifier.decrypt_certificates(download["response_body"].encode())
+    assert [c.pem for c in again] == [cert.pem]
+    with pytest.raises(wn.DecryptionError) as wrong:
+        wn.decrypt_certificates(PLACEHOLDER_APIV3_KEY, download["response_body"])
+    assert wrong.value.code == "DECRYPT_FAILED"
+    with pytest.raises(wn.FormatError) as garbage:
+        wn.decrypt_certificates(PLACEHOLDER_APIV3_KEY, "not json")
+    assert garbage.value.code == "MALFORMED_BODY"
+
+
+def test_java_sdk_key_pair_through_certificate_and_public_key() -> None:
+    pair = peer("wechatpay-java.json")["wechat_pay_keypair"]
+    apiv3_key = "java-peer-apiv3-key-32-bytes-ok!"
+    serial = "440024045C4A427599D09BB4E3DE0279F2E813FD"
+    by_cert = wn.Verifier(apiv3_key, certificates=[pair["certificate_pem"]])
+    assert by_cert.key_ids == [serial]
+    inside, later = 1_700_000_000, 1_760_000_000
+    body = notification_body("EV-java-peer", apiv3_key=apiv3_key)
+    signer = Signer(pair["private_key_pem"], serial)
+    n = by_cert.parse(signer.headers(body, timestamp=inside), body, now=inside)
+    assert n.resource["out_trade_no"] == "1217752501201407033233368018"
+    assert n.serial == serial and n.timestamp == inside
+    with pytest.raises(wn.SignatureError) as expired:
+        by_cert.parse(signer.headers(body, timestamp=later), body, now=later)
+    assert expired.value.code == "KEY_EXPIRED"
+
+    key_id = "PUB_KEY_ID_0114232134912410000000000042"
+    by_key = wn.Verifier(apiv3_key, public_keys={key_id: pair["public_key_pem"]})
+    signer = Signer(pair["private_key_pem"], key_id)
+    n = by_key.parse(signer.headers(body, timestamp=later), body, now=later)
+    assert n.id == "EV-java-peer" and n.summary == "支付成功"
+    # The Java SDK's public key also checks signatures on its own.
+    key = wn.RsaPublicKey(pair["public_key_pem"])
+    assert key.bits == 2048

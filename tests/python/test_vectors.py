@@ -1,0 +1,147 @@
+"""Every case of tests/vectors/notifications.json through the Python API."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type
+
+import pytest
+
+import wechatpay_notify as wn
+from conftest import load_vectors
+
+VECTORS = load_vectors()
+CASES: List[Dict[str, Any]] = VECTORS["cases"]
+
+FAMILY: Dict[str, Type[Exception]] = {
+    **{code: wn.SignatureError for code in wn.AUTHENTICITY_CODES},
+    "BODY_TOO_LARGE": wn.FormatError,
+    "WRONG_FORMAT": wn.FormatError,
+    "MALFORMED_BODY": wn.FormatError,
+    "MISSING_FIELD": wn.FormatError,
+    "RETURN_FAIL": wn.FormatError,
+    "UNSUPPORTED_ALGORITHM": wn.DecryptionError,
+    "MALFORMED_RESOURCE": wn.DecryptionError,
+    "DECRYPT_FAILED": wn.DecryptionError,
+    "CONFIG_INVALID": wn.ConfigError,
+}
+
+
+def build_verifier(name: str) -> wn.Verifier:
+    config = VECTORS["verifiers"][name]
+    return wn.Verifier(
+        config["apiv3_key"],
+        public_keys={k["id"]: k["pem"] for k in config["public_keys"]},
+        certificates=config["certificates"],
+        max_clock_skew=config["max_clock_skew"],
+        max_body_size=config["max_body_size"],
+    )
+
+
+def headers_of(case: Dict[str, Any]) -> List[Tuple[str, str]]:
+    return [(name, value) for name, value in case["headers"]]
+
+
+def outcome(run: Callable[[], Any]) -> Tuple[Optional[Any], Optional[BaseException]]:
+    try:
+        return run(), None
+    except Exception as error:  # noqa: BLE001 - the test inspects whatever is raised
+        return None, error
+
+
+def check_error(case: Dict[str, Any], error: Optional[BaseException]) -> str:
+    """Asserts the expected code, class, attributes and message; returns the code."""
+    code = case["expect"]["error"]
+    assert error is not None, f"{case['name']}: accepted, expected {code}"
+    assert isinstance(error, FAMILY[code]), f"{case['name']}: {error!r}"
+    if code == "CONFIG_INVALID":
+        assert isinstance(error, ValueError) and not isinstance(error, wn.NotificationError)
+    else:
+        assert isinstance(error, wn.NotificationError)
+    assert getattr(error, "code") == code, f"{case['name']}: {error!r}"
+    message = getattr(error, "message")
+    assert isinstance(message, str) and message
+    assert str(error) == f"{code}: {message}"
+    return str(code)
+
+
+def run_case(case: Dict[str, Any]) -> Optional[str]:
+    """Runs one case; returns the error code it produced, if any."""
+    kind = case["type"]
+    expect = case["expect"]
+    body = bytes.fromhex(case["body_hex"]) if "body_hex" in case else b""
+    if kind == "v3_config":
+        _, error = outcome(lambda: build_verifier(case["verifier"]))
+        return check_error(case, error)
+    if kind == "v2_config":
+        _, error = outcome(lambda: wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]]))
+        return check_error(case, error)
+    if kind in ("v3_parse", "v3_verify"):
+        verifier = build_verifier(case["verifier"])
+        headers = headers_of(case)
+        now = case["now"]
+        verified, verify_error = outcome(lambda: verifier.verify(headers, body, now=now))
+        if kind == "v3_verify":
+            if "error" in expect:
+                return check_error(case, verify_error)
+            assert verify_error is None and verified is None, f"{case['name']}: {verify_error!r}"
+            return None
+        parsed, error = outcome(lambda: verifier.parse(headers, body, now=now))
+        if error is not None and getattr(error, "code", "") in wn.AUTHENTICITY_CODES + ("BODY_TOO_LARGE", "WRONG_FORMAT"):
+            # verify() runs the same first steps and stops at the same one.
+            assert verify_error is not None and getattr(verify_error, "code") == getattr(error, "code")
+        if "error" in expect:
+            return check_error(case, error)
+        assert error is None, f"{case['name']}: {error!r}"
+        assert verify_error is None
+        assert isinstance(parsed, wn.Notification)
+        for field in ("id", "create_time", "event_type", "resource_type", "summary", "original_type", "plaintext"):
+            assert getattr(parsed, field) == expect[field], f"{case['name']}: {field}"
+        import json
+
+        assert parsed.resource == json.loads(expect["plaintext"])
+        assert parsed.serial in verifier.key_ids
+        assert parsed.timestamp == int(dict((k.lower(), v) for k, v in reversed(headers))["wechatpay-timestamp"].strip())
+        return None
+    v2 = wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]])
+    if kind == "v2_payment":
+        fields, error = outcome(lambda: v2.parse_payment(body))
+        if "error" in expect:
+            return check_error(case, error)
+        assert error is None, f"{case['name']}: {error!r}"
+        assert fields == expect["fields"]
+        return None
+    assert kind == "v2_refund", kind
+    refund, error = outcome(lambda: v2.parse_refund(body))
+    if "error" in expect:
+        return check_error(case, error)
+    assert error is None, f"{case['name']}: {error!r}"
+    assert isinstance(refund, dict)
+    req_info = refund.pop("req_info")
+    assert refund == expect["fields"]
+    assert req_info == expect["req_info"]
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_vector_case(case: Dict[str, Any]) -> None:
+    run_case(case)
+
+
+def test_vectors_cover_every_code_and_every_code_has_its_class() -> None:
+    assert len(CASES) >= 100
+    assert len({c["name"] for c in CASES}) == len(CASES)
+    seen = {code for code in (run_case(c) for c in CASES) if code is not None}
+    assert seen == set(wn.ERROR_CODES)
+    assert set(FAMILY) == set(wn.ERROR_CODES)
+    assert len(wn.ERROR_CODES) == 18
+
+
+def test_body_as_str_bytearray_memoryview_gives_the_same_result() -> None:
+    ok = [c for c in CASES if c["type"] == "v3_parse" and c["expect"].get("ok") and "body" in c]
+    assert ok
+    for case in ok:
+        verifier = build_verifier(case["verifier"])
+        raw = bytes.fromhex(case["body_hex"])
+        for body in (case["body"], bytearray(raw), memoryview(raw)):
+            n = verifier.parse(headers_of(case), body, now=case["now"])
+            assert n.plaintext == case["expect"]["plaintext"]
