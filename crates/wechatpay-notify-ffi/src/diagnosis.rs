@@ -1,0 +1,205 @@
+//! Explaining a callback: every check of DESIGN section 2 and its outcome.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use wechatpay_notify::diagnose::{Check, CheckStatus};
+
+use crate::error::wpn_error;
+use crate::guard::{arg, free_handle, guard, guard_value, into_handle, out_arg};
+use crate::headers::{wpn_header, HeaderArray};
+use crate::notification::wpn_notification;
+use crate::result::wpn_result;
+use crate::strings::{bytes_arg, wpn_str};
+use crate::verifier::wpn_verifier;
+
+/// The outcome of one check.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wpn_check_status {
+    /// The check ran and passed.
+    WPN_CHECK_PASSED = 0,
+    /// The check ran and failed; `code` and `message` say why.
+    WPN_CHECK_FAILED = 1,
+    /// The check could not run because an earlier one failed; `message` says which.
+    WPN_CHECK_SKIPPED = 2,
+}
+
+/// One check of a diagnosis, as returned by `wpn_diagnosis_get()`. Its strings borrow from
+/// the `wpn_diagnosis`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct wpn_check {
+    /// The step number of DESIGN section 2 (0-15).
+    pub step: u32,
+    /// What happened.
+    pub status: wpn_check_status,
+    /// The failure's code when `status` is `WPN_CHECK_FAILED`, else `WPN_OK`.
+    pub code: wpn_result,
+    /// What the step checks, in a few words. `{NULL, 0}` when the index was out of range.
+    pub name: wpn_str,
+    /// The failure's message (failed), why it was skipped (skipped), or empty (passed).
+    pub message: wpn_str,
+}
+
+impl wpn_check {
+    const NONE: wpn_check = wpn_check {
+        step: 0,
+        status: wpn_check_status::WPN_CHECK_SKIPPED,
+        code: wpn_result::WPN_OK,
+        name: wpn_str::NONE,
+        message: wpn_str::NONE,
+    };
+
+    fn of(check: &Check) -> wpn_check {
+        let (status, code, message) = match &check.status {
+            CheckStatus::Passed => (wpn_check_status::WPN_CHECK_PASSED, wpn_result::WPN_OK, ""),
+            CheckStatus::Failed(e) => (
+                wpn_check_status::WPN_CHECK_FAILED,
+                e.code().into(),
+                e.message(),
+            ),
+            CheckStatus::Skipped(why) => (
+                wpn_check_status::WPN_CHECK_SKIPPED,
+                wpn_result::WPN_OK,
+                *why,
+            ),
+        };
+        wpn_check {
+            step: u32::from(check.step),
+            status,
+            code,
+            name: wpn_str::of(check.name),
+            message: wpn_str::of(message),
+        }
+    }
+}
+
+/// Every check of one callback (what `wechatpay-notify doctor` prints), and the verdict that
+/// `wpn_verifier_parse_at()` gives for the same input.
+///
+/// Owned by the caller, freed with `wpn_diagnosis_free()`; everything read from it borrows
+/// from it. Immutable: it may be read from any thread.
+pub struct wpn_diagnosis {
+    checks: Vec<Check>,
+    verdict: Result<wpn_notification, wpn_error>,
+}
+
+/// Runs every check of DESIGN section 2 on a callback at time `now` (Unix seconds),
+/// continuing past failures wherever later checks still have their inputs. Arguments as for
+/// `wpn_verifier_parse_at()`. Fails only for a NULL argument (or a panic): a refused callback
+/// is a successful diagnosis whose verdict is the refusal. On success `*diagnosis_out` is a
+/// new diagnosis the caller frees with `wpn_diagnosis_free()`.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_verifier_diagnose_at(
+    verifier: *const wpn_verifier,
+    headers: *const wpn_header,
+    headers_len: usize,
+    body: *const u8,
+    body_len: usize,
+    now: i64,
+    diagnosis_out: *mut *mut wpn_diagnosis,
+    error_out: *mut *mut wpn_error,
+) -> wpn_result {
+    guard(error_out, || {
+        let out = out_arg(diagnosis_out, "diagnosis_out")?;
+        let verifier = arg(verifier, "verifier")?;
+        let headers = HeaderArray::read(headers, headers_len)?;
+        let body = bytes_arg(body, body_len, "body")?;
+        let d = verifier.inner.diagnose_at(&headers, body, now);
+        *out = into_handle(wpn_diagnosis {
+            checks: d.checks,
+            verdict: d.verdict.map(wpn_notification::new).map_err(Into::into),
+        });
+        Ok(())
+    })
+}
+
+/// As `wpn_verifier_diagnose_at()`, at the system clock's time.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_verifier_diagnose(
+    verifier: *const wpn_verifier,
+    headers: *const wpn_header,
+    headers_len: usize,
+    body: *const u8,
+    body_len: usize,
+    diagnosis_out: *mut *mut wpn_diagnosis,
+    error_out: *mut *mut wpn_error,
+) -> wpn_result {
+    let now = match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    wpn_verifier_diagnose_at(
+        verifier,
+        headers,
+        headers_len,
+        body,
+        body_len,
+        now,
+        diagnosis_out,
+        error_out,
+    )
+}
+
+/// The number of checks (16 for a diagnosis); 0 if `diagnosis` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_len(diagnosis: *const wpn_diagnosis) -> usize {
+    diagnosis.as_ref().map_or(0, |d| d.checks.len())
+}
+
+/// Check `index`, in step order. Its `name` is `{NULL, 0}` if `diagnosis` is NULL or `index`
+/// is out of range.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_get(
+    diagnosis: *const wpn_diagnosis,
+    index: usize,
+) -> wpn_check {
+    let Some(d) = diagnosis.as_ref() else {
+        return wpn_check::NONE;
+    };
+    guard_value(wpn_check::NONE, || {
+        d.checks.get(index).map_or(wpn_check::NONE, wpn_check::of)
+    })
+}
+
+/// The verdict: exactly the result `wpn_verifier_parse_at()` returns for the same input
+/// (`WPN_NULL_ARGUMENT` if `diagnosis` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_verdict(diagnosis: *const wpn_diagnosis) -> wpn_result {
+    match diagnosis.as_ref() {
+        Some(d) => match &d.verdict {
+            Ok(_) => wpn_result::WPN_OK,
+            Err(e) => e.code,
+        },
+        None => wpn_result::WPN_NULL_ARGUMENT,
+    }
+}
+
+/// The verdict's error when the callback was refused, else NULL. **Borrowed**: valid until
+/// the diagnosis is freed; do not free it (copy it with `wpn_error_code()` /
+/// `wpn_error_message()`, or pass it to `wpn_reply_for_error()`).
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_error(diagnosis: *const wpn_diagnosis) -> *const wpn_error {
+    match diagnosis.as_ref().map(|d| &d.verdict) {
+        Some(Err(e)) => e,
+        _ => std::ptr::null(),
+    }
+}
+
+/// The verdict's notification when the callback was accepted, else NULL. **Borrowed**: valid
+/// until the diagnosis is freed; do not free it.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_notification(
+    diagnosis: *const wpn_diagnosis,
+) -> *const wpn_notification {
+    match diagnosis.as_ref().map(|d| &d.verdict) {
+        Some(Ok(n)) => n,
+        _ => std::ptr::null(),
+    }
+}
+
+/// Frees a diagnosis (and the notification or error it holds). NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_free(diagnosis: *mut wpn_diagnosis) {
+    free_handle(diagnosis)
+}

@@ -1,0 +1,86 @@
+//! Error handles: a result code and a log-safe message for every failure.
+
+use std::any::Any;
+
+use crate::guard::{free_handle, guard_value};
+use crate::result::wpn_result;
+use crate::strings::wpn_str;
+
+/// A failure: its code and a detailed, log-safe message (never a key or plaintext).
+///
+/// Returned through the `wpn_error **error_out` parameter of fallible functions. Owned by the
+/// caller, who frees it with `wpn_error_free()`. Immutable: it may be read from any thread.
+#[derive(Clone, Debug)]
+pub struct wpn_error {
+    pub(crate) code: wpn_result,
+    pub(crate) message: String,
+}
+
+impl wpn_error {
+    pub(crate) fn null_argument(name: &str) -> wpn_error {
+        wpn_error {
+            code: wpn_result::WPN_NULL_ARGUMENT,
+            message: format!("argument `{name}` is NULL"),
+        }
+    }
+
+    pub(crate) fn bad_length(name: &str) -> wpn_error {
+        wpn_error {
+            code: wpn_result::WPN_NULL_ARGUMENT,
+            message: format!("argument `{name}` has an impossible length"),
+        }
+    }
+
+    pub(crate) fn panic(payload: &(dyn Any + Send)) -> wpn_error {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no detail");
+        wpn_error {
+            code: wpn_result::WPN_PANIC,
+            message: format!("internal error caught at the C boundary (please report): {detail}"),
+        }
+    }
+}
+
+impl From<wechatpay_notify::Error> for wpn_error {
+    fn from(e: wechatpay_notify::Error) -> Self {
+        wpn_error {
+            code: e.code().into(),
+            message: e.message().to_owned(),
+        }
+    }
+}
+
+/// The code of an error (`WPN_NULL_ARGUMENT` if `error` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn wpn_error_code(error: *const wpn_error) -> wpn_result {
+    match error.as_ref() {
+        Some(e) => e.code,
+        None => wpn_result::WPN_NULL_ARGUMENT,
+    }
+}
+
+/// The stable name of an error's code, e.g. `"SIGNATURE_MISMATCH"`: static and
+/// NUL-terminated (`"NULL_ARGUMENT"` if `error` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn wpn_error_name(error: *const wpn_error) -> *const std::os::raw::c_char {
+    crate::result::wpn_error_code_name(wpn_error_code(error) as u32)
+}
+
+/// The detailed message of an error: what went wrong and what to do. Valid until the error is
+/// freed. `{NULL, 0}` if `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_error_message(error: *const wpn_error) -> wpn_str {
+    match error.as_ref() {
+        Some(e) => guard_value(wpn_str::NONE, || wpn_str::of(&e.message)),
+        None => wpn_str::NONE,
+    }
+}
+
+/// Frees an error. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_error_free(error: *mut wpn_error) {
+    free_handle(error)
+}

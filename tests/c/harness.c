@@ -1,0 +1,190 @@
+/* Helpers shared by the C tests and the C benchmark. */
+#include "harness.h"
+
+#include <stdlib.h>
+
+unsigned long wpn_test_passed = 0;
+unsigned long wpn_test_failed = 0;
+
+void wpn_test_record(int ok, const char *file, int line, const char *what, const char *ctx) {
+    if (ok) {
+        __atomic_add_fetch(&wpn_test_passed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    __atomic_add_fetch(&wpn_test_failed, 1, __ATOMIC_RELAXED);
+    fprintf(stderr, "FAIL %s:%d: %s [%s]\n", file, line, what, ctx ? ctx : "");
+}
+
+bytes_t read_file(const char *path) {
+    bytes_t b = {NULL, 0};
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b.data = malloc((size_t)size + 1);
+    b.len = fread(b.data, 1, (size_t)size, f);
+    b.data[b.len] = 0;
+    fclose(f);
+    return b;
+}
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bytes_t hex_decode(const char *hex) {
+    size_t n = strlen(hex) / 2;
+    bytes_t b = {malloc(n + 1), n};
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            fprintf(stderr, "bad hex in vectors\n");
+            exit(2);
+        }
+        b.data[i] = (uint8_t)(hi * 16 + lo);
+    }
+    b.data[n] = 0;
+    return b;
+}
+
+bytes_t base64_encode(const uint8_t *data, size_t len) {
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t out_len = 4 * ((len + 2) / 3);
+    bytes_t b = {malloc(out_len + 1), out_len};
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16;
+        if (i + 1 < len) v |= (uint32_t)data[i + 1] << 8;
+        if (i + 2 < len) v |= data[i + 2];
+        b.data[o++] = (uint8_t)alphabet[(v >> 18) & 63];
+        b.data[o++] = (uint8_t)alphabet[(v >> 12) & 63];
+        b.data[o++] = (uint8_t)(i + 1 < len ? alphabet[(v >> 6) & 63] : '=');
+        b.data[o++] = (uint8_t)(i + 2 < len ? alphabet[v & 63] : '=');
+    }
+    b.data[o] = 0;
+    return b;
+}
+
+void bytes_free(bytes_t *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}
+
+const char *vectors_dir(void) {
+    const char *dir = getenv("WPN_VECTORS_DIR");
+    return dir ? dir : "tests/vectors";
+}
+
+json_t *load_vectors(const char *relative) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", vectors_dir(), relative);
+    json_error_t error;
+    json_t *root = json_load_file(path, JSON_ALLOW_NUL, &error);
+    if (!root) {
+        fprintf(stderr, "cannot load %s: %s (line %d)\n", path, error.text, error.line);
+        exit(2);
+    }
+    return root;
+}
+
+const char *jstr(const json_t *obj, const char *key, size_t *len) {
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_string(v)) {
+        if (len) *len = 0;
+        return NULL;
+    }
+    if (len) *len = json_string_length(v);
+    return json_string_value(v);
+}
+
+int str_eq(wpn_str s, const char *expected, size_t len) {
+    if (s.data == NULL || expected == NULL) return 0;
+    return s.len == len && (len == 0 || memcmp(s.data, expected, len) == 0);
+}
+
+int str_eq_json(wpn_str s, const json_t *obj, const char *key) {
+    size_t len;
+    const char *expected = jstr(obj, key, &len);
+    return str_eq(s, expected, len);
+}
+
+static wpn_header header_of(const char *name, size_t name_len, const char *value,
+                            size_t value_len) {
+    wpn_header h;
+    h.name = (const uint8_t *)name;
+    h.name_len = name_len;
+    h.value = (const uint8_t *)value;
+    h.value_len = value_len;
+    return h;
+}
+
+headers_t headers_from_json(const json_t *src) {
+    headers_t h = {NULL, 0};
+    size_t n = json_is_array(src) ? json_array_size(src) : json_object_size(src);
+    h.items = calloc(n ? n : 1, sizeof(wpn_header));
+    if (json_is_array(src)) {
+        size_t i;
+        json_t *pair;
+        json_array_foreach(src, i, pair) {
+            json_t *k = json_array_get(pair, 0), *v = json_array_get(pair, 1);
+            h.items[h.len++] = header_of(json_string_value(k), json_string_length(k),
+                                         json_string_value(v), json_string_length(v));
+        }
+    } else {
+        const char *key;
+        json_t *v;
+        json_object_foreach((json_t *)src, key, v) {
+            h.items[h.len++] =
+                header_of(key, strlen(key), json_string_value(v), json_string_length(v));
+        }
+    }
+    return h;
+}
+
+void headers_free(headers_t *h) {
+    free(h->items);
+    h->items = NULL;
+    h->len = 0;
+}
+
+wpn_result build_verifier(const json_t *config, wpn_verifier **out, wpn_error **error_out) {
+    wpn_verifier_builder *b = NULL;
+    wpn_result rc = wpn_verifier_builder_new(&b, error_out);
+    if (rc != WPN_OK) return rc;
+    size_t len;
+    const char *key = jstr(config, "apiv3_key", &len);
+    if (key) wpn_verifier_builder_apiv3_key(b, (const uint8_t *)key, len, NULL);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(config, "public_keys"), i, item) {
+        size_t id_len, pem_len;
+        const char *id = jstr(item, "id", &id_len);
+        const char *pem = jstr(item, "pem", &pem_len);
+        rc = wpn_verifier_builder_public_key(b, (const uint8_t *)id, id_len,
+                                             (const uint8_t *)pem, pem_len, error_out);
+        if (rc != WPN_OK) goto done;
+    }
+    json_array_foreach(json_object_get(config, "certificates"), i, item) {
+        wpn_verifier_builder_platform_certificate(b, (const uint8_t *)json_string_value(item),
+                                                  json_string_length(item), NULL);
+    }
+    json_t *skew = json_object_get(config, "max_clock_skew");
+    if (json_is_integer(skew))
+        wpn_verifier_builder_max_clock_skew(b, (uint64_t)json_integer_value(skew), NULL);
+    json_t *size = json_object_get(config, "max_body_size");
+    if (json_is_integer(size))
+        wpn_verifier_builder_max_body_size(b, (size_t)json_integer_value(size), NULL);
+    rc = wpn_verifier_builder_build(b, out, error_out);
+done:
+    wpn_verifier_builder_free(b);
+    return rc;
+}

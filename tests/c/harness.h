@@ -1,0 +1,68 @@
+/* Shared helpers of the C tests: assertions with counters, files, hex/base64, JSON access. */
+#ifndef WPN_TEST_HARNESS_H
+#define WPN_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "wechatpay_notify.h"
+
+/* Counters of passed and failed checks (updated atomically: threads use CHECK too). */
+extern unsigned long wpn_test_passed;
+extern unsigned long wpn_test_failed;
+
+void wpn_test_record(int ok, const char *file, int line, const char *what, const char *ctx);
+
+/* CHECK(cond, ctx): records one check; prints the failing expression and ctx (a case name). */
+#define CHECK(cond, ctx) wpn_test_record((cond) ? 1 : 0, __FILE__, __LINE__, #cond, (ctx))
+
+/* A growable byte buffer owned by the tests. */
+typedef struct {
+    uint8_t *data;
+    size_t len;
+} bytes_t;
+
+bytes_t read_file(const char *path);
+bytes_t hex_decode(const char *hex);
+/* Standard base64 with padding, NUL-terminated (len excludes the NUL). */
+bytes_t base64_encode(const uint8_t *data, size_t len);
+void bytes_free(bytes_t *b);
+
+/* The repository's tests/vectors directory (from WPN_VECTORS_DIR, else tests/vectors). */
+const char *vectors_dir(void);
+json_t *load_vectors(const char *relative);
+
+/* A string member of a JSON object as (pointer, length); NULL/0 if absent. */
+const char *jstr(const json_t *obj, const char *key, size_t *len);
+
+/* True when a wpn_str equals len bytes at expected. */
+int str_eq(wpn_str s, const char *expected, size_t len);
+/* True when a wpn_str equals a JSON string member. */
+int str_eq_json(wpn_str s, const json_t *obj, const char *key);
+
+/* Headers built from a JSON array of [name, value] pairs or an object {name: value}. The
+ * pointers borrow from the JSON document. */
+typedef struct {
+    wpn_header *items;
+    size_t len;
+} headers_t;
+headers_t headers_from_json(const json_t *pairs_or_object);
+void headers_free(headers_t *h);
+
+/* Builds a verifier from a vector configuration {apiv3_key, public_keys, certificates, ...}.
+ * Returns the build result; *out is NULL unless WPN_OK; *error_out as the library sets it. */
+wpn_result build_verifier(const json_t *config, wpn_verifier **out, wpn_error **error_out);
+
+/* The test suites (each in its own file). */
+void suite_vectors(void);
+void suite_peers(void);
+void suite_wycheproof(void);
+void suite_api(void);
+void suite_threads(unsigned threads, unsigned iterations);
+
+#endif
