@@ -2,7 +2,8 @@
 # C ABI: the checked-in header is what the pinned cbindgen generates, it compiles warning-free
 # as C99 and C++17, and the C tests (every conformance vector, 8 threads sharing a verifier,
 # NULL/empty/invalid-UTF-8 arguments) pass natively and under valgrind, linked through the
-# installed pkg-config file; a C++17 program links through the CMake package config.
+# installed pkg-config file; a C++17 program links through the CMake package config. The fuzz
+# corpora (tests/fuzz-corpus) replay through the C ABI under valgrind with zero errors.
 # Reuses the release build made by scripts/test-rust.sh (target/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,15 @@ echo "--- C tests: under valgrind (memcheck, leaks), 8 threads x $VALGRIND_ITERA
 valgrind_args=(--leak-check=full --errors-for-leak-kinds=definite,indirect,possible
                --show-leak-kinds=definite,indirect,possible --error-exitcode=1 -q)
 valgrind "${valgrind_args[@]}" "$work/wpn_c_tests" --threads 8 --iterations "$VALGRIND_ITERATIONS"
+
+# --- fuzz corpora through the C ABI, under valgrind --------------------------------------------
+echo "--- fuzz corpora: every input of tests/fuzz-corpus through the C ABI, under valgrind"
+# shellcheck disable=SC2046
+gcc -std=c99 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wpedantic -Werror \
+    $(pkg-config --cflags wechatpay_notify jansson) \
+    tests/c/test_corpus.c tests/c/harness.c -o "$work/wpn_corpus_tests" \
+    $(pkg-config --libs wechatpay_notify jansson) -Wl,-rpath,"$prefix/lib"
+valgrind "${valgrind_args[@]}" "$work/wpn_corpus_tests" tests/fuzz-corpus
 
 # --- C++17 through the CMake package config (shared and static) -----------------------------
 echo "--- C++17 via find_package(wechatpay_notify): shared and static"

@@ -2,10 +2,13 @@ package wechatpaynotify
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -231,4 +234,107 @@ func sameString(got string, want any) bool {
 	}
 	s, ok := want.(string)
 	return ok && got == s
+}
+
+// TestVectorsNoErrorMessageRevealsASecret checks that no error of any error case names an APIv3
+// key, a v2 key or a distinctive plaintext value (order numbers, openids) of a valid case.
+func TestVectorsNoErrorMessageRevealsASecret(t *testing.T) {
+	vectors := loadVectors(t)
+	secrets := vectorSecrets(t, vectors)
+	if len(secrets) <= 10 {
+		t.Fatalf("only %d secrets", len(secrets))
+	}
+	checked := 0
+	for i := range vectors.Cases {
+		c := &vectors.Cases[i]
+		if c.expect(t).Error == "" {
+			continue
+		}
+		messages := vectorErrorMessages(t, vectors, c)
+		if len(messages) == 0 {
+			t.Fatalf("%s: no error", c.Name)
+		}
+		for _, m := range messages {
+			checked++
+			for _, s := range secrets {
+				if strings.Contains(m, s) {
+					t.Fatalf("%s: an error message reveals a secret", c.Name)
+				}
+			}
+		}
+	}
+	if checked <= 100 {
+		t.Fatalf("only %d error messages checked", checked)
+	}
+	t.Logf("%d error messages checked against %d secrets", checked, len(secrets))
+}
+
+// vectorSecrets lists keys of length >= 8 and the distinctive plaintext values of every valid
+// v3_parse case.
+func vectorSecrets(t *testing.T, vectors *vectorFile) []string {
+	var secrets []string
+	for _, v := range vectors.Verifiers {
+		if len(v.APIv3Key) >= 8 {
+			secrets = append(secrets, v.APIv3Key)
+		}
+	}
+	for _, k := range vectors.V2Keys {
+		if len(k) >= 8 {
+			secrets = append(secrets, k)
+		}
+	}
+	for i := range vectors.Cases {
+		c := &vectors.Cases[i]
+		want := c.expect(t)
+		if c.Type != "v3_parse" || !want.OK {
+			continue
+		}
+		var plain map[string]any
+		if json.Unmarshal([]byte(want.Plaintext), &plain) != nil {
+			continue
+		}
+		for _, v := range []any{plain["out_trade_no"], plain["transaction_id"], plain["out_refund_no"], lookup(plain, "payer", "openid")} {
+			if s, ok := v.(string); ok {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	return secrets
+}
+
+// vectorErrorMessages returns every error the API gives for one case, as Error() and %#v.
+func vectorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []string {
+	var errs []error
+	switch c.Type {
+	case "v3_config":
+		_, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+		errs = append(errs, err)
+	case "v2_config":
+		_, err := NewV2Verifier(vectors.V2Keys[c.V2Key])
+		errs = append(errs, err)
+	case "v3_parse", "v3_verify":
+		v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		defer v.Close()
+		_, perr := v.ParseAt(c.header(), c.body(t), c.now())
+		errs = append(errs, perr, v.VerifyAt(c.header(), c.body(t), c.now()))
+	default:
+		v, err := NewV2Verifier(vectors.V2Keys[c.V2Key])
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		defer v.Close()
+		_, perr := v.ParsePayment(c.body(t))
+		_, rerr := v.ParseRefund(c.body(t))
+		errs = append(errs, perr, rerr)
+	}
+	var messages []string
+	for _, err := range errs {
+		if err != nil {
+			messages = append(messages, err.Error(), fmt.Sprintf("%#v", err))
+		}
+	}
+	return messages
 }

@@ -181,6 +181,161 @@ static void run_v2(const json_t *c, const char *key, const char *name) {
     wpn_v2_verifier_free(v);
 }
 
+/* The secrets no error message may contain: every APIv3 key and v2 key of 8 bytes or more,
+ * and the order numbers and openid of every valid v3_parse case's plaintext. */
+typedef struct {
+    const char *data[512];
+    size_t len[512];
+    size_t n;
+    json_t *owned[256]; /* parsed plaintexts the data points into */
+    size_t n_owned;
+} secrets_t;
+
+static void add_secret(secrets_t *s, const json_t *value, size_t min_len) {
+    if (!json_is_string(value) || json_string_length(value) < min_len) return;
+    if (s->n >= sizeof s->data / sizeof s->data[0]) {
+        CHECK(!"too many secrets for the fixed table", "secrets");
+        return;
+    }
+    s->data[s->n] = json_string_value(value);
+    s->len[s->n] = json_string_length(value);
+    s->n++;
+}
+
+static void collect_secrets(const json_t *root, secrets_t *s) {
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)json_object_get(root, "verifiers"), key, value)
+        add_secret(s, json_object_get(value, "apiv3_key"), 8);
+    json_object_foreach((json_t *)json_object_get(root, "v2_keys"), key, value)
+        add_secret(s, value, 8);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "cases"), i, c) {
+        const char *type = jstr(c, "type", NULL);
+        size_t len;
+        const char *plain = jstr(json_object_get(c, "expect"), "plaintext", &len);
+        if (strcmp(type, "v3_parse") != 0 || plain == NULL) continue;
+        json_t *resource = json_loadb(plain, len, JSON_DECODE_ANY, NULL);
+        if (!json_is_object(resource) || s->n_owned >= sizeof s->owned / sizeof s->owned[0]) {
+            json_decref(resource);
+            continue;
+        }
+        s->owned[s->n_owned++] = resource;
+        add_secret(s, json_object_get(resource, "out_trade_no"), 0);
+        add_secret(s, json_object_get(resource, "transaction_id"), 0);
+        add_secret(s, json_object_get(resource, "out_refund_no"), 0);
+        add_secret(s, json_object_get(json_object_get(resource, "payer"), "openid"), 0);
+    }
+}
+
+/* Checks "CODE_NAME: message" against every secret; counts one checked message. */
+static void check_no_secret(const secrets_t *s, const char *code_name, wpn_str message,
+                            const char *name, size_t *checked) {
+    size_t name_len = strlen(code_name), len = name_len + 2 + message.len;
+    char *text = malloc(len + 1);
+    CHECK(text != NULL, name);
+    if (!text) return;
+    memcpy(text, code_name, name_len);
+    memcpy(text + name_len, ": ", 2);
+    if (message.len) memcpy(text + name_len + 2, message.data, message.len);
+    text[len] = 0;
+    for (size_t k = 0; k < s->n; k++)
+        CHECK(memmem(text, len, s->data[k], s->len[k]) == NULL, name);
+    free(text);
+    (*checked)++;
+}
+
+static void check_error_no_secret(const secrets_t *s, const wpn_error *err, const char *name,
+                                  size_t *checked) {
+    if (err) check_no_secret(s, wpn_error_name(err), wpn_error_message(err), name, checked);
+}
+
+/* No error of any error case (nor any failed diagnosis check) reveals a key or plaintext. */
+static void no_error_message_contains_a_key_or_plaintext(const json_t *root) {
+    static secrets_t s; /* large; one test at a time */
+    memset(&s, 0, sizeof s);
+    collect_secrets(root, &s);
+    CHECK(s.n > 10, "secrets");
+    const json_t *verifiers = json_object_get(root, "verifiers");
+    const json_t *v2_keys = json_object_get(root, "v2_keys");
+    size_t i, checked = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "cases"), i, c) {
+        if (expected_code(c) == WPN_OK) continue;
+        const char *name = jstr(c, "name", NULL);
+        const char *type = jstr(c, "type", NULL);
+        size_t before = checked;
+        wpn_error *err = NULL;
+        if (strcmp(type, "v3_config") == 0) {
+            wpn_verifier *v = NULL;
+            build_verifier(json_object_get(verifiers, jstr(c, "verifier", NULL)), &v, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_verifier_free(v);
+        } else if (strcmp(type, "v2_config") == 0) {
+            size_t len;
+            const char *key = jstr(v2_keys, jstr(c, "v2_key", NULL), &len);
+            wpn_v2_verifier *v = NULL;
+            wpn_v2_verifier_new((const uint8_t *)key, len, &v, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_v2_verifier_free(v);
+        } else if (strcmp(type, "v3_parse") == 0 || strcmp(type, "v3_verify") == 0) {
+            wpn_verifier *v = NULL;
+            CHECK(build_verifier(json_object_get(verifiers, jstr(c, "verifier", NULL)), &v,
+                                 NULL) == WPN_OK,
+                  name);
+            headers_t h = headers_from_json(json_object_get(c, "headers"));
+            bytes_t body = hex_decode(jstr(c, "body_hex", NULL));
+            int64_t now = json_integer_value(json_object_get(c, "now"));
+            wpn_verifier_verify_at(v, h.items, h.len, body.data, body.len, now, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_error_free(err);
+            err = NULL;
+            wpn_notification *n = NULL;
+            wpn_verifier_parse_at(v, h.items, h.len, body.data, body.len, now, &n, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_notification_free(n);
+            wpn_diagnosis *d = NULL;
+            if (wpn_verifier_diagnose_at(v, h.items, h.len, body.data, body.len, now, &d,
+                                         NULL) == WPN_OK) {
+                for (size_t k = 0; k < wpn_diagnosis_len(d); k++) {
+                    wpn_check chk = wpn_diagnosis_get(d, k);
+                    if (chk.status == WPN_CHECK_FAILED)
+                        check_no_secret(&s, wpn_error_code_name(chk.code), chk.message, name,
+                                        &checked);
+                }
+            }
+            wpn_diagnosis_free(d);
+            bytes_free(&body);
+            headers_free(&h);
+            wpn_verifier_free(v);
+        } else {
+            const char *key = jstr(v2_keys, jstr(c, "v2_key", NULL), NULL);
+            wpn_v2_verifier *v = NULL;
+            CHECK(wpn_v2_verifier_new((const uint8_t *)key, strlen(key), &v, NULL) == WPN_OK,
+                  name);
+            bytes_t body = hex_decode(jstr(c, "body_hex", NULL));
+            wpn_v2_fields *f = NULL;
+            wpn_v2_verifier_parse_payment(v, body.data, body.len, &f, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_v2_fields_free(f);
+            wpn_error_free(err);
+            err = NULL;
+            wpn_v2_refund *r = NULL;
+            wpn_v2_verifier_parse_refund(v, body.data, body.len, &r, &err);
+            check_error_no_secret(&s, err, name, &checked);
+            wpn_v2_refund_free(r);
+            bytes_free(&body);
+            wpn_v2_verifier_free(v);
+        }
+        wpn_error_free(err);
+        CHECK(checked > before, name);
+    }
+    CHECK(checked > 100, "error messages checked");
+    printf("vectors: %zu error messages checked against %zu secrets\n", checked, s.n);
+    for (size_t k = 0; k < s.n_owned; k++) json_decref(s.owned[k]);
+}
+
 void suite_vectors(void) {
     json_t *root = load_vectors("notifications.json");
     CHECK(json_integer_value(json_object_get(root, "format")) == 1, "format");
@@ -232,5 +387,6 @@ void suite_vectors(void) {
     for (uint32_t code = WPN_BODY_TOO_LARGE; code <= WPN_CONFIG_INVALID; code++)
         CHECK(seen[code], wpn_error_code_name(code));
     printf("vectors: %zu cases\n", ran);
+    no_error_message_contains_a_key_or_plaintext(root);
     json_decref(root);
 }

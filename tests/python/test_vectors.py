@@ -145,3 +145,70 @@ def test_body_as_str_bytearray_memoryview_gives_the_same_result() -> None:
         for body in (case["body"], bytearray(raw), memoryview(raw)):
             n = verifier.parse(headers_of(case), body, now=case["now"])
             assert n.plaintext == case["expect"]["plaintext"]
+
+
+def secrets_of_vectors() -> List[str]:
+    """Keys of length >= 8 and distinctive plaintext values of every valid case."""
+    import json
+
+    secrets = [str(v["apiv3_key"]) for v in VECTORS["verifiers"].values() if len(str(v["apiv3_key"])) >= 8]
+    secrets += [str(k) for k in VECTORS["v2_keys"].values() if len(str(k)) >= 8]
+    for case in CASES:
+        plaintext = case["expect"].get("plaintext")
+        if case["type"] != "v3_parse" or not isinstance(plaintext, str):
+            continue
+        try:
+            resource = json.loads(plaintext)
+        except ValueError:
+            continue
+        if not isinstance(resource, dict):
+            continue
+        for key in ("out_trade_no", "transaction_id", "out_refund_no"):
+            if isinstance(resource.get(key), str):
+                secrets.append(resource[key])
+        payer = resource.get("payer")
+        if isinstance(payer, dict) and isinstance(payer.get("openid"), str):
+            secrets.append(payer["openid"])
+    return secrets
+
+
+def error_messages(case: Dict[str, Any]) -> List[str]:
+    """Every error the API raises for one case, as str() and repr()."""
+    kind = case["type"]
+    body = bytes.fromhex(case["body_hex"]) if "body_hex" in case else b""
+    runs: List[Callable[[], Any]] = []
+    if kind == "v3_config":
+        runs.append(lambda: build_verifier(case["verifier"]))
+    elif kind == "v2_config":
+        runs.append(lambda: wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]]))
+    elif kind in ("v3_parse", "v3_verify"):
+        verifier = build_verifier(case["verifier"])
+        headers, now = headers_of(case), case["now"]
+        runs.append(lambda: verifier.verify(headers, body, now=now))
+        runs.append(lambda: verifier.parse(headers, body, now=now))
+    else:
+        v2 = wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]])
+        runs.append(lambda: v2.parse_payment(body))
+        runs.append(lambda: v2.parse_refund(body))
+    messages: List[str] = []
+    for run in runs:
+        _, error = outcome(run)
+        if error is not None:
+            messages += [str(error), repr(error), str(getattr(error, "message", ""))]
+    return messages
+
+
+def test_no_error_message_contains_a_key_or_plaintext() -> None:
+    secrets = secrets_of_vectors()
+    assert len(secrets) > 10
+    checked = 0
+    for case in CASES:
+        if "error" not in case["expect"]:
+            continue
+        messages = error_messages(case)
+        assert messages, f"{case['name']}: expected an error"
+        for message in messages:
+            checked += 1
+            for secret in secrets:
+                assert secret not in message, f"{case['name']}: message reveals a secret"
+    assert checked > 100, f"only {checked} error messages checked"

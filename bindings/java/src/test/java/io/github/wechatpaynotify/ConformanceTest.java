@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -181,5 +183,124 @@ class ConformanceTest {
     @SuppressWarnings("unchecked")
     private static Map<String, String>[] newMapArray() {
         return (Map<String, String>[]) new Map<?, ?>[1];
+    }
+
+    /** No error of any error case names an APIv3 key, a v2 key or a distinctive plaintext value. */
+    @Test
+    void noErrorMessageContainsAKeyOrPlaintext() {
+        List<String> secrets = vectorSecrets();
+        assertTrue(secrets.size() > 10, "only " + secrets.size() + " secrets");
+        int checked = 0;
+        for (JsonNode c : TestData.cases(null)) {
+            if (!c.get("expect").has("error")) {
+                continue;
+            }
+            String name = c.get("name").asText();
+            List<String> messages = errorMessages(c);
+            assertFalse(messages.isEmpty(), name + ": no error");
+            for (String message : messages) {
+                checked++;
+                for (String secret : secrets) {
+                    assertFalse(message.contains(secret), name + ": an error message reveals a secret");
+                }
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " error messages checked");
+    }
+
+    /** Keys of length >= 8 and the order numbers and openids of every valid v3_parse case. */
+    private static List<String> vectorSecrets() {
+        JsonNode vectors = TestData.notifications();
+        List<String> secrets = new ArrayList<>();
+        vectors.get("verifiers").forEach(v -> {
+            String key = v.path("apiv3_key").asText("");
+            if (key.length() >= 8) {
+                secrets.add(key);
+            }
+        });
+        vectors.get("v2_keys").forEach(k -> {
+            if (k.asText("").length() >= 8) {
+                secrets.add(k.asText());
+            }
+        });
+        for (JsonNode c : TestData.cases("v3_parse")) {
+            JsonNode plaintext = c.get("expect").get("plaintext");
+            if (plaintext == null || !plaintext.isTextual()) {
+                continue;
+            }
+            JsonNode resource;
+            try {
+                resource = TestData.JSON.readTree(plaintext.asText());
+            } catch (JsonProcessingException e) {
+                continue;
+            }
+            if (resource == null || !resource.isObject()) {
+                continue;
+            }
+            for (String field : new String[] {"out_trade_no", "transaction_id", "out_refund_no"}) {
+                if (resource.path(field).isTextual()) {
+                    secrets.add(resource.get(field).asText());
+                }
+            }
+            if (resource.path("payer").path("openid").isTextual()) {
+                secrets.add(resource.get("payer").get("openid").asText());
+            }
+        }
+        return secrets;
+    }
+
+    /** Every exception the API throws for one case, as getMessage(), detail() and toString(). */
+    private static List<String> errorMessages(JsonNode c) {
+        List<Runnable> runs = new ArrayList<>();
+        List<AutoCloseable> opened = new ArrayList<>();
+        byte[] body = c.has("body_hex") ? TestData.body(c) : new byte[0];
+        switch (c.get("type").asText()) {
+            case "v3_config":
+                runs.add(() -> TestData.builderFor(c.get("verifier").asText()).build().close());
+                break;
+            case "v2_config":
+                runs.add(() -> new V2Verifier(v2Key(c)).close());
+                break;
+            case "v3_parse":
+            case "v3_verify": {
+                Verifier verifier = TestData.builderFor(c.get("verifier").asText()).build();
+                opened.add(verifier);
+                Headers headers = headers(c);
+                long now = c.get("now").asLong();
+                runs.add(() -> verifier.parseAt(headers, body, now));
+                runs.add(() -> verifier.verifyAt(headers, body, now));
+                break;
+            }
+            default: {
+                V2Verifier v2 = new V2Verifier(v2Key(c));
+                opened.add(v2);
+                runs.add(() -> v2.parsePayment(body));
+                runs.add(() -> v2.parseRefund(body));
+            }
+        }
+        List<String> messages = new ArrayList<>();
+        try {
+            for (Runnable run : runs) {
+                try {
+                    run.run();
+                } catch (NotificationException e) {
+                    messages.add(e.getMessage());
+                    messages.add(e.detail());
+                    messages.add(e.toString());
+                } catch (RuntimeException e) {
+                    messages.add(String.valueOf(e.getMessage()));
+                    messages.add(e.toString());
+                }
+            }
+        } finally {
+            for (AutoCloseable handle : opened) {
+                try {
+                    handle.close();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return messages;
     }
 }
