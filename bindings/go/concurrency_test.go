@@ -17,7 +17,7 @@ func TestConcurrentParse(t *testing.T) {
 	header, body := s.notification(t, now)
 	tampered := append([]byte(nil), body...)
 	tampered[20] ^= 1
-	const goroutines, rounds = 16, 50
+	const goroutines, rounds = 16, 250
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines)
 	for g := 0; g < goroutines; g++ {

@@ -371,6 +371,7 @@ def test_v2_payment_and_refund() -> None:
 
 
 def test_one_verifier_shared_by_many_threads(verifier: wn.Verifier, signer: Signer) -> None:
+    ROUNDS = 250
     bodies = [notification_body(f"EV-{i}") for i in range(8)]
     signed = [(signer.headers(b, timestamp=NOW), b) for b in bodies]
     results: List[str] = []
@@ -378,7 +379,7 @@ def test_one_verifier_shared_by_many_threads(verifier: wn.Verifier, signer: Sign
 
     def work(offset: int) -> None:
         try:
-            for i in range(40):
+            for i in range(ROUNDS):
                 headers, body = signed[(i + offset) % len(signed)]
                 n = verifier.parse(headers, body, now=NOW)
                 assert n.resource["amount"]["total"] == 100
@@ -394,7 +395,7 @@ def test_one_verifier_shared_by_many_threads(verifier: wn.Verifier, signer: Sign
     for t in threads:
         t.join()
     assert not errors
-    assert len(results) == 8 * 40 and set(results) == {f"EV-{i}" for i in range(8)}
+    assert len(results) == 8 * ROUNDS and set(results) == {f"EV-{i}" for i in range(8)}
 
 
 def test_the_gil_is_released_during_verification(verifier: wn.Verifier, signer: Signer) -> None:

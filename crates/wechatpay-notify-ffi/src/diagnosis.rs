@@ -5,12 +5,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wechatpay_notify::diagnose::{Check, CheckStatus};
 
 use crate::error::wpn_error;
-use crate::guard::{arg, free_handle, guard, guard_value, into_handle, out_arg};
-use crate::headers::{wpn_header, HeaderArray};
+use crate::guard::{free_handle, guard, guard_value, into_handle, out_arg};
+use crate::headers::wpn_header;
 use crate::notification::wpn_notification;
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_str};
-use crate::verifier::wpn_verifier;
+use crate::strings::wpn_str;
+use crate::verifier::{wpn_verifier, Request};
 
 /// The outcome of one check.
 #[repr(u32)]
@@ -102,10 +102,8 @@ pub unsafe extern "C" fn wpn_verifier_diagnose_at(
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(diagnosis_out, "diagnosis_out")?;
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        let d = verifier.inner.diagnose_at(&headers, body, now);
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let d = r.verifier.diagnose_at(&r.headers, r.body, now);
         *out = into_handle(wpn_diagnosis {
             checks: d.checks,
             verdict: d.verdict.map(wpn_notification::new).map_err(Into::into),

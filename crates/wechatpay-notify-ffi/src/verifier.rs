@@ -20,6 +20,31 @@ pub struct wpn_verifier {
     pub(crate) inner: Verifier,
 }
 
+/// The arguments shared by every export that checks a request: the verifier, the header
+/// array and the body, each checked (NULL, lengths, UTF-8) in that order.
+pub(crate) struct Request<'a> {
+    pub(crate) verifier: &'a Verifier,
+    pub(crate) headers: HeaderArray<'a>,
+    pub(crate) body: &'a [u8],
+}
+
+impl Request<'_> {
+    /// Reads and checks the C arguments; the first bad one is the error.
+    pub(crate) unsafe fn read(
+        verifier: *const wpn_verifier,
+        headers: *const wpn_header,
+        headers_len: usize,
+        body: *const u8,
+        body_len: usize,
+    ) -> Result<Self, wpn_error> {
+        Ok(Request {
+            verifier: &arg(verifier, "verifier")?.inner,
+            headers: HeaderArray::read(headers, headers_len)?,
+            body: bytes_arg(body, body_len, "body")?,
+        })
+    }
+}
+
 /// Verifies and decrypts an APIv3 callback, using the system clock: runs every check of
 /// DESIGN section 2 in order and stops at the first failure.
 ///
@@ -40,10 +65,8 @@ pub unsafe extern "C" fn wpn_verifier_parse(
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(notification_out, "notification_out")?;
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        let inner = verifier.inner.parse(&headers, body)?;
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let inner = r.verifier.parse(&r.headers, r.body)?;
         *out = into_handle(wpn_notification::new(inner));
         Ok(())
     })
@@ -63,10 +86,8 @@ pub unsafe extern "C" fn wpn_verifier_parse_at(
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(notification_out, "notification_out")?;
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        let inner = verifier.inner.parse_at(&headers, body, now)?;
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let inner = r.verifier.parse_at(&r.headers, r.body, now)?;
         *out = into_handle(wpn_notification::new(inner));
         Ok(())
     })
@@ -84,10 +105,8 @@ pub unsafe extern "C" fn wpn_verifier_verify(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        Ok(verifier.inner.verify(&headers, body)?)
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        Ok(r.verifier.verify(&r.headers, r.body)?)
     })
 }
 
@@ -103,10 +122,8 @@ pub unsafe extern "C" fn wpn_verifier_verify_at(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        Ok(verifier.inner.verify_at(&headers, body, now)?)
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        Ok(r.verifier.verify_at(&r.headers, r.body, now)?)
     })
 }
 
@@ -122,10 +139,8 @@ pub unsafe extern "C" fn wpn_verifier_verify_response(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        Ok(verifier.inner.verify_response(&headers, body)?)
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        Ok(r.verifier.verify_response(&r.headers, r.body)?)
     })
 }
 
@@ -141,10 +156,8 @@ pub unsafe extern "C" fn wpn_verifier_verify_response_at(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let verifier = arg(verifier, "verifier")?;
-        let headers = HeaderArray::read(headers, headers_len)?;
-        let body = bytes_arg(body, body_len, "body")?;
-        Ok(verifier.inner.verify_response_at(&headers, body, now)?)
+        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        Ok(r.verifier.verify_response_at(&r.headers, r.body, now)?)
     })
 }
 

@@ -253,21 +253,43 @@ fn replies_follow_the_error_family() {
     }
 }
 
+/// One verifier shared by 8 threads, each with its own notification and a tampered copy:
+/// every parse gives that thread's id and every tampered body is refused.
 #[test]
 fn shared_between_threads() {
-    let (v, headers, body) = fixture();
-    let v = std::sync::Arc::new(v);
-    let handles: Vec<_> = (0..8)
-        .map(|_| {
-            let (v, headers, body) = (v.clone(), headers.clone(), body.clone());
+    const THREADS: usize = 8;
+    const ROUNDS: usize = 500;
+    let v = std::sync::Arc::new(common::java_peer_verifier());
+    let signer = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID);
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let id = format!("EV-thread-{t}");
+            let body = common::sealed_body(common::TEST_APIV3_KEY, &id, common::TEST_PLAINTEXT);
+            let headers = signer.headers(NOW, &body);
+            let mut tampered = body.clone();
+            tampered[body.len() - 3] ^= 1;
+            let v = v.clone();
             std::thread::spawn(move || {
-                for _ in 0..200 {
-                    assert_eq!(v.parse_at(&headers, &body, NOW).unwrap().id(), "EV-api");
+                let (mut ok, mut refused) = (0, 0);
+                for i in 0..ROUNDS {
+                    if i % 10 == 9 {
+                        let err = v.parse_at(&headers, &tampered, NOW).unwrap_err();
+                        refused += usize::from(err.code() == ErrorCode::SignatureMismatch);
+                    } else {
+                        let n = v.parse_at(&headers, &body, NOW).unwrap();
+                        ok += usize::from(n.id() == id && n.plaintext() == common::TEST_PLAINTEXT);
+                    }
                 }
+                (ok, refused)
             })
         })
         .collect();
+    let (mut ok, mut refused) = (0, 0);
     for h in handles {
-        h.join().unwrap();
+        let (o, r) = h.join().unwrap();
+        ok += o;
+        refused += r;
     }
+    assert_eq!(ok, THREADS * ROUNDS * 9 / 10);
+    assert_eq!(refused, THREADS * ROUNDS / 10);
 }
