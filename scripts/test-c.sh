@@ -54,8 +54,7 @@ gcc -std=c99 "${strict[@]}" -c "$work/header_only.c" -o "$work/header_c99.o"
 g++ -std=c++17 "${strict[@]}" -c "$work/header_only.cpp" -o "$work/header_cxx17.o"
 
 # --- the library: reuse the workspace release build, then install it to a prefix ------------
-cargo build --release --workspace
-cargo test --release -p wechatpay-notify-ffi
+native_build
 prefix="$PWD/$work/prefix"
 bash scripts/install-c.sh --prefix "$prefix" --no-build
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"

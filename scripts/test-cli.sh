@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# CLI: the `wechatpay-notify` command's unit and integration tests (they run the built
-# binary against the conformance vectors, loopback receivers and the demo), then the demo
-# once as a user would run it. Reuses the release build made by test-rust.sh.
+# CLI: the `wechatpay-notify` command as a user runs it, from the shared release build. Its
+# unit and integration tests (doctor on every conformance vector, simulate against listen on
+# loopback, check-url, decrypt-certs, demo) are Rust tests: scripts/test-rust.sh runs them
+# with the other crates' tests. Run them alone with `cargo test --release -p
+# wechatpay-notify-cli` (which resolves features on its own, so it rebuilds part of the tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release -p wechatpay-notify-cli
-cargo build --release -p wechatpay-notify-cli
+source scripts/native-build.sh
+native_build
 start=$(date +%s%N)
 target/release/wechatpay-notify demo
 end=$(date +%s%N)

@@ -10,10 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-# cgo links target/release/libwechatpay_notify_ffi.a and include/wechatpay_notify.h. The same
-# command as test-rust.sh, so that in scripts/test.sh this is a no-op (building only
-# -p wechatpay-notify-ffi unifies dependency features differently and rebuilds the library).
-cargo build --release --workspace
+# cgo links target/release/libwechatpay_notify_ffi.a and include/wechatpay_notify.h, from the
+# shared build (a no-op after scripts/test-rust.sh).
+source scripts/native-build.sh
+native_build
 
 # Go >= 1.22 (go.mod); the machine's Go switches to a newer toolchain by itself if needed.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then

@@ -4,10 +4,9 @@
 # Maven downloads JNA, Jackson, JUnit and wechatpay-java from Maven Central on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f target/release/libwechatpay_notify_ffi.so ]; then
-    # Run on its own: build the one library this suite needs (scripts/test.sh already has it).
-    cargo build --release -p wechatpay-notify-ffi
-fi
+# The shared build (a no-op after scripts/test-rust.sh).
+source scripts/native-build.sh
+native_build
 cd bindings/java
 # -ntp: no download progress lines; Surefire's "Tests run:" summary stays visible.
 mvn -B -ntp test

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Rust: format, lints, docs, one release build of the whole workspace, and the Rust tests.
+# Rust: format, lints, docs, the one release build every language shares, and the Rust tests
+# of every crate: the core (vectors, Wycheproof, peers, properties, bounds, zeroization), the
+# C ABI's unit tests (panic guard, result codes) and the CLI's unit and integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/native-build.sh
 cargo fmt --all -- --check
 cargo clippy --release --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps -p wechatpay-notify
 # The one build every other language links against (static/shared C library, CLI binary).
-cargo build --release --workspace
-cargo test --release -p wechatpay-notify
+native_build
+native_test
