@@ -7,6 +7,7 @@
 # Reuses the release build made by scripts/test-rust.sh (target/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/native-build.sh
 
 CBINDGEN_VERSION=0.29.4
 # Parses per thread at full count natively, and the reduced count used under valgrind
