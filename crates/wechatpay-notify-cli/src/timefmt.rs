@@ -62,13 +62,8 @@ pub fn duration(secs: u64) -> String {
     }
 }
 
-/// The system clock, Unix seconds.
-pub fn now() -> i64 {
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    }
-}
+/// The system clock, Unix seconds (the core's clock).
+pub use wechatpay_notify::unix_now as now;
 
 #[cfg(test)]
 mod tests {

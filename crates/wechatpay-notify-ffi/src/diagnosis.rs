@@ -1,7 +1,5 @@
 //! Explaining a callback: every check of DESIGN section 2 and its outcome.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use wechatpay_notify::diagnose::{Check, CheckStatus};
 
 use crate::error::wpn_error;
@@ -123,17 +121,13 @@ pub unsafe extern "C" fn wpn_verifier_diagnose(
     diagnosis_out: *mut *mut wpn_diagnosis,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
-    let now = match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    };
     wpn_verifier_diagnose_at(
         verifier,
         headers,
         headers_len,
         body,
         body_len,
-        now,
+        wechatpay_notify::unix_now(),
         diagnosis_out,
         error_out,
     )

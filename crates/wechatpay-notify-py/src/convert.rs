@@ -5,15 +5,16 @@ use std::borrow::Cow;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyFloat, PyInt, PyMemoryView, PyString};
+use zeroize::Zeroizing;
 
 /// Bytes read from a Python argument: borrowed from an immutable `bytes` object (no copy), or
 /// copied (from `bytearray`, `memoryview` or `str`) so no other thread can change them while
-/// the GIL is released.
+/// the GIL is released. A copy may hold a key or a body, so it is wiped when dropped.
 pub(crate) enum Bytes<'py> {
     /// An immutable `bytes` object; its buffer stays valid and unchanged while it is held.
     Borrowed(Bound<'py, PyBytes>),
-    /// A private copy.
-    Owned(Vec<u8>),
+    /// A private copy, wiped on drop.
+    Owned(Zeroizing<Vec<u8>>),
 }
 
 impl Bytes<'_> {
@@ -32,10 +33,10 @@ pub(crate) fn bytes_like<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<B
         return Ok(Bytes::Borrowed(b.clone()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Bytes::Owned(utf8(s)?));
+        return Ok(Bytes::Owned(Zeroizing::new(utf8(s)?)));
     }
     if let Ok(a) = obj.cast::<PyByteArray>() {
-        return Ok(Bytes::Owned(a.to_vec()));
+        return Ok(Bytes::Owned(Zeroizing::new(a.to_vec())));
     }
     if obj.is_instance_of::<PyMemoryView>() {
         let copied = obj.py().get_type::<PyBytes>().call1((obj,))?;
@@ -47,10 +48,10 @@ pub(crate) fn bytes_like<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<B
     )))
 }
 
-/// A key or PEM argument: `str` (UTF-8) or bytes-like, copied.
-pub(crate) fn key_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+/// A key or PEM argument: `str` (UTF-8) or bytes-like, copied into a buffer wiped on drop.
+pub(crate) fn key_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Zeroizing<Vec<u8>>> {
     Ok(match bytes_like(obj, what)? {
-        Bytes::Borrowed(b) => b.as_bytes().to_vec(),
+        Bytes::Borrowed(b) => Zeroizing::new(b.as_bytes().to_vec()),
         Bytes::Owned(v) => v,
     })
 }

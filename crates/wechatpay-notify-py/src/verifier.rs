@@ -7,6 +7,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use wechatpay_notify::Verifier;
+use zeroize::Zeroizing;
 
 use crate::certificates::PyDownloadedCertificate;
 use crate::convert::{bytes_like, key_bytes, non_negative, unix_time};
@@ -19,13 +20,6 @@ use crate::notification::PyNotification;
 #[pyclass(frozen, module = "wechatpay_notify._native", name = "Verifier")]
 pub(crate) struct PyVerifier {
     inner: Verifier,
-}
-
-/// What a request-checking method does after the shared argument conversion.
-#[derive(Clone, Copy)]
-enum Check {
-    Verify,
-    Response,
 }
 
 impl PyVerifier {
@@ -44,37 +38,14 @@ impl PyVerifier {
         let body = body.as_slice();
         let inner = &self.inner;
         Ok(py.detach(move || {
-            let now = now.unwrap_or_else(system_now);
+            let now = now.unwrap_or_else(wechatpay_notify::unix_now);
             check(inner, &pairs, body, now)
         }))
-    }
-
-    fn check(
-        &self,
-        py: Python<'_>,
-        headers: &Bound<'_, PyAny>,
-        body: &Bound<'_, PyAny>,
-        now: Option<&Bound<'_, PyAny>>,
-        kind: Check,
-    ) -> PyResult<()> {
-        self.run(py, headers, body, now, move |v, h, b, t| match kind {
-            Check::Verify => v.verify_at(h, b, t),
-            Check::Response => v.verify_response_at(h, b, t),
-        })?
-        .py_err(py)
-    }
-}
-
-/// The system clock as Unix seconds (the same clock the core's `parse` uses).
-fn system_now() -> i64 {
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
     }
 }
 
 /// Iterates `(id, pem)` pairs from a mapping or an iterable of pairs.
-fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> {
+fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Zeroizing<Vec<u8>>)>> {
     let py = obj.py();
     let iterable = if let Ok(dict) = obj.cast::<PyDict>() {
         dict.items().into_any()
@@ -106,7 +77,7 @@ fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> 
 }
 
 /// One PEM (`str` or bytes) or an iterable of them.
-fn certificate_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+fn certificate_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Zeroizing<Vec<u8>>>> {
     if obj.is_instance_of::<PyString>()
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
@@ -204,7 +175,8 @@ impl PyVerifier {
         body: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        self.check(py, headers, body, now, Check::Verify)
+        self.run(py, headers, body, now, |v, h, b, t| v.verify_at(h, b, t))?
+            .py_err(py)
     }
 
     /// Verifies the signature of a WeChat Pay API response (any body, including empty).
@@ -216,7 +188,10 @@ impl PyVerifier {
         body: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        self.check(py, headers, body, now, Check::Response)
+        self.run(py, headers, body, now, |v, h, b, t| {
+            v.verify_response_at(h, b, t)
+        })?
+        .py_err(py)
     }
 
     /// Decrypts a `GET /v3/certificates` response body with this verifier's APIv3 key.

@@ -55,7 +55,8 @@ pub use reply::Reply;
 pub use resource::{decrypt_resource, Apiv3Key, APIV3_KEY_LEN, NONCE_LEN, TAG_LEN};
 pub use rsa_key::{RsaPublicKey, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use verifier::{
-    Verifier, VerifierBuilder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CLOCK_SKEW, PUBLIC_KEY_ID_PREFIX,
+    unix_now, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CLOCK_SKEW,
+    PUBLIC_KEY_ID_PREFIX,
 };
 
 /// This library's version.

@@ -308,8 +308,10 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// The system clock as Unix seconds.
-pub(crate) fn unix_now() -> i64 {
+/// The system clock as Unix seconds: the time `parse`, `verify` and `verify_response` check
+/// the `Wechatpay-Timestamp` against. Bindings that take an optional time use it as the
+/// default so that both paths read the same clock.
+pub fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
