@@ -22,27 +22,43 @@
  *   wpn_header h[4] = {{(const uint8_t *)"Wechatpay-Serial", 16, serial, serial_len}, ...};
  *   wpn_notification *n = NULL;
  *   wpn_reply *reply = NULL;
- *   if (wpn_verifier_parse(v, h, 4, body, body_len, &n, &err) == WPN_OK) {
- *       wpn_str id = wpn_notification_id(n), json = wpn_notification_plaintext(n);
- *       ... handle it once per id ...
- *       wpn_reply_success(&reply, NULL);          // 204
+ *   if (wpn_verifier_parse(v, h, 4, body, body_len, WPN_SYSTEM_CLOCK, &n, &err) == WPN_OK) {
+ *       wpn_envelope e;
+ *       wpn_notification_envelope(n, &e);          // e.id, e.event_type, e.plaintext, ...
+ *       ... handle it once per e.id ...
+ *       wpn_reply_success(&reply, NULL);           // 204
  *       wpn_notification_free(n);
  *   } else {
- *       wpn_str m = wpn_error_message(err);
- *       fprintf(stderr, "%s: %.*s\n", wpn_error_name(err), (int)m.len, m.data);
- *       wpn_reply_for_error(err, &reply, NULL);   // 401 or 500 + JSON body
+ *       wpn_str m;
+ *       wpn_error_message(err, &m);
+ *       fprintf(stderr, "%s: %.*s
+", wpn_error_code_name(wpn_error_code(err)), (int)m.len, m.data);
+ *       wpn_reply_for_error(err, &reply, NULL);    // 401 or 500 + JSON body
  *       wpn_error_free(err);
  *   }
- *   ... send wpn_reply_status(reply), wpn_reply_body(reply) ...; wpn_reply_free(reply);
+ *   wpn_http_response r;
+ *   wpn_reply_response(reply, &r);                 // r.status, r.content_type, r.body
+ *   ... send it ...; wpn_reply_free(reply);
  *   wpn_verifier_free(v);
  *
  * CONVENTIONS
  *
+ * The rules below are explained in docs/c-abi.md; the check order and the error codes in
+ * docs/protocol.md and docs/errors.md.
+ *
  * - Errors. Every fallible function returns a wpn_result: WPN_OK (0) or the code of the
- *   failure (the DESIGN error codes in order, then WPN_NULL_ARGUMENT and WPN_PANIC). Its last
+ *   failure (the core's codes, numbered from 1 in the order of docs/errors.md, and the C-only
+ *   WPN_NULL_ARGUMENT, WPN_PANIC and WPN_INVALID_ARGUMENT from 1000 on). Its last
  *   parameter, `wpn_error **error_out`, is optional: when not NULL it receives NULL on success
  *   and, on failure, a new wpn_error (code + detailed, log-safe message) that the caller frees
- *   with wpn_error_free(). wpn_error_code_name() gives a code's stable string.
+ *   with wpn_error_free(). wpn_error_code_name() gives a code's stable string; bindings
+ *   match codes by that name, never by number.
+ * - Time. Calls that check a timestamp take `int64_t now`, Unix seconds; WPN_SYSTEM_CLOCK
+ *   means "read the system clock".
+ * - Accessors. Nothing is returned by value except scalars and pointers: an accessor fills a
+ *   caller-provided struct (wpn_str, wpn_envelope, wpn_check, ...) through its last pointer
+ *   and returns true, or false (writing the empty value) for a NULL handle or an index out of
+ *   range.
  * - Ownership. Every handle (wpn_verifier_builder, wpn_verifier, wpn_notification, wpn_error,
  *   wpn_reply, wpn_buffer, wpn_certificates, wpn_diagnosis, wpn_v2_verifier, wpn_v2_fields,
  *   wpn_v2_refund) is created by the library, written to an out-parameter (`*_out`, set to
@@ -52,7 +68,7 @@
  *   with free().
  * - Strings. Returned strings are wpn_str / wpn_slice views (pointer + length, not
  *   NUL-terminated) borrowed from the handle they came from, valid until that handle is freed.
- *   Static strings (wpn_version, wpn_error_code_name, wpn_error_name) are NUL-terminated.
+ *   Static strings (wpn_version, wpn_error_code_name) are NUL-terminated.
  * - Inputs. Byte inputs are (const uint8_t *ptr, size_t len) pairs; ptr may be NULL when len
  *   is 0. Inputs are read during the call only: the library copies what it keeps and retains
  *   no caller pointer afterwards. Text inputs need not be NUL-terminated. Headers are an array
@@ -71,7 +87,7 @@
  * is using it.
  *
  * Keys are wiped from memory when the objects holding them are freed. Error messages never
- * contain a key or decrypted plaintext; the plaintext (wpn_notification_plaintext) is
+ * contain a key or decrypted plaintext; the plaintext (wpn_envelope.plaintext) is
  * sensitive payment data.
  */
 
@@ -111,9 +127,16 @@
 #define WPN_V2_DEFAULT_MAX_BODY_SIZE (64 * 1024)
 
 /**
+ * The value of a `now` argument that means "read the system clock" (`INT64_MIN`). Any other
+ * value is the current time in Unix seconds (for tests, or a clock of the caller's own).
+ */
+#define WPN_SYSTEM_CLOCK INT64_MIN
+
+/**
  * The outcome of a fallible call. `WPN_OK` is 0; every other value names why the call
  * failed, and `wpn_error_code_name()` gives its stable string (the same string in every
- * language binding). In C the type is a `uint32_t`; values may be added in later versions.
+ * language binding). In C the type is a `uint32_t`; values may be added in later versions, so
+ * bindings look codes up by name (`wpn_error_code_name()`, `wpn_error_code_from_name()`).
  */
 enum wpn_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -197,13 +220,17 @@ enum wpn_result
    */
   WPN_CONFIG_INVALID = 18,
   /**
-   * `NULL_ARGUMENT`: a required pointer was NULL (or a pointer/length pair was invalid).
+   * `NULL_ARGUMENT`: a required pointer was NULL.
    */
-  WPN_NULL_ARGUMENT = 19,
+  WPN_NULL_ARGUMENT = 1000,
   /**
    * `PANIC`: an internal error was caught at the boundary. Please report it.
    */
-  WPN_PANIC = 20,
+  WPN_PANIC = 1001,
+  /**
+   * `INVALID_ARGUMENT`: a pointer/length pair describes more memory than can exist.
+   */
+  WPN_INVALID_ARGUMENT = 1002,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -255,7 +282,8 @@ enum wpn_error_family
    */
   WPN_FAMILY_NONE = 0,
   /**
-   * Signature, serial, timestamp or header problems (DESIGN steps 2-10): reply 401.
+   * Signature, serial, timestamp or header problems (steps 2-10 of `docs/protocol.md`):
+   * reply 401.
    */
   WPN_FAMILY_AUTHENTICITY = 1,
   /**
@@ -271,8 +299,8 @@ enum wpn_error_family
    */
   WPN_FAMILY_CONFIG = 4,
   /**
-   * A misuse of the C API (`WPN_NULL_ARGUMENT`) or an internal error (`WPN_PANIC`), or an
-   * unknown value.
+   * A misuse of the C API (`WPN_NULL_ARGUMENT`, `WPN_INVALID_ARGUMENT`), an internal error
+   * (`WPN_PANIC`), or an unknown value.
    */
   WPN_FAMILY_INTERNAL = 5,
 };
@@ -300,7 +328,7 @@ typedef struct wpn_certificates wpn_certificates;
 
 /**
  * Every check of one callback (what `wechatpay-notify doctor` prints), and the verdict that
- * `wpn_verifier_parse_at()` gives for the same input.
+ * `wpn_verifier_parse()` gives for the same input and time.
  *
  * Owned by the caller, freed with `wpn_diagnosis_free()`; everything read from it borrows
  * from it. Immutable: it may be read from any thread.
@@ -318,7 +346,7 @@ typedef struct wpn_error wpn_error;
 /**
  * A notification whose signature was verified and whose resource was decrypted.
  *
- * Made by `wpn_verifier_parse()` / `wpn_verifier_parse_at()`, owned by the caller, freed with
+ * Made by `wpn_verifier_parse()`, owned by the caller, freed with
  * `wpn_notification_free()`. Every `wpn_str` read from it borrows from it and is valid until
  * it is freed. It belongs to one caller: it is immutable, so reading it from several threads
  * is safe, but it must not be freed while any thread still reads it.
@@ -329,10 +357,10 @@ typedef struct wpn_notification wpn_notification;
  * An HTTP reply to a callback. Owned by the caller, freed with `wpn_reply_free()`; its strings
  * are valid until then. Immutable.
  *
- * APIv3: success is 204 with no body; an authenticity failure (DESIGN steps 2-10) is 401 and
+ * APIv3: success is 204 with no body; an authenticity failure (steps 2-10 of `docs/protocol.md`) is 401 and
  * anything else 500, each with `{"code":"FAIL","message":"..."}`. APIv2: always 200 with the
  * `SUCCESS` or `FAIL` XML. WeChat Pay retries any non-2xx (or slower than 5 s) reply up to 15
- * times over about a day, so handle each notification id once.
+ * times over about a day, so handle each notification id once (`docs/replies.md`).
  */
 typedef struct wpn_reply wpn_reply;
 
@@ -400,7 +428,7 @@ typedef struct wpn_str {
 } wpn_str;
 
 /**
- * One downloaded certificate, as returned by `wpn_certificates_get()`. Its strings borrow
+ * One downloaded certificate, as written by `wpn_certificates_get()`. Its strings borrow
  * from the `wpn_certificates` list.
  */
 typedef struct wpn_certificate {
@@ -460,12 +488,12 @@ typedef struct wpn_header {
 } wpn_header;
 
 /**
- * One check of a diagnosis, as returned by `wpn_diagnosis_get()`. Its strings borrow from
- * the `wpn_diagnosis`.
+ * One check of a diagnosis, as written by `wpn_diagnosis_get()`. Its strings borrow from the
+ * `wpn_diagnosis`.
  */
 typedef struct wpn_check {
   /**
-   * The step number of DESIGN section 2 (0-15).
+   * The step number of `docs/protocol.md` (0-15).
    */
   uint32_t step;
   /**
@@ -477,7 +505,7 @@ typedef struct wpn_check {
    */
   wpn_result code;
   /**
-   * What the step checks, in a few words. `{NULL, 0}` when the index was out of range.
+   * What the step checks, in a few words.
    */
   struct wpn_str name;
   /**
@@ -485,6 +513,71 @@ typedef struct wpn_check {
    */
   struct wpn_str message;
 } wpn_check;
+
+/**
+ * The envelope of a notification: every field WeChat Pay sends outside the encrypted
+ * resource, the verified serial and timestamp, and the decrypted resource. Filled by
+ * `wpn_notification_envelope()`; every string borrows from the notification.
+ */
+typedef struct wpn_envelope {
+  /**
+   * The notification `id`: unique per event; the key for idempotent handling (WeChat Pay
+   * delivers the same id again when a reply is late or not 2xx).
+   */
+  struct wpn_str id;
+  /**
+   * `create_time` as sent (RFC 3339, +08:00).
+   */
+  struct wpn_str create_time;
+  /**
+   * `event_type`, e.g. `TRANSACTION.SUCCESS` or `REFUND.SUCCESS`.
+   */
+  struct wpn_str event_type;
+  /**
+   * `resource_type`, normally `encrypt-resource`.
+   */
+  struct wpn_str resource_type;
+  /**
+   * `summary`, e.g. `支付成功` (UTF-8).
+   */
+  struct wpn_str summary;
+  /**
+   * `resource.original_type`, e.g. `transaction` or `refund`.
+   */
+  struct wpn_str original_type;
+  /**
+   * The `Wechatpay-Serial` of the key that verified this notification.
+   */
+  struct wpn_str serial;
+  /**
+   * The decrypted resource: a UTF-8 JSON document (e.g. the payment's `out_trade_no`,
+   * `trade_state`, `amount`...). Sensitive: do not log it.
+   */
+  struct wpn_str plaintext;
+  /**
+   * The verified `Wechatpay-Timestamp`, Unix seconds.
+   */
+  int64_t timestamp;
+} wpn_envelope;
+
+/**
+ * What to send for a reply, filled by `wpn_reply_response()`; its strings borrow from the
+ * reply.
+ */
+typedef struct wpn_http_response {
+  /**
+   * The HTTP status: 204, 401 or 500 (APIv3), or 200 (APIv2).
+   */
+  uint16_t status;
+  /**
+   * The `Content-Type` of the body; `{NULL, 0}` when there is no body (204).
+   */
+  struct wpn_str content_type;
+  /**
+   * The body (empty for 204).
+   */
+  struct wpn_str body;
+} wpn_http_response;
 
 /**
  * Borrowed bytes: `len` bytes at `data`. Same lifetime rules as `wpn_str`; the bytes need not
@@ -502,11 +595,11 @@ typedef struct wpn_slice {
 } wpn_slice;
 
 /**
- * One field, as returned by `wpn_v2_fields_get()`; both strings borrow from the fields.
+ * One field, as written by `wpn_v2_fields_get()`; both strings borrow from the fields.
  */
 typedef struct wpn_field {
   /**
-   * The field name, e.g. `out_trade_no`. `{NULL, 0}` when the index was out of range.
+   * The field name, e.g. `out_trade_no`.
    */
   struct wpn_str name;
   /**
@@ -614,11 +707,13 @@ wpn_result wpn_decrypt_certificates(const uint8_t *apiv3_key,
 size_t wpn_certificates_len(const struct wpn_certificates *certificates);
 
 /**
- * Certificate `index` of the list. All its strings are `{NULL, 0}` (and its times 0) if
- * `certificates` is NULL or `index` is out of range.
+ * Writes certificate `index` to `*certificate_out`; its strings borrow from the list.
+ * Returns false, writing an empty record, if `certificates` is NULL or `index` is out of
+ * range.
  */
-struct wpn_certificate wpn_certificates_get(const struct wpn_certificates *certificates,
-                                            size_t index);
+bool wpn_certificates_get(const struct wpn_certificates *certificates,
+                          size_t index,
+                          struct wpn_certificate *certificate_out);
 
 /**
  * Frees a certificate list. NULL is a no-op.
@@ -626,29 +721,18 @@ struct wpn_certificate wpn_certificates_get(const struct wpn_certificates *certi
 void wpn_certificates_free(struct wpn_certificates *certificates);
 
 /**
- * Runs every check of DESIGN section 2 on a callback at time `now` (Unix seconds),
- * continuing past failures wherever later checks still have their inputs. Arguments as for
- * `wpn_verifier_parse_at()`. Fails only for a NULL argument (or a panic): a refused callback
- * is a successful diagnosis whose verdict is the refusal. On success `*diagnosis_out` is a
- * new diagnosis the caller frees with `wpn_diagnosis_free()`.
- */
-wpn_result wpn_verifier_diagnose_at(const struct wpn_verifier *verifier,
-                                    const struct wpn_header *headers,
-                                    size_t headers_len,
-                                    const uint8_t *body,
-                                    size_t body_len,
-                                    int64_t now,
-                                    struct wpn_diagnosis **diagnosis_out,
-                                    struct wpn_error **error_out);
-
-/**
- * As `wpn_verifier_diagnose_at()`, at the system clock's time.
+ * Runs every check of `docs/protocol.md` on a callback at `now` (Unix seconds, or
+ * `WPN_SYSTEM_CLOCK`), continuing past failures wherever later checks still have their
+ * inputs. Arguments as for `wpn_verifier_parse()`. Fails only for a bad argument (or a
+ * panic): a refused callback is a successful diagnosis whose verdict is the refusal. On
+ * success `*diagnosis_out` is a new diagnosis the caller frees with `wpn_diagnosis_free()`.
  */
 wpn_result wpn_verifier_diagnose(const struct wpn_verifier *verifier,
                                  const struct wpn_header *headers,
                                  size_t headers_len,
                                  const uint8_t *body,
                                  size_t body_len,
+                                 int64_t now,
                                  struct wpn_diagnosis **diagnosis_out,
                                  struct wpn_error **error_out);
 
@@ -658,13 +742,16 @@ wpn_result wpn_verifier_diagnose(const struct wpn_verifier *verifier,
 size_t wpn_diagnosis_len(const struct wpn_diagnosis *diagnosis);
 
 /**
- * Check `index`, in step order. Its `name` is `{NULL, 0}` if `diagnosis` is NULL or `index`
- * is out of range.
+ * Writes check `index` (in step order) to `*check_out`; its strings borrow from the
+ * diagnosis. Returns false, writing an empty check, if `diagnosis` is NULL or `index` is out
+ * of range.
  */
-struct wpn_check wpn_diagnosis_get(const struct wpn_diagnosis *diagnosis, size_t index);
+bool wpn_diagnosis_get(const struct wpn_diagnosis *diagnosis,
+                       size_t index,
+                       struct wpn_check *check_out);
 
 /**
- * The verdict: exactly the result `wpn_verifier_parse_at()` returns for the same input
+ * The verdict: exactly the result `wpn_verifier_parse()` returns for the same input
  * (`WPN_NULL_ARGUMENT` if `diagnosis` is NULL).
  */
 wpn_result wpn_diagnosis_verdict(const struct wpn_diagnosis *diagnosis);
@@ -688,21 +775,17 @@ const struct wpn_notification *wpn_diagnosis_notification(const struct wpn_diagn
 void wpn_diagnosis_free(struct wpn_diagnosis *diagnosis);
 
 /**
- * The code of an error (`WPN_NULL_ARGUMENT` if `error` is NULL).
+ * The code of an error (`WPN_NULL_ARGUMENT` if `error` is NULL); its stable name is
+ * `wpn_error_code_name(wpn_error_code(error))`.
  */
 wpn_result wpn_error_code(const struct wpn_error *error);
 
 /**
- * The stable name of an error's code, e.g. `"SIGNATURE_MISMATCH"`: static and
- * NUL-terminated (`"NULL_ARGUMENT"` if `error` is NULL).
+ * Writes the detailed message of an error (what went wrong and what to do) to `*message_out`,
+ * valid until the error is freed. Returns false, writing `{NULL, 0}`, if `error` is NULL
+ * (nothing is written if `message_out` is NULL).
  */
-const char *wpn_error_name(const struct wpn_error *error);
-
-/**
- * The detailed message of an error: what went wrong and what to do. Valid until the error is
- * freed. `{NULL, 0}` if `error` is NULL.
- */
-struct wpn_str wpn_error_message(const struct wpn_error *error);
+bool wpn_error_message(const struct wpn_error *error, struct wpn_str *message_out);
 
 /**
  * Frees an error. NULL is a no-op.
@@ -710,51 +793,12 @@ struct wpn_str wpn_error_message(const struct wpn_error *error);
 void wpn_error_free(struct wpn_error *error);
 
 /**
- * The notification `id`: unique per event; the key for idempotent handling (WeChat Pay
- * delivers the same id again when a reply is late or not 2xx). `{NULL, 0}` if NULL.
+ * Fills `*envelope_out` with every field of a notification in one call. Returns false (and
+ * writes an envelope of `{NULL, 0}` strings) if `notification` is NULL; writes nothing if
+ * `envelope_out` is NULL.
  */
-struct wpn_str wpn_notification_id(const struct wpn_notification *notification);
-
-/**
- * `create_time` as sent (RFC 3339, +08:00). `{NULL, 0}` if `notification` is NULL.
- */
-struct wpn_str wpn_notification_create_time(const struct wpn_notification *notification);
-
-/**
- * `event_type`, e.g. `TRANSACTION.SUCCESS` or `REFUND.SUCCESS`. `{NULL, 0}` if NULL.
- */
-struct wpn_str wpn_notification_event_type(const struct wpn_notification *notification);
-
-/**
- * `resource_type`, normally `encrypt-resource`. `{NULL, 0}` if `notification` is NULL.
- */
-struct wpn_str wpn_notification_resource_type(const struct wpn_notification *notification);
-
-/**
- * `summary`, e.g. `支付成功` (UTF-8). `{NULL, 0}` if `notification` is NULL.
- */
-struct wpn_str wpn_notification_summary(const struct wpn_notification *notification);
-
-/**
- * `resource.original_type`, e.g. `transaction` or `refund`. `{NULL, 0}` if NULL.
- */
-struct wpn_str wpn_notification_original_type(const struct wpn_notification *notification);
-
-/**
- * The `Wechatpay-Serial` of the key that verified this notification. `{NULL, 0}` if NULL.
- */
-struct wpn_str wpn_notification_serial(const struct wpn_notification *notification);
-
-/**
- * The decrypted resource: a UTF-8 JSON document (e.g. the payment's `out_trade_no`,
- * `trade_state`, `amount`...). Sensitive: do not log it. `{NULL, 0}` if NULL.
- */
-struct wpn_str wpn_notification_plaintext(const struct wpn_notification *notification);
-
-/**
- * The verified `Wechatpay-Timestamp`, Unix seconds; 0 if `notification` is NULL.
- */
-int64_t wpn_notification_timestamp(const struct wpn_notification *notification);
+bool wpn_notification_envelope(const struct wpn_notification *notification,
+                               struct wpn_envelope *envelope_out);
 
 /**
  * Frees a notification. NULL is a no-op.
@@ -812,21 +856,11 @@ wpn_result wpn_reply_v2_failure(const uint8_t *message,
                                 struct wpn_error **error_out);
 
 /**
- * The HTTP status of a reply; 0 if `reply` is NULL.
+ * Fills `*response_out` with the status, content type and body of a reply, valid until the
+ * reply is freed. Returns false (and writes status 0 with `{NULL, 0}` strings) if `reply` is
+ * NULL.
  */
-uint16_t wpn_reply_status(const struct wpn_reply *reply);
-
-/**
- * The `Content-Type` of a reply's body; `{NULL, 0}` when there is no body (204) or `reply`
- * is NULL.
- */
-struct wpn_str wpn_reply_content_type(const struct wpn_reply *reply);
-
-/**
- * The body of a reply (empty for 204), valid until the reply is freed; `{NULL, 0}` if
- * `reply` is NULL.
- */
-struct wpn_str wpn_reply_body(const struct wpn_reply *reply);
+bool wpn_reply_response(const struct wpn_reply *reply, struct wpn_http_response *response_out);
 
 /**
  * Frees a reply. NULL is a no-op.
@@ -855,9 +889,10 @@ wpn_result wpn_decrypt_resource(const uint8_t *apiv3_key,
                                 struct wpn_error **error_out);
 
 /**
- * The bytes of a buffer, valid until it is freed; `{NULL, 0}` if `buffer` is NULL.
+ * Writes a view of a buffer's bytes to `*data_out`, valid until the buffer is freed. Returns
+ * false, writing `{NULL, 0}`, if `buffer` is NULL.
  */
-struct wpn_slice wpn_buffer_data(const struct wpn_buffer *buffer);
+bool wpn_buffer_data(const struct wpn_buffer *buffer, struct wpn_slice *data_out);
 
 /**
  * Wipes and frees a buffer. NULL is a no-op.
@@ -879,51 +914,22 @@ const char *wpn_error_code_name(uint32_t code);
 bool wpn_error_code_from_name(const uint8_t *name, size_t name_len, uint32_t *code_out);
 
 /**
- * The family of a result code (`WPN_FAMILY_INTERNAL` for an unknown value).
+ * The family of a result code (`WPN_FAMILY_INTERNAL` for an unknown value). A code's family
+ * decides the reply: `WPN_FAMILY_AUTHENTICITY` is answered with HTTP 401, the others with 500.
  */
 wpn_error_family wpn_error_code_family(uint32_t code);
 
 /**
- * True for the codes that mean "not proven to come from WeChat Pay" (DESIGN steps 2-10),
- * whose reply is HTTP 401.
- */
-bool wpn_error_code_is_authenticity(uint32_t code);
-
-/**
- * Verifies an RSASSA-PKCS1-v1_5 SHA-256 `signature` (raw bytes, not base64) over `message`
- * with a public key given as SubjectPublicKeyInfo PEM, PKCS#1 PEM or bare base64 (the forms
- * `wpn_verifier_builder_public_key()` accepts). The key is parsed on every call: to verify
- * callbacks, build a `wpn_verifier` instead.
- *
- * Errors: `WPN_CONFIG_INVALID` for a key that does not parse or is under 2048 bits,
- * `WPN_MALFORMED_SIGNATURE` for a signature of the wrong length, `WPN_SIGNATURE_MISMATCH`.
- */
-wpn_result wpn_verify_rsa_signature(const uint8_t *public_key_pem,
-                                    size_t public_key_pem_len,
-                                    const uint8_t *message,
-                                    size_t message_len,
-                                    const uint8_t *signature,
-                                    size_t signature_len,
-                                    struct wpn_error **error_out);
-
-/**
  * Builds an APIv2 verifier from the APIv2 key (`key_len` must be 32, else
- * `WPN_CONFIG_INVALID`), accepting bodies up to `WPN_V2_DEFAULT_MAX_BODY_SIZE`. On success
- * `*verifier_out` is a new verifier the caller frees with `wpn_v2_verifier_free()`.
+ * `WPN_CONFIG_INVALID`), accepting bodies up to `max_body_size` bytes (0 means
+ * `WPN_V2_DEFAULT_MAX_BODY_SIZE`). On success `*verifier_out` is a new verifier the caller
+ * frees with `wpn_v2_verifier_free()`.
  */
 wpn_result wpn_v2_verifier_new(const uint8_t *key,
                                size_t key_len,
+                               size_t max_body_size,
                                struct wpn_v2_verifier **verifier_out,
                                struct wpn_error **error_out);
-
-/**
- * A copy of `verifier` that accepts bodies up to `max_body_size` bytes. On success
- * `*verifier_out` is a new verifier (the original is unchanged; free both).
- */
-wpn_result wpn_v2_verifier_with_max_body_size(const struct wpn_v2_verifier *verifier,
-                                              size_t max_body_size,
-                                              struct wpn_v2_verifier **verifier_out,
-                                              struct wpn_error **error_out);
 
 /**
  * Verifies an APIv2 payment result notification (the raw XML body) and returns all its
@@ -960,18 +966,23 @@ void wpn_v2_verifier_free(struct wpn_v2_verifier *verifier);
 size_t wpn_v2_fields_len(const struct wpn_v2_fields *fields);
 
 /**
- * Field `index` (fields are sorted by name). Both strings are `{NULL, 0}` if `fields` is
- * NULL or `index` is out of range.
+ * Writes field `index` (fields are sorted by name) to `*field_out`; its strings borrow from
+ * the fields. Returns false, writing `{NULL, 0}` strings, if `fields` is NULL or `index` is
+ * out of range.
  */
-struct wpn_field wpn_v2_fields_get(const struct wpn_v2_fields *fields, size_t index);
+bool wpn_v2_fields_get(const struct wpn_v2_fields *fields,
+                       size_t index,
+                       struct wpn_field *field_out);
 
 /**
- * The value of the field called `name` (`name_len` bytes, exact match); `{NULL, 0}` if there
- * is no such field or an argument is NULL. An empty value is a non-NULL empty string.
+ * Writes the value of the field called `name` (`name_len` bytes, exact match) to
+ * `*value_out`. Returns false, writing `{NULL, 0}`, if there is no such field or an argument
+ * is NULL. An empty value is a non-NULL empty string.
  */
-struct wpn_str wpn_v2_fields_find(const struct wpn_v2_fields *fields,
-                                  const uint8_t *name,
-                                  size_t name_len);
+bool wpn_v2_fields_find(const struct wpn_v2_fields *fields,
+                        const uint8_t *name,
+                        size_t name_len,
+                        struct wpn_str *value_out);
 
 /**
  * Frees fields returned by `wpn_v2_verifier_parse_payment()`. NULL is a no-op. Never pass
@@ -998,78 +1009,50 @@ const struct wpn_v2_fields *wpn_v2_refund_req_info(const struct wpn_v2_refund *r
 void wpn_v2_refund_free(struct wpn_v2_refund *refund);
 
 /**
- * Verifies and decrypts an APIv3 callback, using the system clock: runs every check of
- * DESIGN section 2 in order and stops at the first failure.
+ * Verifies and decrypts an APIv3 callback: runs every check of `docs/protocol.md` (steps
+ * 0-15) in order and stops at the first failure.
  *
  * `headers` is an array of `headers_len` headers (at least the four `Wechatpay-*` ones;
  * NULL when `headers_len` is 0). `body` is the raw request body, byte for byte (NULL when
- * `body_len` is 0). On success `*notification_out` is a new notification the caller frees
- * with `wpn_notification_free()`; on failure it is NULL and the result names the check
- * that failed.
+ * `body_len` is 0). `now` is the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`. On
+ * success `*notification_out` is a new notification the caller frees with
+ * `wpn_notification_free()`; on failure it is NULL and the result names the check that
+ * failed.
  */
 wpn_result wpn_verifier_parse(const struct wpn_verifier *verifier,
                               const struct wpn_header *headers,
                               size_t headers_len,
                               const uint8_t *body,
                               size_t body_len,
+                              int64_t now,
                               struct wpn_notification **notification_out,
                               struct wpn_error **error_out);
 
 /**
- * As `wpn_verifier_parse()`, at the time `now` (Unix seconds) instead of the system clock.
- */
-wpn_result wpn_verifier_parse_at(const struct wpn_verifier *verifier,
-                                 const struct wpn_header *headers,
-                                 size_t headers_len,
-                                 const uint8_t *body,
-                                 size_t body_len,
-                                 int64_t now,
-                                 struct wpn_notification **notification_out,
-                                 struct wpn_error **error_out);
-
-/**
- * Checks a callback's authenticity only (DESIGN steps 0-10), using the system clock. The
- * body is not parsed or decrypted. `WPN_OK` means it was signed by a configured key.
+ * Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`) at `now` (Unix
+ * seconds, or `WPN_SYSTEM_CLOCK`). The body is not parsed or decrypted. `WPN_OK` means it
+ * was signed by a configured key.
  */
 wpn_result wpn_verifier_verify(const struct wpn_verifier *verifier,
                                const struct wpn_header *headers,
                                size_t headers_len,
                                const uint8_t *body,
                                size_t body_len,
+                               int64_t now,
                                struct wpn_error **error_out);
 
 /**
- * As `wpn_verifier_verify()`, at the time `now` (Unix seconds).
- */
-wpn_result wpn_verifier_verify_at(const struct wpn_verifier *verifier,
-                                  const struct wpn_header *headers,
-                                  size_t headers_len,
-                                  const uint8_t *body,
-                                  size_t body_len,
-                                  int64_t now,
-                                  struct wpn_error **error_out);
-
-/**
  * Verifies the signature of a WeChat Pay API response (the same `Wechatpay-*` headers and
- * scheme as callbacks), using the system clock. The body may be any bytes, including none.
+ * scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`). The body may be any
+ * bytes, including none.
  */
 wpn_result wpn_verifier_verify_response(const struct wpn_verifier *verifier,
                                         const struct wpn_header *headers,
                                         size_t headers_len,
                                         const uint8_t *body,
                                         size_t body_len,
+                                        int64_t now,
                                         struct wpn_error **error_out);
-
-/**
- * As `wpn_verifier_verify_response()`, at the time `now` (Unix seconds).
- */
-wpn_result wpn_verifier_verify_response_at(const struct wpn_verifier *verifier,
-                                           const struct wpn_header *headers,
-                                           size_t headers_len,
-                                           const uint8_t *body,
-                                           size_t body_len,
-                                           int64_t now,
-                                           struct wpn_error **error_out);
 
 /**
  * Decrypts a `GET /v3/certificates` response body with this verifier's APIv3 key (verify
@@ -1089,11 +1072,11 @@ wpn_result wpn_verifier_decrypt_certificates(const struct wpn_verifier *verifier
 size_t wpn_verifier_key_count(const struct wpn_verifier *verifier);
 
 /**
- * The id or certificate serial of configured key `index` (configuration order), valid
- * until the verifier is freed; `{NULL, 0}` if `verifier` is NULL or `index` is out of
- * range.
+ * Writes the id or certificate serial of configured key `index` (configuration order) to
+ * `*id_out`, valid until the verifier is freed. Returns false, writing `{NULL, 0}`, if
+ * `verifier` is NULL or `index` is out of range.
  */
-struct wpn_str wpn_verifier_key_id(const struct wpn_verifier *verifier, size_t index);
+bool wpn_verifier_key_id(const struct wpn_verifier *verifier, size_t index, struct wpn_str *id_out);
 
 /**
  * The configured `max_clock_skew` in seconds; 0 if `verifier` is NULL.

@@ -3,9 +3,9 @@
 use wechatpay_notify::DownloadedCertificate;
 
 use crate::error::wpn_error;
-use crate::guard::{free_handle, guard, guard_value, into_handle, out_arg};
+use crate::guard::{free_handle, guard, into_handle, out_arg};
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_str};
+use crate::strings::{bytes_arg, put, wpn_str, Empty};
 
 /// The certificates of one `GET /v3/certificates` response, decrypted and parsed.
 ///
@@ -15,7 +15,7 @@ pub struct wpn_certificates {
     pub(crate) items: Vec<DownloadedCertificate>,
 }
 
-/// One downloaded certificate, as returned by `wpn_certificates_get()`. Its strings borrow
+/// One downloaded certificate, as written by `wpn_certificates_get()`. Its strings borrow
 /// from the `wpn_certificates` list.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -35,8 +35,8 @@ pub struct wpn_certificate {
     pub pem: wpn_str,
 }
 
-impl wpn_certificate {
-    const NONE: wpn_certificate = wpn_certificate {
+impl Empty for wpn_certificate {
+    const EMPTY: wpn_certificate = wpn_certificate {
         serial_no: wpn_str::NONE,
         effective_time: wpn_str::NONE,
         expire_time: wpn_str::NONE,
@@ -76,26 +76,25 @@ pub unsafe extern "C" fn wpn_certificates_len(certificates: *const wpn_certifica
     certificates.as_ref().map_or(0, |c| c.items.len())
 }
 
-/// Certificate `index` of the list. All its strings are `{NULL, 0}` (and its times 0) if
-/// `certificates` is NULL or `index` is out of range.
+/// Writes certificate `index` to `*certificate_out`; its strings borrow from the list.
+/// Returns false, writing an empty record, if `certificates` is NULL or `index` is out of
+/// range.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_certificates_get(
     certificates: *const wpn_certificates,
     index: usize,
-) -> wpn_certificate {
-    let Some(list) = certificates.as_ref() else {
-        return wpn_certificate::NONE;
-    };
-    guard_value(wpn_certificate::NONE, || match list.items.get(index) {
-        Some(c) => wpn_certificate {
+    certificate_out: *mut wpn_certificate,
+) -> bool {
+    put(certificate_out, || {
+        let c = certificates.as_ref()?.items.get(index)?;
+        Some(wpn_certificate {
             serial_no: wpn_str::of(&c.serial_no),
             effective_time: wpn_str::of(&c.effective_time),
             expire_time: wpn_str::of(&c.expire_time),
             not_before: c.not_before,
             not_after: c.not_after,
             pem: wpn_str::of(&c.pem),
-        },
-        None => wpn_certificate::NONE,
+        })
     })
 }
 

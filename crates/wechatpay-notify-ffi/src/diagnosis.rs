@@ -1,14 +1,14 @@
-//! Explaining a callback: every check of DESIGN section 2 and its outcome.
+//! Explaining a callback: every check of `docs/protocol.md` and its outcome.
 
 use wechatpay_notify::diagnose::{Check, CheckStatus};
 
 use crate::error::wpn_error;
-use crate::guard::{free_handle, guard, guard_value, into_handle, out_arg};
+use crate::guard::{free_handle, guard, into_handle, out_arg};
 use crate::headers::wpn_header;
 use crate::notification::wpn_notification;
 use crate::result::wpn_result;
-use crate::strings::wpn_str;
-use crate::verifier::{wpn_verifier, Request};
+use crate::strings::{put, wpn_str, Empty};
+use crate::verifier::{resolve_now, wpn_verifier, Request};
 
 /// The outcome of one check.
 #[repr(u32)]
@@ -22,32 +22,34 @@ pub enum wpn_check_status {
     WPN_CHECK_SKIPPED = 2,
 }
 
-/// One check of a diagnosis, as returned by `wpn_diagnosis_get()`. Its strings borrow from
-/// the `wpn_diagnosis`.
+/// One check of a diagnosis, as written by `wpn_diagnosis_get()`. Its strings borrow from the
+/// `wpn_diagnosis`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct wpn_check {
-    /// The step number of DESIGN section 2 (0-15).
+    /// The step number of `docs/protocol.md` (0-15).
     pub step: u32,
     /// What happened.
     pub status: wpn_check_status,
     /// The failure's code when `status` is `WPN_CHECK_FAILED`, else `WPN_OK`.
     pub code: wpn_result,
-    /// What the step checks, in a few words. `{NULL, 0}` when the index was out of range.
+    /// What the step checks, in a few words.
     pub name: wpn_str,
     /// The failure's message (failed), why it was skipped (skipped), or empty (passed).
     pub message: wpn_str,
 }
 
-impl wpn_check {
-    const NONE: wpn_check = wpn_check {
+impl Empty for wpn_check {
+    const EMPTY: wpn_check = wpn_check {
         step: 0,
         status: wpn_check_status::WPN_CHECK_SKIPPED,
         code: wpn_result::WPN_OK,
         name: wpn_str::NONE,
         message: wpn_str::NONE,
     };
+}
 
+impl wpn_check {
     fn of(check: &Check) -> wpn_check {
         let (status, code, message) = match &check.status {
             CheckStatus::Passed => (wpn_check_status::WPN_CHECK_PASSED, wpn_result::WPN_OK, ""),
@@ -73,7 +75,7 @@ impl wpn_check {
 }
 
 /// Every check of one callback (what `wechatpay-notify doctor` prints), and the verdict that
-/// `wpn_verifier_parse_at()` gives for the same input.
+/// `wpn_verifier_parse()` gives for the same input and time.
 ///
 /// Owned by the caller, freed with `wpn_diagnosis_free()`; everything read from it borrows
 /// from it. Immutable: it may be read from any thread.
@@ -82,13 +84,13 @@ pub struct wpn_diagnosis {
     verdict: Result<wpn_notification, wpn_error>,
 }
 
-/// Runs every check of DESIGN section 2 on a callback at time `now` (Unix seconds),
-/// continuing past failures wherever later checks still have their inputs. Arguments as for
-/// `wpn_verifier_parse_at()`. Fails only for a NULL argument (or a panic): a refused callback
-/// is a successful diagnosis whose verdict is the refusal. On success `*diagnosis_out` is a
-/// new diagnosis the caller frees with `wpn_diagnosis_free()`.
+/// Runs every check of `docs/protocol.md` on a callback at `now` (Unix seconds, or
+/// `WPN_SYSTEM_CLOCK`), continuing past failures wherever later checks still have their
+/// inputs. Arguments as for `wpn_verifier_parse()`. Fails only for a bad argument (or a
+/// panic): a refused callback is a successful diagnosis whose verdict is the refusal. On
+/// success `*diagnosis_out` is a new diagnosis the caller frees with `wpn_diagnosis_free()`.
 #[no_mangle]
-pub unsafe extern "C" fn wpn_verifier_diagnose_at(
+pub unsafe extern "C" fn wpn_verifier_diagnose(
     verifier: *const wpn_verifier,
     headers: *const wpn_header,
     headers_len: usize,
@@ -101,7 +103,7 @@ pub unsafe extern "C" fn wpn_verifier_diagnose_at(
     guard(error_out, || {
         let out = out_arg(diagnosis_out, "diagnosis_out")?;
         let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        let d = r.verifier.diagnose_at(&r.headers, r.body, now);
+        let d = r.verifier.diagnose_at(&r.headers, r.body, resolve_now(now));
         *out = into_handle(wpn_diagnosis {
             checks: d.checks,
             verdict: d.verdict.map(wpn_notification::new).map_err(Into::into),
@@ -110,51 +112,30 @@ pub unsafe extern "C" fn wpn_verifier_diagnose_at(
     })
 }
 
-/// As `wpn_verifier_diagnose_at()`, at the system clock's time.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_verifier_diagnose(
-    verifier: *const wpn_verifier,
-    headers: *const wpn_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    diagnosis_out: *mut *mut wpn_diagnosis,
-    error_out: *mut *mut wpn_error,
-) -> wpn_result {
-    wpn_verifier_diagnose_at(
-        verifier,
-        headers,
-        headers_len,
-        body,
-        body_len,
-        wechatpay_notify::unix_now(),
-        diagnosis_out,
-        error_out,
-    )
-}
-
 /// The number of checks (16 for a diagnosis); 0 if `diagnosis` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_diagnosis_len(diagnosis: *const wpn_diagnosis) -> usize {
     diagnosis.as_ref().map_or(0, |d| d.checks.len())
 }
 
-/// Check `index`, in step order. Its `name` is `{NULL, 0}` if `diagnosis` is NULL or `index`
-/// is out of range.
+/// Writes check `index` (in step order) to `*check_out`; its strings borrow from the
+/// diagnosis. Returns false, writing an empty check, if `diagnosis` is NULL or `index` is out
+/// of range.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_diagnosis_get(
     diagnosis: *const wpn_diagnosis,
     index: usize,
-) -> wpn_check {
-    let Some(d) = diagnosis.as_ref() else {
-        return wpn_check::NONE;
-    };
-    guard_value(wpn_check::NONE, || {
-        d.checks.get(index).map_or(wpn_check::NONE, wpn_check::of)
+    check_out: *mut wpn_check,
+) -> bool {
+    put(check_out, || {
+        diagnosis
+            .as_ref()
+            .and_then(|d| d.checks.get(index))
+            .map(wpn_check::of)
     })
 }
 
-/// The verdict: exactly the result `wpn_verifier_parse_at()` returns for the same input
+/// The verdict: exactly the result `wpn_verifier_parse()` returns for the same input
 /// (`WPN_NULL_ARGUMENT` if `diagnosis` is NULL).
 #[no_mangle]
 pub unsafe extern "C" fn wpn_diagnosis_verdict(diagnosis: *const wpn_diagnosis) -> wpn_result {

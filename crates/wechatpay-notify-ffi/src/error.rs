@@ -2,9 +2,9 @@
 
 use std::any::Any;
 
-use crate::guard::{free_handle, guard_value};
+use crate::guard::free_handle;
 use crate::result::wpn_result;
-use crate::strings::wpn_str;
+use crate::strings::{put, wpn_str};
 
 /// A failure: its code and a detailed, log-safe message (never a key or plaintext).
 ///
@@ -26,7 +26,7 @@ impl wpn_error {
 
     pub(crate) fn bad_length(name: &str) -> wpn_error {
         wpn_error {
-            code: wpn_result::WPN_NULL_ARGUMENT,
+            code: wpn_result::WPN_INVALID_ARGUMENT,
             message: format!("argument `{name}` has an impossible length"),
         }
     }
@@ -53,7 +53,8 @@ impl From<wechatpay_notify::Error> for wpn_error {
     }
 }
 
-/// The code of an error (`WPN_NULL_ARGUMENT` if `error` is NULL).
+/// The code of an error (`WPN_NULL_ARGUMENT` if `error` is NULL); its stable name is
+/// `wpn_error_code_name(wpn_error_code(error))`.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_error_code(error: *const wpn_error) -> wpn_result {
     match error.as_ref() {
@@ -62,21 +63,15 @@ pub unsafe extern "C" fn wpn_error_code(error: *const wpn_error) -> wpn_result {
     }
 }
 
-/// The stable name of an error's code, e.g. `"SIGNATURE_MISMATCH"`: static and
-/// NUL-terminated (`"NULL_ARGUMENT"` if `error` is NULL).
+/// Writes the detailed message of an error (what went wrong and what to do) to `*message_out`,
+/// valid until the error is freed. Returns false, writing `{NULL, 0}`, if `error` is NULL
+/// (nothing is written if `message_out` is NULL).
 #[no_mangle]
-pub unsafe extern "C" fn wpn_error_name(error: *const wpn_error) -> *const std::os::raw::c_char {
-    crate::result::wpn_error_code_name(wpn_error_code(error) as u32)
-}
-
-/// The detailed message of an error: what went wrong and what to do. Valid until the error is
-/// freed. `{NULL, 0}` if `error` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_error_message(error: *const wpn_error) -> wpn_str {
-    match error.as_ref() {
-        Some(e) => guard_value(wpn_str::NONE, || wpn_str::of(&e.message)),
-        None => wpn_str::NONE,
-    }
+pub unsafe extern "C" fn wpn_error_message(
+    error: *const wpn_error,
+    message_out: *mut wpn_str,
+) -> bool {
+    put(message_out, || error.as_ref().map(|e| wpn_str::of(&e.message)))
 }
 
 /// Frees an error. NULL is a no-op.

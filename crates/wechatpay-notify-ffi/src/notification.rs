@@ -2,12 +2,12 @@
 
 use wechatpay_notify::Notification;
 
-use crate::guard::{free_handle, guard_value};
-use crate::strings::wpn_str;
+use crate::guard::free_handle;
+use crate::strings::{put, wpn_str, Empty};
 
 /// A notification whose signature was verified and whose resource was decrypted.
 ///
-/// Made by `wpn_verifier_parse()` / `wpn_verifier_parse_at()`, owned by the caller, freed with
+/// Made by `wpn_verifier_parse()`, owned by the caller, freed with
 /// `wpn_notification_free()`. Every `wpn_str` read from it borrows from it and is valid until
 /// it is freed. It belongs to one caller: it is immutable, so reading it from several threads
 /// is safe, but it must not be freed while any thread still reads it.
@@ -21,80 +21,75 @@ impl wpn_notification {
     }
 }
 
-/// Reads one string field of a notification, `{NULL, 0}` for a NULL handle.
-unsafe fn field(n: *const wpn_notification, get: fn(&Notification) -> &str) -> wpn_str {
-    match n.as_ref() {
-        Some(n) => guard_value(wpn_str::NONE, || wpn_str::of(get(&n.inner))),
-        None => wpn_str::NONE,
+/// The envelope of a notification: every field WeChat Pay sends outside the encrypted
+/// resource, the verified serial and timestamp, and the decrypted resource. Filled by
+/// `wpn_notification_envelope()`; every string borrows from the notification.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct wpn_envelope {
+    /// The notification `id`: unique per event; the key for idempotent handling (WeChat Pay
+    /// delivers the same id again when a reply is late or not 2xx).
+    pub id: wpn_str,
+    /// `create_time` as sent (RFC 3339, +08:00).
+    pub create_time: wpn_str,
+    /// `event_type`, e.g. `TRANSACTION.SUCCESS` or `REFUND.SUCCESS`.
+    pub event_type: wpn_str,
+    /// `resource_type`, normally `encrypt-resource`.
+    pub resource_type: wpn_str,
+    /// `summary`, e.g. `支付成功` (UTF-8).
+    pub summary: wpn_str,
+    /// `resource.original_type`, e.g. `transaction` or `refund`.
+    pub original_type: wpn_str,
+    /// The `Wechatpay-Serial` of the key that verified this notification.
+    pub serial: wpn_str,
+    /// The decrypted resource: a UTF-8 JSON document (e.g. the payment's `out_trade_no`,
+    /// `trade_state`, `amount`...). Sensitive: do not log it.
+    pub plaintext: wpn_str,
+    /// The verified `Wechatpay-Timestamp`, Unix seconds.
+    pub timestamp: i64,
+}
+
+impl Empty for wpn_envelope {
+    const EMPTY: Self = wpn_envelope {
+        id: wpn_str::NONE,
+        create_time: wpn_str::NONE,
+        event_type: wpn_str::NONE,
+        resource_type: wpn_str::NONE,
+        summary: wpn_str::NONE,
+        original_type: wpn_str::NONE,
+        serial: wpn_str::NONE,
+        plaintext: wpn_str::NONE,
+        timestamp: 0,
+    };
+}
+
+impl wpn_envelope {
+    fn of(n: &Notification) -> wpn_envelope {
+        wpn_envelope {
+            id: wpn_str::of(n.id()),
+            create_time: wpn_str::of(n.create_time()),
+            event_type: wpn_str::of(n.event_type()),
+            resource_type: wpn_str::of(n.resource_type()),
+            summary: wpn_str::of(n.summary()),
+            original_type: wpn_str::of(n.original_type()),
+            serial: wpn_str::of(n.serial()),
+            plaintext: wpn_str::of(n.plaintext()),
+            timestamp: n.timestamp(),
+        }
     }
 }
 
-/// The notification `id`: unique per event; the key for idempotent handling (WeChat Pay
-/// delivers the same id again when a reply is late or not 2xx). `{NULL, 0}` if NULL.
+/// Fills `*envelope_out` with every field of a notification in one call. Returns false (and
+/// writes an envelope of `{NULL, 0}` strings) if `notification` is NULL; writes nothing if
+/// `envelope_out` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn wpn_notification_id(notification: *const wpn_notification) -> wpn_str {
-    field(notification, Notification::id)
-}
-
-/// `create_time` as sent (RFC 3339, +08:00). `{NULL, 0}` if `notification` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_create_time(
+pub unsafe extern "C" fn wpn_notification_envelope(
     notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::create_time)
-}
-
-/// `event_type`, e.g. `TRANSACTION.SUCCESS` or `REFUND.SUCCESS`. `{NULL, 0}` if NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_event_type(
-    notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::event_type)
-}
-
-/// `resource_type`, normally `encrypt-resource`. `{NULL, 0}` if `notification` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_resource_type(
-    notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::resource_type)
-}
-
-/// `summary`, e.g. `支付成功` (UTF-8). `{NULL, 0}` if `notification` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_summary(
-    notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::summary)
-}
-
-/// `resource.original_type`, e.g. `transaction` or `refund`. `{NULL, 0}` if NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_original_type(
-    notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::original_type)
-}
-
-/// The `Wechatpay-Serial` of the key that verified this notification. `{NULL, 0}` if NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_serial(notification: *const wpn_notification) -> wpn_str {
-    field(notification, Notification::serial)
-}
-
-/// The decrypted resource: a UTF-8 JSON document (e.g. the payment's `out_trade_no`,
-/// `trade_state`, `amount`...). Sensitive: do not log it. `{NULL, 0}` if NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_plaintext(
-    notification: *const wpn_notification,
-) -> wpn_str {
-    field(notification, Notification::plaintext)
-}
-
-/// The verified `Wechatpay-Timestamp`, Unix seconds; 0 if `notification` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_notification_timestamp(notification: *const wpn_notification) -> i64 {
-    notification.as_ref().map_or(0, |n| n.inner.timestamp())
+    envelope_out: *mut wpn_envelope,
+) -> bool {
+    put(envelope_out, || {
+        notification.as_ref().map(|n| wpn_envelope::of(&n.inner))
+    })
 }
 
 /// Frees a notification. NULL is a no-op.

@@ -5,21 +5,21 @@ use wechatpay_notify::{Error, Reply};
 use crate::error::wpn_error;
 use crate::guard::{arg, free_handle, guard, into_handle, out_arg};
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_str};
+use crate::strings::{bytes_arg, put, wpn_str, Empty};
 
 /// An HTTP reply to a callback. Owned by the caller, freed with `wpn_reply_free()`; its strings
 /// are valid until then. Immutable.
 ///
-/// APIv3: success is 204 with no body; an authenticity failure (DESIGN steps 2-10) is 401 and
+/// APIv3: success is 204 with no body; an authenticity failure (steps 2-10 of `docs/protocol.md`) is 401 and
 /// anything else 500, each with `{"code":"FAIL","message":"..."}`. APIv2: always 200 with the
 /// `SUCCESS` or `FAIL` XML. WeChat Pay retries any non-2xx (or slower than 5 s) reply up to 15
-/// times over about a day, so handle each notification id once.
+/// times over about a day, so handle each notification id once (`docs/replies.md`).
 pub struct wpn_reply {
     inner: Reply,
 }
 
 /// Stores a new reply in a checked out-parameter.
-fn put(out: &mut *mut wpn_reply, reply: Reply) -> Result<(), wpn_error> {
+fn store(out: &mut *mut wpn_reply, reply: Reply) -> Result<(), wpn_error> {
     *out = into_handle(wpn_reply { inner: reply });
     Ok(())
 }
@@ -36,7 +36,7 @@ pub unsafe extern "C" fn wpn_reply_success(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        put(out_arg(reply_out, "reply_out")?, Reply::success())
+        store(out_arg(reply_out, "reply_out")?, Reply::success())
     })
 }
 
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn wpn_reply_for_error(
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
         let error = arg(error, "error")?;
-        put(out, reply_for(error.code as u32, &error.message))
+        store(out, reply_for(error.code as u32, &error.message))
     })
 }
 
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn wpn_reply_for_result(
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
         let message = message_arg(message, message_len)?;
-        put(out, reply_for(code, &message))
+        store(out, reply_for(code, &message))
     })
 }
 
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn wpn_reply_failure_message(
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
         let message = message_arg(message, message_len)?;
-        put(out, Reply::failure_message(status, &message))
+        store(out, Reply::failure_message(status, &message))
     })
 }
 
@@ -110,7 +110,7 @@ pub unsafe extern "C" fn wpn_reply_v2_success(
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        put(out_arg(reply_out, "reply_out")?, Reply::v2_success())
+        store(out_arg(reply_out, "reply_out")?, Reply::v2_success())
     })
 }
 
@@ -126,34 +126,46 @@ pub unsafe extern "C" fn wpn_reply_v2_failure(
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
         let message = message_arg(message, message_len)?;
-        put(out, Reply::v2_failure(&message))
+        store(out, Reply::v2_failure(&message))
     })
 }
 
-/// The HTTP status of a reply; 0 if `reply` is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_reply_status(reply: *const wpn_reply) -> u16 {
-    reply.as_ref().map_or(0, |r| r.inner.status)
+/// What to send for a reply, filled by `wpn_reply_response()`; its strings borrow from the
+/// reply.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct wpn_http_response {
+    /// The HTTP status: 204, 401 or 500 (APIv3), or 200 (APIv2).
+    pub status: u16,
+    /// The `Content-Type` of the body; `{NULL, 0}` when there is no body (204).
+    pub content_type: wpn_str,
+    /// The body (empty for 204).
+    pub body: wpn_str,
 }
 
-/// The `Content-Type` of a reply's body; `{NULL, 0}` when there is no body (204) or `reply`
-/// is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_reply_content_type(reply: *const wpn_reply) -> wpn_str {
-    match reply.as_ref().and_then(|r| r.inner.content_type) {
-        Some(t) => wpn_str::of(t),
-        None => wpn_str::NONE,
-    }
+impl Empty for wpn_http_response {
+    const EMPTY: Self = wpn_http_response {
+        status: 0,
+        content_type: wpn_str::NONE,
+        body: wpn_str::NONE,
+    };
 }
 
-/// The body of a reply (empty for 204), valid until the reply is freed; `{NULL, 0}` if
-/// `reply` is NULL.
+/// Fills `*response_out` with the status, content type and body of a reply, valid until the
+/// reply is freed. Returns false (and writes status 0 with `{NULL, 0}` strings) if `reply` is
+/// NULL.
 #[no_mangle]
-pub unsafe extern "C" fn wpn_reply_body(reply: *const wpn_reply) -> wpn_str {
-    match reply.as_ref() {
-        Some(r) => wpn_str::of(&r.inner.body),
-        None => wpn_str::NONE,
-    }
+pub unsafe extern "C" fn wpn_reply_response(
+    reply: *const wpn_reply,
+    response_out: *mut wpn_http_response,
+) -> bool {
+    put(response_out, || {
+        reply.as_ref().map(|r| wpn_http_response {
+            status: r.inner.status,
+            content_type: r.inner.content_type.map_or(wpn_str::NONE, wpn_str::of),
+            body: wpn_str::of(&r.inner.body),
+        })
+    })
 }
 
 /// Frees a reply. NULL is a no-op.

@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 use crate::error::wpn_error;
 use crate::guard::{free_handle, guard, into_handle, out_arg};
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_slice};
+use crate::strings::{bytes_arg, put, wpn_slice};
 
 /// Bytes owned by the library (e.g. a decrypted resource). Read them with
 /// `wpn_buffer_data()`; free with `wpn_buffer_free()`, which wipes them. Immutable.
@@ -48,13 +48,11 @@ pub unsafe extern "C" fn wpn_decrypt_resource(
     })
 }
 
-/// The bytes of a buffer, valid until it is freed; `{NULL, 0}` if `buffer` is NULL.
+/// Writes a view of a buffer's bytes to `*data_out`, valid until the buffer is freed. Returns
+/// false, writing `{NULL, 0}`, if `buffer` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn wpn_buffer_data(buffer: *const wpn_buffer) -> wpn_slice {
-    match buffer.as_ref() {
-        Some(b) => wpn_slice::of(&b.bytes),
-        None => wpn_slice::NONE,
-    }
+pub unsafe extern "C" fn wpn_buffer_data(buffer: *const wpn_buffer, data_out: *mut wpn_slice) -> bool {
+    put(data_out, || buffer.as_ref().map(|b| wpn_slice::of(&b.bytes)))
 }
 
 /// Wipes and frees a buffer. NULL is a no-op.

@@ -1,6 +1,7 @@
-//! The result codes: `WPN_OK`, one per core error code (DESIGN section 4, same order), then the
-//! two codes that exist only at the C ABI.
+//! The result codes: `WPN_OK`, one per core error code (numbered by the core's
+//! [`ErrorCode::number`], `docs/errors.md`), and the two codes that exist only at the C ABI.
 
+use std::ffi::CStr;
 use std::os::raw::c_char;
 
 use wechatpay_notify::{ErrorCode, ErrorFamily};
@@ -10,7 +11,8 @@ use crate::strings::bytes_arg;
 
 /// The outcome of a fallible call. `WPN_OK` is 0; every other value names why the call
 /// failed, and `wpn_error_code_name()` gives its stable string (the same string in every
-/// language binding). In C the type is a `uint32_t`; values may be added in later versions.
+/// language binding). In C the type is a `uint32_t`; values may be added in later versions, so
+/// bindings look codes up by name (`wpn_error_code_name()`, `wpn_error_code_from_name()`).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum wpn_result {
@@ -52,10 +54,12 @@ pub enum wpn_result {
     WPN_DECRYPT_FAILED = 17,
     /// `CONFIG_INVALID`: the verifier's configuration is invalid.
     WPN_CONFIG_INVALID = 18,
-    /// `NULL_ARGUMENT`: a required pointer was NULL (or a pointer/length pair was invalid).
-    WPN_NULL_ARGUMENT = 19,
+    /// `NULL_ARGUMENT`: a required pointer was NULL.
+    WPN_NULL_ARGUMENT = 1000,
     /// `PANIC`: an internal error was caught at the boundary. Please report it.
-    WPN_PANIC = 20,
+    WPN_PANIC = 1001,
+    /// `INVALID_ARGUMENT`: a pointer/length pair describes more memory than can exist.
+    WPN_INVALID_ARGUMENT = 1002,
 }
 
 /// Groups of result codes, for bindings that map failures to exception classes.
@@ -64,7 +68,8 @@ pub enum wpn_result {
 pub enum wpn_error_family {
     /// `WPN_OK`: not an error.
     WPN_FAMILY_NONE = 0,
-    /// Signature, serial, timestamp or header problems (DESIGN steps 2-10): reply 401.
+    /// Signature, serial, timestamp or header problems (steps 2-10 of `docs/protocol.md`):
+    /// reply 401.
     WPN_FAMILY_AUTHENTICITY = 1,
     /// The resource could not be decrypted or decoded.
     WPN_FAMILY_DECRYPTION = 2,
@@ -72,87 +77,83 @@ pub enum wpn_error_family {
     WPN_FAMILY_FORMAT = 3,
     /// The verifier's configuration is invalid.
     WPN_FAMILY_CONFIG = 4,
-    /// A misuse of the C API (`WPN_NULL_ARGUMENT`) or an internal error (`WPN_PANIC`), or an
-    /// unknown value.
+    /// A misuse of the C API (`WPN_NULL_ARGUMENT`, `WPN_INVALID_ARGUMENT`), an internal error
+    /// (`WPN_PANIC`), or an unknown value.
     WPN_FAMILY_INTERNAL = 5,
 }
 
-const NAMES: [&str; 21] = [
-    "OK\0",
-    "BODY_TOO_LARGE\0",
-    "WRONG_FORMAT\0",
-    "MISSING_HEADER\0",
-    "UNSUPPORTED_SIGNATURE_TYPE\0",
-    "BAD_TIMESTAMP\0",
-    "TIMESTAMP_SKEW\0",
-    "SIGNATURE_PROBE\0",
-    "UNKNOWN_SERIAL\0",
-    "KEY_EXPIRED\0",
-    "MALFORMED_SIGNATURE\0",
-    "SIGNATURE_MISMATCH\0",
-    "MALFORMED_BODY\0",
-    "MISSING_FIELD\0",
-    "RETURN_FAIL\0",
-    "UNSUPPORTED_ALGORITHM\0",
-    "MALFORMED_RESOURCE\0",
-    "DECRYPT_FAILED\0",
-    "CONFIG_INVALID\0",
-    "NULL_ARGUMENT\0",
-    "PANIC\0",
-];
-const UNKNOWN: &str = "UNKNOWN\0";
+const NULL_ARGUMENT: &CStr = c"NULL_ARGUMENT";
+const PANIC: &CStr = c"PANIC";
+const INVALID_ARGUMENT: &CStr = c"INVALID_ARGUMENT";
+const OK: &CStr = c"OK";
+const UNKNOWN: &CStr = c"UNKNOWN";
 
 impl wpn_result {
-    const ALL: [wpn_result; 21] = [
+    /// Every C-only code: the values that are not a core [`ErrorCode`].
+    const C_ONLY: [wpn_result; 4] = [
         wpn_result::WPN_OK,
-        wpn_result::WPN_BODY_TOO_LARGE,
-        wpn_result::WPN_WRONG_FORMAT,
-        wpn_result::WPN_MISSING_HEADER,
-        wpn_result::WPN_UNSUPPORTED_SIGNATURE_TYPE,
-        wpn_result::WPN_BAD_TIMESTAMP,
-        wpn_result::WPN_TIMESTAMP_SKEW,
-        wpn_result::WPN_SIGNATURE_PROBE,
-        wpn_result::WPN_UNKNOWN_SERIAL,
-        wpn_result::WPN_KEY_EXPIRED,
-        wpn_result::WPN_MALFORMED_SIGNATURE,
-        wpn_result::WPN_SIGNATURE_MISMATCH,
-        wpn_result::WPN_MALFORMED_BODY,
-        wpn_result::WPN_MISSING_FIELD,
-        wpn_result::WPN_RETURN_FAIL,
-        wpn_result::WPN_UNSUPPORTED_ALGORITHM,
-        wpn_result::WPN_MALFORMED_RESOURCE,
-        wpn_result::WPN_DECRYPT_FAILED,
-        wpn_result::WPN_CONFIG_INVALID,
         wpn_result::WPN_NULL_ARGUMENT,
         wpn_result::WPN_PANIC,
+        wpn_result::WPN_INVALID_ARGUMENT,
     ];
 
     /// The value of a raw code received from C, if it is one of ours.
     pub(crate) fn from_raw(raw: u32) -> Option<wpn_result> {
-        Self::ALL.get(usize::try_from(raw).ok()?).copied()
+        match ErrorCode::from_number(raw) {
+            Some(code) => Some(code.into()),
+            None => Self::C_ONLY.into_iter().find(|c| *c as u32 == raw),
+        }
     }
 
     /// The core error code this value stands for (none for OK, NULL_ARGUMENT and PANIC).
     pub(crate) fn core(self) -> Option<ErrorCode> {
-        let index = (self as usize).checked_sub(1)?;
-        ErrorCode::ALL.get(index).copied()
+        ErrorCode::from_number(self as u32)
     }
 
-    /// The stable name, without the NUL terminator.
+    /// The stable name as a static C string.
+    pub(crate) fn c_name(self) -> &'static CStr {
+        match self {
+            wpn_result::WPN_OK => OK,
+            wpn_result::WPN_NULL_ARGUMENT => NULL_ARGUMENT,
+            wpn_result::WPN_PANIC => PANIC,
+            wpn_result::WPN_INVALID_ARGUMENT => INVALID_ARGUMENT,
+            other => other.core().map_or(UNKNOWN, ErrorCode::as_c_str),
+        }
+    }
+
+    /// The stable name.
     pub(crate) fn name(self) -> &'static str {
-        let name = NAMES[self as usize];
-        &name[..name.len() - 1]
+        self.c_name().to_str().unwrap_or("UNKNOWN")
     }
 }
 
 impl From<ErrorCode> for wpn_result {
     fn from(code: ErrorCode) -> Self {
-        ErrorCode::ALL
-            .iter()
-            .position(|c| *c == code)
-            .and_then(|i| wpn_result::ALL.get(i + 1).copied())
-            // A code added to the core but not yet here: never silently "OK".
-            .unwrap_or(wpn_result::WPN_PANIC)
+        // The enum above is written out for cbindgen; `every_core_code_has_its_value` checks
+        // it against the core's table. A code added to the core but not yet here becomes
+        // PANIC, never silently OK.
+        use wpn_result as R;
+        match code {
+            ErrorCode::BodyTooLarge => R::WPN_BODY_TOO_LARGE,
+            ErrorCode::WrongFormat => R::WPN_WRONG_FORMAT,
+            ErrorCode::MissingHeader => R::WPN_MISSING_HEADER,
+            ErrorCode::UnsupportedSignatureType => R::WPN_UNSUPPORTED_SIGNATURE_TYPE,
+            ErrorCode::BadTimestamp => R::WPN_BAD_TIMESTAMP,
+            ErrorCode::TimestampSkew => R::WPN_TIMESTAMP_SKEW,
+            ErrorCode::SignatureProbe => R::WPN_SIGNATURE_PROBE,
+            ErrorCode::UnknownSerial => R::WPN_UNKNOWN_SERIAL,
+            ErrorCode::KeyExpired => R::WPN_KEY_EXPIRED,
+            ErrorCode::MalformedSignature => R::WPN_MALFORMED_SIGNATURE,
+            ErrorCode::SignatureMismatch => R::WPN_SIGNATURE_MISMATCH,
+            ErrorCode::MalformedBody => R::WPN_MALFORMED_BODY,
+            ErrorCode::MissingField => R::WPN_MISSING_FIELD,
+            ErrorCode::ReturnFail => R::WPN_RETURN_FAIL,
+            ErrorCode::UnsupportedAlgorithm => R::WPN_UNSUPPORTED_ALGORITHM,
+            ErrorCode::MalformedResource => R::WPN_MALFORMED_RESOURCE,
+            ErrorCode::DecryptFailed => R::WPN_DECRYPT_FAILED,
+            ErrorCode::ConfigInvalid => R::WPN_CONFIG_INVALID,
+            _ => R::WPN_PANIC,
+        }
     }
 }
 
@@ -161,8 +162,9 @@ impl From<ErrorCode> for wpn_result {
 /// NUL-terminated: never free it.
 #[no_mangle]
 pub extern "C" fn wpn_error_code_name(code: u32) -> *const c_char {
-    let name = wpn_result::from_raw(code).map_or(UNKNOWN, |c| NAMES[c as usize]);
-    name.as_ptr().cast()
+    wpn_result::from_raw(code)
+        .map_or(UNKNOWN, wpn_result::c_name)
+        .as_ptr()
 }
 
 /// Looks a result code up by its stable name (`name_len` bytes, not NUL-terminated, e.g.
@@ -178,15 +180,17 @@ pub unsafe extern "C" fn wpn_error_code_from_name(
         let Ok(name) = bytes_arg(name, name_len, "name") else {
             return false;
         };
-        if code_out.is_null() {
+        let Some(out) = code_out.as_mut() else {
             return false;
-        }
-        match NAMES
-            .iter()
-            .position(|n| n.as_bytes()[..n.len() - 1] == *name)
-        {
-            Some(i) => {
-                *code_out = wpn_result::ALL[i] as u32;
+        };
+        let found = std::str::from_utf8(name).ok().and_then(|name| {
+            ErrorCode::from_name(name)
+                .map(wpn_result::from)
+                .or_else(|| wpn_result::C_ONLY.into_iter().find(|c| c.name() == name))
+        });
+        match found {
+            Some(code) => {
+                *out = code as u32;
                 true
             }
             None => false,
@@ -194,7 +198,8 @@ pub unsafe extern "C" fn wpn_error_code_from_name(
     })
 }
 
-/// The family of a result code (`WPN_FAMILY_INTERNAL` for an unknown value).
+/// The family of a result code (`WPN_FAMILY_INTERNAL` for an unknown value). A code's family
+/// decides the reply: `WPN_FAMILY_AUTHENTICITY` is answered with HTTP 401, the others with 500.
 #[no_mangle]
 pub extern "C" fn wpn_error_code_family(code: u32) -> wpn_error_family {
     match wpn_result::from_raw(code) {
@@ -210,26 +215,17 @@ pub extern "C" fn wpn_error_code_family(code: u32) -> wpn_error_family {
     }
 }
 
-/// True for the codes that mean "not proven to come from WeChat Pay" (DESIGN steps 2-10),
-/// whose reply is HTTP 401.
-#[no_mangle]
-pub extern "C" fn wpn_error_code_is_authenticity(code: u32) -> bool {
-    wpn_result::from_raw(code)
-        .and_then(wpn_result::core)
-        .is_some_and(ErrorCode::is_authenticity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::CStr;
 
     #[test]
-    fn codes_follow_the_core_order_and_names() {
-        for (i, code) in ErrorCode::ALL.iter().enumerate() {
-            let r = wpn_result::from(*code);
-            assert_eq!(r as usize, i + 1);
-            assert_eq!(r.core(), Some(*code));
+    fn every_core_code_has_its_value_and_name() {
+        for &code in ErrorCode::ALL {
+            let r = wpn_result::from(code);
+            assert_ne!(r, wpn_result::WPN_PANIC, "{code} is missing from wpn_result");
+            assert_eq!(r as u32, code.number(), "{code}");
+            assert_eq!(r.core(), Some(code));
             assert_eq!(r.name(), code.as_str());
             let c = unsafe { CStr::from_ptr(wpn_error_code_name(r as u32)) };
             assert_eq!(c.to_str().unwrap(), code.as_str());
@@ -238,12 +234,17 @@ mod tests {
         assert_eq!(wpn_result::WPN_PANIC.name(), "PANIC");
         let unknown = unsafe { CStr::from_ptr(wpn_error_code_name(999)) };
         assert_eq!(unknown.to_str().unwrap(), "UNKNOWN");
-        assert_eq!(wpn_result::from_raw(21), None);
+        assert_eq!(wpn_result::from_raw(999), None);
+        assert_eq!(wpn_result::from_raw(1001), Some(wpn_result::WPN_PANIC));
     }
 
     #[test]
     fn names_round_trip() {
-        for code in wpn_result::ALL {
+        let all = ErrorCode::ALL
+            .iter()
+            .map(|&c| wpn_result::from(c))
+            .chain(wpn_result::C_ONLY);
+        for code in all {
             let mut out = u32::MAX;
             let name = code.name();
             assert!(unsafe { wpn_error_code_from_name(name.as_ptr(), name.len(), &mut out) });
@@ -257,15 +258,16 @@ mod tests {
     #[test]
     fn families() {
         use wpn_error_family::*;
-        assert_eq!(wpn_error_code_family(0), WPN_FAMILY_NONE);
-        assert_eq!(wpn_error_code_family(11), WPN_FAMILY_AUTHENTICITY);
-        assert_eq!(wpn_error_code_family(17), WPN_FAMILY_DECRYPTION);
-        assert_eq!(wpn_error_code_family(1), WPN_FAMILY_FORMAT);
-        assert_eq!(wpn_error_code_family(18), WPN_FAMILY_CONFIG);
-        assert_eq!(wpn_error_code_family(19), WPN_FAMILY_INTERNAL);
+        let family = |r: wpn_result| wpn_error_code_family(r as u32);
+        assert_eq!(family(wpn_result::WPN_OK), WPN_FAMILY_NONE);
+        assert_eq!(
+            family(wpn_result::WPN_SIGNATURE_MISMATCH),
+            WPN_FAMILY_AUTHENTICITY
+        );
+        assert_eq!(family(wpn_result::WPN_DECRYPT_FAILED), WPN_FAMILY_DECRYPTION);
+        assert_eq!(family(wpn_result::WPN_BODY_TOO_LARGE), WPN_FAMILY_FORMAT);
+        assert_eq!(family(wpn_result::WPN_CONFIG_INVALID), WPN_FAMILY_CONFIG);
+        assert_eq!(family(wpn_result::WPN_NULL_ARGUMENT), WPN_FAMILY_INTERNAL);
         assert_eq!(wpn_error_code_family(12345), WPN_FAMILY_INTERNAL);
-        assert!(wpn_error_code_is_authenticity(11));
-        assert!(!wpn_error_code_is_authenticity(17));
-        assert!(!wpn_error_code_is_authenticity(19));
     }
 }

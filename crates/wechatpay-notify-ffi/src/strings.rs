@@ -3,6 +3,7 @@
 use std::os::raw::c_char;
 
 use crate::error::wpn_error;
+use crate::guard::guard_value;
 
 /// A borrowed UTF-8 string: `len` bytes at `data`, **not** NUL-terminated (print it with
 /// `printf("%.*s", (int)s.len, s.data)`).
@@ -77,6 +78,34 @@ impl wpn_slice {
             }
         }
     }
+}
+
+/// Writes an accessor's value to its out-parameter: `value`, or the type's empty value when
+/// there is none. Returns whether there was a value; writes nothing when `out` is NULL. The
+/// value is computed under [`guard_value`], so a panic gives the empty value.
+pub(crate) unsafe fn put<T: Empty>(out: *mut T, value: impl FnOnce() -> Option<T>) -> bool {
+    let Some(out) = out.as_mut() else {
+        return false;
+    };
+    let value = guard_value(None, value);
+    let found = value.is_some();
+    *out = value.unwrap_or(T::EMPTY);
+    found
+}
+
+/// The value an accessor writes when it has nothing to give (a NULL handle, an index out of
+/// range): NULL pointers and zeros.
+pub(crate) trait Empty: Sized {
+    /// The empty value.
+    const EMPTY: Self;
+}
+
+impl Empty for wpn_str {
+    const EMPTY: Self = wpn_str::NONE;
+}
+
+impl Empty for wpn_slice {
+    const EMPTY: Self = wpn_slice::NONE;
 }
 
 /// Reads an input buffer: `len` bytes at `ptr`. NULL is accepted when `len` is 0.

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use wechatpay_notify::v2::V2Verifier;
 
 use crate::error::wpn_error;
-use crate::guard::{arg, free_handle, guard, guard_value, into_handle, out_arg};
+use crate::guard::{arg, free_handle, guard, into_handle, out_arg};
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_str};
+use crate::strings::{bytes_arg, put, wpn_str, Empty};
 
 /// An APIv2 verifier: the APIv2 key (API密钥). Made by `wpn_v2_verifier_new()`, freed with
 /// `wpn_v2_verifier_free()` (which wipes the key). Immutable and thread-safe: it may be shared
@@ -40,51 +40,43 @@ pub struct wpn_v2_refund {
     req_info: wpn_v2_fields,
 }
 
-/// One field, as returned by `wpn_v2_fields_get()`; both strings borrow from the fields.
+/// One field, as written by `wpn_v2_fields_get()`; both strings borrow from the fields.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct wpn_field {
-    /// The field name, e.g. `out_trade_no`. `{NULL, 0}` when the index was out of range.
+    /// The field name, e.g. `out_trade_no`.
     pub name: wpn_str,
     /// The field value (may be empty).
     pub value: wpn_str,
 }
 
+impl Empty for wpn_field {
+    const EMPTY: Self = wpn_field {
+        name: wpn_str::NONE,
+        value: wpn_str::NONE,
+    };
+}
+
 /// Builds an APIv2 verifier from the APIv2 key (`key_len` must be 32, else
-/// `WPN_CONFIG_INVALID`), accepting bodies up to `WPN_V2_DEFAULT_MAX_BODY_SIZE`. On success
-/// `*verifier_out` is a new verifier the caller frees with `wpn_v2_verifier_free()`.
+/// `WPN_CONFIG_INVALID`), accepting bodies up to `max_body_size` bytes (0 means
+/// `WPN_V2_DEFAULT_MAX_BODY_SIZE`). On success `*verifier_out` is a new verifier the caller
+/// frees with `wpn_v2_verifier_free()`.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_v2_verifier_new(
     key: *const u8,
     key_len: usize,
-    verifier_out: *mut *mut wpn_v2_verifier,
-    error_out: *mut *mut wpn_error,
-) -> wpn_result {
-    guard(error_out, || {
-        let out = out_arg(verifier_out, "verifier_out")?;
-        let key = bytes_arg(key, key_len, "key")?;
-        *out = into_handle(wpn_v2_verifier {
-            inner: V2Verifier::new(key)?,
-        });
-        Ok(())
-    })
-}
-
-/// A copy of `verifier` that accepts bodies up to `max_body_size` bytes. On success
-/// `*verifier_out` is a new verifier (the original is unchanged; free both).
-#[no_mangle]
-pub unsafe extern "C" fn wpn_v2_verifier_with_max_body_size(
-    verifier: *const wpn_v2_verifier,
     max_body_size: usize,
     verifier_out: *mut *mut wpn_v2_verifier,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(verifier_out, "verifier_out")?;
-        let verifier = arg(verifier, "verifier")?;
-        *out = into_handle(wpn_v2_verifier {
-            inner: verifier.inner.clone().with_max_body_size(max_body_size),
-        });
+        let key = bytes_arg(key, key_len, "key")?;
+        let mut inner = V2Verifier::new(key)?;
+        if max_body_size != 0 {
+            inner = inner.with_max_body_size(max_body_size);
+        }
+        *out = into_handle(wpn_v2_verifier { inner });
         Ok(())
     })
 }
@@ -147,48 +139,42 @@ pub unsafe extern "C" fn wpn_v2_fields_len(fields: *const wpn_v2_fields) -> usiz
     fields.as_ref().map_or(0, |f| f.pairs.len())
 }
 
-/// Field `index` (fields are sorted by name). Both strings are `{NULL, 0}` if `fields` is
-/// NULL or `index` is out of range.
+/// Writes field `index` (fields are sorted by name) to `*field_out`; its strings borrow from
+/// the fields. Returns false, writing `{NULL, 0}` strings, if `fields` is NULL or `index` is
+/// out of range.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_v2_fields_get(
     fields: *const wpn_v2_fields,
     index: usize,
-) -> wpn_field {
-    const NONE: wpn_field = wpn_field {
-        name: wpn_str::NONE,
-        value: wpn_str::NONE,
-    };
-    let Some(f) = fields.as_ref() else {
-        return NONE;
-    };
-    guard_value(NONE, || match f.pairs.get(index) {
-        Some((name, value)) => wpn_field {
+    field_out: *mut wpn_field,
+) -> bool {
+    put(field_out, || {
+        let (name, value) = fields.as_ref()?.pairs.get(index)?;
+        Some(wpn_field {
             name: wpn_str::of(name),
             value: wpn_str::of(value),
-        },
-        None => NONE,
+        })
     })
 }
 
-/// The value of the field called `name` (`name_len` bytes, exact match); `{NULL, 0}` if there
-/// is no such field or an argument is NULL. An empty value is a non-NULL empty string.
+/// Writes the value of the field called `name` (`name_len` bytes, exact match) to
+/// `*value_out`. Returns false, writing `{NULL, 0}`, if there is no such field or an argument
+/// is NULL. An empty value is a non-NULL empty string.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_v2_fields_find(
     fields: *const wpn_v2_fields,
     name: *const u8,
     name_len: usize,
-) -> wpn_str {
-    let Some(f) = fields.as_ref() else {
-        return wpn_str::NONE;
-    };
-    let Ok(name) = bytes_arg(name, name_len, "name") else {
-        return wpn_str::NONE;
-    };
-    guard_value(wpn_str::NONE, || {
-        match f.pairs.binary_search_by(|(k, _)| k.as_bytes().cmp(name)) {
-            Ok(i) => wpn_str::of(&f.pairs[i].1),
-            Err(_) => wpn_str::NONE,
-        }
+    value_out: *mut wpn_str,
+) -> bool {
+    put(value_out, || {
+        let f = fields.as_ref()?;
+        let name = bytes_arg(name, name_len, "name").ok()?;
+        let i = f
+            .pairs
+            .binary_search_by(|(k, _)| k.as_bytes().cmp(name))
+            .ok()?;
+        Some(wpn_str::of(&f.pairs[i].1))
     })
 }
 

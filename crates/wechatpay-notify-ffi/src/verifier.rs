@@ -8,7 +8,7 @@ use crate::guard::{arg, free_handle, guard, guard_value, into_handle, out_arg};
 use crate::headers::{wpn_header, HeaderArray};
 use crate::notification::wpn_notification;
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, wpn_str};
+use crate::strings::{bytes_arg, put, wpn_str};
 
 /// An APIv3 verifier: the APIv3 key and WeChat Pay's public keys / platform certificates,
 /// parsed once. Made by `wpn_verifier_builder_build()`, freed with `wpn_verifier_free()`.
@@ -45,14 +45,28 @@ impl Request<'_> {
     }
 }
 
-/// Verifies and decrypts an APIv3 callback, using the system clock: runs every check of
-/// DESIGN section 2 in order and stops at the first failure.
+/// The value of a `now` argument that means "read the system clock" (`INT64_MIN`). Any other
+/// value is the current time in Unix seconds (for tests, or a clock of the caller's own).
+pub const WPN_SYSTEM_CLOCK: i64 = i64::MIN;
+
+/// The time a `now` argument stands for.
+pub(crate) fn resolve_now(now: i64) -> i64 {
+    if now == WPN_SYSTEM_CLOCK {
+        wechatpay_notify::unix_now()
+    } else {
+        now
+    }
+}
+
+/// Verifies and decrypts an APIv3 callback: runs every check of `docs/protocol.md` (steps
+/// 0-15) in order and stops at the first failure.
 ///
 /// `headers` is an array of `headers_len` headers (at least the four `Wechatpay-*` ones;
 /// NULL when `headers_len` is 0). `body` is the raw request body, byte for byte (NULL when
-/// `body_len` is 0). On success `*notification_out` is a new notification the caller frees
-/// with `wpn_notification_free()`; on failure it is NULL and the result names the check
-/// that failed.
+/// `body_len` is 0). `now` is the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`. On
+/// success `*notification_out` is a new notification the caller frees with
+/// `wpn_notification_free()`; on failure it is NULL and the result names the check that
+/// failed.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_parse(
     verifier: *const wpn_verifier,
@@ -60,26 +74,6 @@ pub unsafe extern "C" fn wpn_verifier_parse(
     headers_len: usize,
     body: *const u8,
     body_len: usize,
-    notification_out: *mut *mut wpn_notification,
-    error_out: *mut *mut wpn_error,
-) -> wpn_result {
-    guard(error_out, || {
-        let out = out_arg(notification_out, "notification_out")?;
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        let inner = r.verifier.parse(&r.headers, r.body)?;
-        *out = into_handle(wpn_notification::new(inner));
-        Ok(())
-    })
-}
-
-/// As `wpn_verifier_parse()`, at the time `now` (Unix seconds) instead of the system clock.
-#[no_mangle]
-pub unsafe extern "C" fn wpn_verifier_parse_at(
-    verifier: *const wpn_verifier,
-    headers: *const wpn_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
     now: i64,
     notification_out: *mut *mut wpn_notification,
     error_out: *mut *mut wpn_error,
@@ -87,14 +81,15 @@ pub unsafe extern "C" fn wpn_verifier_parse_at(
     guard(error_out, || {
         let out = out_arg(notification_out, "notification_out")?;
         let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        let inner = r.verifier.parse_at(&r.headers, r.body, now)?;
+        let inner = r.verifier.parse_at(&r.headers, r.body, resolve_now(now))?;
         *out = into_handle(wpn_notification::new(inner));
         Ok(())
     })
 }
 
-/// Checks a callback's authenticity only (DESIGN steps 0-10), using the system clock. The
-/// body is not parsed or decrypted. `WPN_OK` means it was signed by a configured key.
+/// Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`) at `now` (Unix
+/// seconds, or `WPN_SYSTEM_CLOCK`). The body is not parsed or decrypted. `WPN_OK` means it
+/// was signed by a configured key.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_verify(
     verifier: *const wpn_verifier,
@@ -102,33 +97,18 @@ pub unsafe extern "C" fn wpn_verifier_verify(
     headers_len: usize,
     body: *const u8,
     body_len: usize,
-    error_out: *mut *mut wpn_error,
-) -> wpn_result {
-    guard(error_out, || {
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        Ok(r.verifier.verify(&r.headers, r.body)?)
-    })
-}
-
-/// As `wpn_verifier_verify()`, at the time `now` (Unix seconds).
-#[no_mangle]
-pub unsafe extern "C" fn wpn_verifier_verify_at(
-    verifier: *const wpn_verifier,
-    headers: *const wpn_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
     now: i64,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
         let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        Ok(r.verifier.verify_at(&r.headers, r.body, now)?)
+        Ok(r.verifier.verify_at(&r.headers, r.body, resolve_now(now))?)
     })
 }
 
 /// Verifies the signature of a WeChat Pay API response (the same `Wechatpay-*` headers and
-/// scheme as callbacks), using the system clock. The body may be any bytes, including none.
+/// scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`). The body may be any
+/// bytes, including none.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_verify_response(
     verifier: *const wpn_verifier,
@@ -136,28 +116,13 @@ pub unsafe extern "C" fn wpn_verifier_verify_response(
     headers_len: usize,
     body: *const u8,
     body_len: usize,
-    error_out: *mut *mut wpn_error,
-) -> wpn_result {
-    guard(error_out, || {
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        Ok(r.verifier.verify_response(&r.headers, r.body)?)
-    })
-}
-
-/// As `wpn_verifier_verify_response()`, at the time `now` (Unix seconds).
-#[no_mangle]
-pub unsafe extern "C" fn wpn_verifier_verify_response_at(
-    verifier: *const wpn_verifier,
-    headers: *const wpn_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
     now: i64,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
         let r = Request::read(verifier, headers, headers_len, body, body_len)?;
-        Ok(r.verifier.verify_response_at(&r.headers, r.body, now)?)
+        Ok(r.verifier
+            .verify_response_at(&r.headers, r.body, resolve_now(now))?)
     })
 }
 
@@ -192,23 +157,21 @@ pub unsafe extern "C" fn wpn_verifier_key_count(verifier: *const wpn_verifier) -
     }
 }
 
-/// The id or certificate serial of configured key `index` (configuration order), valid
-/// until the verifier is freed; `{NULL, 0}` if `verifier` is NULL or `index` is out of
-/// range.
+/// Writes the id or certificate serial of configured key `index` (configuration order) to
+/// `*id_out`, valid until the verifier is freed. Returns false, writing `{NULL, 0}`, if
+/// `verifier` is NULL or `index` is out of range.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_key_id(
     verifier: *const wpn_verifier,
     index: usize,
-) -> wpn_str {
-    match verifier.as_ref() {
-        Some(v) => guard_value(wpn_str::NONE, || {
-            v.inner
-                .key_ids()
-                .nth(index)
-                .map_or(wpn_str::NONE, wpn_str::of)
-        }),
-        None => wpn_str::NONE,
-    }
+    id_out: *mut wpn_str,
+) -> bool {
+    put(id_out, || {
+        verifier
+            .as_ref()
+            .and_then(|v| v.inner.key_ids().nth(index))
+            .map(wpn_str::of)
+    })
 }
 
 /// The configured `max_clock_skew` in seconds; 0 if `verifier` is NULL.

@@ -2,96 +2,101 @@
 
 use std::fmt;
 
-/// The reason a callback (or a configuration) was refused.
-///
-/// The string form ([`ErrorCode::as_str`]) is part of the public contract: the same strings are
-/// used by the C, Python, Go and Java bindings, and by the conformance vectors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorCode {
+/// Declares the error codes once: each line gives the variant, its stable number (the C ABI's
+/// `wpn_result` value), its stable string and its family, with its documentation. The enum,
+/// [`ErrorCode::ALL`], the strings and the families all come from this one table.
+macro_rules! error_codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $number:literal, $name:literal, $family:ident; )+) => {
+        /// The reason a callback (or a configuration) was refused.
+        ///
+        /// The string form ([`ErrorCode::as_str`]) and the number ([`ErrorCode::number`]) are
+        /// part of the public contract: the same strings are used by the C, Python, Go and Java
+        /// bindings and by the conformance vectors (`docs/errors.md` lists them).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        #[repr(u32)]
+        pub enum ErrorCode {
+            $( $(#[doc = $doc])* $variant = $number, )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order of `docs/errors.md`.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The stable string of this code, e.g. `"SIGNATURE_MISMATCH"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $name, )+ }
+            }
+
+            /// The stable string as a NUL-terminated C string (for the C ABI).
+            pub const fn as_c_str(self) -> &'static std::ffi::CStr {
+                match self {
+                    $( ErrorCode::$variant => match std::ffi::CStr::from_bytes_with_nul(
+                        concat!($name, "\0").as_bytes(),
+                    ) {
+                        Ok(s) => s,
+                        Err(_) => panic!("error code names contain no NUL"),
+                    }, )+
+                }
+            }
+
+            /// The error family, used by bindings to choose an exception class and by
+            /// [`crate::Reply::failure`] to choose the HTTP status.
+            pub const fn family(self) -> ErrorFamily {
+                match self { $( ErrorCode::$variant => ErrorFamily::$family, )+ }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// The body is larger than the configured `max_body_size`.
-    BodyTooLarge,
+    BodyTooLarge = 1, "BODY_TOO_LARGE", Format;
     /// The body is in the wrong format for this handler (XML to a v3 handler, JSON to a v2 one).
-    WrongFormat,
+    WrongFormat = 2, "WRONG_FORMAT", Format;
     /// A required `Wechatpay-*` header is missing or empty.
-    MissingHeader,
+    MissingHeader = 3, "MISSING_HEADER", Authenticity;
     /// `Wechatpay-Signature-Type` (or v2 `sign_type`) names a scheme this library does not verify.
-    UnsupportedSignatureType,
+    UnsupportedSignatureType = 4, "UNSUPPORTED_SIGNATURE_TYPE", Authenticity;
     /// `Wechatpay-Timestamp` is not a decimal number of seconds.
-    BadTimestamp,
+    BadTimestamp = 5, "BAD_TIMESTAMP", Authenticity;
     /// The timestamp is outside the allowed clock skew (a replay, or a wrong clock).
-    TimestampSkew,
+    TimestampSkew = 6, "TIMESTAMP_SKEW", Authenticity;
     /// The signature is WeChat Pay's `WECHATPAY/SIGNTEST/` probe; it must be rejected.
-    SignatureProbe,
+    SignatureProbe = 7, "SIGNATURE_PROBE", Authenticity;
     /// No configured key matches `Wechatpay-Serial`.
-    UnknownSerial,
+    UnknownSerial = 8, "UNKNOWN_SERIAL", Authenticity;
     /// The certificate of that serial is outside its validity period.
-    KeyExpired,
+    KeyExpired = 9, "KEY_EXPIRED", Authenticity;
     /// The signature is not base64, or has the wrong length for the key.
-    MalformedSignature,
+    MalformedSignature = 10, "MALFORMED_SIGNATURE", Authenticity;
     /// The signature does not match the message: forged, altered, or re-serialized body.
-    SignatureMismatch,
+    SignatureMismatch = 11, "SIGNATURE_MISMATCH", Authenticity;
     /// The body is not the expected JSON (v3) or flat XML (v2) structure.
-    MalformedBody,
+    MalformedBody = 12, "MALFORMED_BODY", Format;
     /// A required field of a v2 notification is missing.
-    MissingField,
+    MissingField = 13, "MISSING_FIELD", Format;
     /// A v2 notification with `return_code` other than `SUCCESS`.
-    ReturnFail,
+    ReturnFail = 14, "RETURN_FAIL", Format;
     /// `resource.algorithm` is not `AEAD_AES_256_GCM`.
-    UnsupportedAlgorithm,
+    UnsupportedAlgorithm = 15, "UNSUPPORTED_ALGORITHM", Decryption;
     /// The encrypted resource is malformed, or its plaintext is not JSON.
-    MalformedResource,
+    MalformedResource = 16, "MALFORMED_RESOURCE", Decryption;
     /// Decryption failed: wrong key, or altered ciphertext, nonce or associated data.
-    DecryptFailed,
+    DecryptFailed = 17, "DECRYPT_FAILED", Decryption;
     /// The verifier's configuration is invalid (bad key length, unreadable PEM, weak key...).
-    ConfigInvalid,
+    ConfigInvalid = 18, "CONFIG_INVALID", Config;
 }
 
 impl ErrorCode {
-    /// Every code, in the order of DESIGN section 4.
-    pub const ALL: [ErrorCode; 18] = [
-        ErrorCode::BodyTooLarge,
-        ErrorCode::WrongFormat,
-        ErrorCode::MissingHeader,
-        ErrorCode::UnsupportedSignatureType,
-        ErrorCode::BadTimestamp,
-        ErrorCode::TimestampSkew,
-        ErrorCode::SignatureProbe,
-        ErrorCode::UnknownSerial,
-        ErrorCode::KeyExpired,
-        ErrorCode::MalformedSignature,
-        ErrorCode::SignatureMismatch,
-        ErrorCode::MalformedBody,
-        ErrorCode::MissingField,
-        ErrorCode::ReturnFail,
-        ErrorCode::UnsupportedAlgorithm,
-        ErrorCode::MalformedResource,
-        ErrorCode::DecryptFailed,
-        ErrorCode::ConfigInvalid,
-    ];
+    /// The stable number of this code: the value of the C ABI's `wpn_result`.
+    pub const fn number(self) -> u32 {
+        self as u32
+    }
 
-    /// The stable string of this code, e.g. `"SIGNATURE_MISMATCH"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::BodyTooLarge => "BODY_TOO_LARGE",
-            ErrorCode::WrongFormat => "WRONG_FORMAT",
-            ErrorCode::MissingHeader => "MISSING_HEADER",
-            ErrorCode::UnsupportedSignatureType => "UNSUPPORTED_SIGNATURE_TYPE",
-            ErrorCode::BadTimestamp => "BAD_TIMESTAMP",
-            ErrorCode::TimestampSkew => "TIMESTAMP_SKEW",
-            ErrorCode::SignatureProbe => "SIGNATURE_PROBE",
-            ErrorCode::UnknownSerial => "UNKNOWN_SERIAL",
-            ErrorCode::KeyExpired => "KEY_EXPIRED",
-            ErrorCode::MalformedSignature => "MALFORMED_SIGNATURE",
-            ErrorCode::SignatureMismatch => "SIGNATURE_MISMATCH",
-            ErrorCode::MalformedBody => "MALFORMED_BODY",
-            ErrorCode::MissingField => "MISSING_FIELD",
-            ErrorCode::ReturnFail => "RETURN_FAIL",
-            ErrorCode::UnsupportedAlgorithm => "UNSUPPORTED_ALGORITHM",
-            ErrorCode::MalformedResource => "MALFORMED_RESOURCE",
-            ErrorCode::DecryptFailed => "DECRYPT_FAILED",
-            ErrorCode::ConfigInvalid => "CONFIG_INVALID",
-        }
+    /// Looks a code up by its stable number.
+    pub fn from_number(number: u32) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|c| c.number() == number)
     }
 
     /// Looks a code up by its stable string.
@@ -100,32 +105,9 @@ impl ErrorCode {
     }
 
     /// True for codes that mean "this request is not proven to come from WeChat Pay"
-    /// (DESIGN steps 2-10). The reply for these is HTTP 401.
+    /// (steps 2-10 of `docs/protocol.md`). The reply for these is HTTP 401.
     pub const fn is_authenticity(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::MissingHeader
-                | ErrorCode::UnsupportedSignatureType
-                | ErrorCode::BadTimestamp
-                | ErrorCode::TimestampSkew
-                | ErrorCode::SignatureProbe
-                | ErrorCode::UnknownSerial
-                | ErrorCode::KeyExpired
-                | ErrorCode::MalformedSignature
-                | ErrorCode::SignatureMismatch
-        )
-    }
-
-    /// The error family used by bindings to choose an exception class.
-    pub const fn family(self) -> ErrorFamily {
-        match self {
-            ErrorCode::ConfigInvalid => ErrorFamily::Config,
-            ErrorCode::UnsupportedAlgorithm
-            | ErrorCode::MalformedResource
-            | ErrorCode::DecryptFailed => ErrorFamily::Decryption,
-            c if c.is_authenticity() => ErrorFamily::Authenticity,
-            _ => ErrorFamily::Format,
-        }
+        matches!(self.family(), ErrorFamily::Authenticity)
     }
 }
 
@@ -200,10 +182,14 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for code in ErrorCode::ALL {
+        for (i, &code) in ErrorCode::ALL.iter().enumerate() {
             assert!(seen.insert(code.as_str()));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
+            assert_eq!(code.number() as usize, i + 1, "numbers follow the list");
+            assert_eq!(ErrorCode::from_number(code.number()), Some(code));
+            assert_eq!(code.as_c_str().to_str(), Ok(code.as_str()));
         }
+        assert_eq!(ErrorCode::from_number(0), None);
         assert_eq!(ErrorCode::from_name("NOPE"), None);
     }
 

@@ -242,7 +242,7 @@ fn unknown_serial_explains_which_key_is_needed() {
 
 #[test]
 fn replies_follow_the_error_family() {
-    for code in ErrorCode::ALL {
+    for &code in ErrorCode::ALL {
         let err = wechatpay_notify::Error::new(code, "m");
         let reply = Reply::failure(&err);
         let expected = if code.is_authenticity() { 401 } else { 500 };

@@ -59,7 +59,7 @@ fn every_vector_case_gives_its_expected_result() {
         };
         codes_seen.extend(seen);
     }
-    for code in ErrorCode::ALL {
+    for &code in ErrorCode::ALL {
         assert!(codes_seen.contains(&code), "no vector case for {code}");
     }
 }
