@@ -31,8 +31,7 @@
  *   } else {
  *       wpn_str m;
  *       wpn_error_message(err, &m);
- *       fprintf(stderr, "%s: %.*s
-", wpn_error_code_name(wpn_error_code(err)), (int)m.len, m.data);
+ *       fprintf(stderr, "%s: %.*s\n", wpn_error_code_name(wpn_error_code(err)), (int)m.len, m.data);
  *       wpn_reply_for_error(err, &reply, NULL);    // 401 or 500 + JSON body
  *       wpn_error_free(err);
  *   }
@@ -493,7 +492,7 @@ typedef struct wpn_header {
  */
 typedef struct wpn_check {
   /**
-   * The step number of `docs/protocol.md` (0-15).
+   * The step number: 0-15 of `docs/protocol.md` (APIv3) or 0-6 of `docs/apiv2.md`.
    */
   uint32_t step;
   /**
@@ -737,7 +736,22 @@ wpn_result wpn_verifier_diagnose(const struct wpn_verifier *verifier,
                                  struct wpn_error **error_out);
 
 /**
- * The number of checks (16 for a diagnosis); 0 if `diagnosis` is NULL.
+ * Runs every check of `docs/apiv2.md` on an APIv2 notification (the raw XML body): a body
+ * with a `req_info` field is checked as a refund (6 checks), anything else as a payment (7
+ * checks). The verdict is what `wpn_v2_verifier_parse_refund()` or
+ * `wpn_v2_verifier_parse_payment()` returns for it; `wpn_diagnosis_notification()` is always
+ * NULL for an APIv2 diagnosis (parse the body to read its fields). Fails only for a bad
+ * argument. On success `*diagnosis_out` is a new diagnosis the caller frees with
+ * `wpn_diagnosis_free()`.
+ */
+wpn_result wpn_v2_verifier_diagnose(const struct wpn_v2_verifier *verifier,
+                                    const uint8_t *xml,
+                                    size_t xml_len,
+                                    struct wpn_diagnosis **diagnosis_out,
+                                    struct wpn_error **error_out);
+
+/**
+ * The number of checks (16 for APIv3, 7 or 6 for APIv2); 0 if `diagnosis` is NULL.
  */
 size_t wpn_diagnosis_len(const struct wpn_diagnosis *diagnosis);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Python: build and install the wheel with `pip install .` into .venv (reusing target/), then
-# pytest (vectors, Wycheproof, peers, API, example apps, fuzzing), mypy --strict over the tests
+# pytest (vectors, peers, API, diagnosis, example apps, fuzzing), mypy --strict over the tests
 # and examples, and stubtest of the hand-written stubs against the compiled module.
 # Benchmarks (benches/python_vs_wechatpayv3.py) are not run here.
 set -euo pipefail

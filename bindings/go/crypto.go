@@ -53,8 +53,9 @@ func DecryptCertificates(apiv3Key string, body []byte) ([]Certificate, error) {
 func takeCertificates(list *C.wpn_certificates) []Certificate {
 	defer C.wpn_certificates_free(list)
 	certs := make([]Certificate, int(C.wpn_certificates_len(list)))
+	var c C.wpn_certificate
 	for i := range certs {
-		c := C.wpn_certificates_get(list, C.size_t(i))
+		C.wpn_certificates_get(list, C.size_t(i), &c)
 		certs[i] = Certificate{
 			SerialNo:      goString(c.serial_no),
 			EffectiveTime: goString(c.effective_time),
@@ -89,28 +90,11 @@ func DecryptResource(apiv3Key, nonce, associatedData, ciphertext string) ([]byte
 		return nil, takeError(rc, cerr)
 	}
 	defer C.wpn_buffer_free(buf)
-	data := C.wpn_buffer_data(buf)
+	var data C.wpn_slice
+	C.wpn_buffer_data(buf, &data)
 	out := make([]byte, int(data.len))
 	copy(out, cBytes(unsafe.Pointer(data.data), data.len))
 	return out, nil
-}
-
-// verifyRSASignature checks an RSASSA-PKCS1-v1_5 SHA-256 signature (raw bytes) over message
-// with a public key in any form Config.PublicKeys accepts, through the core's signature seam.
-// It exists for the Wycheproof tests; callbacks are verified by a Verifier.
-func verifyRSASignature(publicKeyPEM string, message, signature []byte) error {
-	var cerr *C.wpn_error
-	kp, kn := stringPtr(publicKeyPEM)
-	mp, mn := bytesPtr(message)
-	sp, sn := bytesPtr(signature)
-	rc := C.wpn_verify_rsa_signature(kp, kn, mp, mn, sp, sn, &cerr)
-	runtime.KeepAlive(publicKeyPEM)
-	runtime.KeepAlive(message)
-	runtime.KeepAlive(signature)
-	if rc != C.WPN_OK {
-		return takeError(rc, cerr)
-	}
-	return nil
 }
 
 // Version is the version of the linked wechatpay-notify library, e.g. "0.1.0".

@@ -32,7 +32,8 @@
 // a sentinel error for [errors.Is] ([ErrSignatureMismatch], [ErrDecryptFailed]...), and the
 // families [ErrAuthenticity], [ErrDecryption], [ErrFormat] and [ErrConfig] match every code of
 // their group. Messages say what to do and are safe to log: they never contain a key, the
-// request or the decrypted plaintext.
+// request or the decrypted plaintext. The checks are steps 0-15 of docs/protocol.md in the
+// wechatpay-notify repository, and the codes and families are listed in docs/errors.md.
 //
 // # Replies
 //
@@ -40,12 +41,14 @@
 // times over about a day, so handlers must be idempotent on [Notification.ID]. [WriteSuccess]
 // and [WriteFailure] write the replies (401 for an authenticity failure, 500 otherwise, each
 // with the {"code":"FAIL","message":"..."} body); [NewHandler] does parse, business call and
-// reply in one [net/http.Handler].
+// reply in one [net/http.Handler]. The replies and WeChat Pay's retry schedule are described
+// in docs/replies.md.
 //
 // # APIv2
 //
 // [V2Verifier] verifies APIv2 (XML) payment notifications and decrypts APIv2 refund
-// notifications; [WriteV2Success] and [WriteV2Failure] write their XML replies.
+// notifications; [WriteV2Success] and [WriteV2Failure] write their XML replies. Their rules
+// are in docs/apiv2.md.
 //
 // # Memory and concurrency
 //

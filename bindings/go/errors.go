@@ -2,9 +2,10 @@ package wechatpaynotify
 
 import "errors"
 
-// Code is the stable reason a callback or a configuration was refused. The strings are the
-// same in every language of wechatpay-notify (Rust, C, Python, Go, Java) and in the
-// conformance vectors.
+// Code is the stable reason a callback or a configuration was refused: the code's name, the
+// same string in every language of wechatpay-notify (Rust, C, Python, Go, Java) and in the
+// conformance vectors (docs/errors.md). Codes are exchanged with the C library by this name,
+// never by number.
 type Code string
 
 // The error codes, in the order of the checks that produce them.
@@ -58,8 +59,8 @@ const (
 	CodePanic Code = "PANIC"
 )
 
-// Codes lists every code a verifier returns, in the order of DESIGN section 4 (CodePanic,
-// which never happens, is not included).
+// Codes lists every code a verifier returns, in the order of docs/errors.md (CodePanic and
+// the other codes only the C ABI produces, which never happen, are not included).
 var Codes = []Code{
 	CodeBodyTooLarge, CodeWrongFormat, CodeMissingHeader, CodeUnsupportedSignatureType,
 	CodeBadTimestamp, CodeTimestampSkew, CodeSignatureProbe, CodeUnknownSerial,
@@ -83,11 +84,13 @@ const (
 	FamilyFormat Family = "FORMAT"
 	// FamilyConfig: the verifier's configuration is invalid.
 	FamilyConfig Family = "CONFIG"
-	// FamilyInternal: an internal error of the library (CodePanic).
+	// FamilyInternal: an internal error of the library (CodePanic), a misuse of its C ABI, or
+	// a code the library does not know.
 	FamilyInternal Family = "INTERNAL"
 )
 
-// Family is the group of the code, as classified by the Rust core.
+// Family is the group of the code, as classified by the Rust core (looked up by the code's
+// name; FamilyInternal for a name the library does not know).
 func (c Code) Family() Family { return codeFamily(c) }
 
 // IsAuthenticity reports whether the code means "this request is not proven to come from
@@ -133,8 +136,8 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// HTTPStatus is the status of the APIv3 reply for this error: 401 for an authenticity failure,
-// 500 otherwise.
+// HTTPStatus is the status of the APIv3 reply for this error (docs/replies.md): 401 for an
+// authenticity failure, 500 otherwise.
 func (e *Error) HTTPStatus() int { return failureStatus(e.Code) }
 
 // familyError is the sentinel of a family of codes.

@@ -3,6 +3,9 @@ package wechatpaynotify
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,17 +62,49 @@ func TestCodeFamiliesComeFromTheCore(t *testing.T) {
 			t.Errorf("%s: status %d", c, status)
 		}
 	}
-	// The Go codes are exactly the C library's, plus NULL_ARGUMENT and PANIC.
-	for _, c := range append([]Code{CodePanic}, Codes...) {
-		if _, ok := rawCode(c); !ok {
-			t.Errorf("the C library does not know %s", c)
+	if Code("NOPE").Family() != FamilyInternal || CodePanic.Family() != FamilyInternal ||
+		codeNullArgument.Family() != FamilyInternal || codeInvalidArgument.Family() != FamilyInternal {
+		t.Error("unknown and C-only codes are internal")
+	}
+	if _, ok := rawCode("NOPE"); ok {
+		t.Error("the C library knows NOPE")
+	}
+}
+
+// TestCodesMatchTheHeaderByName checks that the Go codes are exactly the result codes the C
+// header declares (every WPN_<NAME> of enum wpn_result but WPN_OK), and that each one is
+// found in the library by its name and maps back to the same name. No number is compared.
+func TestCodesMatchTheHeaderByName(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join("..", "..", "include", "wechatpay_notify.h"))
+	if err != nil {
+		t.Skipf("no header in this checkout: %v", err)
+	}
+	enum := regexp.MustCompile(`(?s)enum wpn_result\b[^{]*\{(.*?)\};`).FindSubmatch(header)
+	if enum == nil {
+		t.Fatal("enum wpn_result not found in the header")
+	}
+	declared := map[Code]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\s*WPN_([A-Z0-9_]+)\s*=`).FindAllSubmatch(enum[1], -1) {
+		if name := Code(m[1]); name != "OK" {
+			declared[name] = true
 		}
 	}
-	if len(codes()) != len(Codes)+2 {
-		t.Errorf("the C library has %d codes, Go %d", len(codes()), len(Codes))
+	known := append(append([]Code(nil), Codes...), CodePanic, codeNullArgument, codeInvalidArgument)
+	if len(declared) != len(known) {
+		t.Errorf("the header declares %d codes, Go knows %d: %v", len(declared), len(known), declared)
 	}
-	if Code("NOPE").Family() != FamilyInternal || CodePanic.Family() != FamilyInternal {
-		t.Error("unknown codes are internal")
+	for _, c := range known {
+		if !declared[c] {
+			t.Errorf("the header does not declare %s", c)
+		}
+		raw, ok := rawCode(c)
+		if !ok {
+			t.Errorf("the C library does not know %s", c)
+			continue
+		}
+		if got := codeOf(raw); got != c {
+			t.Errorf("%s maps back to %s", c, got)
+		}
 	}
 }
 

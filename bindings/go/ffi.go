@@ -1,88 +1,22 @@
 package wechatpaynotify
 
-// The boundary with the C ABI (include/wechatpay_notify.h). Rules followed everywhere:
+// The boundary with the C ABI (include/wechatpay_notify.h; its conventions are in
+// docs/c-abi.md). Rules followed everywhere:
 //
-//   - Go memory is passed to C only for the duration of a call and never contains Go
-//     pointers: byte slices and strings by pointer and length, headers as one flat byte
-//     buffer plus a length array, which the C helpers below turn into a wpn_header array on
-//     the C stack (or in C heap memory for many headers) that dies with the call.
+//   - Go memory is passed to C only for the duration of a call. Byte slices and strings go by
+//     pointer and length. Headers go as a []C.wpn_header in Go memory whose name and value
+//     pointers point into one Go byte buffer, pinned with a runtime.Pinner for the call (cgo
+//     allows Go memory passed to C to hold pinned Go pointers) and unpinned after it; the
+//     library keeps no pointer to them.
 //   - Everything C returns is copied into Go memory before the C handle is freed, so no Go
 //     value refers to C memory and no C handle outlives the call, except the verifiers, which
 //     are freed by Close or their finalizer.
+//   - Result codes are matched by name (wpn_error_code_name, wpn_error_code_from_name), never
+//     by number.
 //   - runtime.KeepAlive follows every C call that uses a Go-owned handle.
 
 /*
-#include <stdlib.h>
 #include "wechatpay_notify.h"
-
-// The fields of a notification, read with one call.
-typedef struct {
-	wpn_str id, create_time, event_type, resource_type, summary, original_type, serial, plaintext;
-	int64_t timestamp;
-} wpn_go_fields;
-
-enum { WPN_GO_PARSE = 0, WPN_GO_VERIFY = 1, WPN_GO_VERIFY_RESPONSE = 2 };
-enum { WPN_GO_STACK_HEADERS = 16 };
-
-// Runs parse / verify / verify_response at the time `now` when `at` is non-zero, else with
-// the system clock.
-// Headers arrive as `count` (name, value) pairs laid out back to back in `buf`, with their
-// lengths in `lens` (name0, value0, name1, value1, ...). On a successful parse the fields of
-// the notification are written to *fields and the notification to *n_out.
-static uint32_t wpn_go_check(const wpn_verifier *v, int op, int at, int64_t now,
-		const uint8_t *buf, const size_t *lens, size_t count,
-		const uint8_t *body, size_t body_len,
-		wpn_notification **n_out, wpn_go_fields *fields, wpn_error **error_out) {
-	wpn_header stack[WPN_GO_STACK_HEADERS];
-	wpn_header *headers = stack;
-	if (count > WPN_GO_STACK_HEADERS) {
-		headers = malloc(count * sizeof(wpn_header));
-		if (headers == NULL) {
-			count = 0; // out of memory: the verifier reports MISSING_HEADER
-			headers = stack;
-		}
-	}
-	size_t off = 0;
-	for (size_t i = 0; i < count; i++) {
-		headers[i].name = buf + off;
-		headers[i].name_len = lens[2 * i];
-		off += lens[2 * i];
-		headers[i].value = buf + off;
-		headers[i].value_len = lens[2 * i + 1];
-		off += lens[2 * i + 1];
-	}
-	uint32_t rc;
-	switch (op) {
-	case WPN_GO_PARSE:
-		rc = at ? wpn_verifier_parse_at(v, headers, count, body, body_len, now, n_out, error_out)
-		             : wpn_verifier_parse(v, headers, count, body, body_len, n_out, error_out);
-		if (rc == WPN_OK) {
-			const wpn_notification *n = *n_out;
-			fields->id = wpn_notification_id(n);
-			fields->create_time = wpn_notification_create_time(n);
-			fields->event_type = wpn_notification_event_type(n);
-			fields->resource_type = wpn_notification_resource_type(n);
-			fields->summary = wpn_notification_summary(n);
-			fields->original_type = wpn_notification_original_type(n);
-			fields->serial = wpn_notification_serial(n);
-			fields->plaintext = wpn_notification_plaintext(n);
-			fields->timestamp = wpn_notification_timestamp(n);
-		}
-		break;
-	case WPN_GO_VERIFY:
-		rc = at ? wpn_verifier_verify_at(v, headers, count, body, body_len, now, error_out)
-		             : wpn_verifier_verify(v, headers, count, body, body_len, error_out);
-		break;
-	default:
-		rc = at ? wpn_verifier_verify_response_at(v, headers, count, body, body_len, now, error_out)
-		             : wpn_verifier_verify_response(v, headers, count, body, body_len, error_out);
-		break;
-	}
-	if (headers != stack) {
-		free(headers);
-	}
-	return rc;
-}
 */
 import "C"
 
@@ -91,6 +25,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -123,21 +58,43 @@ func goString(s C.wpn_str) string {
 	return string(cBytes(unsafe.Pointer(s.data), s.len))
 }
 
-// codes maps C result values to Codes, by the names the library gives them.
-var codes = sync.OnceValue(func() map[C.uint32_t]Code {
-	m := make(map[C.uint32_t]Code)
-	for raw := C.uint32_t(1); raw < 1024; raw++ {
-		name := C.GoString(C.wpn_error_code_name(raw))
-		if name == "UNKNOWN" {
-			break
-		}
-		m[raw] = Code(name)
+// The codes only the C ABI produces (docs/errors.md). A Go caller cannot cause the first two;
+// they are looked up so that they are reported by name if they ever happen.
+const (
+	codeNullArgument    Code = "NULL_ARGUMENT"
+	codeInvalidArgument Code = "INVALID_ARGUMENT"
+)
+
+// codeTable is the library's view of every code this package knows, looked up by name.
+type codeTable struct {
+	raw    map[Code]C.uint32_t // name -> the library's wpn_result value
+	code   map[C.uint32_t]Code // the reverse
+	family map[Code]Family     // name -> the library's family
+}
+
+// codes is built once, from the names: each is looked up with wpn_error_code_from_name and
+// classified with wpn_error_code_family. No code number is assumed.
+var codes = sync.OnceValue(func() *codeTable {
+	names := append(append([]Code(nil), Codes...), CodePanic, codeNullArgument, codeInvalidArgument)
+	t := &codeTable{
+		raw:    make(map[Code]C.uint32_t, len(names)),
+		code:   make(map[C.uint32_t]Code, len(names)),
+		family: make(map[Code]Family, len(names)),
 	}
-	return m
+	for _, c := range names {
+		raw, ok := lookupCode(c)
+		if !ok {
+			continue // a name this version of the library does not have
+		}
+		t.raw[c] = raw
+		t.code[raw] = c
+		t.family[c] = familyOf(raw)
+	}
+	return t
 })
 
-// rawCode is the C result value of a code, and whether the library knows it.
-func rawCode(c Code) (C.uint32_t, bool) {
+// lookupCode asks the library for the value of the code named c.
+func lookupCode(c Code) (C.uint32_t, bool) {
 	var raw C.uint32_t
 	p, n := stringPtr(string(c))
 	ok := bool(C.wpn_error_code_from_name(p, n, &raw))
@@ -145,69 +102,98 @@ func rawCode(c Code) (C.uint32_t, bool) {
 	return raw, ok && raw != C.WPN_OK
 }
 
-// families caches the core's classification of every code.
-var families = sync.OnceValue(func() map[Code]Family {
-	m := make(map[Code]Family)
-	for raw, code := range codes() {
-		switch C.wpn_error_code_family(raw) {
-		case C.WPN_FAMILY_AUTHENTICITY:
-			m[code] = FamilyAuthenticity
-		case C.WPN_FAMILY_DECRYPTION:
-			m[code] = FamilyDecryption
-		case C.WPN_FAMILY_FORMAT:
-			m[code] = FamilyFormat
-		case C.WPN_FAMILY_CONFIG:
-			m[code] = FamilyConfig
-		default:
-			m[code] = FamilyInternal
-		}
+// familyOf is the library's family of a code value.
+func familyOf(raw C.uint32_t) Family {
+	switch C.wpn_error_code_family(raw) {
+	case C.WPN_FAMILY_AUTHENTICITY:
+		return FamilyAuthenticity
+	case C.WPN_FAMILY_DECRYPTION:
+		return FamilyDecryption
+	case C.WPN_FAMILY_FORMAT:
+		return FamilyFormat
+	case C.WPN_FAMILY_CONFIG:
+		return FamilyConfig
+	default:
+		return FamilyInternal
 	}
-	return m
-})
+}
 
+// rawCode is the library's value of a code, and whether the library knows it.
+func rawCode(c Code) (C.uint32_t, bool) {
+	if raw, ok := codes().raw[c]; ok {
+		return raw, true
+	}
+	return lookupCode(c)
+}
+
+// codeOf is the Code of a result value: its name in the library ("UNKNOWN" for a value the
+// library does not define).
+func codeOf(rc C.wpn_result) Code {
+	if c, ok := codes().code[C.uint32_t(rc)]; ok {
+		return c
+	}
+	return Code(C.GoString(C.wpn_error_code_name(C.uint32_t(rc))))
+}
+
+// codeFamily is the library's family of a code, FamilyInternal for a name it does not know.
 func codeFamily(c Code) Family {
-	if f, ok := families()[c]; ok {
+	if f, ok := codes().family[c]; ok {
 		return f
+	}
+	if raw, ok := lookupCode(c); ok {
+		return familyOf(raw)
 	}
 	return FamilyInternal
 }
 
 // takeError converts a C error (which may be NULL) with its result code into an *Error and
 // frees it.
-func takeError(rc C.uint32_t, e *C.wpn_error) error {
-	code, ok := codes()[rc]
-	if !ok {
-		code = Code(C.GoString(C.wpn_error_code_name(rc)))
-	}
+func takeError(rc C.wpn_result, e *C.wpn_error) error {
 	msg := ""
 	if e != nil {
-		msg = goString(C.wpn_error_message(e))
+		var m C.wpn_str
+		C.wpn_error_message(e, &m)
+		msg = goString(m)
 		C.wpn_error_free(e)
 	}
-	return &Error{Code: code, Message: msg}
+	return &Error{Code: codeOf(rc), Message: msg}
 }
 
-// headerScratch holds the flat header buffer handed to C, reused across calls.
-type headerScratch struct {
-	buf    []byte
-	lens   []C.size_t
-	fields C.wpn_go_fields
-	n      *C.wpn_notification
-	err    *C.wpn_error
+// The time argument of the verifier calls: Unix seconds, or systemClock.
+type cTime = C.int64_t
+
+// systemClock is the time argument that makes the library read the system clock.
+const systemClock cTime = C.WPN_SYSTEM_CLOCK
+
+// at is the time argument for now.
+func at(now time.Time) cTime { return cTime(now.Unix()) }
+
+// callScratch is the Go memory of one verifier call, pooled and reused across calls.
+//
+// Invariant between calls: every element of headers[:cap(headers)] is zero, so the array never
+// holds a pointer into a buffer that is not pinned (cgo checks the whole array).
+type callScratch struct {
+	buf     []byte         // the names and values of the headers, back to back
+	headers []C.wpn_header // views into buf, handed to C
+	pin     runtime.Pinner // pins buf during the call
+	env     C.wpn_envelope // filled by wpn_notification_envelope
+	n       *C.wpn_notification
+	err     *C.wpn_error
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &headerScratch{buf: make([]byte, 0, 1024), lens: make([]C.size_t, 0, 16)}
+	return &callScratch{buf: make([]byte, 0, 1024), headers: make([]C.wpn_header, 0, 16)}
 }}
 
 // wechatpayPrefix is the prefix of every header the verifier reads.
 const wechatpayPrefix = "wechatpay-"
 
-// fill lays out the Wechatpay-* headers of h (the only ones the verifier reads) in the
-// scratch buffer: every value of each such header, in order. Names are passed as they are;
-// the library matches them case-insensitively, the first value winning.
-func (s *headerScratch) fill(h http.Header) {
-	s.buf, s.lens = s.buf[:0], s.lens[:0]
+// fill lays out the Wechatpay-* headers of h (the only ones the verifier reads): every value
+// of each such header, in order, copied into buf, and pins buf. Names are passed as they are;
+// the library matches them case-insensitively, the first value winning. It returns the
+// header array for C (nil when there is none); unpin must follow the call.
+func (s *callScratch) fill(h http.Header) (*C.wpn_header, C.size_t) {
+	s.buf, s.headers = s.buf[:0], s.headers[:0]
 	for name, values := range h {
 		if len(name) < len(wechatpayPrefix) || !strings.EqualFold(name[:len(wechatpayPrefix)], wechatpayPrefix) {
 			continue
@@ -215,65 +201,91 @@ func (s *headerScratch) fill(h http.Header) {
 		for _, value := range values {
 			s.buf = append(s.buf, name...)
 			s.buf = append(s.buf, value...)
-			s.lens = append(s.lens, C.size_t(len(name)), C.size_t(len(value)))
+			s.headers = append(s.headers, C.wpn_header{
+				name_len: C.size_t(len(name)), value_len: C.size_t(len(value))})
 		}
+	}
+	if len(s.headers) == 0 {
+		return nil, 0
+	}
+	// buf is final: pin it and point the headers into it (an empty value stays NULL).
+	base := unsafe.Pointer(unsafe.SliceData(s.buf))
+	s.pin.Pin(base)
+	off := uintptr(0)
+	for i := range s.headers {
+		hd := &s.headers[i]
+		hd.name = (*C.uint8_t)(unsafe.Add(base, off))
+		off += uintptr(hd.name_len)
+		if hd.value_len > 0 {
+			hd.value = (*C.uint8_t)(unsafe.Add(base, off))
+			off += uintptr(hd.value_len)
+		}
+	}
+	return &s.headers[0], C.size_t(len(s.headers))
+}
+
+// unpin ends the call: it unpins buf and clears the header views.
+func (s *callScratch) unpin() {
+	if len(s.headers) > 0 {
+		s.pin.Unpin()
+		clear(s.headers)
 	}
 }
 
-func (s *headerScratch) release() {
-	if cap(s.buf) > 64<<10 || cap(s.lens) > 1024 {
+// release puts s back in the pool, without the handles of the call.
+func (s *callScratch) release() {
+	if cap(s.buf) > 64<<10 || cap(s.headers) > 1024 {
 		return // do not keep unusually large buffers alive
 	}
-	s.fields = C.wpn_go_fields{}
+	s.env = C.wpn_envelope{}
 	s.n, s.err = nil, nil
 	scratchPool.Put(s)
 }
 
-// Operations of wpn_go_check.
+// operation is one of the verifier's calls.
+type operation int
+
 const (
-	opParse          = C.WPN_GO_PARSE
-	opVerify         = C.WPN_GO_VERIFY
-	opVerifyResponse = C.WPN_GO_VERIFY_RESPONSE
+	opParse          operation = iota // wpn_verifier_parse
+	opVerify                          // wpn_verifier_verify
+	opVerifyResponse                  // wpn_verifier_verify_response
 )
 
-// check runs one verifier operation. now is used when atTime is true (else the system
-// clock). For a successful parse it returns the notification, copied into Go memory.
-func check(v *C.wpn_verifier, op C.int, h http.Header, body []byte, atTime bool, now int64) (*Notification, error) {
-	s := scratchPool.Get().(*headerScratch)
+// check runs one verifier operation at now (Unix seconds, or systemClock). For a successful
+// parse it returns the notification, copied into Go memory: one C call to parse, one to read
+// the envelope, one to free it.
+func check(v *C.wpn_verifier, op operation, h http.Header, body []byte, now cTime) (*Notification, error) {
+	s := scratchPool.Get().(*callScratch)
 	defer s.release()
-	s.fill(h)
-	var bufp *C.uint8_t
-	var lensp *C.size_t
-	if len(s.buf) > 0 {
-		bufp = (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(s.buf)))
+	hp, hn := s.fill(h)
+	bp, bn := bytesPtr(body)
+	var rc C.wpn_result
+	switch op {
+	case opParse:
+		rc = C.wpn_verifier_parse(v, hp, hn, bp, bn, now, &s.n, &s.err)
+	case opVerify:
+		rc = C.wpn_verifier_verify(v, hp, hn, bp, bn, now, &s.err)
+	default:
+		rc = C.wpn_verifier_verify_response(v, hp, hn, bp, bn, now, &s.err)
 	}
-	if len(s.lens) > 0 {
-		lensp = unsafe.SliceData(s.lens)
-	}
-	bodyp, bodyn := bytesPtr(body)
-	at := C.int(0)
-	if atTime {
-		at = 1
-	}
-	rc := C.wpn_go_check(v, op, at, C.int64_t(now), bufp, lensp, C.size_t(len(s.lens)/2),
-		bodyp, bodyn, &s.n, &s.fields, &s.err)
+	s.unpin()
 	runtime.KeepAlive(body)
-	runtime.KeepAlive(s)
 	if rc != C.WPN_OK {
 		return nil, takeError(rc, s.err)
 	}
 	if op != opParse {
 		return nil, nil
 	}
-	n := copyNotification(&s.fields)
+	C.wpn_notification_envelope(s.n, &s.env)
+	n := copyNotification(&s.env)
 	C.wpn_notification_free(s.n)
 	return n, nil
 }
 
-// copyNotification copies the fields of a C notification into one Go allocation.
-func copyNotification(f *C.wpn_go_fields) *Notification {
-	views := [...]C.wpn_str{f.id, f.create_time, f.event_type, f.resource_type, f.summary,
-		f.original_type, f.serial, f.plaintext}
+// copyNotification copies an envelope into one Go allocation (plus the Notification).
+func copyNotification(e *C.wpn_envelope) *Notification {
+	views := [...]C.wpn_str{e.id, e.create_time, e.event_type, e.resource_type, e.summary,
+		e.original_type, e.serial, e.plaintext}
 	total := 0
 	for _, v := range views {
 		total += int(v.len)
@@ -287,11 +299,11 @@ func copyNotification(f *C.wpn_go_fields) *Notification {
 		off += n
 	}
 	plain := buf[off:]
-	copy(plain, cBytes(unsafe.Pointer(f.plaintext.data), f.plaintext.len))
+	copy(plain, cBytes(unsafe.Pointer(e.plaintext.data), e.plaintext.len))
 	return &Notification{
 		ID: out[0], CreateTime: out[1], EventType: out[2], ResourceType: out[3], Summary: out[4],
 		OriginalType: out[5], Serial: out[6],
-		Timestamp: unixTime(int64(f.timestamp)),
+		Timestamp: unixTime(int64(e.timestamp)),
 		Plaintext: plain[:len(plain):len(plain)],
 	}
 }

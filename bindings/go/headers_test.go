@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// TestHeaderShapes covers header sets the C helper lays out differently: more Wechatpay-*
-// headers than fit its stack array, names in any case, other headers (not passed to C), and a
-// nil header.
+// TestHeaderShapes covers the header array handed to C (a []C.wpn_header pointing into a
+// pinned, pooled Go buffer): many Wechatpay-* headers (the pooled arrays grow, then serve
+// smaller sets), names in any case, other headers (not passed to C), empty values (passed as
+// NULL), and a nil header.
 func TestHeaderShapes(t *testing.T) {
 	v := testVerifier(t)
 	now := time.Now()
@@ -43,6 +44,27 @@ func TestHeaderShapes(t *testing.T) {
 	dup["Wechatpay-Timestamp"] = append([]string{"0"}, dup["Wechatpay-Timestamp"]...)
 	_, err := v.ParseAt(dup, b, now)
 	wantCode(t, err, CodeTimestampSkew)
+
+	// After the large set above, the pooled arrays serve smaller sets again, including one
+	// whose bytes need a new, larger buffer (the header array must then hold no pointer into
+	// the old, unpinned one).
+	big := h.Clone()
+	big.Set("Wechatpay-Extra", strings.Repeat("x", 16<<10))
+	for _, hs := range []http.Header{h, big, h} {
+		if _, err := v.ParseAt(hs, b, now); err != nil {
+			t.Fatalf("after many headers: %v", err)
+		}
+	}
+
+	// An empty value is passed as NULL with length 0: empty counts as absent.
+	empty := h.Clone()
+	empty.Set("Wechatpay-Signature-Type", "")
+	if _, err := v.ParseAt(empty, b, now); err != nil {
+		t.Fatalf("empty optional header: %v", err)
+	}
+	empty.Set("Wechatpay-Nonce", "")
+	_, err = v.ParseAt(empty, b, now)
+	wantCode(t, err, CodeMissingHeader)
 
 	_, err = v.ParseAt(nil, b, now)
 	wantCode(t, err, CodeMissingHeader)

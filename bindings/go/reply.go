@@ -28,10 +28,12 @@ func takeReply(rc C.wpn_result, r *C.wpn_reply, cerr *C.wpn_error) reply {
 		return reply{status: http.StatusInternalServerError}
 	}
 	defer C.wpn_reply_free(r)
+	var resp C.wpn_http_response
+	C.wpn_reply_response(r, &resp)
 	return reply{
-		status:      int(C.wpn_reply_status(r)),
-		contentType: goString(C.wpn_reply_content_type(r)),
-		body:        []byte(goString(C.wpn_reply_body(r))),
+		status:      int(resp.status),
+		contentType: goString(resp.content_type),
+		body:        []byte(goString(resp.body)),
 	}
 }
 
@@ -100,9 +102,11 @@ func failureStatus(c Code) int {
 	return http.StatusInternalServerError
 }
 
+// failureStatuses is the status of the core's reply for every code the library knows (by
+// name), built once.
 var failureStatuses = sync.OnceValue(func() map[Code]int {
 	m := make(map[Code]int)
-	for _, code := range codes() {
+	for code := range codes().raw {
 		m[code] = failureReply(&Error{Code: code}).status
 	}
 	return m
@@ -116,7 +120,8 @@ func WriteSuccess(w http.ResponseWriter) {
 // WriteFailure writes the APIv3 failure reply for err: for an *Error, 401 if it is an
 // authenticity failure and 500 otherwise, with the body {"code":"FAIL","message":"CODE:
 // message"}; for any other error (your own processing failed), 500 with err's text as the
-// message. WeChat Pay delivers the notification again after any failure reply.
+// message. WeChat Pay delivers the notification again after any failure reply (the schedule is
+// in docs/replies.md).
 func WriteFailure(w http.ResponseWriter, err error) {
 	failureReply(err).write(w)
 }

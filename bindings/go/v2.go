@@ -2,13 +2,6 @@ package wechatpaynotify
 
 /*
 #include "wechatpay_notify.h"
-
-// Copies the views of every field into out (which has room for wpn_v2_fields_len(f)).
-static void wpn_go_v2_fields(const wpn_v2_fields *f, wpn_field *out, size_t count) {
-	for (size_t i = 0; i < count; i++) {
-		out[i] = wpn_v2_fields_get(f, i);
-	}
-}
 */
 import "C"
 
@@ -16,7 +9,6 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
-	"unsafe"
 )
 
 // DefaultV2MaxBodySize is the largest body a [V2Verifier] accepts by default: 64 KiB (real
@@ -27,7 +19,7 @@ const DefaultV2MaxBodySize = 64 << 10
 const _ = uint(DefaultV2MaxBodySize-C.WPN_V2_DEFAULT_MAX_BODY_SIZE) + uint(C.WPN_V2_DEFAULT_MAX_BODY_SIZE-DefaultV2MaxBodySize)
 
 // V2Verifier verifies APIv2 (XML) payment result notifications and decrypts APIv2 refund
-// result notifications with the APIv2 key (API密钥).
+// result notifications with the APIv2 key (API密钥), following the rules of docs/apiv2.md.
 //
 // Like [Verifier] it is immutable, safe for concurrent use, holds memory of the Rust library
 // (call Close; a finalizer is the backstop) and must not be copied.
@@ -72,19 +64,11 @@ func NewV2Verifier(apiKey string, opts ...V2Option) (*V2Verifier, error) {
 	var ptr *C.wpn_v2_verifier
 	var cerr *C.wpn_error
 	kp, kn := stringPtr(apiKey)
-	rc := C.wpn_v2_verifier_new(kp, kn, &ptr, &cerr)
+	// A max body size of 0 is the library's default (WPN_V2_DEFAULT_MAX_BODY_SIZE).
+	rc := C.wpn_v2_verifier_new(kp, kn, C.size_t(o.maxBodySize), &ptr, &cerr)
 	runtime.KeepAlive(apiKey)
 	if rc != C.WPN_OK {
 		return nil, takeError(rc, cerr)
-	}
-	if o.maxBodySize > 0 {
-		var sized *C.wpn_v2_verifier
-		rc := C.wpn_v2_verifier_with_max_body_size(ptr, C.size_t(o.maxBodySize), &sized, &cerr)
-		C.wpn_v2_verifier_free(ptr)
-		if rc != C.WPN_OK {
-			return nil, takeError(rc, cerr)
-		}
-		ptr = sized
 	}
 	liveHandles.Add(1)
 	v := &V2Verifier{ptr: ptr, maxBodySize: DefaultV2MaxBodySize}
@@ -185,9 +169,9 @@ func copyFields(f *C.wpn_v2_fields) map[string]string {
 	if count == 0 {
 		return out
 	}
-	views := make([]C.wpn_field, count) // Go memory that C fills with C pointers only
-	C.wpn_go_v2_fields(f, unsafe.SliceData(views), C.size_t(count))
-	for _, fv := range views {
+	var fv C.wpn_field
+	for i := 0; i < count; i++ {
+		C.wpn_v2_fields_get(f, C.size_t(i), &fv)
 		out[goString(fv.name)] = goString(fv.value)
 	}
 	return out

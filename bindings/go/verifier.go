@@ -166,48 +166,51 @@ func (v *Verifier) Close() error {
 // request's headers (only the Wechatpay-* ones are read; names are case-insensitive and the
 // first value of a repeated header counts) and body the raw request body, byte for byte.
 //
-// Every check runs in order and the first failure is returned as an *Error: body size,
-// format (XML is WRONG_FORMAT), headers, signature type, timestamp, clock skew, signature
-// probe, key serial, key validity, signature, body, algorithm, resource, decryption.
+// Every check of docs/protocol.md (steps 0-15) runs in order and the first failure is
+// returned as an *Error: body size, format (XML is WRONG_FORMAT), headers, signature type,
+// timestamp, clock skew, signature probe, key serial, key validity, signature, body,
+// algorithm, resource, decryption.
 func (v *Verifier) Parse(header http.Header, body []byte) (*Notification, error) {
-	return v.run(opParse, header, body, false, time.Time{})
+	return v.run(opParse, header, body, systemClock)
 }
 
 // ParseAt is Parse at the time now instead of the system clock (for tests and replays).
 func (v *Verifier) ParseAt(header http.Header, body []byte, now time.Time) (*Notification, error) {
-	return v.run(opParse, header, body, true, now)
+	return v.run(opParse, header, body, at(now))
 }
 
 // ParseRequest reads r's body (at most MaxBodySize+1 bytes), puts it back so that r.Body can
 // be read again, and parses it with r's headers. A body too large is CodeBodyTooLarge; an
 // error reading the body is returned as it is (not an *Error).
 func (v *Verifier) ParseRequest(r *http.Request) (*Notification, error) {
-	body, err := readBody(r, v.maxBodySize)
-	if err != nil {
-		return nil, err
-	}
-	return v.Parse(r.Header, body)
+	return v.parseRequest(r, systemClock)
 }
 
 // ParseRequestAt is ParseRequest at the time now instead of the system clock.
 func (v *Verifier) ParseRequestAt(r *http.Request, now time.Time) (*Notification, error) {
+	return v.parseRequest(r, at(now))
+}
+
+// parseRequest is ParseRequest and ParseRequestAt: now is Unix seconds, or systemClock.
+func (v *Verifier) parseRequest(r *http.Request, now cTime) (*Notification, error) {
 	body, err := readBody(r, v.maxBodySize)
 	if err != nil {
 		return nil, err
 	}
-	return v.ParseAt(r.Header, body, now)
+	return v.run(opParse, r.Header, body, now)
 }
 
 // Verify checks a callback's authenticity only (the checks of Parse up to and including the
-// signature), using the system clock. The body is neither parsed nor decrypted.
+// signature: steps 0-10 of docs/protocol.md), using the system clock. The body is neither
+// parsed nor decrypted.
 func (v *Verifier) Verify(header http.Header, body []byte) error {
-	_, err := v.run(opVerify, header, body, false, time.Time{})
+	_, err := v.run(opVerify, header, body, systemClock)
 	return err
 }
 
 // VerifyAt is Verify at the time now.
 func (v *Verifier) VerifyAt(header http.Header, body []byte, now time.Time) error {
-	_, err := v.run(opVerify, header, body, true, now)
+	_, err := v.run(opVerify, header, body, at(now))
 	return err
 }
 
@@ -215,23 +218,25 @@ func (v *Verifier) VerifyAt(header http.Header, body []byte, now time.Time) erro
 // headers, scheme and time window as callbacks), using the system clock. The body may be any
 // bytes, including none.
 func (v *Verifier) VerifyResponse(header http.Header, body []byte) error {
-	_, err := v.run(opVerifyResponse, header, body, false, time.Time{})
+	_, err := v.run(opVerifyResponse, header, body, systemClock)
 	return err
 }
 
 // VerifyResponseAt is VerifyResponse at the time now.
 func (v *Verifier) VerifyResponseAt(header http.Header, body []byte, now time.Time) error {
-	_, err := v.run(opVerifyResponse, header, body, true, now)
+	_, err := v.run(opVerifyResponse, header, body, at(now))
 	return err
 }
 
-func (v *Verifier) run(op C.int, header http.Header, body []byte, atTime bool, now time.Time) (*Notification, error) {
+// run is the one code path of every Parse/Verify variant: now is the time in Unix seconds,
+// or systemClock.
+func (v *Verifier) run(op operation, header http.Header, body []byte, now cTime) (*Notification, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.ptr == nil {
 		return nil, ErrClosed
 	}
-	n, err := check(v.ptr, op, header, body, atTime, now.Unix())
+	n, err := check(v.ptr, op, header, body, now)
 	runtime.KeepAlive(v)
 	return n, err
 }
@@ -266,8 +271,10 @@ func (v *Verifier) KeyIDs() []string {
 	}
 	count := int(C.wpn_verifier_key_count(v.ptr))
 	ids := make([]string, count)
+	var id C.wpn_str
 	for i := range ids {
-		ids[i] = goString(C.wpn_verifier_key_id(v.ptr, C.size_t(i)))
+		C.wpn_verifier_key_id(v.ptr, C.size_t(i), &id)
+		ids[i] = goString(id)
 	}
 	runtime.KeepAlive(v)
 	return ids

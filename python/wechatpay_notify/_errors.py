@@ -15,8 +15,9 @@ __all__ = [
 ]
 
 
-class NotificationError(Exception):
-    """A callback was refused. ``code`` is the stable error code, ``message`` the details."""
+class _CodedError(Exception):
+    """An error with a stable ``code`` and a log-safe ``message``: the shape shared by
+    :class:`NotificationError` and :class:`ConfigError`."""
 
     code: str
     message: str
@@ -31,6 +32,10 @@ class NotificationError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.message!r})"
+
+
+class NotificationError(_CodedError):
+    """A callback was refused. ``code`` is the stable error code, ``message`` the details."""
 
 
 class SignatureError(NotificationError):
@@ -50,21 +55,7 @@ class FormatError(NotificationError):
     not ``SUCCESS``."""
 
 
-class ConfigError(ValueError):
+class ConfigError(_CodedError, ValueError):
     """The configuration is invalid (``code`` is always ``CONFIG_INVALID``): an APIv3 or
     APIv2 key that is not 32 bytes, a key or certificate that does not parse, a key that is not
     RSA or is under 2048 bits, or no key at all."""
-
-    code: str
-    message: str
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.code!r}, {self.message!r})"

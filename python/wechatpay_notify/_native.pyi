@@ -4,8 +4,21 @@ Checked against the compiled module by ``python -m mypy.stubtest wechatpay_notif
 """
 
 from datetime import timedelta
-from typing import Any, Dict, Final, Iterable, List, Mapping, Optional, Tuple, Union, final
+from typing import (
+    Any,
+    Dict,
+    Final,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+    final,
+)
 
+from wechatpay_notify._errors import NotificationError
 from wechatpay_notify._types import BytesLike, HeadersLike
 
 __all__ = [
@@ -13,7 +26,8 @@ __all__ = [
     "Notification",
     "V2Verifier",
     "DownloadedCertificate",
-    "RsaPublicKey",
+    "Diagnosis",
+    "Check",
     "decrypt_resource",
     "decrypt_certificates",
     "reply_success",
@@ -67,6 +81,11 @@ class Verifier:
         self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
     ) -> None:
         """Verifies the signature of a WeChat Pay API response (any body, including empty)."""
+    def diagnose(
+        self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
+    ) -> Diagnosis:
+        """Runs every check of ``docs/protocol.md``, continuing past failures; never raises
+        for a refused callback."""
     def decrypt_certificates(self, body: BytesLike) -> List[DownloadedCertificate]:
         """Decrypts a ``GET /v3/certificates`` response body with this verifier's APIv3 key."""
     @property
@@ -122,6 +141,10 @@ class V2Verifier:
     def __new__(cls, api_key: BytesLike, *, max_body_size: Optional[int] = 65536) -> V2Verifier: ...
     def parse_payment(self, xml: BytesLike) -> Dict[str, str]:
         """Verifies a payment result notification; returns every field received."""
+    def diagnose(self, xml: BytesLike) -> Diagnosis:
+        """Runs every check of ``docs/apiv2.md`` (a body with ``req_info`` as a refund,
+        anything else as a payment), continuing past failures; never raises for a refused
+        notification."""
     def parse_refund(self, xml: BytesLike) -> Dict[str, Any]:
         """Decrypts a refund result notification: the outer fields, with ``req_info``
         replaced by the ``Dict[str, str]`` of its decrypted fields."""
@@ -144,16 +167,38 @@ class DownloadedCertificate:
     def pem(self) -> str: ...
 
 @final
-class RsaPublicKey:
-    """A WeChat Pay RSA public key in any form WeChat Pay hands out."""
+class Check:
+    """One check of a diagnosis: its step number (``docs/protocol.md`` for APIv3,
+    ``docs/apiv2.md`` for APIv2), what it checks, and its outcome."""
 
-    def __new__(cls, pem: _PemLike) -> RsaPublicKey: ...
     @property
-    def bits(self) -> int: ...
+    def step(self) -> int: ...
     @property
-    def modulus_len(self) -> int: ...
-    def verify(self, message: BytesLike, signature: BytesLike) -> None:
-        """Checks an RSASSA-PKCS1-v1_5 SHA-256 signature (raw bytes) over ``message``."""
+    def name(self) -> str: ...
+    @property
+    def status(self) -> Literal["passed", "failed", "skipped"]: ...
+    @property
+    def code(self) -> Optional[str]:
+        """The error code when the check failed, else ``None``."""
+    @property
+    def message(self) -> str:
+        """Why it failed, why it was skipped, or ``""`` when it passed."""
+
+@final
+class Diagnosis:
+    """Every check of one callback and the verdict: what ``wechatpay-notify doctor`` shows."""
+
+    @property
+    def kind(self) -> Literal["v3", "v2_payment", "v2_refund"]: ...
+    @property
+    def checks(self) -> List[Check]:
+        """The checks, in step order."""
+    @property
+    def ok(self) -> bool:
+        """True when the callback would be accepted."""
+    @property
+    def error(self) -> Optional[NotificationError]:
+        """The exception ``parse`` raises for this callback, or ``None``."""
 
 def decrypt_resource(
     apiv3_key: BytesLike, nonce: BytesLike, associated_data: BytesLike, ciphertext: BytesLike

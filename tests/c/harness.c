@@ -54,25 +54,6 @@ bytes_t hex_decode(const char *hex) {
     return b;
 }
 
-bytes_t base64_encode(const uint8_t *data, size_t len) {
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t out_len = 4 * ((len + 2) / 3);
-    bytes_t b = {malloc(out_len + 1), out_len};
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        if (i + 1 < len) v |= (uint32_t)data[i + 1] << 8;
-        if (i + 2 < len) v |= data[i + 2];
-        b.data[o++] = (uint8_t)alphabet[(v >> 18) & 63];
-        b.data[o++] = (uint8_t)alphabet[(v >> 12) & 63];
-        b.data[o++] = (uint8_t)(i + 1 < len ? alphabet[(v >> 6) & 63] : '=');
-        b.data[o++] = (uint8_t)(i + 2 < len ? alphabet[v & 63] : '=');
-    }
-    b.data[o] = 0;
-    return b;
-}
-
 void bytes_free(bytes_t *b) {
     free(b->data);
     b->data = NULL;
@@ -115,6 +96,55 @@ int str_eq_json(wpn_str s, const json_t *obj, const char *key) {
     size_t len;
     const char *expected = jstr(obj, key, &len);
     return str_eq(s, expected, len);
+}
+
+wpn_str message_of(const wpn_error *error) {
+    wpn_str s;
+    memset(&s, 0, sizeof s);
+    wpn_error_message(error, &s);
+    return s;
+}
+
+wpn_envelope envelope_of(const wpn_notification *notification) {
+    wpn_envelope e;
+    memset(&e, 0, sizeof e);
+    wpn_notification_envelope(notification, &e);
+    return e;
+}
+
+wpn_http_response response_of(const wpn_reply *reply) {
+    wpn_http_response r;
+    memset(&r, 0, sizeof r);
+    wpn_reply_response(reply, &r);
+    return r;
+}
+
+wpn_check check_of(const wpn_diagnosis *diagnosis, size_t index) {
+    wpn_check c;
+    memset(&c, 0, sizeof c);
+    wpn_diagnosis_get(diagnosis, index, &c);
+    return c;
+}
+
+wpn_str key_id_of(const wpn_verifier *verifier, size_t index) {
+    wpn_str s;
+    memset(&s, 0, sizeof s);
+    wpn_verifier_key_id(verifier, index, &s);
+    return s;
+}
+
+wpn_certificate certificate_of(const wpn_certificates *certificates, size_t index) {
+    wpn_certificate c;
+    memset(&c, 0, sizeof c);
+    wpn_certificates_get(certificates, index, &c);
+    return c;
+}
+
+wpn_str find_field(const wpn_v2_fields *fields, const char *name) {
+    wpn_str s;
+    memset(&s, 0, sizeof s);
+    wpn_v2_fields_find(fields, (const uint8_t *)name, strlen(name), &s);
+    return s;
 }
 
 static wpn_header header_of(const char *name, size_t name_len, const char *value,

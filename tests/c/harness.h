@@ -1,4 +1,5 @@
-/* Shared helpers of the C tests: assertions with counters, files, hex/base64, JSON access. */
+/* Shared helpers of the C tests: assertions with counters, files, hex, JSON access, and
+ * one-line readers of the accessors that fill a caller struct (docs/c-abi.md). */
 #ifndef WPN_TEST_HARNESS_H
 #define WPN_TEST_HARNESS_H
 
@@ -29,8 +30,6 @@ typedef struct {
 
 bytes_t read_file(const char *path);
 bytes_t hex_decode(const char *hex);
-/* Standard base64 with padding, NUL-terminated (len excludes the NUL). */
-bytes_t base64_encode(const uint8_t *data, size_t len);
 void bytes_free(bytes_t *b);
 
 /* The repository's tests/vectors directory (from WPN_VECTORS_DIR, else tests/vectors). */
@@ -44,6 +43,16 @@ const char *jstr(const json_t *obj, const char *key, size_t *len);
 int str_eq(wpn_str s, const char *expected, size_t len);
 /* True when a wpn_str equals a JSON string member. */
 int str_eq_json(wpn_str s, const json_t *obj, const char *key);
+
+/* The accessors' values, for checks that only need the value: each calls the accessor with a
+ * local struct and returns what it wrote (the empty value when it returns false). */
+wpn_str message_of(const wpn_error *error);
+wpn_envelope envelope_of(const wpn_notification *notification);
+wpn_http_response response_of(const wpn_reply *reply);
+wpn_check check_of(const wpn_diagnosis *diagnosis, size_t index);
+wpn_str key_id_of(const wpn_verifier *verifier, size_t index);
+wpn_certificate certificate_of(const wpn_certificates *certificates, size_t index);
+wpn_str find_field(const wpn_v2_fields *fields, const char *name);
 
 /* Headers built from a JSON array of [name, value] pairs or an object {name: value}. The
  * pointers borrow from the JSON document. */
@@ -61,7 +70,6 @@ wpn_result build_verifier(const json_t *config, wpn_verifier **out, wpn_error **
 /* The test suites (each in its own file). */
 void suite_vectors(void);
 void suite_peers(void);
-void suite_wycheproof(void);
 void suite_api(void);
 void suite_threads(unsigned threads, unsigned iterations);
 

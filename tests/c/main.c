@@ -6,7 +6,7 @@
 static void usage(void) {
     fprintf(stderr,
             "usage: wpn_c_tests [--threads N] [--iterations N] [suite...]\n"
-            "suites: vectors peers wycheproof api threads (default: all)\n");
+            "suites: vectors peers api threads (default: all)\n");
     exit(2);
 }
 
@@ -30,7 +30,6 @@ int main(int argc, char **argv) {
         void (*run)(void);
     } suites[] = {{"vectors", suite_vectors},
                   {"peers", suite_peers},
-                  {"wycheproof", suite_wycheproof},
                   {"api", suite_api},
                   {"threads", NULL}};
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {

@@ -1,8 +1,9 @@
 /* Replays the fuzz corpora (tests/fuzz-corpus/<target>/) through the C ABI, splitting each
  * input exactly as the matching cargo-fuzz target (fuzz/fuzz_targets/<target>.rs) does for
- * the Rust API. Every call must return a DESIGN code (never WPN_NULL_ARGUMENT or WPN_PANIC),
- * report failures through a wpn_error with the same code, and every handle is freed, so a
- * run under valgrind proves the ABI memory-clean on every input the fuzzers kept.
+ * the Rust API. Every call must return WPN_OK or a core error code of docs/errors.md (never
+ * WPN_NULL_ARGUMENT, WPN_PANIC or WPN_INVALID_ARGUMENT), report failures through a wpn_error
+ * with the same code, and every handle is freed, so a run under valgrind proves the ABI
+ * memory-clean on every input the fuzzers kept.
  *
  * usage: wpn_corpus_tests CORPUS_DIR   (prints the number of inputs per target) */
 #include "harness.h"
@@ -19,12 +20,13 @@
 /* The file under test, for failure messages. */
 static const char *current = "";
 
-/* A result is a DESIGN error code or WPN_OK: the arguments are always valid here. */
-static int in_design(wpn_result r) { return r <= WPN_CONFIG_INVALID; }
+/* A result is WPN_OK or a core error code (1-18 of docs/errors.md): the arguments are always
+ * valid here, so no C-only code (1000 on) may come back. */
+static int is_core_result(wpn_result r) { return r <= WPN_CONFIG_INVALID; }
 
-/* Checks that a call's result, its wpn_error and the DESIGN range agree; frees the error. */
+/* Checks that a call's result, its wpn_error and the core range agree; frees the error. */
 static void check_outcome(wpn_result r, wpn_error *err) {
-    CHECK(in_design(r), current);
+    CHECK(is_core_result(r), current);
     if (r == WPN_OK) {
         CHECK(err == NULL, current);
         return;
@@ -32,7 +34,8 @@ static void check_outcome(wpn_result r, wpn_error *err) {
     CHECK(err != NULL, current);
     if (err) {
         CHECK(wpn_error_code(err) == r, current);
-        CHECK(wpn_error_message(err).len > 0, current);
+        wpn_str message = {NULL, 0};
+        CHECK(wpn_error_message(err, &message) && message.len > 0, current);
         wpn_error_free(err);
     }
 }
@@ -108,24 +111,36 @@ static void run_parse_v3(const uint8_t *data, size_t len) {
 
     wpn_notification *note = NULL;
     wpn_error *err = NULL;
-    wpn_result parsed = wpn_verifier_parse_at(v3_verifier, headers, n, body, body_len, NOW,
-                                              &note, &err);
+    wpn_result parsed =
+        wpn_verifier_parse(v3_verifier, headers, n, body, body_len, NOW, &note, &err);
     CHECK((parsed == WPN_OK) == (note != NULL), current);
     check_outcome(parsed, err);
+    if (note) {
+        wpn_envelope e;
+        CHECK(wpn_notification_envelope(note, &e) && e.id.data != NULL &&
+                  e.plaintext.data != NULL && e.serial.len > 0,
+              current);
+    }
     wpn_notification_free(note);
 
     err = NULL;
     wpn_result verified =
-        wpn_verifier_verify_response_at(v3_verifier, headers, n, body, body_len, NOW, &err);
+        wpn_verifier_verify_response(v3_verifier, headers, n, body, body_len, NOW, &err);
     check_outcome(verified, err);
 
     wpn_diagnosis *diagnosis = NULL;
     err = NULL;
-    CHECK(wpn_verifier_diagnose_at(v3_verifier, headers, n, body, body_len, NOW, &diagnosis,
-                                   &err) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v3_verifier, headers, n, body, body_len, NOW, &diagnosis,
+                                &err) == WPN_OK,
           current);
     wpn_error_free(err);
     CHECK(wpn_diagnosis_len(diagnosis) == 16, current);
+    for (size_t i = 0; i < wpn_diagnosis_len(diagnosis); i++) {
+        wpn_check k;
+        CHECK(wpn_diagnosis_get(diagnosis, i, &k) && k.step == i &&
+                  is_core_result(k.code) && (k.status == WPN_CHECK_FAILED) == (k.code != WPN_OK),
+              current);
+    }
     CHECK(wpn_diagnosis_verdict(diagnosis) == parsed, current);
     CHECK((wpn_diagnosis_error(diagnosis) == NULL) == (parsed == WPN_OK), current);
     CHECK((wpn_diagnosis_notification(diagnosis) != NULL) == (parsed == WPN_OK), current);
@@ -163,6 +178,8 @@ static void run_decrypt_resource(const uint8_t *data, size_t len) {
     if (r == WPN_OK) {
         CHECK(key_len == 32, current);
         CHECK(plain != NULL, current);
+        wpn_slice p;
+        CHECK(wpn_buffer_data(plain, &p) && p.data != NULL, current);
     } else {
         CHECK(key_len == 32 || r == WPN_CONFIG_INVALID, current);
     }
@@ -174,7 +191,7 @@ static void run_decrypt_resource(const uint8_t *data, size_t len) {
     r = wpn_decrypt_certificates(key, key_len, rest, rest_len, &certs, &err);
     if (r == WPN_OK)
         for (size_t i = 0; i < wpn_certificates_len(certs); i++)
-            CHECK(wpn_certificates_get(certs, i).serial_no.len > 0, current);
+            CHECK(certificate_of(certs, i).serial_no.len > 0, current);
     check_outcome(r, err);
     wpn_certificates_free(certs);
 }
@@ -184,7 +201,7 @@ static void run_decrypt_resource(const uint8_t *data, size_t len) {
 static wpn_v2_verifier *v2_verifier;
 
 static void v2_setup(void) {
-    CHECK(wpn_v2_verifier_new((const uint8_t *)V2_KEY, strlen(V2_KEY), &v2_verifier, NULL) ==
+    CHECK(wpn_v2_verifier_new((const uint8_t *)V2_KEY, strlen(V2_KEY), 0, &v2_verifier, NULL) ==
               WPN_OK,
           "v2 verifier");
     if (!v2_verifier) exit(2);
@@ -195,8 +212,7 @@ static void run_v2_xml(const uint8_t *data, size_t len) {
     wpn_error *err = NULL;
     wpn_result r = wpn_v2_verifier_parse_payment(v2_verifier, data, len, &fields, &err);
     if (r == WPN_OK) {
-        wpn_str code = wpn_v2_fields_find(fields, (const uint8_t *)"return_code", 11);
-        CHECK(str_eq(code, "SUCCESS", 7), current);
+        CHECK(str_eq(find_field(fields, "return_code"), "SUCCESS", 7), current);
     }
     check_outcome(r, err);
     wpn_v2_fields_free(fields);
@@ -205,8 +221,10 @@ static void run_v2_xml(const uint8_t *data, size_t len) {
     err = NULL;
     r = wpn_v2_verifier_parse_refund(v2_verifier, data, len, &refund, &err);
     if (r == WPN_OK) {
-        wpn_str inner =
-            wpn_v2_fields_find(wpn_v2_refund_fields(refund), (const uint8_t *)"req_info", 8);
+        wpn_str inner = {"x", 1};
+        CHECK(!wpn_v2_fields_find(wpn_v2_refund_fields(refund), (const uint8_t *)"req_info", 8,
+                                  &inner),
+              current);
         CHECK(inner.data == NULL, current);
         CHECK(wpn_v2_refund_req_info(refund) != NULL, current);
     }
@@ -216,16 +234,45 @@ static void run_v2_xml(const uint8_t *data, size_t len) {
 
 /* ---- load_keys --------------------------------------------------------------------------- */
 
-/* The input as a public key (for a signature check and a verifier) and as a platform
- * certificate. */
-static void run_load_keys(const uint8_t *data, size_t len) {
-    static const uint8_t signature[256]; /* all zero: never a valid signature */
-    wpn_error *err = NULL;
-    wpn_result r = wpn_verify_rsa_signature(data, len, (const uint8_t *)"message", 7,
-                                            signature, sizeof signature, &err);
-    CHECK(r != WPN_OK, current);
-    check_outcome(r, err);
+/* Verifiers built from a corpus input, each then checked against zero signatures. */
+static size_t keys_checked;
 
+/* A signature check with a verifier's only key: a response "signed" by it with an all-zero
+ * signature of each RSA size, never valid: MALFORMED_SIGNATURE when the length is not the
+ * key's, SIGNATURE_MISMATCH when it is, or KEY_EXPIRED first for a certificate that is not
+ * valid at NOW (step 9 of docs/protocol.md). */
+static void check_zero_signature(const wpn_verifier *v) {
+    static char signature_b64[1400]; /* base64 of up to 1024 zero bytes (an 8192-bit key) */
+    static const size_t sizes[] = {256, 384, 512, 1024}; /* RSA-2048, 3072, 4096, 8192 */
+    char now[24];
+    snprintf(now, sizeof now, "%d", NOW);
+    wpn_str serial = key_id_of(v, 0);
+    CHECK(serial.data != NULL && serial.len > 0, current);
+    keys_checked++;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t bytes = sizes[s], b64 = 4 * ((bytes + 2) / 3);
+        memset(signature_b64, 'A', b64);
+        if (bytes % 3) memset(signature_b64 + b64 - (3 - bytes % 3), '=', 3 - bytes % 3);
+        wpn_header h[4] = {
+            {(const uint8_t *)"Wechatpay-Serial", 16, (const uint8_t *)serial.data, serial.len},
+            {(const uint8_t *)"Wechatpay-Signature", 19, (const uint8_t *)signature_b64, b64},
+            {(const uint8_t *)"Wechatpay-Timestamp", 19, (const uint8_t *)now, strlen(now)},
+            {(const uint8_t *)"Wechatpay-Nonce", 15, (const uint8_t *)"nonce", 5}};
+        wpn_error *err = NULL;
+        wpn_result r = wpn_verifier_verify_response(v, h, 4, (const uint8_t *)"message", 7, NOW,
+                                                    &err);
+        CHECK(r == WPN_MALFORMED_SIGNATURE || r == WPN_SIGNATURE_MISMATCH ||
+                  r == WPN_KEY_EXPIRED,
+              current);
+        check_outcome(r, err);
+    }
+}
+
+/* The input as a public key and as a platform certificate, each in a verifier that, when it
+ * builds, checks a signature with that key. */
+static void run_load_keys(const uint8_t *data, size_t len) {
+    wpn_error *err = NULL;
+    wpn_result r;
     for (int as_certificate = 0; as_certificate < 2; as_certificate++) {
         wpn_verifier_builder *b = NULL;
         wpn_verifier *v = NULL;
@@ -245,7 +292,10 @@ static void run_load_keys(const uint8_t *data, size_t len) {
         CHECK((built == WPN_OK) == (v != NULL), current);
         /* A key the builder refused leaves it without keys, so the build must fail too. */
         if (r != WPN_OK) CHECK(built != WPN_OK, current);
-        if (built == WPN_OK) CHECK(wpn_verifier_key_count(v) == 1, current);
+        if (built == WPN_OK) {
+            CHECK(wpn_verifier_key_count(v) == 1, current);
+            check_zero_signature(v);
+        }
         check_outcome(built, err);
         wpn_verifier_free(v);
         wpn_verifier_builder_free(b);
@@ -308,8 +358,9 @@ int main(int argc, char **argv) {
     size_t keys = replay(argv[1], "load_keys", run_load_keys);
     wpn_verifier_free(v3_verifier);
     wpn_v2_verifier_free(v2_verifier);
-    printf("corpus inputs: parse_v3 %zu, decrypt_resource %zu, v2_xml %zu, load_keys %zu\n",
-           parse_v3, decrypt, v2, keys);
+    printf("corpus inputs: parse_v3 %zu, decrypt_resource %zu, v2_xml %zu, load_keys %zu "
+           "(%zu built a verifier)\n",
+           parse_v3, decrypt, v2, keys, keys_checked);
     printf("%lu passed, %lu failed\n", wpn_test_passed, wpn_test_failed);
     return wpn_test_failed == 0 && wpn_test_passed > 0 ? 0 : 1;
 }

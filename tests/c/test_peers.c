@@ -24,29 +24,32 @@ static void go_sdk_notification(void) {
           "go");
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "go");
     CHECK(wpn_verifier_key_count(v) == 1, "go");
-    CHECK(str_eq(wpn_verifier_key_id(v, 0), "D7CE59D1F522D701", 16), "go");
-    CHECK(wpn_verifier_key_id(v, 1).data == NULL, "go key out of range");
+    wpn_str id = {NULL, 0};
+    CHECK(wpn_verifier_key_id(v, 0, &id) && str_eq(id, "D7CE59D1F522D701", 16), "go");
+    id.data = "x";
+    CHECK(!wpn_verifier_key_id(v, 1, &id) && id.data == NULL && id.len == 0,
+          "go key out of range");
 
     const uint8_t *bytes = (const uint8_t *)body;
-    CHECK(wpn_verifier_verify_at(v, h.items, h.len, bytes, body_len, now, NULL) == WPN_OK, "go");
+    CHECK(wpn_verifier_verify(v, h.items, h.len, bytes, body_len, now, NULL) == WPN_OK, "go");
     /* The same scheme signs API responses. */
-    CHECK(wpn_verifier_verify_response_at(v, h.items, h.len, bytes, body_len, now, NULL) ==
-              WPN_OK,
+    CHECK(wpn_verifier_verify_response(v, h.items, h.len, bytes, body_len, now, NULL) == WPN_OK,
           "go response");
-    CHECK(wpn_verifier_verify_response_at(v, h.items, h.len, NULL, 0, now, NULL) ==
+    CHECK(wpn_verifier_verify_response(v, h.items, h.len, NULL, 0, now, NULL) ==
               WPN_SIGNATURE_MISMATCH,
           "go response empty body");
     /* By the system clock the 2021 timestamp is far outside the allowed skew. */
-    CHECK(wpn_verifier_verify(v, h.items, h.len, bytes, body_len, NULL) == WPN_TIMESTAMP_SKEW,
-          "go verify now");
-    CHECK(wpn_verifier_verify_response(v, h.items, h.len, bytes, body_len, NULL) ==
+    CHECK(wpn_verifier_verify(v, h.items, h.len, bytes, body_len, WPN_SYSTEM_CLOCK, NULL) ==
               WPN_TIMESTAMP_SKEW,
+          "go verify now");
+    CHECK(wpn_verifier_verify_response(v, h.items, h.len, bytes, body_len, WPN_SYSTEM_CLOCK,
+                                       NULL) == WPN_TIMESTAMP_SKEW,
           "go response now");
 
     uint8_t *altered = malloc(body_len);
     memcpy(altered, body, body_len);
     altered[10] ^= 1;
-    CHECK(wpn_verifier_verify_at(v, h.items, h.len, altered, body_len, now, NULL) ==
+    CHECK(wpn_verifier_verify(v, h.items, h.len, altered, body_len, now, NULL) ==
               WPN_SIGNATURE_MISMATCH,
           "go altered");
     free(altered);
@@ -54,10 +57,10 @@ static void go_sdk_notification(void) {
     /* Verified, but the placeholder key cannot decrypt it. */
     wpn_notification *n = NULL;
     wpn_error *err = NULL;
-    CHECK(wpn_verifier_parse_at(v, h.items, h.len, bytes, body_len, now, &n, &err) ==
+    CHECK(wpn_verifier_parse(v, h.items, h.len, bytes, body_len, now, &n, &err) ==
               WPN_DECRYPT_FAILED,
           "go decrypt");
-    wpn_str m = wpn_error_message(err);
+    wpn_str m = message_of(err);
     CHECK(m.len > 0 && memmem(m.data, m.len, "APIv3", 5) != NULL, "go decrypt message");
     CHECK(n == NULL, "go decrypt");
     wpn_error_free(err);
@@ -72,7 +75,7 @@ static void go_sdk_notification(void) {
     wpn_verifier *v16 = NULL;
     CHECK(wpn_verifier_builder_build(b, &v16, &err) == WPN_CONFIG_INVALID && v16 == NULL,
           "go key16");
-    m = wpn_error_message(err);
+    m = message_of(err);
     CHECK(memmem(m.data, m.len, key16, key_len) == NULL, "go key16 not in message");
     CHECK(memmem(m.data, m.len, "AES-128", 7) != NULL, "go key16 hint");
     wpn_error_free(err);
@@ -115,14 +118,17 @@ static void java_sdk_certificates(void) {
                                    &certs, NULL) == WPN_OK,
           "java certs");
     CHECK(wpn_certificates_len(certs) == 1, "java certs");
-    wpn_certificate c = wpn_certificates_get(certs, 0);
+    wpn_certificate c;
+    memset(&c, 0, sizeof c);
+    CHECK(wpn_certificates_get(certs, 0, &c), "java certs get");
     CHECK(str_eq(c.serial_no, serial, strlen(serial)), "java serial");
     CHECK(str_eq(c.serial_no, "5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC", 40), "java serial");
     CHECK(c.not_before > 0 && c.not_before < c.not_after, "java validity");
     CHECK(c.pem.len > 27 && memcmp(c.pem.data, "-----BEGIN CERTIFICATE-----", 27) == 0, "java pem");
     CHECK(str_eq(c.effective_time, "2023-09-19T23:15:58+08:00", 25), "java effective_time");
     CHECK(c.expire_time.len > 0, "java expire_time");
-    wpn_certificate none = wpn_certificates_get(certs, 1);
+    wpn_certificate none = c;
+    CHECK(!wpn_certificates_get(certs, 1, &none), "java out of range");
     CHECK(none.serial_no.data == NULL && none.pem.data == NULL && none.not_after == 0,
           "java out of range");
 
@@ -133,13 +139,13 @@ static void java_sdk_certificates(void) {
     wpn_verifier_builder_apiv3_key(b, (const uint8_t *)key, key_len, NULL);
     wpn_verifier_builder_platform_certificate(b, (const uint8_t *)c.pem.data, c.pem.len, NULL);
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "java verifier");
-    CHECK(str_eq(wpn_verifier_key_id(v, 0), serial, strlen(serial)), "java verifier");
+    CHECK(str_eq(key_id_of(v, 0), serial, strlen(serial)), "java verifier");
     wpn_certificates *again = NULL;
     CHECK(wpn_verifier_decrypt_certificates(v, (const uint8_t *)body, body_len, &again, NULL) ==
               WPN_OK,
           "java verifier decrypt");
     CHECK(wpn_certificates_len(again) == 1 &&
-              str_eq(wpn_certificates_get(again, 0).pem, c.pem.data, c.pem.len),
+              str_eq(certificate_of(again, 0).pem, c.pem.data, c.pem.len),
           "java verifier decrypt");
     wpn_certificates_free(again);
     wpn_verifier_free(v);
@@ -170,8 +176,8 @@ static void java_sdk_certificates(void) {
                                     pub_len, NULL);
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "java keypair");
     CHECK(wpn_verifier_key_count(v) == 2, "java keypair");
-    CHECK(str_eq(wpn_verifier_key_id(v, 0), id, strlen(id)), "java keypair id");
-    CHECK(str_eq(wpn_verifier_key_id(v, 1), "440024045C4A427599D09BB4E3DE0279F2E813FD", 40),
+    CHECK(str_eq(key_id_of(v, 0), id, strlen(id)), "java keypair id");
+    CHECK(str_eq(key_id_of(v, 1), "440024045C4A427599D09BB4E3DE0279F2E813FD", 40),
           "java keypair serial");
     wpn_verifier_free(v);
     /* The same serial twice is a configuration error. */

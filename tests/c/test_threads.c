@@ -22,10 +22,12 @@ static void *work(void *arg) {
         size_t k = (i + w->offset) % w->cases;
         wpn_notification *n = NULL;
         wpn_result rc =
-            wpn_verifier_parse_at(w->verifier, w->headers[k].items, w->headers[k].len,
-                                  w->bodies[k].data, w->bodies[k].len, w->now, &n, NULL);
-        if (rc == WPN_OK && str_eq_json(wpn_notification_id(n), w->expected[k], "id") &&
-            str_eq_json(wpn_notification_plaintext(n), w->expected[k], "plaintext"))
+            wpn_verifier_parse(w->verifier, w->headers[k].items, w->headers[k].len,
+                               w->bodies[k].data, w->bodies[k].len, w->now, &n, NULL);
+        wpn_envelope e;
+        if (rc == WPN_OK && wpn_notification_envelope(n, &e) &&
+            str_eq_json(e.id, w->expected[k], "id") &&
+            str_eq_json(e.plaintext, w->expected[k], "plaintext"))
             w->correct++;
         wpn_notification_free(n);
     }

@@ -367,6 +367,41 @@ def test_v2_payment_and_refund() -> None:
         wn.V2Verifier("short")
 
 
+def test_v2_diagnose_reports_every_check() -> None:
+    v2 = wn.V2Verifier(APIV2_KEY)
+    ok = v2.diagnose(v2_payment())
+    assert ok.kind == "v2_payment" and ok.ok and ok.error is None
+    assert [c.step for c in ok.checks] == list(range(7))
+    assert all(c.status == "passed" and c.code is None for c in ok.checks)
+    bad = v2.diagnose(v2_payment(api_key="x" * 32))
+    assert not bad.ok and isinstance(bad.error, wn.SignatureError)
+    assert bad.error.code == "SIGNATURE_MISMATCH"
+    assert [(c.step, c.status, c.code) for c in bad.checks if c.status != "passed"] == [
+        (6, "failed", "SIGNATURE_MISMATCH")
+    ]
+    refund = v2.diagnose(v2_refund({"out_refund_no": "R1"}))
+    assert refund.kind == "v2_refund" and refund.ok and len(refund.checks) == 6
+    wrong_key = wn.V2Verifier("y" * 32).diagnose(v2_refund({"a": "b"}))
+    assert wrong_key.checks[5].code == "DECRYPT_FAILED" and wrong_key.error is not None
+    json_body = v2.diagnose(b'{"id":"json"}')
+    assert json_body.checks[1].code == "WRONG_FORMAT"
+    assert {c.status for c in json_body.checks[2:]} == {"skipped"}
+
+
+def test_v3_diagnose_matches_parse(verifier: wn.Verifier, signer: Signer) -> None:
+    body = notification_body()
+    headers = signer.headers(body, timestamp=NOW)
+    ok = verifier.diagnose(headers, body, now=NOW)
+    assert ok.kind == "v3" and ok.ok and len(ok.checks) == 16
+    late = verifier.diagnose(headers, body, now=NOW + 3600)
+    assert isinstance(late.error, wn.SignatureError) and late.error.code == "TIMESTAMP_SKEW"
+    failed = [c for c in late.checks if c.status == "failed"]
+    assert [(c.step, c.code) for c in failed] == [(5, "TIMESTAMP_SKEW")]
+    # Past the skew, the signature and the decryption are still checked and pass.
+    assert late.checks[10].status == "passed" and late.checks[14].status == "passed"
+    assert "TIMESTAMP_SKEW" in repr(late)
+
+
 # ---------------------------------------------------------------- threads and the GIL
 
 

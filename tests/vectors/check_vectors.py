@@ -3,7 +3,7 @@
 
 This evaluates every case from scratch with `cryptography` and the standard library (RSA
 verification, AES-256-GCM, AES-256-ECB, MD5/HMAC signs, a strict flat-XML reader) following
-the check order of DESIGN.md sections 2 and 3, and compares the outcome with the case's
+the check order of `docs/protocol.md` and `docs/apiv2.md`, and compares the outcome with the case's
 `expect`. It shares no code with generate.py, so a mistake in one shows up as a mismatch.
 
     python3 tests/vectors/check_vectors.py [path/to/notifications.json]

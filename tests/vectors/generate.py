@@ -5,7 +5,7 @@ What it makes
     notifications.json: named APIv3 verifier configurations, APIv2 keys, and well over a
     hundred cases (APIv3 JSON notifications to parse or verify, APIv2 XML payment and refund
     notifications, configurations that must be refused), each with the exact result the
-    library must give: the decrypted fields, or one error code of DESIGN.md section 4.
+    library must give: the decrypted fields, or one error code of docs/errors.md.
     Every language's tests (Rust, C, Python, Go, Java) run this one file; README.md next to
     this script documents its format.
 
@@ -621,7 +621,7 @@ def v3_resource_case(name: str, description: str, env: dict, code: str, k: Keys,
 
 
 # ----------------------------------------------------------------------------------------
-# APIv3 cases, grouped by DESIGN section 2 step
+# APIv3 cases, grouped by the step of docs/protocol.md
 # ----------------------------------------------------------------------------------------
 
 

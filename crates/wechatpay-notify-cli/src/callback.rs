@@ -11,7 +11,6 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ecb::cipher::block_padding::Pkcs7;
 use ecb::cipher::BlockEncryptMut as _;
-use md5::Digest as _;
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use wechatpay_notify::v2::{compute_sign, SignType};
@@ -427,8 +426,8 @@ pub fn build_v2(v2_key: &[u8], params: &Params, sign_type: SignType) -> Callback
                 ("refund_request_source", "API".to_owned()),
             ]);
             let plain = xml_document("root", &info);
-            let key_hex = hex::encode(md5::Md5::digest(v2_key));
-            let cipher = ecb::Encryptor::<aes::Aes256>::new(key_hex.as_bytes().into());
+            let key = wechatpay_notify::v2::req_info_key(v2_key);
+            let cipher = ecb::Encryptor::<aes::Aes256>::new(key.as_slice().into());
             let sealed = cipher.encrypt_padded_vec_mut::<Pkcs7>(plain.as_bytes());
             let mut fields = map(&common);
             fields.insert("req_info".into(), B64.encode(sealed));

@@ -1,12 +1,12 @@
-//! Running the checks on one callback: APIv3 (DESIGN section 2) through the core's
-//! `Verifier::diagnose_at`, APIv2 (section 3) through `V2Verifier`. Shared by `doctor`,
-//! `parse` and `listen`.
+//! Running the checks on one callback through the core's diagnoses: APIv3
+//! (`docs/protocol.md`) with `Verifier::diagnose_at`, APIv2 (`docs/apiv2.md`) with
+//! `V2Verifier::diagnose`. Shared by `doctor`, `parse` and `listen`.
 
 use std::collections::BTreeMap;
 
-use wechatpay_notify::diagnose::CheckStatus;
-use wechatpay_notify::v2::V2Refund;
-use wechatpay_notify::{Error, ErrorCode, Headers, Notification, Reply};
+use wechatpay_notify::diagnose::{Check, CheckStatus};
+use wechatpay_notify::v2::{parse_xml_fields, V2Kind, V2Notification, V2Refund};
+use wechatpay_notify::{looks_like_xml, Error, ErrorCode, Headers, Notification, Reply};
 
 use crate::config::Config;
 use crate::error::UsageError;
@@ -119,9 +119,9 @@ impl Report {
                 .get("refund_id")
                 .or_else(|| r.req_info.get("out_refund_no"))
                 .cloned(),
-            Err(_) if self.protocol.is_v2() => std::str::from_utf8(body)
+            Err(_) if self.protocol.is_v2() => parse_xml_fields(body, "xml")
                 .ok()
-                .and_then(|xml| crate::simulate::xml_value(xml, "transaction_id")),
+                .and_then(|mut fields| fields.remove("transaction_id")),
             Err(_) => sniff_json_str(body, "id"),
         }
     }
@@ -156,11 +156,6 @@ pub fn sniff_json_str(body: &[u8], field: &str) -> Option<String> {
     value.get(field)?.as_str().map(str::to_owned)
 }
 
-/// True when the body's first non-blank byte is `<`.
-pub fn looks_like_xml(body: &[u8]) -> bool {
-    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
-}
-
 /// Runs the checks that fit the body and the configuration.
 ///
 /// XML goes to the APIv2 checks when an APIv2 key is configured (to the APIv3 ones, which
@@ -186,23 +181,18 @@ pub fn inspect<H: Headers + ?Sized>(
             };
             return Err(UsageError::new(why));
         };
-        let refund = contains(body, b"<req_info>") || contains(body, b"<req_info/>");
-        let (protocol, verdict) = if refund {
-            (
-                Protocol::V2Refund,
-                v2.parse_refund(body).map(Accepted::V2Refund),
-            )
-        } else {
-            (
-                Protocol::V2Payment,
-                v2.parse_payment(body).map(Accepted::V2Payment),
-            )
+        let d = v2.diagnose(body);
+        let protocol = match d.kind {
+            V2Kind::Payment => Protocol::V2Payment,
+            V2Kind::Refund => Protocol::V2Refund,
         };
-        let steps = v2_steps(protocol, verdict.as_ref().err());
         return Ok(Report {
             protocol,
-            steps,
-            verdict,
+            steps: steps(d.checks),
+            verdict: d.verdict.map(|n| match n {
+                V2Notification::Payment(fields) => Accepted::V2Payment(fields),
+                V2Notification::Refund(refund) => Accepted::V2Refund(refund),
+            }),
             now,
         });
     }
@@ -211,97 +201,25 @@ pub fn inspect<H: Headers + ?Sized>(
         .as_ref()
         .ok_or_else(|| UsageError::new(config.missing_v3_reason()))?;
     let diagnosis = verifier.diagnose_at(headers, body, now);
-    let steps = diagnosis
-        .checks
-        .iter()
-        .map(|c| Step {
-            number: c.step,
-            name: c.name,
-            status: match &c.status {
-                CheckStatus::Passed => StepStatus::Passed,
-                CheckStatus::Failed(e) => StepStatus::Failed(e.clone()),
-                CheckStatus::Skipped(why) => StepStatus::Skipped((*why).to_owned()),
-            },
-        })
-        .collect();
     Ok(Report {
         protocol: Protocol::V3,
-        steps,
+        steps: steps(diagnosis.checks),
         verdict: diagnosis.verdict.map(Accepted::V3),
         now,
     })
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// The APIv2 checks of DESIGN section 3, in the order `V2Verifier` runs them, with the code
-/// each one fails with.
-const V2_PAYMENT_STEPS: [(&str, ErrorCode); 8] = [
-    ("body size within limit", ErrorCode::BodyTooLarge),
-    ("body is XML, not APIv3 JSON", ErrorCode::WrongFormat),
-    (
-        "flat <xml> document, no DTD or entities",
-        ErrorCode::MalformedBody,
-    ),
-    ("return_code is SUCCESS", ErrorCode::ReturnFail),
-    ("sign present", ErrorCode::MissingField),
-    (
-        "sign_type is MD5 or HMAC-SHA256",
-        ErrorCode::UnsupportedSignatureType,
-    ),
-    (
-        "sign is 32 (MD5) or 64 (HMAC-SHA256) hex digits",
-        ErrorCode::MalformedSignature,
-    ),
-    (
-        "sign matches, with the APIv2 key",
-        ErrorCode::SignatureMismatch,
-    ),
-];
-
-const V2_REFUND_STEPS: [(&str, ErrorCode); 6] = [
-    ("body size within limit", ErrorCode::BodyTooLarge),
-    ("body is XML, not APIv3 JSON", ErrorCode::WrongFormat),
-    (
-        "flat <xml> document, no DTD or entities",
-        ErrorCode::MalformedBody,
-    ),
-    ("return_code is SUCCESS", ErrorCode::ReturnFail),
-    ("req_info present", ErrorCode::MissingField),
-    (
-        "req_info decrypts (AES-256-ECB, key MD5 of the APIv2 key)",
-        ErrorCode::DecryptFailed,
-    ),
-];
-
-/// The APIv2 verifier stops at its first failure: the checks before it passed, the ones
-/// after it were not reached.
-fn v2_steps(protocol: Protocol, error: Option<&Error>) -> Vec<Step> {
-    let table: &[(&'static str, ErrorCode)] = if protocol == Protocol::V2Refund {
-        &V2_REFUND_STEPS
-    } else {
-        &V2_PAYMENT_STEPS
-    };
-    let failed_at = error.map(|e| {
-        table
-            .iter()
-            .position(|(_, code)| *code == e.code())
-            .unwrap_or(table.len() - 1)
-    });
-    table
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| Step {
-            number: i as u8,
-            name,
-            status: match (failed_at, error) {
-                (Some(at), Some(e)) if i == at => StepStatus::Failed(e.clone()),
-                (Some(at), _) if i > at => StepStatus::Skipped(
-                    "not reached: the APIv2 checks stop at the first failure".to_owned(),
-                ),
-                _ => StepStatus::Passed,
+/// The core's checks as the CLI shows them.
+fn steps(checks: Vec<Check>) -> Vec<Step> {
+    checks
+        .into_iter()
+        .map(|c| Step {
+            number: c.step,
+            name: c.name,
+            status: match c.status {
+                CheckStatus::Passed => StepStatus::Passed,
+                CheckStatus::Failed(e) => StepStatus::Failed(e),
+                CheckStatus::Skipped(why) => StepStatus::Skipped(why.to_owned()),
             },
         })
         .collect()
@@ -312,31 +230,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn v2_steps_mark_the_failing_check() {
-        let e = Error::new(ErrorCode::ReturnFail, "x");
-        let steps = v2_steps(Protocol::V2Payment, Some(&e));
-        assert_eq!(steps[2].status, StepStatus::Passed);
-        assert_eq!(steps[3].status, StepStatus::Failed(e.clone()));
-        assert!(matches!(steps[4].status, StepStatus::Skipped(_)));
-        let ok = v2_steps(Protocol::V2Refund, None);
-        assert_eq!(ok.len(), 6);
-        assert!(ok.iter().all(|s| s.status == StepStatus::Passed));
-        let e = Error::new(ErrorCode::DecryptFailed, "x");
-        assert_eq!(
-            v2_steps(Protocol::V2Refund, Some(&e))[5].status,
-            StepStatus::Failed(e)
-        );
-    }
-
-    #[test]
-    fn sniffing_and_xml_detection() {
+    fn json_sniffing() {
         assert_eq!(
             sniff_json_str(br#"{"id":"EV-1","x":2}"#, "id").as_deref(),
             Some("EV-1")
         );
         assert_eq!(sniff_json_str(b"<xml/>", "id"), None);
-        assert!(looks_like_xml(b"\r\n <xml>"));
-        assert!(!looks_like_xml(b"{}"));
-        assert!(contains(b"a<req_info>b", b"<req_info>"));
     }
 }

@@ -117,18 +117,12 @@ fn transport_error(e: &ureq::Error) -> String {
     }
 }
 
-/// A value of a flat XML reply (`return_code`, `return_msg`), CDATA or text.
+/// A value of a flat APIv2 XML reply (`return_code`, `return_msg`), CDATA or text, read by
+/// the core's XML reader and trimmed; `None` when the reply is not such a document or lacks
+/// the field.
 pub fn xml_value(xml: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find(&close)?;
-    let raw = xml[start..end].trim();
-    let inner = raw
-        .strip_prefix("<![CDATA[")
-        .and_then(|r| r.strip_suffix("]]>"))
-        .unwrap_or(raw);
-    Some(inner.to_owned())
+    let fields = wechatpay_notify::v2::parse_xml_fields(xml.as_bytes(), "xml").ok()?;
+    fields.get(name).map(|v| v.trim().to_owned())
 }
 
 /// The error code a receiver using this library put in its reply (`CODE: message`).

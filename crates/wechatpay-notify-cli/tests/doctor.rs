@@ -306,7 +306,7 @@ fn doctor_text_has_checks_verdict_advice_and_reply() {
 
     let r = doctor_text("v2_payment_total_fee_changed");
     assert!(r.stdout.contains("Checks (APIv2 XML payment result)"));
-    assert!(r.stdout.contains("✗  7 sign matches"), "{}", r.stdout);
+    assert!(r.stdout.contains("✗  6 sign matches"), "{}", r.stdout);
     assert!(r
         .stdout
         .contains("<return_code><![CDATA[FAIL]]></return_code>"));

@@ -2,9 +2,9 @@
 //! notification, in one process, interleaved.
 //!
 //! Core path: `Verifier::parse_at` with `&[(String, String)]` headers, then `id()` and
-//! `plaintext()`. C path: `wpn_verifier_parse_at` called through an `extern "C"` function
+//! `plaintext()`. C path: `wpn_verifier_parse` called through an `extern "C"` function
 //! pointer (the exact code a C caller runs: argument checks, panic guard, handle allocation),
-//! then `wpn_notification_id`, `wpn_notification_plaintext` and `wpn_notification_free`.
+//! then `wpn_notification_envelope` and `wpn_notification_free`.
 //!
 //! ```sh
 //! cargo run --release -p wechatpay-notify-ffi --example ffi_overhead [-- ROUNDS ITERATIONS]
@@ -135,7 +135,7 @@ fn main() {
             value_len: v.len(),
         })
         .collect();
-    let parse_at: ParseAt = black_box(wpn_verifier_parse_at as ParseAt);
+    let parse_at: ParseAt = black_box(wpn_verifier_parse as ParseAt);
 
     let core_once = || {
         let n = verifier
@@ -156,10 +156,10 @@ fn main() {
             std::ptr::null_mut(),
         );
         assert_eq!(rc, wpn_result::WPN_OK);
-        black_box((
-            wpn_notification_id(n).len,
-            wpn_notification_plaintext(n).len,
-        ));
+        let mut envelope = std::mem::MaybeUninit::<wpn_envelope>::uninit();
+        assert!(wpn_notification_envelope(n, envelope.as_mut_ptr()));
+        let envelope = envelope.assume_init();
+        black_box((envelope.id.len, envelope.plaintext.len));
         wpn_notification_free(n);
     };
 
@@ -189,7 +189,7 @@ fn main() {
         core_min.as_secs_f64() * 1e6
     );
     println!(
-        "C ABI wpn_verifier_parse_at: median {:>8.2} us   min {:>8.2} us",
+        "C ABI wpn_verifier_parse:    median {:>8.2} us   min {:>8.2} us",
         c_med.as_secs_f64() * 1e6,
         c_min.as_secs_f64() * 1e6
     );

@@ -3,11 +3,12 @@
 use wechatpay_notify::diagnose::{Check, CheckStatus};
 
 use crate::error::wpn_error;
-use crate::guard::{free_handle, guard, into_handle, out_arg};
+use crate::guard::{arg, free_handle, guard, into_handle, out_arg};
 use crate::headers::wpn_header;
 use crate::notification::wpn_notification;
 use crate::result::wpn_result;
-use crate::strings::{put, wpn_str, Empty};
+use crate::strings::{bytes_arg, put, wpn_str, Empty};
+use crate::v2::wpn_v2_verifier;
 use crate::verifier::{resolve_now, wpn_verifier, Request};
 
 /// The outcome of one check.
@@ -27,7 +28,7 @@ pub enum wpn_check_status {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct wpn_check {
-    /// The step number of `docs/protocol.md` (0-15).
+    /// The step number: 0-15 of `docs/protocol.md` (APIv3) or 0-6 of `docs/apiv2.md`.
     pub step: u32,
     /// What happened.
     pub status: wpn_check_status,
@@ -81,7 +82,9 @@ impl wpn_check {
 /// from it. Immutable: it may be read from any thread.
 pub struct wpn_diagnosis {
     checks: Vec<Check>,
-    verdict: Result<wpn_notification, wpn_error>,
+    /// The accepted notification (APIv3 only; `None` for an accepted APIv2 notification), or
+    /// the refusal.
+    verdict: Result<Option<wpn_notification>, wpn_error>,
 }
 
 /// Runs every check of `docs/protocol.md` on a callback at `now` (Unix seconds, or
@@ -106,13 +109,44 @@ pub unsafe extern "C" fn wpn_verifier_diagnose(
         let d = r.verifier.diagnose_at(&r.headers, r.body, resolve_now(now));
         *out = into_handle(wpn_diagnosis {
             checks: d.checks,
-            verdict: d.verdict.map(wpn_notification::new).map_err(Into::into),
+            verdict: d
+                .verdict
+                .map(|n| Some(wpn_notification::new(n)))
+                .map_err(Into::into),
         });
         Ok(())
     })
 }
 
-/// The number of checks (16 for a diagnosis); 0 if `diagnosis` is NULL.
+/// Runs every check of `docs/apiv2.md` on an APIv2 notification (the raw XML body): a body
+/// with a `req_info` field is checked as a refund (6 checks), anything else as a payment (7
+/// checks). The verdict is what `wpn_v2_verifier_parse_refund()` or
+/// `wpn_v2_verifier_parse_payment()` returns for it; `wpn_diagnosis_notification()` is always
+/// NULL for an APIv2 diagnosis (parse the body to read its fields). Fails only for a bad
+/// argument. On success `*diagnosis_out` is a new diagnosis the caller frees with
+/// `wpn_diagnosis_free()`.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_v2_verifier_diagnose(
+    verifier: *const wpn_v2_verifier,
+    xml: *const u8,
+    xml_len: usize,
+    diagnosis_out: *mut *mut wpn_diagnosis,
+    error_out: *mut *mut wpn_error,
+) -> wpn_result {
+    guard(error_out, || {
+        let out = out_arg(diagnosis_out, "diagnosis_out")?;
+        let verifier = arg(verifier, "verifier")?;
+        let xml = bytes_arg(xml, xml_len, "xml")?;
+        let d = verifier.inner.diagnose(xml);
+        *out = into_handle(wpn_diagnosis {
+            checks: d.checks,
+            verdict: d.verdict.map(|_| None).map_err(Into::into),
+        });
+        Ok(())
+    })
+}
+
+/// The number of checks (16 for APIv3, 7 or 6 for APIv2); 0 if `diagnosis` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_diagnosis_len(diagnosis: *const wpn_diagnosis) -> usize {
     diagnosis.as_ref().map_or(0, |d| d.checks.len())
@@ -166,7 +200,7 @@ pub unsafe extern "C" fn wpn_diagnosis_notification(
     diagnosis: *const wpn_diagnosis,
 ) -> *const wpn_notification {
     match diagnosis.as_ref().map(|d| &d.verdict) {
-        Some(Ok(n)) => n,
+        Some(Ok(Some(n))) => n,
         _ => std::ptr::null(),
     }
 }

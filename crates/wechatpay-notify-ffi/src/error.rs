@@ -71,7 +71,9 @@ pub unsafe extern "C" fn wpn_error_message(
     error: *const wpn_error,
     message_out: *mut wpn_str,
 ) -> bool {
-    put(message_out, || error.as_ref().map(|e| wpn_str::of(&e.message)))
+    put(message_out, || {
+        error.as_ref().map(|e| wpn_str::of(&e.message))
+    })
 }
 
 /// Frees an error. NULL is a no-op.

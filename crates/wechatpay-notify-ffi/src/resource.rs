@@ -51,8 +51,13 @@ pub unsafe extern "C" fn wpn_decrypt_resource(
 /// Writes a view of a buffer's bytes to `*data_out`, valid until the buffer is freed. Returns
 /// false, writing `{NULL, 0}`, if `buffer` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn wpn_buffer_data(buffer: *const wpn_buffer, data_out: *mut wpn_slice) -> bool {
-    put(data_out, || buffer.as_ref().map(|b| wpn_slice::of(&b.bytes)))
+pub unsafe extern "C" fn wpn_buffer_data(
+    buffer: *const wpn_buffer,
+    data_out: *mut wpn_slice,
+) -> bool {
+    put(data_out, || {
+        buffer.as_ref().map(|b| wpn_slice::of(&b.bytes))
+    })
 }
 
 /// Wipes and frees a buffer. NULL is a no-op.

@@ -1,5 +1,5 @@
 //! The result codes: `WPN_OK`, one per core error code (numbered by the core's
-//! [`ErrorCode::number`], `docs/errors.md`), and the two codes that exist only at the C ABI.
+//! [`ErrorCode::number`], `docs/errors.md`), and the three codes that exist only at the C ABI (numbered from 1000).
 
 use std::ffi::CStr;
 use std::os::raw::c_char;
@@ -105,7 +105,7 @@ impl wpn_result {
         }
     }
 
-    /// The core error code this value stands for (none for OK, NULL_ARGUMENT and PANIC).
+    /// The core error code this value stands for (none for OK and the C-only codes).
     pub(crate) fn core(self) -> Option<ErrorCode> {
         ErrorCode::from_number(self as u32)
     }
@@ -223,7 +223,11 @@ mod tests {
     fn every_core_code_has_its_value_and_name() {
         for &code in ErrorCode::ALL {
             let r = wpn_result::from(code);
-            assert_ne!(r, wpn_result::WPN_PANIC, "{code} is missing from wpn_result");
+            assert_ne!(
+                r,
+                wpn_result::WPN_PANIC,
+                "{code} is missing from wpn_result"
+            );
             assert_eq!(r as u32, code.number(), "{code}");
             assert_eq!(r.core(), Some(code));
             assert_eq!(r.name(), code.as_str());
@@ -264,7 +268,10 @@ mod tests {
             family(wpn_result::WPN_SIGNATURE_MISMATCH),
             WPN_FAMILY_AUTHENTICITY
         );
-        assert_eq!(family(wpn_result::WPN_DECRYPT_FAILED), WPN_FAMILY_DECRYPTION);
+        assert_eq!(
+            family(wpn_result::WPN_DECRYPT_FAILED),
+            WPN_FAMILY_DECRYPTION
+        );
         assert_eq!(family(wpn_result::WPN_BODY_TOO_LARGE), WPN_FAMILY_FORMAT);
         assert_eq!(family(wpn_result::WPN_CONFIG_INVALID), WPN_FAMILY_CONFIG);
         assert_eq!(family(wpn_result::WPN_NULL_ARGUMENT), WPN_FAMILY_INTERNAL);

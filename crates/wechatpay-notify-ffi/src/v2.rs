@@ -13,7 +13,7 @@ use crate::strings::{bytes_arg, put, wpn_str, Empty};
 /// `wpn_v2_verifier_free()` (which wipes the key). Immutable and thread-safe: it may be shared
 /// by any number of threads at once.
 pub struct wpn_v2_verifier {
-    inner: V2Verifier,
+    pub(crate) inner: V2Verifier,
 }
 
 /// The fields of an APIv2 notification: name/value pairs sorted by name (byte order), values

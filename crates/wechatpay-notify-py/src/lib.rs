@@ -10,12 +10,12 @@
 
 mod certificates;
 mod convert;
+mod diagnosis;
 mod errors;
 mod headers;
 mod json;
 mod notification;
 mod replies;
-mod rsa;
 mod v2;
 mod verifier;
 
@@ -32,7 +32,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<notification::PyNotification>()?;
     m.add_class::<v2::PyV2Verifier>()?;
     m.add_class::<certificates::PyDownloadedCertificate>()?;
-    m.add_class::<rsa::PyRsaPublicKey>()?;
+    m.add_class::<diagnosis::PyDiagnosis>()?;
+    m.add_class::<diagnosis::PyCheck>()?;
     m.add_function(wrap_pyfunction!(certificates::decrypt_resource, m)?)?;
     m.add_function(wrap_pyfunction!(certificates::decrypt_certificates, m)?)?;
     m.add_function(wrap_pyfunction!(replies::reply_success, m)?)?;

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use wechatpay_notify::v2::V2Verifier;
+use wechatpay_notify::v2::{V2Kind, V2Verifier};
 
 use crate::convert::{bytes_like, key_bytes, non_negative};
+use crate::diagnosis::PyDiagnosis;
 use crate::errors::{config_error, IntoPyResult};
 
 /// Verifies APIv2 payment notifications and decrypts APIv2 refund notifications.
@@ -75,6 +76,21 @@ impl PyV2Verifier {
         let dict = to_dict(py, &refund.fields)?;
         dict.set_item("req_info", to_dict(py, &refund.req_info)?)?;
         Ok(dict)
+    }
+
+    /// Runs every check of `docs/apiv2.md` on a notification (a body with `req_info` is
+    /// checked as a refund, anything else as a payment), continuing past failures; never
+    /// raises for a refused notification.
+    fn diagnose(&self, py: Python<'_>, xml: &Bound<'_, PyAny>) -> PyResult<PyDiagnosis> {
+        let xml = bytes_like(xml, "xml")?;
+        let xml = xml.as_slice();
+        let inner = &self.inner;
+        let d = py.detach(|| inner.diagnose(xml));
+        let kind = match d.kind {
+            V2Kind::Payment => "v2_payment",
+            V2Kind::Refund => "v2_refund",
+        };
+        PyDiagnosis::new(py, kind, d.checks, d.verdict.err())
     }
 
     fn __repr__(&self) -> &'static str {

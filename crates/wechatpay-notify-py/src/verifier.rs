@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::certificates::PyDownloadedCertificate;
 use crate::convert::{bytes_like, key_bytes, non_negative, unix_time};
+use crate::diagnosis::PyDiagnosis;
 use crate::errors::{config_error, IntoPyResult};
 use crate::headers;
 use crate::notification::PyNotification;
@@ -151,7 +152,7 @@ impl PyVerifier {
         Ok(PyVerifier { inner })
     }
 
-    /// Verifies and decrypts a callback (DESIGN steps 0-15).
+    /// Verifies and decrypts a callback (steps 0-15 of `docs/protocol.md`).
     #[pyo3(signature = (headers, body, *, now = None))]
     fn parse(
         &self,
@@ -192,6 +193,20 @@ impl PyVerifier {
             v.verify_response_at(h, b, t)
         })?
         .py_err(py)
+    }
+
+    /// Runs every check of `docs/protocol.md` on a callback, continuing past failures, and
+    /// returns them with the verdict `parse` gives (never raises for a refused callback).
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn diagnose(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDiagnosis> {
+        let d = self.run(py, headers, body, now, |v, h, b, t| v.diagnose_at(h, b, t))?;
+        PyDiagnosis::new(py, "v3", d.checks, d.verdict.err())
     }
 
     /// Decrypts a `GET /v3/certificates` response body with this verifier's APIv3 key.

@@ -2,10 +2,10 @@
 
 use serde::Deserialize;
 
-use crate::checks::{first_non_whitespace, ALGORITHM_AES_GCM};
+use crate::bytes::{first_non_whitespace, printable};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::PlatformCertificate;
-use crate::resource::Apiv3Key;
+use crate::resource::{Apiv3Key, ALGORITHM_AES_GCM};
 
 /// Associated data WeChat Pay uses when encrypting platform certificates.
 pub const CERTIFICATE_ASSOCIATED_DATA: &str = "certificate";
@@ -98,7 +98,7 @@ fn decrypt_item(key: &Apiv3Key, item: Item) -> Result<DownloadedCertificate> {
             ErrorCode::UnsupportedAlgorithm,
             format!(
                 "certificate {} is encrypted with an unsupported algorithm",
-                item.serial_no
+                printable(item.serial_no.as_bytes())
             ),
         ));
     }
@@ -125,7 +125,7 @@ fn decrypt_item(key: &Apiv3Key, item: Item) -> Result<DownloadedCertificate> {
             ErrorCode::MalformedResource,
             format!(
                 "serial_no {} does not match the decrypted certificate's serial {}",
-                item.serial_no,
+                printable(item.serial_no.as_bytes()),
                 cert.serial()
             ),
         ));

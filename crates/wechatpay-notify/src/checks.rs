@@ -1,4 +1,4 @@
-//! The individual checks of DESIGN section 2, one function each, shared by
+//! The individual checks of `docs/protocol.md` (steps 0-15), one function each, shared by
 //! [`Verifier::parse_at`](crate::Verifier::parse_at) and the diagnosis.
 
 use std::borrow::Cow;
@@ -6,21 +6,20 @@ use std::borrow::Cow;
 use base64::Engine as _;
 use serde::Deserialize;
 
+use crate::bytes::{first_non_whitespace, looks_like_xml, printable};
 use crate::error::{Error, ErrorCode, Result};
 use crate::headers::{
     Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
+use crate::keys::ConfiguredKey;
 use crate::notification::Notification;
-use crate::resource::{decode_sealed, Apiv3Key};
+use crate::resource::{decode_sealed, Apiv3Key, ALGORITHM_AES_GCM};
 use crate::rsa_key::RsaPublicKey;
-use crate::verifier::{ConfiguredKey, PUBLIC_KEY_ID_PREFIX};
 
 /// The only `Wechatpay-Signature-Type` this library verifies.
 pub const SIGNATURE_TYPE_RSA: &str = "WECHATPAY2-SHA256-RSA2048";
 /// Prefix of WeChat Pay's signature probes.
 pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
-/// The only `resource.algorithm` this library decrypts.
-pub const ALGORITHM_AES_GCM: &str = "AEAD_AES_256_GCM";
 
 /// Step 0.
 pub(crate) fn body_size(body: &[u8], max: usize) -> Result<()> {
@@ -36,13 +35,9 @@ pub(crate) fn body_size(body: &[u8], max: usize) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn first_non_whitespace(body: &[u8]) -> Option<u8> {
-    body.iter().copied().find(|b| !b.is_ascii_whitespace())
-}
-
 /// Step 1.
 pub(crate) fn not_xml(body: &[u8]) -> Result<()> {
-    if first_non_whitespace(body) == Some(b'<') {
+    if looks_like_xml(body) {
         return Err(Error::new(
             ErrorCode::WrongFormat,
             "body is XML: this is an APIv2 notification (or a refund made by hand in the merchant \
@@ -164,42 +159,6 @@ pub(crate) fn not_probe(signature: &[u8]) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Step 7's error: lists what is configured and what the serial looks like.
-pub(crate) fn unknown_serial(serial: &[u8], keys: &[ConfiguredKey]) -> Error {
-    let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-    let looks_like_id = serial.len() >= PUBLIC_KEY_ID_PREFIX.len()
-        && serial[..PUBLIC_KEY_ID_PREFIX.len()]
-            .eq_ignore_ascii_case(PUBLIC_KEY_ID_PREFIX.as_bytes());
-    let hint = if looks_like_id {
-        if keys
-            .iter()
-            .any(|k| k.id.as_bytes().eq_ignore_ascii_case(serial))
-        {
-            "it is signed with a WeChat Pay public key id (微信支付公钥ID), which matches exactly, \
-             case included: copy the id from the merchant platform as shown"
-        } else {
-            "it is signed with a WeChat Pay public key id (微信支付公钥ID): configure the 微信支付公钥 \
-             downloaded from the merchant platform under this id"
-        }
-    } else {
-        "it is signed with a platform certificate serial: configure that WeChat Pay platform \
-         certificate (from GET /v3/certificates), not your own merchant certificate \
-         apiclient_cert.pem"
-    };
-    Error::new(
-        ErrorCode::UnknownSerial,
-        format!(
-            "Wechatpay-Serial {} matches no configured key (configured: {}); {hint}",
-            printable(serial),
-            if ids.is_empty() {
-                "none".to_owned()
-            } else {
-                ids.join(", ")
-            }
-        ),
-    )
 }
 
 /// Step 8.
@@ -483,15 +442,6 @@ pub(crate) fn plaintext_json(plaintext: Vec<u8>) -> Result<String> {
         )
     })?;
     Ok(text)
-}
-
-/// A header value made safe to quote in a message: printable ASCII up to 80 characters.
-pub(crate) fn printable(value: &[u8]) -> String {
-    if value.len() <= 80 && value.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
-        format!("\"{}\"", String::from_utf8_lossy(value))
-    } else {
-        format!("<{} bytes, not shown>", value.len())
-    }
 }
 
 #[cfg(test)]

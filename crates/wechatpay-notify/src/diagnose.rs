@@ -1,4 +1,4 @@
-//! Explaining a callback: every check of DESIGN section 2, run as far as its inputs allow,
+//! Explaining a callback: every check of `docs/protocol.md`, run as far as its inputs allow,
 //! instead of stopping at the first failure. This is what `wechatpay-notify doctor` prints.
 
 use crate::checks::{self, SignedHeaders};
@@ -19,10 +19,10 @@ pub enum CheckStatus {
     Skipped(&'static str),
 }
 
-/// One check of DESIGN section 2 and its outcome.
+/// One check of `docs/protocol.md` (or of `docs/apiv2.md`) and its outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
-    /// The step number of DESIGN section 2 (0-15).
+    /// The step number (0-15 for APIv3, `docs/protocol.md`; see `docs/apiv2.md` for APIv2).
     pub step: u8,
     /// What the step checks, in a few words.
     pub name: &'static str,
@@ -69,12 +69,28 @@ pub const STEP_NAMES: [&str; 16] = [
     "decrypted resource is JSON",
 ];
 
-struct Recorder {
+/// Collects the outcome of each step, named from a table of step names.
+pub(crate) struct Recorder {
+    names: &'static [&'static str],
     checks: Vec<Check>,
 }
 
 impl Recorder {
-    fn record<T>(&mut self, step: u8, result: Result<T>) -> Option<T> {
+    /// A recorder for the steps named by `names` (indexed by step number).
+    pub(crate) fn new(names: &'static [&'static str]) -> Recorder {
+        Recorder {
+            names,
+            checks: Vec::with_capacity(names.len()),
+        }
+    }
+
+    /// The checks recorded so far.
+    pub(crate) fn into_checks(self) -> Vec<Check> {
+        self.checks
+    }
+
+    /// Records a check's result; its value when it passed.
+    pub(crate) fn record<T>(&mut self, step: u8, result: Result<T>) -> Option<T> {
         let (status, value) = match result {
             Ok(v) => (CheckStatus::Passed, Some(v)),
             Err(e) => (CheckStatus::Failed(e), None),
@@ -83,21 +99,28 @@ impl Recorder {
         value
     }
 
-    fn skip(&mut self, step: u8, why: &'static str) {
+    /// Records a check that could not run.
+    pub(crate) fn skip(&mut self, step: u8, why: &'static str) {
         self.push(step, CheckStatus::Skipped(why));
+    }
+
+    /// Records every step from `from` to the last as skipped.
+    pub(crate) fn skip_rest(&mut self, from: u8, why: &'static str) {
+        let last = u8::try_from(self.names.len()).unwrap_or(u8::MAX);
+        (from..last).for_each(|s| self.skip(s, why));
     }
 
     fn push(&mut self, step: u8, status: CheckStatus) {
         self.checks.push(Check {
             step,
-            name: STEP_NAMES[usize::from(step)],
+            name: self.names.get(usize::from(step)).copied().unwrap_or(""),
             status,
         });
     }
 }
 
 impl Verifier {
-    /// Runs every check of DESIGN section 2 on a callback at time `now`, continuing past
+    /// Runs every check of `docs/protocol.md` on a callback at time `now`, continuing past
     /// failures wherever the later checks still have their inputs.
     pub fn diagnose_at<H: Headers + ?Sized>(
         &self,
@@ -106,29 +129,27 @@ impl Verifier {
         now: i64,
     ) -> Diagnosis {
         let verdict = self.parse_at(headers, body, now);
-        let mut r = Recorder {
-            checks: Vec::with_capacity(16),
-        };
-        if r.record(0, checks::body_size(body, self.max_body_size))
+        let mut r = Recorder::new(&STEP_NAMES);
+        if r.record(0, checks::body_size(body, self.max_body_size()))
             .is_none()
         {
-            (1..16).for_each(|s| r.skip(s, "body too large to examine"));
+            r.skip_rest(1, "body too large to examine");
             return Diagnosis {
-                checks: r.checks,
+                checks: r.into_checks(),
                 verdict,
             };
         }
         if r.record(1, checks::not_xml(body)).is_none() {
-            (2..16).for_each(|s| r.skip(s, "XML body: use the APIv2 checks"));
+            r.skip_rest(2, "XML body: use the APIv2 checks");
             return Diagnosis {
-                checks: r.checks,
+                checks: r.into_checks(),
                 verdict,
             };
         }
         self.diagnose_signature(&mut r, headers, body, now);
         self.diagnose_resource(&mut r, body);
         Diagnosis {
-            checks: r.checks,
+            checks: r.into_checks(),
             verdict,
         }
     }
@@ -155,7 +176,7 @@ impl Verifier {
         };
         match timestamp {
             Some(ts) => {
-                r.record(5, checks::clock_skew(ts, now, self.max_clock_skew));
+                r.record(5, checks::clock_skew(ts, now, self.max_clock_skew()));
             }
             None => r.skip(5, "no usable timestamp"),
         }
@@ -167,7 +188,7 @@ impl Verifier {
             }
         };
         let key = match serial {
-            Some(serial) => r.record(7, self.find_key(serial)),
+            Some(serial) => r.record(7, self.keys().find(serial)),
             None => {
                 r.skip(7, "no Wechatpay-Serial");
                 None
@@ -211,7 +232,7 @@ impl Verifier {
 
     fn diagnose_resource(&self, r: &mut Recorder, body: &[u8]) {
         let Some(envelope) = r.record(11, checks::parse_envelope(body)) else {
-            (12..16).for_each(|s| r.skip(s, "no notification envelope"));
+            r.skip_rest(12, "no notification envelope");
             return;
         };
         r.record(12, checks::algorithm(&envelope));
@@ -221,13 +242,13 @@ impl Verifier {
                 decode_sealed(f.nonce.as_bytes(), f.ciphertext.as_bytes()).map(|sealed| (f, sealed))
             }),
         ) else {
-            (14..16).for_each(|s| r.skip(s, "resource fields unusable"));
+            r.skip_rest(14, "resource fields unusable");
             return;
         };
         let (f, sealed) = fields;
         match r.record(
             14,
-            self.apiv3
+            self.apiv3_key()
                 .open(f.nonce.as_bytes(), f.associated_data.as_bytes(), sealed),
         ) {
             Some(plain) => {

@@ -96,7 +96,10 @@ impl ErrorCode {
 
     /// Looks a code up by its stable number.
     pub fn from_number(number: u32) -> Option<ErrorCode> {
-        ErrorCode::ALL.iter().copied().find(|c| c.number() == number)
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.number() == number)
     }
 
     /// Looks a code up by its stable string.

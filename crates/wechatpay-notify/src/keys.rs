@@ -1,18 +1,18 @@
-//! Loading WeChat Pay platform keys: X.509 certificates, 微信支付公钥 (SPKI), PKCS#1, bare base64.
+//! The keys a verifier holds: WeChat Pay platform certificates and 微信支付公钥, each under
+//! the id or serial that `Wechatpay-Serial` names, and the lookup of step 7 of
+//! `docs/protocol.md`.
 //!
 //! Everything is parsed and checked once here, at configuration time.
 
 use std::fmt;
 
-use base64::Engine as _;
-use der::{Decode, Encode};
-use spki::ObjectIdentifier;
-use x509_cert::Certificate;
-
-use crate::error::{Error, Result};
+use crate::bytes::printable;
+use crate::error::{Error, ErrorCode, Result};
+use crate::key_text::{self, Decoded};
 use crate::rsa_key::RsaPublicKey;
 
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// Prefix of WeChat Pay public-key ids (微信支付公钥ID).
+pub const PUBLIC_KEY_ID_PREFIX: &str = "PUB_KEY_ID_";
 
 /// A WeChat Pay platform certificate (平台证书): its serial, validity and RSA key.
 #[derive(Clone)]
@@ -26,35 +26,26 @@ pub struct PlatformCertificate {
 impl PlatformCertificate {
     /// Parses a certificate from PEM (`BEGIN CERTIFICATE`) or from base64 DER without armour.
     pub fn from_pem(text: impl AsRef<[u8]>) -> Result<Self> {
-        match decode_key_text(text.as_ref())? {
+        match key_text::decode_key_text(text.as_ref())? {
             Decoded::Pem(label, der) if label == "CERTIFICATE" => Self::from_der(&der),
             Decoded::Pem(label, _) if label.contains("PUBLIC KEY") => Err(Error::config(
                 "this is a public key, not a certificate: configure it as a public key with the \
                  PUB_KEY_ID_ shown next to it in the merchant platform",
             )),
-            Decoded::Pem(label, _) => Err(wrong_label(&label)),
+            Decoded::Pem(label, _) => Err(key_text::wrong_label(&label)),
             Decoded::Der(der) => Self::from_der(&der),
         }
     }
 
     /// Parses a DER-encoded X.509 certificate.
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let cert = Certificate::from_der(der)
-            .map_err(|e| Error::config(format!("certificate does not parse as X.509 DER: {e}")))?;
-        let tbs = &cert.tbs_certificate;
-        let serial = serial_hex(tbs.serial_number.as_bytes());
-        let not_before = tbs.validity.not_before.to_unix_duration().as_secs();
-        let not_after = tbs.validity.not_after.to_unix_duration().as_secs();
-        let spki = tbs
-            .subject_public_key_info
-            .to_der()
-            .map_err(|e| Error::config(format!("certificate public key does not encode: {e}")))?;
-        let key = key_from_spki_der(&spki)
-            .map_err(|e| Error::config(format!("certificate {serial}: {}", e.message())))?;
+        let parts = key_text::parse_certificate(der)?;
+        let key = RsaPublicKey::from_spki_der(&parts.spki)
+            .map_err(|e| Error::config(format!("certificate {}: {}", parts.serial, e.message())))?;
         Ok(PlatformCertificate {
-            serial,
-            not_before: i64::try_from(not_before).unwrap_or(i64::MAX),
-            not_after: i64::try_from(not_after).unwrap_or(i64::MAX),
+            serial: parts.serial,
+            not_before: parts.not_before,
+            not_after: parts.not_after,
             key,
         })
     }
@@ -100,138 +91,135 @@ impl fmt::Debug for PlatformCertificate {
     }
 }
 
-impl RsaPublicKey {
-    /// Parses a public key from any form WeChat Pay hands out: SubjectPublicKeyInfo PEM
-    /// (`BEGIN PUBLIC KEY`, the 微信支付公钥 file), PKCS#1 PEM (`BEGIN RSA PUBLIC KEY`), an
-    /// X.509 certificate PEM (its key is used), or the same DER as base64 without armour.
-    pub fn from_pem(text: impl AsRef<[u8]>) -> Result<Self> {
-        match decode_key_text(text.as_ref())? {
-            Decoded::Pem(label, der) => match label.as_str() {
-                "PUBLIC KEY" => key_from_spki_der(&der),
-                "RSA PUBLIC KEY" => RsaPublicKey::from_pkcs1_der(&der),
-                "CERTIFICATE" => Ok(PlatformCertificate::from_der(&der)?.into_key()),
-                _ => Err(wrong_label(&label)),
-            },
-            Decoded::Der(der) => key_from_spki_der(&der)
-                .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
-                .or_else(|_| PlatformCertificate::from_der(&der).map(|c| c.into_key()))
-                .map_err(|_| {
-                    Error::config(
-                        "base64 text is neither a SubjectPublicKeyInfo, a PKCS#1 RSA public key \
-                         nor an X.509 certificate",
-                    )
-                }),
+/// One configured key: a public key under its id, or a certificate under its serial.
+///
+/// Every field is fully initialised (no `Option` payload left undefined), so moving a value
+/// never copies stale stack bytes, such as key material left by cipher setup, to the heap.
+#[derive(Clone, Debug)]
+pub(crate) struct ConfiguredKey {
+    pub(crate) id: String,
+    /// True for certificates, which have a validity period; public keys never expire.
+    pub(crate) is_certificate: bool,
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
+    pub(crate) key: RsaPublicKey,
+}
+
+impl ConfiguredKey {
+    /// A 微信支付公钥 under its id (`PUB_KEY_ID_...`), in any form
+    /// [`RsaPublicKey::from_pem`] reads.
+    pub(crate) fn public_key(id: &str, pem: &[u8]) -> Result<ConfiguredKey> {
+        if id.trim().is_empty() || id.trim() != id {
+            return Err(Error::config(
+                "public key id must be non-empty with no surrounding whitespace",
+            ));
+        }
+        let key = RsaPublicKey::from_pem(pem)
+            .map_err(|e| Error::config(format!("public key {id}: {}", e.message())))?;
+        Ok(ConfiguredKey {
+            id: id.to_owned(),
+            is_certificate: false,
+            not_before: i64::MIN,
+            not_after: i64::MAX,
+            key,
+        })
+    }
+
+    /// A platform certificate under its serial.
+    pub(crate) fn certificate(pem: &[u8]) -> Result<ConfiguredKey> {
+        let cert = PlatformCertificate::from_pem(pem)?;
+        Ok(ConfiguredKey {
+            id: cert.serial().to_owned(),
+            is_certificate: true,
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
+            key: cert.into_key(),
+        })
+    }
+
+    /// The validity period of a certificate; `None` for a public key, which never expires.
+    pub(crate) fn validity(&self) -> Option<(i64, i64)> {
+        self.is_certificate
+            .then_some((self.not_before, self.not_after))
+    }
+
+    /// Whether `Wechatpay-Serial` names this key: ids exactly, certificate serials as hex
+    /// in any case.
+    pub(crate) fn matches(&self, serial: &[u8]) -> bool {
+        if !self.is_certificate {
+            self.id.as_bytes() == serial
+        } else {
+            self.id.as_bytes().eq_ignore_ascii_case(serial)
         }
     }
-
-    /// Parses a DER SubjectPublicKeyInfo holding an RSA key.
-    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
-        key_from_spki_der(der)
-    }
 }
 
-fn key_from_spki_der(der: &[u8]) -> Result<RsaPublicKey> {
-    let spki = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| {
-        Error::config(format!(
-            "public key does not parse as SubjectPublicKeyInfo: {e}"
-        ))
-    })?;
-    if spki.algorithm.oid != RSA_ENCRYPTION {
-        return Err(Error::config(format!(
-            "public key algorithm is {}, not RSA; WeChat Pay signs callbacks with RSA-2048",
-            spki.algorithm.oid
-        )));
-    }
-    let pkcs1 = spki
-        .subject_public_key
-        .as_bytes()
-        .ok_or_else(|| Error::config("public key bit string has unused bits"))?;
-    RsaPublicKey::from_pkcs1_der(pkcs1)
+/// The configured keys, in configuration order, each id or serial at most once.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeyRing {
+    keys: Vec<ConfiguredKey>,
 }
 
-enum Decoded {
-    Pem(String, Vec<u8>),
-    Der(Vec<u8>),
-}
-
-/// Finds the first PEM block in `text` (ignoring anything around it, such as OpenSSL's
-/// "Bag Attributes"), or decodes the whole text as armour-less base64.
-fn decode_key_text(text: &[u8]) -> Result<Decoded> {
-    let text = std::str::from_utf8(text)
-        .map_err(|_| Error::config("key text is not UTF-8 (is this a binary DER file?)"))?;
-    if text.contains("\\n") && !text.contains('\n') {
-        return Err(Error::config(
-            "key text contains literal \\n sequences instead of line breaks; unescape it first",
-        ));
-    }
-    let Some(start) = text.find("-----BEGIN ") else {
-        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        if compact.is_empty() {
-            return Err(Error::config("key text is empty"));
+impl KeyRing {
+    /// Adds a key; an id or serial configured twice is `CONFIG_INVALID`.
+    pub(crate) fn push(&mut self, new: ConfiguredKey) -> Result<()> {
+        if self.keys.iter().any(|k| k.id.eq_ignore_ascii_case(&new.id)) {
+            return Err(Error::config(format!(
+                "key id or serial {} is configured twice",
+                new.id
+            )));
         }
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|_| Error::config("key text is neither PEM nor base64"))?;
-        return Ok(Decoded::Der(der));
-    };
-    let block = &text[start..];
-    let end = block
-        .find("-----END ")
-        .and_then(|i| block[i + 9..].find("-----").map(|j| i + 9 + j + 5))
-        .ok_or_else(|| Error::config("PEM block has no END line"))?;
-    let (label, der) = der::pem::decode_vec(&block.as_bytes()[..end])
-        .map_err(|e| Error::config(format!("PEM does not decode: {e}")))?;
-    Ok(Decoded::Pem(label.to_owned(), der))
-}
-
-fn wrong_label(label: &str) -> Error {
-    if label.contains("PRIVATE KEY") {
-        Error::config(format!(
-            "this is a private key ({label}), probably apiclient_key.pem; callbacks are verified \
-             with WeChat Pay's public key or platform certificate, never with your own key"
-        ))
-    } else {
-        Error::config(format!(
-            "unexpected PEM block \"{label}\"; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"
-        ))
-    }
-}
-
-/// Uppercase hex of an unsigned big-endian serial number, without leading zero bytes.
-fn serial_hex(bytes: &[u8]) -> String {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    let hex = hex::encode_upper(&bytes[start..]);
-    if hex.is_empty() {
-        "00".to_owned()
-    } else {
-        hex
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serial_strips_sign_byte() {
-        assert_eq!(serial_hex(&[0x00, 0xD7, 0xCE]), "D7CE");
-        assert_eq!(serial_hex(&[0x00]), "00");
+        self.keys.push(new);
+        Ok(())
     }
 
-    #[test]
-    fn private_key_is_named() {
-        let pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
-        let err = RsaPublicKey::from_pem(pem).unwrap_err();
-        assert!(err.message().contains("apiclient_key.pem"), "{err}");
+    /// The ids and serials, in configuration order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.id.as_str())
     }
 
-    #[test]
-    fn garbage_is_config_invalid() {
-        for text in ["", "not base64 !!", "-----BEGIN PUBLIC KEY-----\nAAAA\n"] {
-            let err = RsaPublicKey::from_pem(text).unwrap_err();
-            assert_eq!(err.code(), crate::ErrorCode::ConfigInvalid);
-        }
-        let err = RsaPublicKey::from_pem("-----BEGIN PUBLIC KEY-----\\nAAAA").unwrap_err();
-        assert!(err.message().contains("literal"), "{err}");
+    /// Step 7: the key `Wechatpay-Serial` names, or `UNKNOWN_SERIAL` listing what is
+    /// configured and what the serial looks like.
+    pub(crate) fn find(&self, serial: &[u8]) -> Result<&ConfiguredKey> {
+        self.keys
+            .iter()
+            .find(|k| k.matches(serial))
+            .ok_or_else(|| self.unknown_serial(serial))
+    }
+
+    fn unknown_serial(&self, serial: &[u8]) -> Error {
+        let ids: Vec<&str> = self.ids().collect();
+        let looks_like_id = serial.len() >= PUBLIC_KEY_ID_PREFIX.len()
+            && serial[..PUBLIC_KEY_ID_PREFIX.len()]
+                .eq_ignore_ascii_case(PUBLIC_KEY_ID_PREFIX.as_bytes());
+        let hint = if looks_like_id {
+            if self
+                .keys
+                .iter()
+                .any(|k| k.id.as_bytes().eq_ignore_ascii_case(serial))
+            {
+                "it is signed with a WeChat Pay public key id (微信支付公钥ID), which matches \
+                 exactly, case included: copy the id from the merchant platform as shown"
+            } else {
+                "it is signed with a WeChat Pay public key id (微信支付公钥ID): configure the \
+                 微信支付公钥 downloaded from the merchant platform under this id"
+            }
+        } else {
+            "it is signed with a platform certificate serial: configure that WeChat Pay platform \
+             certificate (from GET /v3/certificates), not your own merchant certificate \
+             apiclient_cert.pem"
+        };
+        Error::new(
+            ErrorCode::UnknownSerial,
+            format!(
+                "Wechatpay-Serial {} matches no configured key (configured: {}); {hint}",
+                printable(serial),
+                if ids.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            ),
+        )
     }
 }

@@ -28,11 +28,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bytes;
 pub mod certificates;
 mod checks;
 pub mod diagnose;
 mod error;
 mod headers;
+mod key_text;
 mod keys;
 pub mod models;
 mod notification;
@@ -42,21 +44,23 @@ mod rsa_key;
 pub mod v2;
 mod verifier;
 
+pub use bytes::{looks_like_json, looks_like_xml};
 pub use certificates::{decrypt_certificates, DownloadedCertificate};
-pub use checks::{signed_message, ALGORITHM_AES_GCM, SIGNATURE_TYPE_RSA, SIGNTEST_PREFIX};
+pub use checks::{signed_message, SIGNATURE_TYPE_RSA, SIGNTEST_PREFIX};
 pub use error::{Error, ErrorCode, ErrorFamily, Result};
 pub use headers::{
     Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
-pub use keys::PlatformCertificate;
+pub use keys::{PlatformCertificate, PUBLIC_KEY_ID_PREFIX};
 pub use models::{PartnerTransaction, Refund, Transaction};
 pub use notification::Notification;
 pub use reply::Reply;
-pub use resource::{decrypt_resource, Apiv3Key, APIV3_KEY_LEN, NONCE_LEN, TAG_LEN};
+pub use resource::{
+    decrypt_resource, Apiv3Key, ALGORITHM_AES_GCM, APIV3_KEY_LEN, NONCE_LEN, TAG_LEN,
+};
 pub use rsa_key::{RsaPublicKey, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use verifier::{
     unix_now, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CLOCK_SKEW,
-    PUBLIC_KEY_ID_PREFIX,
 };
 
 /// This library's version.

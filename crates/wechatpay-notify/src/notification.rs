@@ -55,7 +55,8 @@ impl Notification {
         &self.original_type
     }
 
-    /// The `Wechatpay-Serial` of the key that verified this notification.
+    /// The key that verified this notification, as configured: the public-key id, or the
+    /// certificate serial in uppercase hex (`Wechatpay-Serial` matched it case-insensitively).
     pub fn serial(&self) -> &str {
         &self.serial
     }

@@ -4,7 +4,7 @@ use crate::error::Error;
 
 /// An HTTP reply to a callback.
 ///
-/// APIv3: success is 204 with no body; an authenticity failure (DESIGN steps 2-10) is 401,
+/// APIv3: success is 204 with no body; an authenticity failure (steps 2-10 of `docs/protocol.md`) is 401,
 /// anything else 500, each with `{"code":"FAIL","message":"..."}`. WeChat Pay retries
 /// any non-2xx (or slower than 5 s) reply up to 15 times over about a day.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,6 +8,9 @@ use base64::Engine as _;
 
 use crate::error::{Error, ErrorCode, Result};
 
+/// The only `resource.algorithm` this library decrypts.
+pub const ALGORITHM_AES_GCM: &str = "AEAD_AES_256_GCM";
+
 /// Length of the APIv3 key (APIv3密钥), in bytes.
 pub const APIV3_KEY_LEN: usize = 32;
 /// Length of `resource.nonce`, in bytes.

@@ -1,4 +1,5 @@
-//! The RSA verification seam: one key type, built once per key, with `verify(msg, sig)`.
+//! The RSA verification seam: one key type, built once per key, with `verify(msg, sig)`, and
+//! every way to build it from the forms WeChat Pay hands out.
 //!
 //! ring is the backend. Everything about the key (DER structure, size, exponent) is checked
 //! here once, when the verifier is built; the hot path only calls [`RsaPublicKey::verify`].
@@ -11,6 +12,7 @@ use der::Decode;
 use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::key_text::{self, Decoded};
 
 /// Smallest modulus this library accepts (WeChat Pay keys are 2048 bits).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -26,6 +28,36 @@ pub struct RsaPublicKey {
 }
 
 impl RsaPublicKey {
+    /// Parses a public key from any form WeChat Pay hands out: SubjectPublicKeyInfo PEM
+    /// (`BEGIN PUBLIC KEY`, the 微信支付公钥 file), PKCS#1 PEM (`BEGIN RSA PUBLIC KEY`), an
+    /// X.509 certificate PEM (its key is used), or the same DER as base64 without armour.
+    pub fn from_pem(text: impl AsRef<[u8]>) -> Result<Self> {
+        match key_text::decode_key_text(text.as_ref())? {
+            Decoded::Pem(label, der) => match label.as_str() {
+                "PUBLIC KEY" => RsaPublicKey::from_spki_der(&der),
+                "RSA PUBLIC KEY" => RsaPublicKey::from_pkcs1_der(&der),
+                "CERTIFICATE" => {
+                    RsaPublicKey::from_spki_der(&key_text::parse_certificate(&der)?.spki)
+                }
+                _ => Err(key_text::wrong_label(&label)),
+            },
+            Decoded::Der(der) => RsaPublicKey::from_spki_der(&der)
+                .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
+                .or_else(|_| RsaPublicKey::from_spki_der(&key_text::parse_certificate(&der)?.spki))
+                .map_err(|_| {
+                    Error::config(
+                        "base64 text is neither a SubjectPublicKeyInfo, a PKCS#1 RSA public key \
+                         nor an X.509 certificate",
+                    )
+                }),
+        }
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo holding an RSA key.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        RsaPublicKey::from_pkcs1_der(&key_text::rsa_pkcs1_of_spki(der)?)
+    }
+
     /// Builds a key from a DER `RSAPublicKey` (PKCS#1).
     ///
     /// Refuses keys under 2048 or over 8192 bits and exponents ring does not accept.
@@ -119,7 +151,7 @@ fn bit_length(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::bit_length;
+    use super::*;
 
     #[test]
     fn bit_lengths() {
@@ -128,5 +160,22 @@ mod tests {
         assert_eq!(bit_length(&[1]), 1);
         assert_eq!(bit_length(&[0, 0x80, 0]), 16);
         assert_eq!(bit_length(&[0x01, 0x00, 0x01]), 17);
+    }
+
+    #[test]
+    fn private_key_is_named() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+        let err = RsaPublicKey::from_pem(pem).unwrap_err();
+        assert!(err.message().contains("apiclient_key.pem"), "{err}");
+    }
+
+    #[test]
+    fn garbage_is_config_invalid() {
+        for text in ["", "not base64 !!", "-----BEGIN PUBLIC KEY-----\nAAAA\n"] {
+            let err = RsaPublicKey::from_pem(text).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::ConfigInvalid);
+        }
+        let err = RsaPublicKey::from_pem("-----BEGIN PUBLIC KEY-----\\nAAAA").unwrap_err();
+        assert!(err.message().contains("literal"), "{err}");
     }
 }

@@ -1,4 +1,4 @@
-//! The APIv3 verifier: configuration, and the ordered checks of DESIGN section 2.
+//! The APIv3 verifier: configuration, and the ordered checks of `docs/protocol.md`.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,18 +8,14 @@ use zeroize::Zeroizing;
 use crate::checks::{self, SignedHeaders};
 use crate::error::{Error, Result};
 use crate::headers::Headers;
-use crate::keys::PlatformCertificate;
+use crate::keys::{ConfiguredKey, KeyRing};
 use crate::notification::Notification;
 use crate::resource::Apiv3Key;
-use crate::rsa_key::RsaPublicKey;
 
 /// Default `max_clock_skew`: 300 seconds, as WeChat Pay recommends.
 pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Default `max_body_size`: 1 MiB (real notifications are about 1 KB).
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
-
-/// Prefix of WeChat Pay public-key ids (微信支付公钥ID).
-pub const PUBLIC_KEY_ID_PREFIX: &str = "PUB_KEY_ID_";
 
 /// Builds a [`Verifier`]. Nothing is parsed until [`VerifierBuilder::build`].
 pub struct VerifierBuilder {
@@ -75,38 +71,12 @@ impl VerifierBuilder {
                  certificates (platform_certificate)",
             ));
         }
-        let mut keys: Vec<ConfiguredKey> = Vec::new();
+        let mut keys = KeyRing::default();
         for (id, pem) in &self.public_keys {
-            if id.trim().is_empty() || id.trim() != id {
-                return Err(Error::config(
-                    "public key id must be non-empty with no surrounding whitespace",
-                ));
-            }
-            let key = RsaPublicKey::from_pem(pem)
-                .map_err(|e| Error::config(format!("public key {id}: {}", e.message())))?;
-            push_key(
-                &mut keys,
-                ConfiguredKey {
-                    id: id.clone(),
-                    is_certificate: false,
-                    not_before: i64::MIN,
-                    not_after: i64::MAX,
-                    key,
-                },
-            )?;
+            keys.push(ConfiguredKey::public_key(id, pem)?)?;
         }
         for pem in &self.certificates {
-            let cert = PlatformCertificate::from_pem(pem)?;
-            push_key(
-                &mut keys,
-                ConfiguredKey {
-                    id: cert.serial().to_owned(),
-                    is_certificate: true,
-                    not_before: cert.not_before(),
-                    not_after: cert.not_after(),
-                    key: cert.into_key(),
-                },
-            )?;
+            keys.push(ConfiguredKey::certificate(pem)?)?;
         }
         Ok(Verifier {
             apiv3,
@@ -129,56 +99,16 @@ impl fmt::Debug for VerifierBuilder {
     }
 }
 
-fn push_key(keys: &mut Vec<ConfiguredKey>, new: ConfiguredKey) -> Result<()> {
-    if keys.iter().any(|k| k.id.eq_ignore_ascii_case(&new.id)) {
-        return Err(Error::config(format!(
-            "key id or serial {} is configured twice",
-            new.id
-        )));
-    }
-    keys.push(new);
-    Ok(())
-}
-
-/// One configured key: a public key under its id, or a certificate under its serial.
-///
-/// Every field is fully initialised (no `Option` payload left undefined), so moving a value
-/// never copies stale stack bytes, such as key material left by cipher setup, to the heap.
-#[derive(Clone, Debug)]
-pub(crate) struct ConfiguredKey {
-    pub(crate) id: String,
-    /// True for certificates, which have a validity period; public keys never expire.
-    pub(crate) is_certificate: bool,
-    pub(crate) not_before: i64,
-    pub(crate) not_after: i64,
-    pub(crate) key: RsaPublicKey,
-}
-
-impl ConfiguredKey {
-    pub(crate) fn validity(&self) -> Option<(i64, i64)> {
-        self.is_certificate
-            .then_some((self.not_before, self.not_after))
-    }
-
-    pub(crate) fn matches(&self, serial: &[u8]) -> bool {
-        if !self.is_certificate {
-            self.id.as_bytes() == serial
-        } else {
-            self.id.as_bytes().eq_ignore_ascii_case(serial)
-        }
-    }
-}
-
 /// Verifies and decrypts WeChat Pay APIv3 callbacks.
 ///
 /// Immutable once built, `Send + Sync`, and meant to be shared by every request handler.
 /// Every key is parsed once, when it is built. Rotating keys means building a new verifier.
 #[derive(Clone)]
 pub struct Verifier {
-    pub(crate) apiv3: Apiv3Key,
-    pub(crate) keys: Vec<ConfiguredKey>,
-    pub(crate) max_clock_skew: i64,
-    pub(crate) max_body_size: usize,
+    apiv3: Apiv3Key,
+    keys: KeyRing,
+    max_clock_skew: i64,
+    max_body_size: usize,
 }
 
 impl Verifier {
@@ -201,28 +131,29 @@ impl Verifier {
     }
 
     /// Verifies and decrypts a callback at the given time (Unix seconds). All 16 checks of
-    /// DESIGN section 2 run in order; the first failure is returned.
+    /// `docs/protocol.md` (steps 0-15) run in order; the first failure is returned.
     pub fn parse_at<H: Headers + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
         now: i64,
     ) -> Result<Notification> {
-        let (key, timestamp) = self.verify_request(headers, body, now, true)?;
+        let (key, timestamp) = self.verify_request(headers, body, now, Signed::Callback)?;
         let envelope = checks::parse_envelope(body)?;
         let plaintext = checks::decrypt_envelope(&self.apiv3, &envelope)?;
         Ok(envelope.into_notification(key.id.clone(), timestamp, plaintext))
     }
 
-    /// Checks a callback's authenticity only (DESIGN steps 0-10), using the system clock.
+    /// Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`), using the system clock.
     /// The body is not parsed.
     pub fn verify<H: Headers + ?Sized>(&self, headers: &H, body: &[u8]) -> Result<()> {
         self.verify_at(headers, body, unix_now())
     }
 
-    /// Checks a callback's authenticity only (DESIGN steps 0-10) at the given time.
+    /// Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`) at the given time.
     pub fn verify_at<H: Headers + ?Sized>(&self, headers: &H, body: &[u8], now: i64) -> Result<()> {
-        self.verify_request(headers, body, now, true).map(|_| ())
+        self.verify_request(headers, body, now, Signed::Callback)
+            .map(|_| ())
     }
 
     /// Verifies the signature of a WeChat Pay API response (same headers, same scheme, same
@@ -238,7 +169,8 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<()> {
-        self.verify_request(headers, body, now, false).map(|_| ())
+        self.verify_request(headers, body, now, Signed::Response)
+            .map(|_| ())
     }
 
     /// Decrypts a `GET /v3/certificates` response with this verifier's APIv3 key.
@@ -252,7 +184,7 @@ impl Verifier {
 
     /// The configured public-key ids and certificate serials, in configuration order.
     pub fn key_ids(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.id.as_str())
+        self.keys.ids()
     }
 
     /// The configured `max_clock_skew`, in seconds.
@@ -265,36 +197,47 @@ impl Verifier {
         self.max_body_size
     }
 
-    /// Steps 0-10. `callback` adds the XML sniff of step 1 (not done for API responses).
+    /// Steps 0-10 of `docs/protocol.md` for a signed callback or API response.
     fn verify_request<H: Headers + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
         now: i64,
-        callback: bool,
+        signed: Signed,
     ) -> Result<(&ConfiguredKey, i64)> {
         checks::body_size(body, self.max_body_size)?;
-        if callback {
+        if signed == Signed::Callback {
             checks::not_xml(body)?;
         }
-        let signed = SignedHeaders::read(headers)?;
+        let headers_read = SignedHeaders::read(headers)?;
         checks::signature_type(headers)?;
-        let timestamp = checks::timestamp(signed.timestamp)?;
+        let timestamp = checks::timestamp(headers_read.timestamp)?;
         checks::clock_skew(timestamp, now, self.max_clock_skew)?;
-        checks::not_probe(signed.signature)?;
-        let key = self.find_key(signed.serial)?;
+        checks::not_probe(headers_read.signature)?;
+        let key = self.keys.find(headers_read.serial)?;
         checks::key_validity(key, now)?;
-        let signature = checks::decode_signature(signed.signature, &key.key)?;
-        checks::rsa_signature(&key.key, &signed, body, &signature)?;
+        let signature = checks::decode_signature(headers_read.signature, &key.key)?;
+        checks::rsa_signature(&key.key, &headers_read, body, &signature)?;
         Ok((key, timestamp))
     }
 
-    pub(crate) fn find_key(&self, serial: &[u8]) -> Result<&ConfiguredKey> {
-        self.keys
-            .iter()
-            .find(|k| k.matches(serial))
-            .ok_or_else(|| checks::unknown_serial(serial, &self.keys))
+    /// The configured keys (for the diagnosis).
+    pub(crate) fn keys(&self) -> &KeyRing {
+        &self.keys
     }
+
+    /// The APIv3 key (for the diagnosis).
+    pub(crate) fn apiv3_key(&self) -> &Apiv3Key {
+        &self.apiv3
+    }
+}
+
+/// What a signature covers: a callback (whose body must not be APIv2 XML, step 1) or an API
+/// response (any body).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Signed {
+    Callback,
+    Response,
 }
 
 impl fmt::Debug for Verifier {

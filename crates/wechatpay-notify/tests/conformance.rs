@@ -116,6 +116,7 @@ fn run_v2(vectors: &Value, case: &Value) -> Option<ErrorCode> {
     let body = common::body(case);
     let name = case["name"].as_str().unwrap();
     let expect = &case["expect"];
+    check_v2_diagnosis(&verifier, case, &body);
     if case["type"] == "v2_payment" {
         match verifier.parse_payment(&body) {
             Ok(fields) => {
@@ -135,6 +136,43 @@ fn run_v2(vectors: &Value, case: &Value) -> Option<ErrorCode> {
             }
             Err(e) => expect_error(case, Err(e)),
         }
+    }
+}
+
+/// The APIv2 diagnosis gives parse's verdict, and its first failed check is that verdict.
+fn check_v2_diagnosis(verifier: &V2Verifier, case: &Value, body: &[u8]) {
+    use wechatpay_notify::diagnose::CheckStatus;
+    use wechatpay_notify::v2::{V2Kind, V2Notification};
+    let name = case["name"].as_str().unwrap();
+    let d = verifier.diagnose(body);
+    let parsed = match d.kind {
+        V2Kind::Payment => verifier.parse_payment(body).map(V2Notification::Payment),
+        V2Kind::Refund => verifier.parse_refund(body).map(V2Notification::Refund),
+    };
+    assert_eq!(d.verdict, parsed, "{name}");
+    let steps: Vec<u8> = d.checks.iter().map(|c| c.step).collect();
+    let expected_steps: Vec<u8> = match d.kind {
+        V2Kind::Payment => (0..7).collect(),
+        V2Kind::Refund => (0..6).collect(),
+    };
+    assert_eq!(steps, expected_steps, "{name}");
+    let first_failure = d.checks.iter().find_map(|c| match &c.status {
+        CheckStatus::Failed(e) => Some(e.clone()),
+        _ => None,
+    });
+    match (&d.verdict, first_failure) {
+        (Ok(_), None) => {
+            assert!(
+                d.checks.iter().all(|c| c.status == CheckStatus::Passed),
+                "{name}"
+            )
+        }
+        (Err(verdict), Some(first)) => assert_eq!(verdict, &first, "{name}"),
+        (verdict, first) => panic!("{name}: verdict {verdict:?} but first failure {first:?}"),
+    }
+    let refund_like = case["type"] == "v2_refund";
+    if d.verdict.is_ok() {
+        assert_eq!(d.kind == V2Kind::Refund, refund_like, "{name}");
     }
 }
 

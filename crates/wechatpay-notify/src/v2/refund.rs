@@ -20,7 +20,9 @@ pub struct V2Refund {
     pub req_info: BTreeMap<String, String>,
 }
 
-pub(crate) fn derive_key(api_key: &[u8]) -> Zeroizing<[u8; 32]> {
+/// The key that encrypts `req_info`: the 32 ASCII bytes of the lowercase hex MD5 of the APIv2
+/// key (`docs/apiv2.md`). Wiped when dropped.
+pub fn req_info_key(api_key: &[u8]) -> Zeroizing<[u8; 32]> {
     let mut digest: [u8; 16] = Md5::digest(api_key).into();
     let mut key = Zeroizing::new([0u8; 32]);
     hex::encode_to_slice(digest, &mut key[..]).expect("MD5 hex is 32 bytes");
@@ -61,7 +63,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let key = derive_key(b"0123456789abcdef0123456789abcdef");
+        let key = req_info_key(b"0123456789abcdef0123456789abcdef");
         assert!(key
             .iter()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
@@ -72,7 +74,7 @@ mod tests {
         let b64 = base64::engine::general_purpose::STANDARD.encode(ct);
         let m = decrypt_req_info(&key, &b64).unwrap();
         assert_eq!(m["refund_status"], "SUCCESS");
-        let other = derive_key(b"fedcba9876543210fedcba9876543210");
+        let other = req_info_key(b"fedcba9876543210fedcba9876543210");
         assert_eq!(
             decrypt_req_info(&other, &b64).unwrap_err().code(),
             ErrorCode::DecryptFailed

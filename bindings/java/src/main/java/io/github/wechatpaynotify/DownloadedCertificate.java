@@ -1,5 +1,6 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,15 +31,18 @@ public final class DownloadedCertificate {
     }
 
     /** Copies a native {@code wpn_certificates} list and frees it. */
-    static List<DownloadedCertificate> readList(long list) {
+    static List<DownloadedCertificate> readList(Pointer list) {
         try {
             long n = Lib.wpn_certificates_len(list);
+            Lib.Certificate c = Scratch.get().certificate;
             List<DownloadedCertificate> out = new ArrayList<>();
             for (long i = 0; i < n; i++) {
-                StructCall.Scratch c = Lib.CERTIFICATES_GET.call(list, i);
-                // wpn_certificate: serial_no, effective_time, expire_time, not_before, not_after, pem
+                if (!Lib.isTrue(Lib.wpn_certificates_get(list, i, c))) {
+                    throw new IllegalStateException("wpn_certificates_get(" + i + ") of " + n + " failed");
+                }
                 out.add(new DownloadedCertificate(
-                        c.string(0), c.string(2), c.string(4), c.word(6), c.word(7), c.string(8)));
+                        c.string("serial_no"), c.string("effective_time"), c.string("expire_time"),
+                        c.int64("not_before"), c.int64("not_after"), c.string("pem")));
             }
             return Collections.unmodifiableList(out);
         } finally {

@@ -7,9 +7,13 @@ import java.util.Optional;
  * same name in every language of wechatpay-notify (Rust, C, Python, Go, Java) and in the
  * conformance vectors.
  *
- * <p>{@link #name()} is the stable string, e.g. {@code "SIGNATURE_MISMATCH"}. APIv3 callbacks
- * are checked in the order of the constants from {@link #BODY_TOO_LARGE} to {@link
- * #MALFORMED_RESOURCE}; the first failing check decides the code.
+ * <p>{@link #name()} is the stable string, e.g. {@code "SIGNATURE_MISMATCH"}: the binding
+ * matches the native library's codes by that name, never by number or by the order of these
+ * constants. The codes, their families and their meaning are listed in docs/errors.md; APIv3
+ * callbacks are checked in the order of docs/protocol.md (steps 0-15), and the first failing
+ * check decides the code. The C ABI's own codes for misuse or internal errors ({@code
+ * NULL_ARGUMENT}, {@code PANIC}, {@code INVALID_ARGUMENT}) are not listed here: the binding
+ * reports them as {@link IllegalStateException}.
  */
 public enum ErrorCode {
     /** The body is larger than the configured maximum body size. */
@@ -76,7 +80,10 @@ public enum ErrorCode {
      * (headers, timestamp, serial, key validity or signature). The reply for these is HTTP
      * 401; for every other code it is 500.
      *
-     * @return true for {@link #MISSING_HEADER} through {@link #SIGNATURE_MISMATCH}
+     * @return true for {@link #MISSING_HEADER}, {@link #UNSUPPORTED_SIGNATURE_TYPE}, {@link
+     *     #BAD_TIMESTAMP}, {@link #TIMESTAMP_SKEW}, {@link #SIGNATURE_PROBE}, {@link
+     *     #UNKNOWN_SERIAL}, {@link #KEY_EXPIRED}, {@link #MALFORMED_SIGNATURE} and {@link
+     *     #SIGNATURE_MISMATCH}
      */
     public boolean isAuthenticity() {
         return family() == ErrorFamily.AUTHENTICITY;

@@ -1,67 +1,102 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
 /**
- * Turns C results into Java exceptions.
+ * Turns C results into Java exceptions. Result codes are matched by their stable names
+ * ({@code wpn_error_code_name}, {@code wpn_error_code_from_name}; docs/errors.md), never by
+ * number or by the order of {@link ErrorCode}'s constants.
  */
 final class Errors {
-    /** {@code WPN_OK}. */
-    static final int OK = 0;
-
-    private static final ErrorCode[] CODES = ErrorCode.values();
-
     private Errors() {}
 
-    /**
-     * The Java code of a C result code.
-     *
-     * @param result a {@code wpn_result} other than {@code WPN_OK}
-     * @return the error code, or null for {@code NULL_ARGUMENT}, {@code PANIC} or unknown
-     */
-    static ErrorCode code(int result) {
-        return result >= 1 && result <= CODES.length ? CODES[result - 1] : null;
+    /** The C value of every Java code, looked up by name once. */
+    private static final class Results {
+        static final Map<ErrorCode, Integer> BY_CODE = load();
+
+        private static Map<ErrorCode, Integer> load() {
+            Map<ErrorCode, Integer> out = new EnumMap<>(ErrorCode.class);
+            for (ErrorCode code : ErrorCode.values()) {
+                byte[] name = code.name().getBytes(StandardCharsets.US_ASCII);
+                IntByReference raw = new IntByReference();
+                if (Lib.isTrue(Lib.wpn_error_code_from_name(name, name.length, raw))) {
+                    out.put(code, raw.getValue());
+                }
+            }
+            return out;
+        }
     }
 
     /**
-     * The C result code of a Java code.
+     * The stable name of a C result code.
+     *
+     * @param result a {@code wpn_result}
+     * @return its name, e.g. {@code "SIGNATURE_MISMATCH"}, or {@code "UNKNOWN"}
+     */
+    static String name(int result) {
+        String name = Lib.cString(Lib.wpn_error_code_name(result));
+        return name == null ? "UNKNOWN" : name;
+    }
+
+    /**
+     * The C result code of a Java code, by name.
      *
      * @param code an error code
      * @return its {@code wpn_result} value
+     * @throws IllegalStateException when the loaded native library does not know the code
      */
     static int result(ErrorCode code) {
-        return code.ordinal() + 1;
+        Integer raw = Results.BY_CODE.get(code);
+        if (raw == null) {
+            throw new IllegalStateException("the wechatpay-notify native library has no error code " + code.name()
+                    + ": it is older than this binding");
+        }
+        return raw;
     }
 
     /**
      * Builds the exception for a failed call and frees the error handle.
      *
      * @param result the call's result code
-     * @param error the {@code wpn_error *} it wrote, or 0
+     * @param error the {@code wpn_error *} it wrote, or null
      * @return the exception to throw: {@link ConfigException} for {@code CONFIG_INVALID},
-     *     {@link NotificationException} for every other code of DESIGN section 4, and {@link
-     *     IllegalStateException} for an internal error
+     *     {@link NotificationException} for every other code of {@link ErrorCode}
+     *     (docs/errors.md), and {@link IllegalStateException} for a misuse of the C ABI, an
+     *     internal error or a code this binding does not know
      */
-    static RuntimeException exception(int result, long error) {
-        String message;
-        try {
-            message = error == 0 ? null : Lib.ERROR_MESSAGE.call(error).string(0);
-        } finally {
-            if (error != 0) {
+    static RuntimeException exception(int result, Pointer error) {
+        String message = null;
+        if (error != null) {
+            try {
+                Lib.Str m = Scratch.get().str;
+                if (Lib.isTrue(Lib.wpn_error_message(error, m))) {
+                    message = m.value();
+                }
+            } finally {
                 Lib.wpn_error_free(error);
             }
         }
-        ErrorCode code = code(result);
+        String name = name(result);
+        // By name: the C-only codes (NULL_ARGUMENT, PANIC, INVALID_ARGUMENT) and any code this
+        // binding does not know have no ErrorCode.
+        Optional<ErrorCode> code = ErrorCode.fromName(name);
         if (message == null) {
-            message = code != null ? code.name() : "no detail";
+            message = name;
         }
-        if (code == ErrorCode.CONFIG_INVALID) {
+        if (code.isEmpty()) {
+            return new IllegalStateException(
+                    "internal error in the wechatpay-notify native library (" + name + "), please report it: " + message);
+        }
+        if (code.get() == ErrorCode.CONFIG_INVALID) {
             return new ConfigException(message);
         }
-        if (code != null) {
-            return new NotificationException(code, message);
-        }
-        return new IllegalStateException(
-                "internal error in the wechatpay-notify native library (" + Lib.cString(Lib.wpn_error_code_name(result))
-                        + "), please report it: " + message);
+        return new NotificationException(code.get(), message);
     }
 
     /**
@@ -70,9 +105,9 @@ final class Errors {
      * @param result the call's result code
      * @param errorOut the error out-parameter the call wrote
      */
-    static void check(int result, long[] errorOut) {
-        if (result != OK) {
-            throw exception(result, errorOut[0]);
+    static void check(int result, PointerByReference errorOut) {
+        if (result != Lib.OK) {
+            throw exception(result, errorOut.getValue());
         }
     }
 }

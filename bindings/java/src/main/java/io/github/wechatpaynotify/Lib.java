@@ -3,20 +3,25 @@ package io.github.wechatpaynotify;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 
 /**
- * The C ABI of wechatpay-notify ({@code include/wechatpay_notify.h}), bound with JNA direct
- * mapping.
+ * The C ABI of wechatpay-notify ({@code include/wechatpay_notify.h}; its conventions are
+ * explained in docs/c-abi.md), bound with JNA direct mapping ({@link Native#register}).
  *
- * <p>Handles and pointers are passed as {@code long} addresses (this binding supports 64-bit
- * platforms only), {@code size_t} as {@code long}, C {@code bool} results as {@code byte}.
- * Functions that return a struct by value are called through {@link StructCall}.
- * Functions on the hot path take every argument as an address into a {@link CallBuffer};
- * the others take Java arrays, which JNA copies for the duration of the call.
+ * <p>Handles are {@link Pointer}s; {@code T **} out-parameters are {@link PointerByReference};
+ * byte inputs are Java arrays (JNA copies them for the duration of the call) or {@link
+ * com.sun.jna.Memory}; {@code size_t} is {@code long} (this binding supports 64-bit platforms
+ * only); C {@code bool} results are {@code byte} (only the low byte of the register is
+ * defined). Accessors fill a caller-provided {@link Structure}, which JNA passes as a pointer;
+ * the structures here declare the C layout, and the binding reads the fields it needs straight
+ * from their native memory (see {@link Struct}).
  */
 final class Lib {
     /** The base name of the shared library: {@code libwechatpay_notify_ffi.so} on Linux. */
@@ -28,6 +33,20 @@ final class Lib {
      */
     static final String LIBRARY_PATH_PROPERTY = "wechatpay.notify.library.path";
 
+    /** {@code WPN_OK}. */
+    static final int OK = 0;
+    /** {@code WPN_SYSTEM_CLOCK} ({@code INT64_MIN}): a {@code now} argument meaning "read the system clock". */
+    static final long SYSTEM_CLOCK = Long.MIN_VALUE;
+
+    /** {@code WPN_FAMILY_AUTHENTICITY}. */
+    static final int FAMILY_AUTHENTICITY = 1;
+    /** {@code WPN_FAMILY_DECRYPTION}. */
+    static final int FAMILY_DECRYPTION = 2;
+    /** {@code WPN_FAMILY_FORMAT}. */
+    static final int FAMILY_FORMAT = 3;
+    /** {@code WPN_FAMILY_CONFIG}. */
+    static final int FAMILY_CONFIG = 4;
+
     /** The loaded library. */
     static final NativeLibrary LIBRARY;
 
@@ -38,42 +57,6 @@ final class Lib {
         LIBRARY = load();
         Native.register(Lib.class, LIBRARY);
     }
-
-    // Functions returning a struct by value: wpn_str / wpn_slice (2 words), wpn_field (4),
-    // wpn_certificate (10). See StructCall.
-
-    /** {@code wpn_str wpn_error_message(const wpn_error *)}. */
-    static final StructCall ERROR_MESSAGE = StructCall.of(LIBRARY, "wpn_error_message", 1, 2);
-    /** {@code wpn_str wpn_verifier_key_id(const wpn_verifier *, size_t)}. */
-    static final StructCall VERIFIER_KEY_ID = StructCall.of(LIBRARY, "wpn_verifier_key_id", 2, 2);
-    /** {@code wpn_str wpn_notification_id(const wpn_notification *)}. */
-    static final StructCall NOTIFICATION_ID = StructCall.of(LIBRARY, "wpn_notification_id", 1, 2);
-    /** {@code wpn_notification_create_time}. */
-    static final StructCall NOTIFICATION_CREATE_TIME = StructCall.of(LIBRARY, "wpn_notification_create_time", 1, 2);
-    /** {@code wpn_notification_event_type}. */
-    static final StructCall NOTIFICATION_EVENT_TYPE = StructCall.of(LIBRARY, "wpn_notification_event_type", 1, 2);
-    /** {@code wpn_notification_resource_type}. */
-    static final StructCall NOTIFICATION_RESOURCE_TYPE =
-            StructCall.of(LIBRARY, "wpn_notification_resource_type", 1, 2);
-    /** {@code wpn_notification_summary}. */
-    static final StructCall NOTIFICATION_SUMMARY = StructCall.of(LIBRARY, "wpn_notification_summary", 1, 2);
-    /** {@code wpn_notification_original_type}. */
-    static final StructCall NOTIFICATION_ORIGINAL_TYPE =
-            StructCall.of(LIBRARY, "wpn_notification_original_type", 1, 2);
-    /** {@code wpn_notification_serial}. */
-    static final StructCall NOTIFICATION_SERIAL = StructCall.of(LIBRARY, "wpn_notification_serial", 1, 2);
-    /** {@code wpn_notification_plaintext}. */
-    static final StructCall NOTIFICATION_PLAINTEXT = StructCall.of(LIBRARY, "wpn_notification_plaintext", 1, 2);
-    /** {@code wpn_slice wpn_buffer_data(const wpn_buffer *)}. */
-    static final StructCall BUFFER_DATA = StructCall.of(LIBRARY, "wpn_buffer_data", 1, 2);
-    /** {@code wpn_certificate wpn_certificates_get(const wpn_certificates *, size_t)}. */
-    static final StructCall CERTIFICATES_GET = StructCall.of(LIBRARY, "wpn_certificates_get", 2, 10);
-    /** {@code wpn_field wpn_v2_fields_get(const wpn_v2_fields *, size_t)}. */
-    static final StructCall V2_FIELDS_GET = StructCall.of(LIBRARY, "wpn_v2_fields_get", 2, 4);
-    /** {@code wpn_str wpn_reply_content_type(const wpn_reply *)}. */
-    static final StructCall REPLY_CONTENT_TYPE = StructCall.of(LIBRARY, "wpn_reply_content_type", 1, 2);
-    /** {@code wpn_str wpn_reply_body(const wpn_reply *)}. */
-    static final StructCall REPLY_BODY = StructCall.of(LIBRARY, "wpn_reply_body", 1, 2);
 
     private Lib() {}
 
@@ -105,181 +88,376 @@ final class Lib {
     }
 
     /**
-     * Reads a NUL-terminated static string.
+     * Reads a static NUL-terminated string.
      *
-     * @param address the string's address, or 0
-     * @return the string, or null for 0
+     * @param p the string, or null
+     * @return the string, or null for a null pointer
      */
-    static String cString(long address) {
-        return address == 0 ? null : new Pointer(address).getString(0, StandardCharsets.UTF_8.name());
+    static String cString(Pointer p) {
+        return p == null ? null : p.getString(0, StandardCharsets.UTF_8.name());
     }
 
     /**
-     * Copies {@code len} bytes at {@code address} into a Java string (UTF-8).
+     * Copies {@code len} bytes at {@code data} into a Java string (UTF-8).
      *
-     * @param address the first byte, or 0
+     * @param data the first byte, or null
      * @param len the length in bytes
-     * @return the string, or null when {@code address} is 0
+     * @return the string, or null when {@code data} is null
      */
-    static String string(long address, long len) {
-        if (address == 0) {
+    static String string(Pointer data, long len) {
+        if (data == null) {
             return null;
         }
-        if (len == 0) {
-            return "";
-        }
-        return new String(bytes(address, len), StandardCharsets.UTF_8);
+        return len == 0 ? "" : new String(bytes(data, len), StandardCharsets.UTF_8);
     }
 
     /**
-     * Copies {@code len} bytes at {@code address}.
+     * Copies {@code len} bytes at {@code data}.
      *
-     * @param address the first byte, or 0
+     * @param data the first byte, or null
      * @param len the length in bytes
-     * @return the bytes, or null when {@code address} is 0
+     * @return the bytes, or null when {@code data} is null
      */
-    static byte[] bytes(long address, long len) {
-        if (address == 0) {
+    static byte[] bytes(Pointer data, long len) {
+        if (data == null) {
             return null;
         }
-        if (len > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("native buffer of " + len + " bytes is too large for Java");
+        if (len < 0 || len > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("native buffer of " + Long.toUnsignedString(len) + " bytes is too large for Java");
         }
-        return new Pointer(address).getByteArray(0, (int) len);
+        return data.getByteArray(0, (int) len);
+    }
+
+    /**
+     * Turns a C {@code bool} result into a Java boolean.
+     *
+     * @param b the byte the call returned
+     * @return whether it is true
+     */
+    static boolean isTrue(byte b) {
+        return b != 0;
+    }
+
+    // ---- structures (include/wechatpay_notify.h) --------------------------------------------
+
+    /**
+     * A structure whose Java fields declare the C layout. JNA neither writes its memory before
+     * a call nor reads it after one (automatic synchronization is off): the library fills it
+     * (or, for {@link Header}, the binding does), and the binding reads the fields it needs
+     * straight from native memory at the offsets JNA computed. That copies each string once
+     * and costs about half of {@link #read()}, which reflectively copies every field into the
+     * Java fields first.
+     */
+    abstract static class Struct extends Structure {
+        Struct() {
+            setAutoSynch(false);
+        }
+
+        /**
+         * The byte offset of a field in the native layout.
+         *
+         * @param field the Java field name
+         * @return its offset
+         */
+        final int offsetOf(String field) {
+            return fieldOffset(field);
+        }
+
+        /**
+         * Reads a {@code wpn_str} field.
+         *
+         * @param field the name of a {@link Str} field
+         * @return a copy of the string, or null for {@code {NULL, 0}}
+         */
+        final String string(String field) {
+            int at = fieldOffset(field);
+            Pointer p = getPointer();
+            return Lib.string(p.getPointer(at + Str.DATA), p.getLong(at + Str.LEN));
+        }
+
+        /**
+         * Reads an {@code int64_t} field.
+         *
+         * @param field the name of a {@code long} field
+         * @return its value
+         */
+        final long int64(String field) {
+            return getPointer().getLong(fieldOffset(field));
+        }
+
+        /**
+         * Reads a {@code uint16_t} field.
+         *
+         * @param field the name of a {@code short} field
+         * @return its value, 0 to 65535
+         */
+        final int uint16(String field) {
+            return Short.toUnsignedInt(getPointer().getShort(fieldOffset(field)));
+        }
+    }
+
+    /** {@code wpn_str}: a borrowed UTF-8 string, {@code len} bytes at {@code data}. */
+    @Structure.FieldOrder({"data", "len"})
+    public static final class Str extends Struct {
+        /** Offset of {@code data}. */
+        static final int DATA;
+        /** Offset of {@code len}. */
+        static final int LEN;
+
+        static {
+            Str layout = new Str();
+            DATA = layout.offsetOf("data");
+            LEN = layout.offsetOf("len");
+        }
+
+        /** {@code const char *data}: the first byte, or null. */
+        public Pointer data;
+        /** {@code size_t len}: the length in bytes. */
+        public long len;
+
+        /** An empty string structure in its own native memory. */
+        public Str() {}
+
+        /**
+         * Reads this string.
+         *
+         * @return a copy of it, or null for {@code {NULL, 0}}
+         */
+        String value() {
+            Pointer p = getPointer();
+            return Lib.string(p.getPointer(DATA), p.getLong(LEN));
+        }
+    }
+
+    /** {@code wpn_slice}: borrowed bytes, {@code len} bytes at {@code data}. */
+    @Structure.FieldOrder({"data", "len"})
+    public static final class Slice extends Struct {
+        /** {@code const uint8_t *data}: the first byte, or null. */
+        public Pointer data;
+        /** {@code size_t len}: the length in bytes. */
+        public long len;
+
+        /** An empty slice structure in its own native memory. */
+        public Slice() {}
+
+        /**
+         * Reads these bytes.
+         *
+         * @return a copy of them, or null for {@code {NULL, 0}}
+         */
+        byte[] value() {
+            Pointer p = getPointer();
+            return Lib.bytes(p.getPointer(offsetOf("data")), p.getLong(offsetOf("len")));
+        }
+    }
+
+    /** {@code wpn_header}: one HTTP header, name and value as byte buffers. */
+    @Structure.FieldOrder({"name", "name_len", "value", "value_len"})
+    public static final class Header extends Struct {
+        /** {@code const uint8_t *name}. */
+        public Pointer name;
+        /** {@code size_t name_len}. */
+        public long name_len;
+        /** {@code const uint8_t *value}. */
+        public Pointer value;
+        /** {@code size_t value_len}. */
+        public long value_len;
+
+        /** A header structure in its own native memory. */
+        public Header() {}
+    }
+
+    /** {@code wpn_envelope}: every field of a notification, filled by {@code wpn_notification_envelope}. */
+    @Structure.FieldOrder({
+        "id", "create_time", "event_type", "resource_type", "summary", "original_type", "serial", "plaintext",
+        "timestamp"
+    })
+    public static final class Envelope extends Struct {
+        /** {@code id}. */
+        public Str id;
+        /** {@code create_time}. */
+        public Str create_time;
+        /** {@code event_type}. */
+        public Str event_type;
+        /** {@code resource_type}. */
+        public Str resource_type;
+        /** {@code summary}. */
+        public Str summary;
+        /** {@code original_type}. */
+        public Str original_type;
+        /** {@code serial}. */
+        public Str serial;
+        /** {@code plaintext}. */
+        public Str plaintext;
+        /** {@code int64_t timestamp}. */
+        public long timestamp;
+
+        /** An envelope structure in its own native memory. */
+        public Envelope() {}
+    }
+
+    /** {@code wpn_http_response}: a reply's status, content type and body. */
+    @Structure.FieldOrder({"status", "content_type", "body"})
+    public static final class HttpResponse extends Struct {
+        /** {@code uint16_t status}. */
+        public short status;
+        /** {@code content_type}; {@code {NULL, 0}} when there is no body. */
+        public Str content_type;
+        /** {@code body}. */
+        public Str body;
+
+        /** A response structure in its own native memory. */
+        public HttpResponse() {}
+    }
+
+    /** {@code wpn_certificate}: one downloaded platform certificate. */
+    @Structure.FieldOrder({"serial_no", "effective_time", "expire_time", "not_before", "not_after", "pem"})
+    public static final class Certificate extends Struct {
+        /** {@code serial_no}. */
+        public Str serial_no;
+        /** {@code effective_time}. */
+        public Str effective_time;
+        /** {@code expire_time}. */
+        public Str expire_time;
+        /** {@code int64_t not_before}. */
+        public long not_before;
+        /** {@code int64_t not_after}. */
+        public long not_after;
+        /** {@code pem}. */
+        public Str pem;
+
+        /** A certificate structure in its own native memory. */
+        public Certificate() {}
+    }
+
+    /** {@code wpn_field}: one APIv2 field. */
+    @Structure.FieldOrder({"name", "value"})
+    public static final class Field extends Struct {
+        /** {@code name}. */
+        public Str name;
+        /** {@code value}. */
+        public Str value;
+
+        /** A field structure in its own native memory. */
+        public Field() {}
     }
 
     // ---- library, result codes, errors ------------------------------------------------------
 
-    /** @return {@code const char *} version */
-    static native long wpn_version();
+    /** @return {@code const char *}: the static version string */
+    static native Pointer wpn_version();
 
-    /** @param code result code @return {@code const char *} name */
-    static native long wpn_error_code_name(int code);
+    /** @param code result code @return {@code const char *}: its static name */
+    static native Pointer wpn_error_code_name(int code);
+
+    /**
+     * @param name the name's bytes @param nameLen length @param codeOut receives the code
+     * @return C bool: found
+     */
+    static native byte wpn_error_code_from_name(byte[] name, long nameLen, IntByReference codeOut);
 
     /** @param code result code @return {@code wpn_error_family} */
     static native int wpn_error_code_family(int code);
 
-    /** @param code result code @return C bool */
-    static native byte wpn_error_code_is_authenticity(int code);
-
     /** @param error {@code const wpn_error *} @return its code */
-    static native int wpn_error_code(long error);
+    static native int wpn_error_code(Pointer error);
 
+    /** @param error {@code const wpn_error *} @param messageOut filled @return C bool */
+    static native byte wpn_error_message(Pointer error, Str messageOut);
 
     /** @param error {@code wpn_error *} to free */
-    static native void wpn_error_free(long error);
+    static native void wpn_error_free(Pointer error);
 
     // ---- verifier builder -------------------------------------------------------------------
 
     /** @param builderOut out @param errorOut out @return result */
-    static native int wpn_verifier_builder_new(long[] builderOut, long[] errorOut);
+    static native int wpn_verifier_builder_new(PointerByReference builderOut, PointerByReference errorOut);
 
     /** @param b builder @param key key @param len length @param errorOut out @return result */
-    static native int wpn_verifier_builder_apiv3_key(long b, byte[] key, long len, long[] errorOut);
+    static native int wpn_verifier_builder_apiv3_key(Pointer b, byte[] key, long len, PointerByReference errorOut);
 
     /**
      * @param b builder @param id id @param idLen length @param pem pem @param pemLen length
      * @param errorOut out @return result
      */
     static native int wpn_verifier_builder_public_key(
-            long b, byte[] id, long idLen, byte[] pem, long pemLen, long[] errorOut);
+            Pointer b, byte[] id, long idLen, byte[] pem, long pemLen, PointerByReference errorOut);
 
     /** @param b builder @param pem pem @param pemLen length @param errorOut out @return result */
-    static native int wpn_verifier_builder_platform_certificate(long b, byte[] pem, long pemLen, long[] errorOut);
+    static native int wpn_verifier_builder_platform_certificate(
+            Pointer b, byte[] pem, long pemLen, PointerByReference errorOut);
 
     /** @param b builder @param seconds skew @param errorOut out @return result */
-    static native int wpn_verifier_builder_max_clock_skew(long b, long seconds, long[] errorOut);
+    static native int wpn_verifier_builder_max_clock_skew(Pointer b, long seconds, PointerByReference errorOut);
 
     /** @param b builder @param bytes size @param errorOut out @return result */
-    static native int wpn_verifier_builder_max_body_size(long b, long bytes, long[] errorOut);
+    static native int wpn_verifier_builder_max_body_size(Pointer b, long bytes, PointerByReference errorOut);
 
     /** @param b builder @param verifierOut out @param errorOut out @return result */
-    static native int wpn_verifier_builder_build(long b, long[] verifierOut, long[] errorOut);
+    static native int wpn_verifier_builder_build(
+            Pointer b, PointerByReference verifierOut, PointerByReference errorOut);
 
     /** @param b builder to free */
-    static native void wpn_verifier_builder_free(long b);
+    static native void wpn_verifier_builder_free(Pointer b);
 
-    // ---- verifier (hot path: every pointer is an address into a CallBuffer) -----------------
+    // ---- verifier ---------------------------------------------------------------------------
 
     /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param notificationOut out @param errorOut out @return result
+     * @param v verifier @param headers {@code wpn_header} array @param headersLen count
+     * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
+     * @param notificationOut out @param errorOut out @return result
      */
     static native int wpn_verifier_parse(
-            long v, long headers, long headersLen, long body, long bodyLen, long notificationOut, long errorOut);
+            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
+            PointerByReference notificationOut, PointerByReference errorOut);
 
     /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param now Unix seconds @param notificationOut out
+     * @param v verifier @param headers {@code wpn_header} array @param headersLen count
+     * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
      * @param errorOut out @return result
      */
-    static native int wpn_verifier_parse_at(
-            long v, long headers, long headersLen, long body, long bodyLen, long now, long notificationOut,
-            long errorOut);
-
-    /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param errorOut out @return result
-     */
     static native int wpn_verifier_verify(
-            long v, long headers, long headersLen, long body, long bodyLen, long errorOut);
+            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
+            PointerByReference errorOut);
 
     /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param now Unix seconds @param errorOut out @return result
-     */
-    static native int wpn_verifier_verify_at(
-            long v, long headers, long headersLen, long body, long bodyLen, long now, long errorOut);
-
-    /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param errorOut out @return result
+     * @param v verifier @param headers {@code wpn_header} array @param headersLen count
+     * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
+     * @param errorOut out @return result
      */
     static native int wpn_verifier_verify_response(
-            long v, long headers, long headersLen, long body, long bodyLen, long errorOut);
-
-    /**
-     * @param v verifier @param headers header array @param headersLen count @param body body
-     * @param bodyLen length @param now Unix seconds @param errorOut out @return result
-     */
-    static native int wpn_verifier_verify_response_at(
-            long v, long headers, long headersLen, long body, long bodyLen, long now, long errorOut);
+            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
+            PointerByReference errorOut);
 
     /**
      * @param v verifier @param body body @param bodyLen length @param certificatesOut out
      * @param errorOut out @return result
      */
     static native int wpn_verifier_decrypt_certificates(
-            long v, byte[] body, long bodyLen, long[] certificatesOut, long[] errorOut);
+            Pointer v, byte[] body, long bodyLen, PointerByReference certificatesOut, PointerByReference errorOut);
 
     /** @param v verifier @return key count */
-    static native long wpn_verifier_key_count(long v);
+    static native long wpn_verifier_key_count(Pointer v);
 
+    /** @param v verifier @param index key index @param idOut filled @return C bool */
+    static native byte wpn_verifier_key_id(Pointer v, long index, Str idOut);
 
     /** @param v verifier @return seconds */
-    static native long wpn_verifier_max_clock_skew(long v);
+    static native long wpn_verifier_max_clock_skew(Pointer v);
 
     /** @param v verifier @return bytes */
-    static native long wpn_verifier_max_body_size(long v);
+    static native long wpn_verifier_max_body_size(Pointer v);
 
     /** @param v verifier to free */
-    static native void wpn_verifier_free(long v);
+    static native void wpn_verifier_free(Pointer v);
 
     // ---- notification -----------------------------------------------------------------------
 
-
-
-
-
-
-
-
-
-    /** @param n notification @return Unix seconds */
-    static native long wpn_notification_timestamp(long n);
+    /** @param n notification @param envelopeOut filled @return C bool */
+    static native byte wpn_notification_envelope(Pointer n, Envelope envelopeOut);
 
     /** @param n notification to free */
-    static native void wpn_notification_free(long n);
+    static native void wpn_notification_free(Pointer n);
 
     // ---- resources, certificates, buffers ---------------------------------------------------
 
@@ -290,112 +468,107 @@ final class Lib {
      */
     static native int wpn_decrypt_resource(
             byte[] key, long keyLen, byte[] nonce, long nonceLen, byte[] aad, long aadLen, byte[] ciphertext,
-            long ciphertextLen, long[] plaintextOut, long[] errorOut);
+            long ciphertextLen, PointerByReference plaintextOut, PointerByReference errorOut);
 
+    /** @param buffer buffer @param dataOut filled @return C bool */
+    static native byte wpn_buffer_data(Pointer buffer, Slice dataOut);
 
     /** @param buffer buffer to wipe and free */
-    static native void wpn_buffer_free(long buffer);
+    static native void wpn_buffer_free(Pointer buffer);
 
     /**
      * @param key key @param keyLen length @param body body @param bodyLen length
      * @param certificatesOut out @param errorOut out @return result
      */
     static native int wpn_decrypt_certificates(
-            byte[] key, long keyLen, byte[] body, long bodyLen, long[] certificatesOut, long[] errorOut);
+            byte[] key, long keyLen, byte[] body, long bodyLen, PointerByReference certificatesOut,
+            PointerByReference errorOut);
 
     /** @param list list @return count */
-    static native long wpn_certificates_len(long list);
+    static native long wpn_certificates_len(Pointer list);
 
+    /** @param list list @param index index @param certificateOut filled @return C bool */
+    static native byte wpn_certificates_get(Pointer list, long index, Certificate certificateOut);
 
     /** @param list list to free */
-    static native void wpn_certificates_free(long list);
-
-    /**
-     * @param pem public key @param pemLen length @param message message @param messageLen length
-     * @param signature raw signature @param signatureLen length @param errorOut out @return result
-     */
-    static native int wpn_verify_rsa_signature(
-            byte[] pem, long pemLen, byte[] message, long messageLen, byte[] signature, long signatureLen,
-            long[] errorOut);
+    static native void wpn_certificates_free(Pointer list);
 
     // ---- APIv2 ------------------------------------------------------------------------------
 
-    /** @param key key @param keyLen length @param verifierOut out @param errorOut out @return result */
-    static native int wpn_v2_verifier_new(byte[] key, long keyLen, long[] verifierOut, long[] errorOut);
-
     /**
-     * @param v verifier @param maxBodySize bytes @param verifierOut out @param errorOut out
-     * @return result
+     * @param key key @param keyLen length @param maxBodySize bytes, 0 for the default
+     * @param verifierOut out @param errorOut out @return result
      */
-    static native int wpn_v2_verifier_with_max_body_size(
-            long v, long maxBodySize, long[] verifierOut, long[] errorOut);
+    static native int wpn_v2_verifier_new(
+            byte[] key, long keyLen, long maxBodySize, PointerByReference verifierOut, PointerByReference errorOut);
 
     /**
      * @param v verifier @param xml body @param xmlLen length @param fieldsOut out
      * @param errorOut out @return result
      */
     static native int wpn_v2_verifier_parse_payment(
-            long v, byte[] xml, long xmlLen, long[] fieldsOut, long[] errorOut);
+            Pointer v, byte[] xml, long xmlLen, PointerByReference fieldsOut, PointerByReference errorOut);
 
     /**
      * @param v verifier @param xml body @param xmlLen length @param refundOut out
      * @param errorOut out @return result
      */
     static native int wpn_v2_verifier_parse_refund(
-            long v, byte[] xml, long xmlLen, long[] refundOut, long[] errorOut);
+            Pointer v, byte[] xml, long xmlLen, PointerByReference refundOut, PointerByReference errorOut);
 
     /** @param v verifier to free */
-    static native void wpn_v2_verifier_free(long v);
+    static native void wpn_v2_verifier_free(Pointer v);
 
     /** @param fields fields @return count */
-    static native long wpn_v2_fields_len(long fields);
+    static native long wpn_v2_fields_len(Pointer fields);
 
+    /** @param fields fields @param index index @param fieldOut filled @return C bool */
+    static native byte wpn_v2_fields_get(Pointer fields, long index, Field fieldOut);
 
     /** @param fields fields to free */
-    static native void wpn_v2_fields_free(long fields);
+    static native void wpn_v2_fields_free(Pointer fields);
 
     /** @param refund refund @return borrowed outer fields */
-    static native long wpn_v2_refund_fields(long refund);
+    static native Pointer wpn_v2_refund_fields(Pointer refund);
 
     /** @param refund refund @return borrowed req_info fields */
-    static native long wpn_v2_refund_req_info(long refund);
+    static native Pointer wpn_v2_refund_req_info(Pointer refund);
 
     /** @param refund refund to free */
-    static native void wpn_v2_refund_free(long refund);
+    static native void wpn_v2_refund_free(Pointer refund);
 
     // ---- replies ----------------------------------------------------------------------------
 
     /** @param replyOut out @param errorOut out @return result */
-    static native int wpn_reply_success(long[] replyOut, long[] errorOut);
+    static native int wpn_reply_success(PointerByReference replyOut, PointerByReference errorOut);
 
     /**
      * @param code result code @param message message @param messageLen length
      * @param replyOut out @param errorOut out @return result
      */
     static native int wpn_reply_for_result(
-            int code, byte[] message, long messageLen, long[] replyOut, long[] errorOut);
+            int code, byte[] message, long messageLen, PointerByReference replyOut, PointerByReference errorOut);
 
     /**
      * @param status HTTP status @param message message @param messageLen length
      * @param replyOut out @param errorOut out @return result
      */
     static native int wpn_reply_failure_message(
-            short status, byte[] message, long messageLen, long[] replyOut, long[] errorOut);
+            short status, byte[] message, long messageLen, PointerByReference replyOut, PointerByReference errorOut);
 
     /** @param replyOut out @param errorOut out @return result */
-    static native int wpn_reply_v2_success(long[] replyOut, long[] errorOut);
+    static native int wpn_reply_v2_success(PointerByReference replyOut, PointerByReference errorOut);
 
     /**
      * @param message message @param messageLen length @param replyOut out @param errorOut out
      * @return result
      */
-    static native int wpn_reply_v2_failure(byte[] message, long messageLen, long[] replyOut, long[] errorOut);
+    static native int wpn_reply_v2_failure(
+            byte[] message, long messageLen, PointerByReference replyOut, PointerByReference errorOut);
 
-    /** @param reply reply @return HTTP status (u16) */
-    static native short wpn_reply_status(long reply);
-
-
+    /** @param reply reply @param responseOut filled @return C bool */
+    static native byte wpn_reply_response(Pointer reply, HttpResponse responseOut);
 
     /** @param reply reply to free */
-    static native void wpn_reply_free(long reply);
+    static native void wpn_reply_free(Pointer reply);
 }

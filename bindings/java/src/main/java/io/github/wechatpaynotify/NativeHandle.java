@@ -1,9 +1,10 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * Owns one native handle and frees it exactly once, never while a call is using it.
@@ -11,16 +12,15 @@ import java.util.function.LongConsumer;
  * <p>Every use brackets the native call with {@link #acquire()} and {@link #release()}; {@link
  * #close()} (from {@code AutoCloseable.close} or the {@code Cleaner}) drops the owner's
  * reference, and the handle is freed when the last user releases it. Once closed, no new use
- * starts ({@link IllegalStateException}); uses already started finish first. Suitable as a {@code Cleaner} action: it holds no
- * reference to the object that owns it.
- *
+ * starts ({@link IllegalStateException}); uses already started finish first. Suitable as a
+ * {@code Cleaner} action: it holds no reference to the object that owns it.
  */
 final class NativeHandle implements Runnable {
     /** How many handles have been freed, for tests of the {@code Cleaner} backstop. */
     static final AtomicLong FREED = new AtomicLong();
 
-    private final long pointer;
-    private final LongConsumer free;
+    private final Pointer pointer;
+    private final Consumer<Pointer> free;
     private final String what;
     /** The owner's reference (1 until closed) plus one per call in progress. */
     private final AtomicInteger users = new AtomicInteger(1);
@@ -29,12 +29,12 @@ final class NativeHandle implements Runnable {
     /**
      * Takes ownership of a native pointer.
      *
-     * @param pointer the handle, not 0
+     * @param pointer the handle, not null
      * @param free frees the handle; called exactly once
      * @param what names the object in the error after close, e.g. "Verifier"
      */
-    NativeHandle(long pointer, LongConsumer free, String what) {
-        if (pointer == 0) {
+    NativeHandle(Pointer pointer, Consumer<Pointer> free, String what) {
+        if (pointer == null) {
             throw new IllegalArgumentException("null native handle");
         }
         this.pointer = pointer;
@@ -48,7 +48,7 @@ final class NativeHandle implements Runnable {
      * @return the native pointer, valid until {@link #release()}
      * @throws IllegalStateException when the owner was closed
      */
-    long acquire() {
+    Pointer acquire() {
         while (true) {
             int n = users.get();
             if (n == 0 || closed.get()) {

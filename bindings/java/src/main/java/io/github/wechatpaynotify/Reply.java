@@ -1,5 +1,6 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * <p>APIv3: success is 204 with no body; an authenticity failure is 401 and anything else 500,
  * each with {@code {"code":"FAIL","message":"..."}}. APIv2: always 200 with the {@code SUCCESS}
  * or {@code FAIL} XML. WeChat Pay retries a non-2xx (or slower than 5 s) reply up to 15 times
- * over about a day, so handle each notification id once. Immutable.
+ * over about a day, so handle each notification id once (docs/replies.md). Immutable.
  */
 public final class Reply {
     private final int status;
@@ -29,9 +30,8 @@ public final class Reply {
      * @return the reply
      */
     public static Reply success() {
-        long[] out = new long[1];
-        long[] err = new long[1];
-        return read(Lib.wpn_reply_success(out, err), out, err);
+        Scratch s = Scratch.forCall();
+        return read(Lib.wpn_reply_success(s.handleOut, s.errorOut), s);
     }
 
     /**
@@ -44,10 +44,9 @@ public final class Reply {
     public static Reply failure(NotificationException error) {
         Objects.requireNonNull(error, "error");
         byte[] message = error.detail().getBytes(StandardCharsets.UTF_8);
-        long[] out = new long[1];
-        long[] err = new long[1];
-        return read(
-                Lib.wpn_reply_for_result(Errors.result(error.code()), message, message.length, out, err), out, err);
+        int code = Errors.result(error.code());
+        Scratch s = Scratch.forCall();
+        return read(Lib.wpn_reply_for_result(code, message, message.length, s.handleOut, s.errorOut), s);
     }
 
     /**
@@ -63,9 +62,8 @@ public final class Reply {
             throw new IllegalArgumentException("HTTP status out of range: " + status);
         }
         byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
-        long[] out = new long[1];
-        long[] err = new long[1];
-        return read(Lib.wpn_reply_failure_message((short) status, m, m.length, out, err), out, err);
+        Scratch s = Scratch.forCall();
+        return read(Lib.wpn_reply_failure_message((short) status, m, m.length, s.handleOut, s.errorOut), s);
     }
 
     /**
@@ -74,9 +72,8 @@ public final class Reply {
      * @return the reply
      */
     public static Reply v2Success() {
-        long[] out = new long[1];
-        long[] err = new long[1];
-        return read(Lib.wpn_reply_v2_success(out, err), out, err);
+        Scratch s = Scratch.forCall();
+        return read(Lib.wpn_reply_v2_success(s.handleOut, s.errorOut), s);
     }
 
     /**
@@ -87,19 +84,21 @@ public final class Reply {
      */
     public static Reply v2Failure(String message) {
         byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
-        long[] out = new long[1];
-        long[] err = new long[1];
-        return read(Lib.wpn_reply_v2_failure(m, m.length, out, err), out, err);
+        Scratch s = Scratch.forCall();
+        return read(Lib.wpn_reply_v2_failure(m, m.length, s.handleOut, s.errorOut), s);
     }
 
-    private static Reply read(int result, long[] out, long[] err) {
-        Errors.check(result, err);
-        long r = out[0];
+    /** Copies the reply a call made (status, content type, body: one call) and frees it. */
+    private static Reply read(int result, Scratch s) {
+        Errors.check(result, s.errorOut);
+        Pointer r = s.handleOut.getValue();
         try {
+            Lib.HttpResponse response = s.response;
+            if (!Lib.isTrue(Lib.wpn_reply_response(r, response))) {
+                throw new IllegalStateException("a reply call succeeded without a reply");
+            }
             return new Reply(
-                    Short.toUnsignedInt(Lib.wpn_reply_status(r)),
-                    Lib.REPLY_CONTENT_TYPE.call(r).string(0),
-                    Lib.REPLY_BODY.call(r).string(0));
+                    response.uint16("status"), response.string("content_type"), response.string("body"));
         } finally {
             Lib.wpn_reply_free(r);
         }

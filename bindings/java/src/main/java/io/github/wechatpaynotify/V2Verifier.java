@@ -1,7 +1,10 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,10 +16,12 @@ import java.util.Objects;
  *
  * <p>Payment results are checked with their {@code sign} (MD5 or HMAC-SHA256); refund results
  * carry no sign, and their {@code req_info} is decrypted. XML with a DTD or entities is
- * refused. Reply with {@link Reply#v2Success()} or {@link Reply#v2Failure(String)}.
+ * refused. Reply with {@link Reply#v2Success()} or {@link Reply#v2Failure(String)}. The rules
+ * are those of docs/apiv2.md.
  *
  * <p>Immutable and thread-safe; {@link #close()} frees the native memory at once, otherwise a
- * {@link Cleaner} does after it becomes unreachable.
+ * {@link Cleaner} does after it becomes unreachable. A copy of the key is kept for {@link
+ * #withMaxBodySize(long)} and wiped (overwritten with zeros) when the verifier is freed.
  */
 public final class V2Verifier implements AutoCloseable {
     /** Default largest accepted body: 64 KiB (real notifications are about 1 KB). */
@@ -24,11 +29,8 @@ public final class V2Verifier implements AutoCloseable {
 
     private final NativeHandle handle;
     private final Cleaner.Cleanable cleanable;
-
-    private V2Verifier(long pointer) {
-        this.handle = new NativeHandle(pointer, Lib::wpn_v2_verifier_free, "V2Verifier");
-        this.cleanable = Cleaners.CLEANER.register(this, handle);
-    }
+    /** The key, for {@link #withMaxBodySize(long)}; zeroed when the native verifier is freed. */
+    private final byte[] key;
 
     /**
      * Builds a verifier from the APIv2 key.
@@ -37,34 +39,50 @@ public final class V2Verifier implements AutoCloseable {
      * @throws ConfigException when the key is not 32 bytes
      */
     public V2Verifier(String apiKey) {
-        this(create(Objects.requireNonNull(apiKey, "apiKey").getBytes(StandardCharsets.UTF_8)));
+        this(Objects.requireNonNull(apiKey, "apiKey").getBytes(StandardCharsets.UTF_8), 0);
     }
 
-    private static long create(byte[] key) {
-        long[] out = new long[1];
-        long[] err = new long[1];
-        Errors.check(Lib.wpn_v2_verifier_new(key, key.length, out, err), err);
-        return out[0];
+    /**
+     * Builds the native verifier ({@code wpn_v2_verifier_new}) and takes ownership of
+     * {@code key}.
+     *
+     * @param key the key bytes; wiped when this verifier is freed (or at once on failure)
+     * @param maxBodySize the largest accepted body, or 0 for {@link #DEFAULT_MAX_BODY_SIZE}
+     */
+    private V2Verifier(byte[] key, long maxBodySize) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        try {
+            Errors.check(Lib.wpn_v2_verifier_new(key, key.length, maxBodySize, out, err), err);
+        } catch (RuntimeException e) {
+            Arrays.fill(key, (byte) 0);
+            throw e;
+        }
+        this.key = key;
+        this.handle = new NativeHandle(out.getValue(), p -> {
+            Lib.wpn_v2_verifier_free(p);
+            Arrays.fill(key, (byte) 0);
+        }, "V2Verifier");
+        this.cleanable = Cleaners.CLEANER.register(this, handle);
     }
 
     /**
      * A new verifier with the same key that accepts bodies up to {@code bytes}.
      *
-     * @param bytes the largest accepted body, not negative
+     * @param bytes the largest accepted body, at least 1 (the default is {@link
+     *     #DEFAULT_MAX_BODY_SIZE})
      * @return a new verifier (this one is unchanged; close both)
-     * @throws ConfigException when {@code bytes} is negative
+     * @throws ConfigException when {@code bytes} is less than 1
      * @throws IllegalStateException when this verifier is closed
      */
     public V2Verifier withMaxBodySize(long bytes) {
-        if (bytes < 0) {
-            throw new ConfigException("maxBodySize must not be negative");
+        if (bytes < 1) {
+            // 0 means "the default" to wpn_v2_verifier_new, so it cannot stand for a limit.
+            throw new ConfigException("maxBodySize must be at least 1 byte, not " + bytes);
         }
-        long v = handle.acquire();
+        handle.acquire();
         try {
-            long[] out = new long[1];
-            long[] err = new long[1];
-            Errors.check(Lib.wpn_v2_verifier_with_max_body_size(v, bytes, out, err), err);
-            return new V2Verifier(out[0]);
+            return new V2Verifier(key.clone(), bytes);
         } finally {
             handle.release();
         }
@@ -85,15 +103,15 @@ public final class V2Verifier implements AutoCloseable {
      */
     public Map<String, String> parsePayment(byte[] xml) {
         Objects.requireNonNull(xml, "xml");
-        long v = handle.acquire();
+        Pointer v = handle.acquire();
         try {
-            long[] out = new long[1];
-            long[] err = new long[1];
-            Errors.check(Lib.wpn_v2_verifier_parse_payment(v, xml, xml.length, out, err), err);
+            Scratch s = Scratch.forCall();
+            Errors.check(Lib.wpn_v2_verifier_parse_payment(v, xml, xml.length, s.handleOut, s.errorOut), s.errorOut);
+            Pointer fields = s.handleOut.getValue();
             try {
-                return readFields(out[0]);
+                return readFields(fields, s.field);
             } finally {
-                Lib.wpn_v2_fields_free(out[0]);
+                Lib.wpn_v2_fields_free(fields);
             }
         } finally {
             handle.release();
@@ -125,16 +143,17 @@ public final class V2Verifier implements AutoCloseable {
      */
     public V2Refund parseRefund(byte[] xml) {
         Objects.requireNonNull(xml, "xml");
-        long v = handle.acquire();
+        Pointer v = handle.acquire();
         try {
-            long[] out = new long[1];
-            long[] err = new long[1];
-            Errors.check(Lib.wpn_v2_verifier_parse_refund(v, xml, xml.length, out, err), err);
+            Scratch s = Scratch.forCall();
+            Errors.check(Lib.wpn_v2_verifier_parse_refund(v, xml, xml.length, s.handleOut, s.errorOut), s.errorOut);
+            Pointer refund = s.handleOut.getValue();
             try {
                 return new V2Refund(
-                        readFields(Lib.wpn_v2_refund_fields(out[0])), readFields(Lib.wpn_v2_refund_req_info(out[0])));
+                        readFields(Lib.wpn_v2_refund_fields(refund), s.field),
+                        readFields(Lib.wpn_v2_refund_req_info(refund), s.field));
             } finally {
-                Lib.wpn_v2_refund_free(out[0]);
+                Lib.wpn_v2_refund_free(refund);
             }
         } finally {
             handle.release();
@@ -168,13 +187,15 @@ public final class V2Verifier implements AutoCloseable {
         return "V2Verifier{apiKey=<redacted>" + (handle.isClosed() ? ", closed" : "") + "}";
     }
 
-    private static Map<String, String> readFields(long fields) {
+    /** Copies a {@code wpn_v2_fields}, field by field (they come sorted by name). */
+    private static Map<String, String> readFields(Pointer fields, Lib.Field f) {
         long n = Lib.wpn_v2_fields_len(fields);
         Map<String, String> out = new LinkedHashMap<>();
         for (long i = 0; i < n; i++) {
-            StructCall.Scratch f = Lib.V2_FIELDS_GET.call(fields, i);
-            String name = f.string(0);
-            out.put(name, f.string(2));
+            if (!Lib.isTrue(Lib.wpn_v2_fields_get(fields, i, f))) {
+                throw new IllegalStateException("wpn_v2_fields_get(" + i + ") of " + n + " failed");
+            }
+            out.put(f.string("name"), f.string("value"));
         }
         return Collections.unmodifiableMap(out);
     }

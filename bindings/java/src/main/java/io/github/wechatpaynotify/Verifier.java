@@ -1,5 +1,8 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +37,14 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>{@code parse} runs every check of the wechatpay-notify design in a fixed order (body size,
- * format, headers, signature type, timestamp, clock skew, signature probe, serial, key
+ * <p>{@code parse} runs every check of docs/protocol.md (steps 0-15) in a fixed order (body
+ * size, format, headers, signature type, timestamp, clock skew, signature probe, serial, key
  * validity, signature, body, algorithm, resource, decryption) and throws a {@link
- * NotificationException} naming the first that fails. No other exception is thrown for bad
- * input.
+ * NotificationException} naming the first that fails (the codes are those of docs/errors.md).
+ * No other exception is thrown for bad input. Each method without a time reads the system
+ * clock; its {@code ...At} twin takes the time in Unix seconds, and both make the same native
+ * call ({@code Long.MIN_VALUE}, the C ABI's {@code WPN_SYSTEM_CLOCK}, also means the system
+ * clock; docs/c-abi.md).
  *
  * <p>The verifier holds native memory. {@link #close()} frees it at once; a verifier that is
  * never closed is freed by a {@link Cleaner} after it becomes unreachable. Calls after {@code
@@ -57,13 +63,17 @@ public final class Verifier implements AutoCloseable {
     private final Duration maxClockSkew;
     private final long maxBodySize;
 
-    private Verifier(long pointer) {
+    private Verifier(Pointer pointer) {
         this.handle = new NativeHandle(pointer, Lib::wpn_verifier_free, "Verifier");
         this.cleanable = Cleaners.CLEANER.register(this, handle);
         long count = Lib.wpn_verifier_key_count(pointer);
         List<String> ids = new ArrayList<>();
+        Lib.Str id = Scratch.get().str;
         for (long i = 0; i < count; i++) {
-            ids.add(Lib.VERIFIER_KEY_ID.call(pointer, i).string(0));
+            if (!Lib.isTrue(Lib.wpn_verifier_key_id(pointer, i, id))) {
+                throw new IllegalStateException("wpn_verifier_key_id(" + i + ") of " + count + " failed");
+            }
+            ids.add(id.value());
         }
         this.keyIds = Collections.unmodifiableList(ids);
         this.maxClockSkew = Duration.ofSeconds(Lib.wpn_verifier_max_clock_skew(pointer));
@@ -92,7 +102,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parse(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, 0, true);
+        return parse(names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -107,7 +117,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parse(Headers headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, 0, true);
+        return parse(names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -123,7 +133,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, nowUnixSeconds, false);
+        return parse(names(headers), values(headers), body, nowUnixSeconds);
     }
 
     /**
@@ -138,7 +148,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parseAt(Headers headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, nowUnixSeconds, false);
+        return parse(names(headers), values(headers), body, nowUnixSeconds);
     }
 
     /**
@@ -152,7 +162,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verify(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, 0, true);
+        check(Kind.VERIFY, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -165,7 +175,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verify(Headers headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, 0, true);
+        check(Kind.VERIFY, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -179,7 +189,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds, false);
+        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds);
     }
 
     /**
@@ -193,7 +203,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyAt(Headers headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds, false);
+        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds);
     }
 
     /**
@@ -207,7 +217,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyResponse(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, names(headers), values(headers), body, 0, true);
+        check(Kind.RESPONSE, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -221,7 +231,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyResponseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, names(headers), values(headers), body, nowUnixSeconds, false);
+        check(Kind.RESPONSE, names(headers), values(headers), body, nowUnixSeconds);
     }
 
     /**
@@ -237,12 +247,12 @@ public final class Verifier implements AutoCloseable {
      */
     public List<DownloadedCertificate> decryptCertificates(byte[] body) {
         Objects.requireNonNull(body, "body");
-        long v = handle.acquire();
+        Pointer v = handle.acquire();
         try {
-            long[] out = new long[1];
-            long[] err = new long[1];
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
             Errors.check(Lib.wpn_verifier_decrypt_certificates(v, body, body.length, out, err), err);
-            return DownloadedCertificate.readList(out[0]);
+            return DownloadedCertificate.readList(out.getValue());
         } finally {
             handle.release();
         }
@@ -301,62 +311,72 @@ public final class Verifier implements AutoCloseable {
         RESPONSE
     }
 
-    private Notification parse(List<String> names, List<String> values, byte[] body, long now, boolean clock) {
+    /**
+     * {@code wpn_verifier_parse}; {@code now} is Unix seconds or {@link Lib#SYSTEM_CLOCK}.
+     */
+    private Notification parse(List<String> names, List<String> values, byte[] body, long now) {
         Objects.requireNonNull(body, "body");
-        long v = handle.acquire();
-        try (CallBuffer cb = CallBuffer.of(names, values, body)) {
-            int r = clock
-                    ? Lib.wpn_verifier_parse(
-                            v, cb.headers(), cb.headersLen(), cb.body(), cb.bodyLen(), cb.handleOut(), cb.errorOut())
-                    : Lib.wpn_verifier_parse_at(
-                            v, cb.headers(), cb.headersLen(), cb.body(), cb.bodyLen(), now, cb.handleOut(),
-                            cb.errorOut());
-            if (r != Errors.OK) {
-                throw Errors.exception(r, cb.error());
-            }
-            return readNotification(cb.handle());
-        } finally {
-            handle.release();
-        }
-    }
-
-    private void check(Kind kind, List<String> names, List<String> values, byte[] body, long now, boolean clock) {
-        Objects.requireNonNull(body, "body");
-        long v = handle.acquire();
-        try (CallBuffer cb = CallBuffer.of(names, values, body)) {
-            long h = cb.headers();
-            long hl = cb.headersLen();
-            long b = cb.body();
-            long bl = cb.bodyLen();
-            long e = cb.errorOut();
-            int r;
-            if (kind == Kind.VERIFY) {
-                r = clock ? Lib.wpn_verifier_verify(v, h, hl, b, bl, e) : Lib.wpn_verifier_verify_at(v, h, hl, b, bl, now, e);
-            } else {
-                r = clock
-                        ? Lib.wpn_verifier_verify_response(v, h, hl, b, bl, e)
-                        : Lib.wpn_verifier_verify_response_at(v, h, hl, b, bl, now, e);
-            }
-            if (r != Errors.OK) {
-                throw Errors.exception(r, cb.error());
-            }
-        } finally {
-            handle.release();
-        }
-    }
-
-    private static Notification readNotification(long n) {
+        Scratch s = Scratch.forCall();
+        Memory headers = s.headers(names, values);
         try {
+            Pointer v = handle.acquire();
+            try {
+                int r = Lib.wpn_verifier_parse(
+                        v, headers, names.size(), body, body.length, now, s.handleOut, s.errorOut);
+                if (r != Lib.OK) {
+                    throw Errors.exception(r, s.errorOut.getValue());
+                }
+            } finally {
+                handle.release();
+            }
+            return readNotification(s.handleOut.getValue(), s.envelope);
+        } finally {
+            s.release(headers);
+        }
+    }
+
+    /**
+     * {@code wpn_verifier_verify} or {@code wpn_verifier_verify_response}; {@code now} is Unix
+     * seconds or {@link Lib#SYSTEM_CLOCK}.
+     */
+    private void check(Kind kind, List<String> names, List<String> values, byte[] body, long now) {
+        Objects.requireNonNull(body, "body");
+        Scratch s = Scratch.forCall();
+        Memory headers = s.headers(names, values);
+        try {
+            Pointer v = handle.acquire();
+            int r;
+            try {
+                r = kind == Kind.VERIFY
+                        ? Lib.wpn_verifier_verify(v, headers, names.size(), body, body.length, now, s.errorOut)
+                        : Lib.wpn_verifier_verify_response(v, headers, names.size(), body, body.length, now, s.errorOut);
+            } finally {
+                handle.release();
+            }
+            if (r != Lib.OK) {
+                throw Errors.exception(r, s.errorOut.getValue());
+            }
+        } finally {
+            s.release(headers);
+        }
+    }
+
+    /** Copies a notification's envelope (read with one call) and frees the notification. */
+    private static Notification readNotification(Pointer n, Lib.Envelope e) {
+        try {
+            if (!Lib.isTrue(Lib.wpn_notification_envelope(n, e))) {
+                throw new IllegalStateException("wpn_verifier_parse succeeded without a notification");
+            }
             return new Notification(
-                    Lib.NOTIFICATION_ID.call(n).string(0),
-                    Lib.NOTIFICATION_CREATE_TIME.call(n).string(0),
-                    Lib.NOTIFICATION_EVENT_TYPE.call(n).string(0),
-                    Lib.NOTIFICATION_RESOURCE_TYPE.call(n).string(0),
-                    Lib.NOTIFICATION_SUMMARY.call(n).string(0),
-                    Lib.NOTIFICATION_ORIGINAL_TYPE.call(n).string(0),
-                    Lib.NOTIFICATION_SERIAL.call(n).string(0),
-                    Lib.wpn_notification_timestamp(n),
-                    Lib.NOTIFICATION_PLAINTEXT.call(n).string(0));
+                    e.string("id"),
+                    e.string("create_time"),
+                    e.string("event_type"),
+                    e.string("resource_type"),
+                    e.string("summary"),
+                    e.string("original_type"),
+                    e.string("serial"),
+                    e.int64("timestamp"),
+                    e.string("plaintext"));
         } finally {
             Lib.wpn_notification_free(n);
         }
@@ -543,10 +563,10 @@ public final class Verifier implements AutoCloseable {
             if (maxBodySize != null && maxBodySize < 0) {
                 throw new ConfigException("maxBodySize must not be negative");
             }
-            long[] out = new long[1];
-            long[] err = new long[1];
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
             Errors.check(Lib.wpn_verifier_builder_new(out, err), err);
-            long b = out[0];
+            Pointer b = out.getValue();
             try {
                 if (apiV3Key != null) {
                     Errors.check(Lib.wpn_verifier_builder_apiv3_key(b, apiV3Key, apiV3Key.length, err), err);
@@ -566,7 +586,7 @@ public final class Verifier implements AutoCloseable {
                     Errors.check(Lib.wpn_verifier_builder_max_body_size(b, maxBodySize, err), err);
                 }
                 Errors.check(Lib.wpn_verifier_builder_build(b, out, err), err);
-                return new Verifier(out[0]);
+                return new Verifier(out.getValue());
             } finally {
                 Lib.wpn_verifier_builder_free(b);
             }

@@ -1,5 +1,7 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -39,18 +41,23 @@ public final class WechatpayNotify {
         Objects.requireNonNull(nonce, "nonce");
         Objects.requireNonNull(associatedData, "associatedData");
         Objects.requireNonNull(ciphertextBase64, "ciphertextBase64");
-        long[] out = new long[1];
-        long[] err = new long[1];
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
         Errors.check(
                 Lib.wpn_decrypt_resource(
                         apiV3Key, apiV3Key.length, nonce, nonce.length, associatedData, associatedData.length,
                         ciphertextBase64, ciphertextBase64.length, out, err),
                 err);
+        Pointer buffer = out.getValue();
         try {
-            byte[] bytes = Lib.BUFFER_DATA.call(out[0]).bytes(0);
+            Lib.Slice data = Scratch.get().slice;
+            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, data))) {
+                throw new IllegalStateException("wpn_decrypt_resource succeeded without a buffer");
+            }
+            byte[] bytes = data.value();
             return bytes == null ? new byte[0] : bytes;
         } finally {
-            Lib.wpn_buffer_free(out[0]);
+            Lib.wpn_buffer_free(buffer);
         }
     }
 
@@ -92,10 +99,10 @@ public final class WechatpayNotify {
     public static List<DownloadedCertificate> decryptCertificates(String apiV3Key, byte[] body) {
         byte[] key = utf8(apiV3Key, "apiV3Key");
         Objects.requireNonNull(body, "body");
-        long[] out = new long[1];
-        long[] err = new long[1];
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
         Errors.check(Lib.wpn_decrypt_certificates(key, key.length, body, body.length, out, err), err);
-        return DownloadedCertificate.readList(out[0]);
+        return DownloadedCertificate.readList(out.getValue());
     }
 
     private static byte[] utf8(String s, String name) {

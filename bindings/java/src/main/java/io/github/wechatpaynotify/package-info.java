@@ -7,5 +7,10 @@
  * io.github.wechatpaynotify.NotificationException} whose {@link
  * io.github.wechatpaynotify.ErrorCode} is the same string in every language of the project.
  * The work is done by the native wechatpay-notify library, called through JNA.
+ *
+ * <p>The repository's docs are the reference: docs/protocol.md (the APIv3 checks, in order,
+ * steps 0-15), docs/errors.md (the codes and their families), docs/replies.md (replies and
+ * WeChat Pay's retries), docs/apiv2.md (the APIv2 rules) and docs/c-abi.md (the C ABI this
+ * binding calls).
  */
 package io.github.wechatpaynotify;

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.jna.ptr.IntByReference;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,19 +19,32 @@ import org.junit.jupiter.api.Test;
 class ReplyAndCodesTest {
 
     @Test
-    void errorCodesMatchTheNativeNamesOrderAndFamilies() {
+    void errorCodesMatchTheNativeCodesByName() {
         ErrorCode[] codes = ErrorCode.values();
         assertEquals(18, codes.length);
+        Set<Integer> raws = new HashSet<>();
         for (ErrorCode code : codes) {
-            int raw = code.ordinal() + 1;
-            assertEquals(code.name(), Lib.cString(Lib.wpn_error_code_name(raw)));
-            assertEquals(code.isAuthenticity(), Lib.wpn_error_code_is_authenticity(raw) != 0, code.name());
+            int raw = Errors.result(code);
+            assertTrue(raws.add(raw), code.name());
+            assertEquals(code.name(), Errors.name(raw));
+            assertEquals(Optional.of(code), ErrorCode.fromName(Errors.name(raw)));
             assertEquals(Optional.of(code), ErrorCode.fromName(code.name()));
         }
-        assertEquals("NULL_ARGUMENT", Lib.cString(Lib.wpn_error_code_name(19)));
-        assertEquals("PANIC", Lib.cString(Lib.wpn_error_code_name(20)));
+        // The C-only codes are known to the library by name, and are not ErrorCodes.
+        for (String cOnly : List.of("NULL_ARGUMENT", "PANIC", "INVALID_ARGUMENT")) {
+            int raw = nativeCode(cOnly);
+            assertEquals(cOnly, Errors.name(raw));
+            assertEquals(Optional.empty(), ErrorCode.fromName(Errors.name(raw)), cOnly);
+            assertFalse(raws.contains(raw), cOnly);
+        }
+        assertEquals("OK", Errors.name(nativeCode("OK")));
+        assertEquals("UNKNOWN", Errors.name(987_654));
+        assertEquals(Optional.empty(), ErrorCode.fromName(Errors.name(987_654)));
         assertEquals(Optional.empty(), ErrorCode.fromName("NOPE"));
-        Set<ErrorCode> authenticity = EnumSet.range(ErrorCode.MISSING_HEADER, ErrorCode.SIGNATURE_MISMATCH);
+        Set<ErrorCode> authenticity = EnumSet.of(
+                ErrorCode.MISSING_HEADER, ErrorCode.UNSUPPORTED_SIGNATURE_TYPE, ErrorCode.BAD_TIMESTAMP,
+                ErrorCode.TIMESTAMP_SKEW, ErrorCode.SIGNATURE_PROBE, ErrorCode.UNKNOWN_SERIAL, ErrorCode.KEY_EXPIRED,
+                ErrorCode.MALFORMED_SIGNATURE, ErrorCode.SIGNATURE_MISMATCH);
         for (ErrorCode code : codes) {
             assertEquals(authenticity.contains(code), code.isAuthenticity(), code.name());
         }
@@ -37,13 +54,27 @@ class ReplyAndCodesTest {
         assertEquals(ErrorFamily.AUTHENTICITY, ErrorCode.SIGNATURE_PROBE.family());
     }
 
+    /** A result code looked up by name in the native library. */
+    private static int nativeCode(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        IntByReference out = new IntByReference(-1);
+        assertTrue(Lib.isTrue(Lib.wpn_error_code_from_name(bytes, bytes.length, out)), name);
+        return out.getValue();
+    }
+
     @Test
     void internalErrorsAreNotNotificationExceptions() {
-        RuntimeException e = Errors.exception(20, 0);
-        assertTrue(e instanceof IllegalStateException);
-        assertTrue(e.getMessage().contains("PANIC"));
-        assertTrue(Errors.exception(18, 0) instanceof ConfigException);
-        assertEquals(ErrorCode.KEY_EXPIRED, ((NotificationException) Errors.exception(9, 0)).code());
+        for (String internal : List.of("PANIC", "NULL_ARGUMENT", "INVALID_ARGUMENT")) {
+            RuntimeException e = Errors.exception(nativeCode(internal), null);
+            assertTrue(e instanceof IllegalStateException, internal);
+            assertTrue(e.getMessage().contains(internal), e.getMessage());
+        }
+        RuntimeException unknown = Errors.exception(987_654, null);
+        assertTrue(unknown instanceof IllegalStateException);
+        assertTrue(unknown.getMessage().contains("UNKNOWN"), unknown.getMessage());
+        assertTrue(Errors.exception(nativeCode("CONFIG_INVALID"), null) instanceof ConfigException);
+        assertEquals(ErrorCode.KEY_EXPIRED,
+                ((NotificationException) Errors.exception(nativeCode("KEY_EXPIRED"), null)).code());
     }
 
     @Test
@@ -103,11 +134,24 @@ class ReplyAndCodesTest {
             // JSON to the v2 parser is WRONG_FORMAT.
             assertEquals(ErrorCode.WRONG_FORMAT,
                     assertThrows(NotificationException.class, () -> v2.parsePayment("{\"a\":1}")).code());
-            try (V2Verifier small = v2.withMaxBodySize(10)) {
+            int size = TestData.body(valid).length;
+            try (V2Verifier small = v2.withMaxBodySize(10); V2Verifier exact = v2.withMaxBodySize(size)) {
                 assertEquals(ErrorCode.BODY_TOO_LARGE,
                         assertThrows(NotificationException.class, () -> small.parsePayment(xml)).code());
+                assertEquals(TestData.stringMap(valid.get("expect").get("fields")), exact.parsePayment(xml));
+                assertEquals(ErrorCode.BODY_TOO_LARGE,
+                        assertThrows(NotificationException.class, () -> exact.parsePayment(xml + " ")).code());
             }
             assertThrows(ConfigException.class, () -> v2.withMaxBodySize(-1));
+            // 0 would mean "the default" to the C ABI: refused rather than silently 64 KiB.
+            assertThrows(ConfigException.class, () -> v2.withMaxBodySize(0));
+            // The default limit is V2Verifier.DEFAULT_MAX_BODY_SIZE.
+            StringBuilder padded = new StringBuilder(xml);
+            while (padded.length() <= V2Verifier.DEFAULT_MAX_BODY_SIZE) {
+                padded.append("          ");
+            }
+            assertEquals(ErrorCode.BODY_TOO_LARGE,
+                    assertThrows(NotificationException.class, () -> v2.parsePayment(padded.toString())).code());
             JsonNode refund = TestData.cases("v2_refund").stream()
                     .filter(c -> c.get("expect").path("ok").asBoolean(false))
                     .findFirst().orElseThrow();
@@ -120,6 +164,7 @@ class ReplyAndCodesTest {
         closed.close();
         closed.close();
         assertThrows(IllegalStateException.class, () -> closed.parsePayment("<xml/>"));
+        assertThrows(IllegalStateException.class, () -> closed.withMaxBodySize(100));
         assertTrue(closed.toString().contains("closed"));
         assertFalse(closed.toString().contains(key));
         assertEquals(ErrorCode.CONFIG_INVALID, assertThrows(ConfigException.class, () -> new V2Verifier("short")).code());

@@ -206,8 +206,7 @@ class VerifierTest {
     }
 
     @Test
-    void largeBodiesUseATemporaryBuffer() {
-        // Bigger than the per-thread buffer: the body is still passed whole.
+    void largeBodiesAndHeadersArePassedWhole() {
         StringBuilder attach = new StringBuilder();
         while (attach.length() < 200_000) {
             attach.append("0123456789");
@@ -215,8 +214,17 @@ class VerifierTest {
         String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("\"attach\":\"\"", "\"attach\":\"" + attach + "\"");
         byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-big", plaintext);
         try (Verifier v = TestData.javaPeerVerifier()) {
-            Notification n = v.parseAt(TestData.javaPeerSigner().headers(NOW, body), body, NOW);
+            Map<String, String> headers = TestData.javaPeerSigner().headers(NOW, body);
+            Notification n = v.parseAt(headers, body, NOW);
             assertEquals(plaintext, n.plaintext());
+            // Headers larger than the per-thread header memory go through a temporary block.
+            Map<String, String> big = new LinkedHashMap<>();
+            big.put("X-Padding", attach.substring(0, Scratch.RETAINED + 1));
+            big.putAll(headers);
+            assertEquals("EV-big", v.parseAt(big, body, NOW).id());
+            v.verifyAt(big, body, NOW);
+            // ... and the thread's own memory still works afterwards.
+            assertEquals("EV-big", v.parseAt(headers, body, NOW).id());
         }
     }
 
