@@ -1,50 +1,73 @@
 #!/usr/bin/env bash
-# Installs the C library of wechatpay-notify for C/C++ users:
+# Installs the C library of wechatpay-notify under its one name, wechatpay_notify:
 #   PREFIX/include/wechatpay_notify.h
-#   PREFIX/lib/libwechatpay_notify.{a,so}
-#   PREFIX/lib/pkgconfig/wechatpay_notify.pc           (pkg-config --cflags --libs wechatpay_notify)
-#   PREFIX/lib/cmake/wechatpay_notify/*.cmake          (find_package(wechatpay_notify))
+#   PREFIX/lib/libwechatpay_notify.so.VERSION        the shared library, SONAME libwechatpay_notify.so.MAJOR
+#   PREFIX/lib/libwechatpay_notify.so.MAJOR -> libwechatpay_notify.so.VERSION
+#   PREFIX/lib/libwechatpay_notify.so       -> libwechatpay_notify.so.MAJOR
+#   PREFIX/lib/libwechatpay_notify.a                 the static library
+#   PREFIX/lib/pkgconfig/wechatpay_notify.pc         pkg-config --cflags --libs [--static] wechatpay_notify
+#   PREFIX/lib/cmake/wechatpay_notify/*.cmake        find_package(wechatpay_notify)
+# The pkg-config and CMake files locate the prefix from their own place, so the tree can be
+# moved or unpacked anywhere (scripts/release.sh packs it as the C archive).
 #
-# Usage: scripts/install-c.sh [--prefix DIR] [--no-build]     (default prefix: /usr/local)
-# Builds `cargo build --release -p wechatpay-notify-ffi` first unless --no-build is given.
+# Usage: scripts/install-c.sh [--prefix DIR] [--profile release|dist] [--no-build]
+#   --prefix   where to install (default /usr/local)
+#   --profile  the cargo profile whose build to install (default release; dist is the
+#              optimised, stripped build scripts/release.sh ships)
+#   --no-build install what target/PROFILE already holds, without running cargo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 prefix=/usr/local
+profile=release
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix="$2"; shift 2 ;;
         --prefix=*) prefix="${1#--prefix=}"; shift ;;
+        --profile) profile="$2"; shift 2 ;;
+        --profile=*) profile="${1#--profile=}"; shift ;;
         --no-build) build=0; shift ;;
-        *) echo "usage: $0 [--prefix DIR] [--no-build]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--prefix DIR] [--profile release|dist] [--no-build]" >&2; exit 2 ;;
     esac
 done
 
 if [ "$build" = 1 ]; then
-    cargo build --release -p wechatpay-notify-ffi
+    cargo build --profile "$profile" -p wechatpay-notify-ffi
 fi
-target_dir="${CARGO_TARGET_DIR:-target}/release"
-for f in libwechatpay_notify_ffi.a libwechatpay_notify_ffi.so; do
-    [ -f "$target_dir/$f" ] || { echo "missing $target_dir/$f: build first" >&2; exit 1; }
+target_dir="${CARGO_TARGET_DIR:-target}/$profile"
+# Cargo names the files after the crate; they are installed under the library's name.
+built_static="$target_dir/libwechatpay_notify_ffi.a"
+built_shared="$target_dir/libwechatpay_notify_ffi.so"
+for f in "$built_static" "$built_shared"; do
+    [ -f "$f" ] || { echo "missing $f: build first" >&2; exit 1; }
 done
 
-mkdir -p "$prefix"
-prefix="$(cd "$prefix" && pwd)"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
+major="${version%%.*}"
 # The libraries the Rust standard library needs when the static library is linked
 # (`cargo rustc -- --print native-static-libs` on Linux).
 libs_private="-lpthread -ldl -lm -lrt -lutil -lgcc_s"
 packaging=crates/wechatpay-notify-ffi/packaging
 
-install -d "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/lib/cmake/wechatpay_notify"
+mkdir -p "$prefix"
+prefix="$(cd "$prefix" && pwd)"
+lib="$prefix/lib"
+install -d "$prefix/include" "$lib/pkgconfig" "$lib/cmake/wechatpay_notify"
 install -m 644 include/wechatpay_notify.h "$prefix/include/"
-install -m 644 "$target_dir/libwechatpay_notify_ffi.a" "$prefix/lib/libwechatpay_notify.a"
-install -m 755 "$target_dir/libwechatpay_notify_ffi.so" "$prefix/lib/libwechatpay_notify.so"
-sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
-    "$packaging/wechatpay_notify.pc.in" > "$prefix/lib/pkgconfig/wechatpay_notify.pc"
-install -m 644 "$packaging/wechatpay_notifyConfig.cmake.in" \
-    "$prefix/lib/cmake/wechatpay_notify/wechatpay_notifyConfig.cmake"
+install -m 644 "$built_static" "$lib/libwechatpay_notify.a"
+install -m 755 "$built_shared" "$lib/libwechatpay_notify.so.$version"
+ln -sfn "libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.so.$major"
+ln -sfn "libwechatpay_notify.so.$major" "$lib/libwechatpay_notify.so"
+if [ "$profile" != release ]; then
+    # The shipped static library: no debug information (the shared one is stripped by the
+    # profile when it is linked).
+    strip --strip-debug "$lib/libwechatpay_notify.a"
+fi
+sed -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
+    "$packaging/wechatpay_notify.pc.in" > "$lib/pkgconfig/wechatpay_notify.pc"
+sed -e "s|@VERSION@|$version|g" -e "s|@MAJOR@|$major|g" "$packaging/wechatpay_notifyConfig.cmake.in" \
+    > "$lib/cmake/wechatpay_notify/wechatpay_notifyConfig.cmake"
 sed -e "s|@VERSION@|$version|" "$packaging/wechatpay_notifyConfigVersion.cmake.in" \
-    > "$prefix/lib/cmake/wechatpay_notify/wechatpay_notifyConfigVersion.cmake"
-echo "installed wechatpay_notify $version to $prefix"
+    > "$lib/cmake/wechatpay_notify/wechatpay_notifyConfigVersion.cmake"
+echo "installed wechatpay_notify $version ($profile build) to $prefix"

@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-# cgo links target/release/libwechatpay_notify_ffi.a and include/wechatpay_notify.h, from the
-# shared build (a no-op after scripts/test-rust.sh).
+# cgo links bindings/go/build/linux-x86_64/libwechatpay_notify.a with the header in
+# bindings/go/build/include/, which native_build copies from target/native (the shared build,
+# a no-op after scripts/test-rust.sh).
 source scripts/native-build.sh
 native_build
 
@@ -31,6 +32,6 @@ fi
 go vet ./...
 go test -race -count=1 ./...
 # The other way to link (for a module fetched with go get): -tags wechatpay_notify_external.
-CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="-L$root/target/release" \
+CGO_CFLAGS="-I$root/target/native/include" CGO_LDFLAGS="-L$root/target/native/lib" \
     go test -count=1 -tags wechatpay_notify_external -run '^(TestVersion|TestVectors)$' .
 WPN_LEAK_ITERATIONS="${WPN_LEAK_ITERATIONS:-100000}" go test -count=1 -run '^TestLeak$' -v .

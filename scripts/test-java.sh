@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Java binding (bindings/java): the JUnit 5 suite, run by Maven against the C ABI library that
-# scripts/test-rust.sh built (target/release/libwechatpay_notify_ffi.so, copied into the jar).
+# scripts/test-rust.sh built and installed (target/native/lib/libwechatpay_notify.so, copied into
+# the jar at JNA's resource path).
 # Maven downloads JNA, Jackson, JUnit and wechatpay-java from Maven Central on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

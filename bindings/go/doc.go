@@ -59,12 +59,15 @@
 //
 // # Building
 //
-// The package links the static library built by
+// The package needs cgo (CGO_ENABLED=1 and a C compiler) and nothing else: on linux/amd64 the
+// module carries the C library it links, build/include/wechatpay_notify.h and the static
+// build/linux-x86_64/libwechatpay_notify.a, so
 //
-//	cargo build --release -p wechatpay-notify-ffi
+//	go get github.com/wechatpay-notify/wechatpay-notify/bindings/go
 //
-// at the root of the wechatpay-notify repository (target/release/libwechatpay_notify_ffi.a) and
-// includes include/wechatpay_notify.h from the same checkout. To link a library installed
-// elsewhere, build with -tags wechatpay_notify_external and point cgo at it with CGO_CFLAGS and
-// CGO_LDFLAGS; see the README.
+// is enough, with no Rust toolchain, and the library ends up inside the Go binary. `go mod
+// vendor` keeps both files. On other platforms, or to link a library installed elsewhere
+// (scripts/install-c.sh of the repository), build with -tags wechatpay_notify_external and
+// point cgo at it with CGO_CFLAGS and CGO_LDFLAGS (or pkg-config); see link_external.go and the
+// README.
 package wechatpaynotify

@@ -24,8 +24,8 @@ import java.util.Map;
  * from their native memory (see {@link Struct}).
  */
 final class Lib {
-    /** The base name of the shared library: {@code libwechatpay_notify_ffi.so} on Linux. */
-    static final String LIBRARY_NAME = "wechatpay_notify_ffi";
+    /** The name of the C library: {@code libwechatpay_notify.so} on Linux. */
+    static final String LIBRARY_NAME = "wechatpay_notify";
     /**
      * System property naming the shared library file, or a directory that holds it. When
      * unset, JNA's search applies: {@code jna.library.path}, the system paths, then the copy
@@ -79,8 +79,8 @@ final class Lib {
         } catch (UnsatisfiedLinkError e) {
             UnsatisfiedLinkError wrapped = new UnsatisfiedLinkError(
                     "cannot load the wechatpay-notify native library (lib" + LIBRARY_NAME + ".so): this jar "
-                            + "packages it for linux-x86-64; elsewhere build it (cargo build --release -p "
-                            + "wechatpay-notify-ffi) and point -D" + LIBRARY_PATH_PROPERTY
+                            + "packages it for linux-x86-64; elsewhere build and install it (scripts/install-c.sh "
+                            + "--prefix DIR) and point -D" + LIBRARY_PATH_PROPERTY
                             + " or -Djna.library.path at it. " + e.getMessage());
             wrapped.initCause(e);
             throw wrapped;

@@ -1,6 +1,7 @@
 package io.github.wechatpaynotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,9 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,7 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /** Where the native library comes from, and life without Jackson. */
 class NativeLoadingTest {
-    private static final Path RELEASE_LIB = TestData.repoRoot().resolve("target/release/libwechatpay_notify_ffi.so");
+    /**
+     * The installed library the jar copies ({@code native.dir} of the pom, passed by Surefire):
+     * {@code libwechatpay_notify.so}, a symbolic link to the versioned file.
+     */
+    private static final Path INSTALLED_LIB = Paths.get(System.getProperty(
+                    "wechatpay.native.dir", TestData.repoRoot().resolve("target/native/lib").toString()))
+            .toAbsolutePath()
+            .resolve("libwechatpay_notify.so");
 
     /** Prints the file the library was loaded from; run in a child JVM. */
     public static final class PrintLoadedFile {
@@ -34,28 +44,38 @@ class NativeLoadingTest {
     }
 
     @Test
-    void theLibraryIsPackagedAtJnaResourcePath() {
-        URL resource = NativeLoadingTest.class.getResource("/linux-x86-64/libwechatpay_notify_ffi.so");
+    void theLibraryIsPackagedAtJnaResourcePath() throws Exception {
+        URL resource = NativeLoadingTest.class.getResource("/linux-x86-64/libwechatpay_notify.so");
         assertNotNull(resource, "the build copies the native library into the jar");
+        // The file itself, not the installed symbolic link (which would dangle in the jar).
+        Path packaged = Paths.get(resource.toURI());
+        assertFalse(Files.isSymbolicLink(packaged), packaged + " is a symbolic link");
+        assertTrue(Files.isSymbolicLink(INSTALLED_LIB), INSTALLED_LIB + " (scripts/install-c.sh) is a symbolic link");
+        assertTrue(Arrays.equals(Files.readAllBytes(packaged), Files.readAllBytes(INSTALLED_LIB)),
+                "the packaged copy differs from " + INSTALLED_LIB);
     }
 
+    /** One version: the root Cargo.toml's workspace version = this pom's version = the native library's. */
     @Test
-    void nativeVersionMatchesTheWorkspace() throws IOException {
+    void versionsMatchTheWorkspace() throws IOException {
         String cargo = Files.readString(TestData.repoRoot().resolve("Cargo.toml"));
-        Matcher m = Pattern.compile("(?m)^version\\s*=\\s*\"([^\"]+)\"").matcher(cargo);
+        Matcher m = Pattern.compile("(?m)^version = \"([^\"]+)\"$").matcher(cargo);
         assertTrue(m.find());
-        assertEquals(m.group(1), WechatpayNotify.nativeVersion());
+        String workspace = m.group(1);
+        assertEquals(workspace, System.getProperty("wechatpay.project.version"),
+                "the version in bindings/java/pom.xml differs from the workspace version in Cargo.toml");
+        assertEquals(workspace, WechatpayNotify.nativeVersion());
     }
 
     @Test
     void loadsFromThePropertyFromJnaLibraryPathOrFromTheJar() throws Exception {
-        String lib = RELEASE_LIB.toRealPath().toString();
-        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + lib));
-        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + RELEASE_LIB.getParent().toRealPath()));
-        assertEquals(lib, loadedFile("-Djna.library.path=" + RELEASE_LIB.getParent().toRealPath()));
+        String lib = INSTALLED_LIB.toRealPath().toString();
+        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + INSTALLED_LIB));
+        assertEquals(lib, loadedFile("-Dwechatpay.notify.library.path=" + INSTALLED_LIB.getParent()));
+        assertEquals(lib, loadedFile("-Djna.library.path=" + INSTALLED_LIB.getParent()));
         // With neither, JNA finds the copy packaged under linux-x86-64/ on the class path.
         String packaged = loadedFile();
-        assertTrue(packaged.endsWith("libwechatpay_notify_ffi.so") && !packaged.equals(lib), packaged);
+        assertTrue(packaged.endsWith("/linux-x86-64/libwechatpay_notify.so") && !packaged.equals(lib), packaged);
         // A wrong path is a clear error.
         ChildResult bad = runChild("-Dwechatpay.notify.library.path=/nonexistent/lib.so");
         assertTrue(bad.exit != 0);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The Python release artifacts: the abi3 wheel (CPython 3.8+, one file for every version) and
+# the sdist, written to $WPN_DIST/python/. Run by scripts/release.sh; on its own:
+#
+#   WPN_DIST=/tmp/wpn-dist WPN_VERSION=0.1.0 bash scripts/package-python.sh
+#
+# WPN_DIST      absolute path of the release's dist/ (required)
+# WPN_VERSION   the version being released: must equal the workspace version in Cargo.toml
+# WPN_PY_PROFILE  Cargo profile of the wheel's extension: `release` (default: the profile the
+#               tests build, pyproject.toml's) or `dist` (LTO, one codegen unit)
+# WPN_PY_MANYLINUX  `2014` (default): link against glibc 2.17 with zig (ziglang, from the package
+#               registry), so the wheel is manylinux2014 / manylinux_2_17 and installs on any
+#               Linux with glibc 2.17 or newer (RHEL/CentOS 7+, Amazon Linux 2, Debian 10+,
+#               Ubuntu 18.04+); `native`: link against this machine's glibc, whose version then
+#               becomes the wheel's floor (manylinux_2_34 on Debian 12)
+#
+# maturin (pinned in tests/python/requirements.txt) runs from its own venv under target/.
+# Cargo builds in the workspace's target/ (native) or in target/python-manylinux2014/ (zig: its
+# C compiler for ring differs, so sharing target/dist with the C library's build would make each
+# rebuild ring and everything above it); a second run compiles nothing. The sdist is checked to
+# hold what a build needs (the two crates, Cargo.lock, README, Python sources, stubs, py.typed)
+# and nothing it doesn't (no repo tests, corpora, target/ or other crates).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+die() { echo "package-python: $*" >&2; exit 1; }
+
+: "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}"
+: "${WPN_VERSION:?set WPN_VERSION to the version being released}"
+case "$WPN_DIST" in /*) ;; *) die "WPN_DIST must be absolute: $WPN_DIST" ;; esac
+
+# The one version: [workspace.package] version in Cargo.toml.
+workspace_version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)"
+[ "$workspace_version" = "$WPN_VERSION" ] ||
+    die "WPN_VERSION=$WPN_VERSION but the workspace version in Cargo.toml is '$workspace_version'"
+
+WPN_PY_PROFILE="${WPN_PY_PROFILE:-release}"
+
+manylinux="${WPN_PY_MANYLINUX:-2014}"
+ziglang_pin="ziglang==0.17.1"
+case "$manylinux" in
+    2014) export CARGO_TARGET_DIR="$root/target/python-manylinux2014"
+          link=(--zig --compatibility manylinux2014) ;;
+    native) export CARGO_TARGET_DIR="$root/target"
+          link=() ;;
+    *) die "WPN_PY_MANYLINUX must be 2014 or native, not '$manylinux'" ;;
+esac
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
+
+# The build venv: maturin at the version the tests use, and zig for the manylinux2014 link.
+maturin_pin="$(grep -E '^maturin==' tests/python/requirements.txt || true)"
+[ -n "$maturin_pin" ] || die "no maturin==X pin in tests/python/requirements.txt"
+venv="$root/target/python-build-venv"
+if [ "$("$venv/bin/maturin" --version 2>/dev/null | awk '{print $2}')" != "${maturin_pin#maturin==}" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet "$maturin_pin"
+fi
+if [ "$manylinux" = 2014 ] && [ "$("$venv/bin/python" -m ziglang version 2>/dev/null)" != "${ziglang_pin#ziglang==}" ]; then
+    "$venv/bin/python" -m pip install --quiet "$ziglang_pin"
+fi
+# maturin runs `python3 -m ziglang` from PATH: the build venv's.
+export PATH="$venv/bin:$PATH"
+maturin="$venv/bin/maturin"
+
+out="$WPN_DIST/python"
+mkdir -p "$out"
+rm -f "$out"/wechatpay_notify-*.whl "$out"/wechatpay_notify-*.tar.gz
+
+start=$SECONDS
+# --locked: build exactly what Cargo.lock pins. The interpreter only names the build; the
+# extension is abi3 (cp38-abi3), so any CPython 3.8+ imports the one wheel.
+"$maturin" build --locked --profile "$WPN_PY_PROFILE" "${link[@]}" --interpreter "$venv/bin/python" --out "$out"
+"$maturin" sdist --out "$out"
+build_seconds=$((SECONDS - start))
+
+shopt -s nullglob
+wheels=("$out"/wechatpay_notify-"$WPN_VERSION"-cp38-abi3-*.whl)
+sdists=("$out"/wechatpay_notify-"$WPN_VERSION".tar.gz)
+shopt -u nullglob
+[ "${#wheels[@]}" -eq 1 ] || die "expected one wechatpay_notify-$WPN_VERSION-cp38-abi3-*.whl in $out, found: $(ls "$out")"
+[ "${#sdists[@]}" -eq 1 ] || die "expected wechatpay_notify-$WPN_VERSION.tar.gz in $out, found: $(ls "$out")"
+wheel="${wheels[0]}" sdist="${sdists[0]}"
+if [ "$manylinux" = 2014 ]; then
+    case "$wheel" in *-manylinux2014_*.manylinux_2_17_*.whl) ;;
+        *) die "expected a manylinux2014 (glibc 2.17) wheel, got $(basename "$wheel")" ;; esac
+fi
+
+# What each archive must and must not hold.
+"$venv/bin/python" - "$wheel" "$sdist" "$WPN_VERSION" <<'PY'
+import re, sys, tarfile, zipfile
+
+wheel, sdist, version = sys.argv[1:]
+errors = []
+
+names = zipfile.ZipFile(wheel).namelist()
+pkg = "wechatpay_notify/"
+for need in ("__init__.py", "_errors.py", "_replies.py", "_types.py", "_native.pyi", "py.typed"):
+    if pkg + need not in names:
+        errors.append(f"wheel lacks {pkg}{need}")
+if not [n for n in names if re.fullmatch(r"wechatpay_notify/_native\.abi3\.so", n)]:
+    errors.append("wheel lacks wechatpay_notify/_native.abi3.so")
+dist_info = f"wechatpay_notify-{version}.dist-info/"
+for need in ("METADATA", "WHEEL", "RECORD"):
+    if dist_info + need not in names:
+        errors.append(f"wheel lacks {dist_info}{need}")
+extra = [n for n in names if not (n.startswith(pkg) or n.startswith(dist_info))]
+if extra:
+    errors.append(f"wheel holds files outside the package: {extra}")
+
+prefix = f"wechatpay_notify-{version}/"
+with tarfile.open(sdist) as tar:
+    members = tar.getmembers()
+files = {m.name[len(prefix):]: m.size for m in members if m.isfile() and m.name.startswith(prefix)}
+if len(files) != len([m for m in members if m.isfile()]):
+    errors.append(f"sdist has files outside {prefix}")
+required = [
+    "PKG-INFO", "pyproject.toml", "Cargo.toml", "Cargo.lock", "README.md",
+    "crates/wechatpay-notify/Cargo.toml", "crates/wechatpay-notify/src/lib.rs",
+    "crates/wechatpay-notify-py/Cargo.toml", "crates/wechatpay-notify-py/src/lib.rs",
+    "python/wechatpay_notify/__init__.py", "python/wechatpay_notify/_errors.py",
+    "python/wechatpay_notify/_replies.py", "python/wechatpay_notify/_types.py",
+    "python/wechatpay_notify/_native.pyi", "python/wechatpay_notify/py.typed",
+]
+errors += [f"sdist lacks {name}" for name in required if name not in files]
+# The two crates the extension needs, the Python sources and the top-level build files;
+# nothing of the repo's tests, corpora, bindings, other crates or build output. The core's
+# benches stay: its Cargo.toml declares them, and Cargo refuses a manifest whose targets are
+# missing. Its integration tests read the repo's tests/vectors and are excluded (pyproject.toml).
+allowed = re.compile(
+    r"(PKG-INFO|pyproject\.toml|Cargo\.toml|Cargo\.lock|README\.md|LICENSE[^/]*"
+    r"|crates/wechatpay-notify/(Cargo\.toml|src/.+\.rs|benches/[^/]+\.rs)"
+    r"|crates/wechatpay-notify-py/(Cargo\.toml|src/.+\.rs)"
+    r"|python/wechatpay_notify/[^/]+\.(py|pyi|typed))"
+)
+errors += [f"sdist holds an unexpected file: {name}" for name in sorted(files) if not allowed.fullmatch(name)]
+root_manifest = tarfile.open(sdist).extractfile(prefix + "Cargo.toml").read().decode()
+members_line = re.search(r"^members *= *\[(.*?)\]", root_manifest, re.M | re.S)
+crates = sorted(re.findall(r'"([^"]+)"', members_line.group(1))) if members_line else []
+if crates != ["crates/wechatpay-notify", "crates/wechatpay-notify-py"]:
+    errors.append(f"sdist workspace members are {crates}")
+big = [(name, size) for name, size in files.items() if size > 256 * 1024]
+errors += [f"sdist holds a big file: {name} ({size} bytes)" for name, size in big]
+
+if errors:
+    sys.exit("package-python: " + "\n  ".join(["the artifacts are wrong:"] + errors))
+print(f"package-python: wheel {len(names)} files, sdist {len(files)} files: contents checked")
+PY
+
+size() { stat -c %s "$1"; }
+echo "package-python: $(basename "$wheel") $(size "$wheel") bytes ($(du -h "$wheel" | cut -f1))"
+echo "package-python: $(basename "$sdist") $(size "$sdist") bytes ($(du -h "$sdist" | cut -f1))"
+echo "package-python: profile $WPN_PY_PROFILE, glibc link $manylinux, maturin build + sdist took ${build_seconds}s"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The C archive of dist/ as a C/C++ merchant uses it: unpacked in a fresh directory outside the
+# repo, its shared library checked (SONAME, symlinks, only wpn_ symbols exported), and one
+# program (consumer.c) built four ways — pkg-config dynamic and static, CMake find_package
+# shared and static — and run against a conformance vector.
+# Environment: WPN_DIST (absolute dist/), WPN_VERSION.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+: "${WPN_DIST:?}" "${WPN_VERSION:?}"
+archive=$(ls "$WPN_DIST"/c/wechatpay-notify-"$WPN_VERSION"-*.tar.gz)
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+tar -xzf "$archive" -C "$tmp"
+prefix=$(ls -d "$tmp"/wechatpay-notify-"$WPN_VERSION"-*)
+lib="$prefix/lib"
+major="${WPN_VERSION%%.*}"
+ok=0
+fail() { echo "FAILED: $*" >&2; exit 1; }
+pass() { ok=$((ok + 1)); }
+
+# --- the archive's layout and the shared library's interface -------------------------------
+for f in include/wechatpay_notify.h lib/libwechatpay_notify.a "lib/libwechatpay_notify.so.$WPN_VERSION" \
+         lib/pkgconfig/wechatpay_notify.pc lib/cmake/wechatpay_notify/wechatpay_notifyConfig.cmake \
+         lib/cmake/wechatpay_notify/wechatpay_notifyConfigVersion.cmake; do
+    [ -f "$prefix/$f" ] || fail "archive lacks $f"
+done
+pass
+[ "$(readlink "$lib/libwechatpay_notify.so")" = "libwechatpay_notify.so.$major" ] || fail "so link"
+[ "$(readlink "$lib/libwechatpay_notify.so.$major")" = "libwechatpay_notify.so.$WPN_VERSION" ] || fail "so.$major link"
+pass
+soname=$(readelf -d "$lib/libwechatpay_notify.so.$WPN_VERSION" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ "$soname" = "libwechatpay_notify.so.$major" ] || fail "SONAME is '$soname'"
+pass
+exports=$(nm -D --defined-only "$lib/libwechatpay_notify.so.$WPN_VERSION" | awk '{print $3}')
+others=$(printf '%s\n' "$exports" | grep -v '^wpn_' || true)
+[ -z "$others" ] || fail "exports other than wpn_: $others"
+count=$(printf '%s\n' "$exports" | grep -c '^wpn_')
+# Every function the header declares is exported, and nothing else.
+declared=$(grep -o '\bwpn_[a-z0-9_]*(' "$prefix/include/wechatpay_notify.h" | tr -d '(' | sort -u)
+[ "$declared" = "$(printf '%s\n' "$exports" | sort -u)" ] || fail "exports differ from the header"
+pass
+if file "$lib/libwechatpay_notify.so.$WPN_VERSION" | grep -q 'not stripped'; then
+    fail "shared library is not stripped"
+fi
+pass
+echo "shared library: SONAME $soname, $count exported symbols, all wpn_, stripped"
+
+# --- one conformance vector, laid out as files for consumer.c --------------------------------
+vector="$tmp/vector"
+mkdir -p "$vector"
+python3 - "$root/tests/vectors/notifications.json" "$vector" "$WPN_VERSION" <<'PY'
+import json, pathlib, sys
+vectors = json.load(open(sys.argv[1]))
+out = pathlib.Path(sys.argv[2])
+case = next(c for c in vectors["cases"]
+            if c["type"] == "v3_parse" and c["expect"].get("ok") and c["verifier"] == "default")
+config = vectors["verifiers"][case["verifier"]]
+key = config["public_keys"][0]
+headers = {k.lower(): v for k, v in case["headers"]}
+files = {
+    "apiv3_key": config["apiv3_key"], "key_id": key["id"], "key.pem": key["pem"],
+    "now": str(case["now"]), "serial": headers["wechatpay-serial"],
+    "signature": headers["wechatpay-signature"], "timestamp": headers["wechatpay-timestamp"],
+    "nonce": headers["wechatpay-nonce"], "expected_id": case["expect"]["id"],
+    "version": sys.argv[3],
+}
+for name, text in files.items():
+    (out / name).write_text(text)
+(out / "body").write_bytes(bytes.fromhex(case["body_hex"]))
+PY
+
+src="$tmp/src"
+mkdir -p "$src"
+cp "$here/consumer.c" "$here/CMakeLists.txt" "$src/"
+cflags=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
+run() { # BINARY LINKAGE
+    local needed
+    needed=$(readelf -d "$1" | grep NEEDED || true)
+    if [ "$2" = shared ]; then
+        grep -q "libwechatpay_notify.so.$major" <<<"$needed" || fail "$1 does not load the SONAME"
+    else
+        ! grep -q libwechatpay_notify <<<"$needed" || fail "$1 loads the shared library"
+    fi
+    "$1" "$vector" >"$1.out" || { cat "$1.out"; fail "$1"; }
+    echo "  $(basename "$1"): $(tail -n 1 "$1.out")"
+    pass
+}
+
+# --- pkg-config, dynamic and static ------------------------------------------------------------
+export PKG_CONFIG_PATH="$lib/pkgconfig"
+[ "$(pkg-config --modversion wechatpay_notify)" = "$WPN_VERSION" ] || fail "pkg-config version"
+# shellcheck disable=SC2046
+gcc "${cflags[@]}" $(pkg-config --cflags wechatpay_notify) "$src/consumer.c" -o "$tmp/consumer_pc_shared" \
+    $(pkg-config --libs wechatpay_notify) -Wl,-rpath,"$(pkg-config --variable=libdir wechatpay_notify)"
+run "$tmp/consumer_pc_shared" shared
+static_libs=$(pkg-config --static --libs wechatpay_notify)
+static_libs=${static_libs/-lwechatpay_notify/-Wl,-Bstatic -lwechatpay_notify -Wl,-Bdynamic}
+# shellcheck disable=SC2046,SC2086
+gcc "${cflags[@]}" $(pkg-config --cflags wechatpay_notify) "$src/consumer.c" -o "$tmp/consumer_pc_static" \
+    $static_libs
+run "$tmp/consumer_pc_static" static
+
+# --- CMake find_package, shared and static --------------------------------------------------------
+cmake -S "$src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$tmp/build" >/dev/null
+run "$tmp/build/consumer_cmake_shared" shared
+run "$tmp/build/consumer_cmake_static" static
+echo "c consumer: $ok passed, 0 failed"

@@ -1,0 +1,505 @@
+// Command notifyapp is the merchant application of the Go consumer test (run.sh): built in a
+// new module outside the repository against the released module, it serves a WeChat Pay
+// notify_url twice, under gin and under plain net/http, each on its own 127.0.0.1 port, and
+// drives both with real HTTP requests.
+//
+// Each server has two routes:
+//
+//   - /wechatpay/notify-live: the package's handler (wechatpaynotify.NewHandler), verifying at
+//     the system clock. The requests are notifications signed on the fly with the throwaway
+//     test key B of tests/vectors/keys.
+//   - /wechatpay/notify: a handler written with Verifier.ParseRequestAt, WriteSuccess and
+//     WriteFailure, for the conformance vectors (tests/vectors/notifications.json): they are
+//     signed at a fixed time, so this test route verifies at the `now` given in the query, with
+//     the vector's verifier configuration (`verifier` in the query).
+//
+// Every v3_parse vector is sent to both servers: a valid one must get 204 and the handler must
+// have seen its notification id and plaintext; a refused one its status (401 for an
+// authenticity failure, 500 otherwise) and {"code":"FAIL","message":"CODE: ..."}. Every valid
+// one is also sent with one body byte changed, which must get 401 SIGNATURE_MISMATCH.
+//
+//	notifyapp -vectors tests/vectors/notifications.json -keys tests/vectors/keys -version 0.1.0
+//
+// The last line is "notifyapp: N passed, M failed"; the exit status is 1 on any failure.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	wechatpaynotify "github.com/wechatpay-notify/wechatpay-notify/bindings/go"
+)
+
+// The conformance vectors (format described in tests/vectors/README.md).
+type vectorFile struct {
+	Format    int                       `json:"format"`
+	Verifiers map[string]vectorVerifier `json:"verifiers"`
+	Cases     []vectorCase              `json:"cases"`
+}
+
+type vectorVerifier struct {
+	APIv3Key     string                     `json:"apiv3_key"`
+	PublicKeys   []struct{ ID, PEM string } `json:"public_keys"`
+	Certificates []string                   `json:"certificates"`
+	MaxClockSkew int64                      `json:"max_clock_skew"`
+	MaxBodySize  int                        `json:"max_body_size"`
+}
+
+type vectorCase struct {
+	Name     string      `json:"name"`
+	Type     string      `json:"type"`
+	Verifier string      `json:"verifier"`
+	Now      int64       `json:"now"`
+	Headers  [][2]string `json:"headers"`
+	BodyHex  string      `json:"body_hex"`
+	Expect   struct {
+		OK        bool   `json:"ok"`
+		Error     string `json:"error"`
+		ID        string `json:"id"`
+		Plaintext string `json:"plaintext"`
+	} `json:"expect"`
+}
+
+// The live notifications are signed with test key B, configured in the `default` verifier
+// under this id.
+const (
+	liveVerifier = "default"
+	liveKeyID    = "PUB_KEY_ID_0114232134912410000000000000"
+	liveKeyFile  = "test-platform-b.key.pem"
+)
+
+// tagHeader carries a per-request tag from the client to the handler, so that the client can
+// check what the handler saw for that very request.
+const tagHeader = "X-Test-Request"
+
+type seen struct {
+	id        string
+	plaintext string
+}
+
+// app is the merchant application: the verifiers, built once at start-up and shared by both
+// servers, and what the handlers saw.
+type app struct {
+	verifiers map[string]*wechatpaynotify.Verifier
+	mu        sync.Mutex
+	seen      map[string]seen
+}
+
+func (a *app) record(tag string, n *wechatpaynotify.Notification) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.seen[tag] = seen{id: n.ID, plaintext: string(n.Plaintext)}
+}
+
+func (a *app) take(tag string) (seen, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, ok := a.seen[tag]
+	delete(a.seen, tag)
+	return s, ok
+}
+
+// vectorParams reads the test route's query: the verifier to use and the time to verify at.
+func (a *app) vectorParams(q url.Values) (*wechatpaynotify.Verifier, time.Time, error) {
+	v := a.verifiers[q.Get("verifier")]
+	if v == nil {
+		return nil, time.Time{}, fmt.Errorf("unknown verifier %q", q.Get("verifier"))
+	}
+	now, err := strconv.ParseInt(q.Get("now"), 10, 64)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("now: %v", err)
+	}
+	return v, time.Unix(now, 0), nil
+}
+
+// liveFn is the business function given to NewHandler: decode the payment, record it.
+func (a *app) liveFn(ctx context.Context, n *wechatpaynotify.Notification) error {
+	t, err := n.Transaction()
+	if err != nil {
+		return err
+	}
+	if t.OutTradeNo == "" {
+		return errors.New("no out_trade_no")
+	}
+	a.record(ctx.Value(tagKey{}).(string), n)
+	return nil
+}
+
+type tagKey struct{}
+
+// withTag puts the request's tag into its context, where liveFn finds it.
+func withTag(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), tagKey{}, r.Header.Get(tagHeader))
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// netHTTPServer is the notify_url with plain net/http.
+func (a *app) netHTTPServer() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/wechatpay/notify-live", withTag(wechatpaynotify.NewHandler(a.verifiers[liveVerifier], a.liveFn)))
+	mux.HandleFunc("POST /wechatpay/notify", func(w http.ResponseWriter, r *http.Request) {
+		v, now, err := a.vectorParams(r.URL.Query())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		n, err := v.ParseRequestAt(r, now)
+		if err != nil {
+			wechatpaynotify.WriteFailure(w, err)
+			return
+		}
+		a.record(r.Header.Get(tagHeader), n)
+		wechatpaynotify.WriteSuccess(w)
+	})
+	return mux
+}
+
+// ginServer is the same notify_url under gin.
+func (a *app) ginServer() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	live := withTag(wechatpaynotify.NewHandler(a.verifiers[liveVerifier], a.liveFn))
+	r.Any("/wechatpay/notify-live", gin.WrapH(live))
+	r.POST("/wechatpay/notify", func(c *gin.Context) {
+		v, now, err := a.vectorParams(c.Request.URL.Query())
+		if err != nil {
+			c.String(http.StatusBadRequest, err.Error())
+			return
+		}
+		n, err := v.ParseRequestAt(c.Request, now)
+		if err != nil {
+			wechatpaynotify.WriteFailure(c.Writer, err)
+			c.Abort()
+			return
+		}
+		a.record(c.GetHeader(tagHeader), n)
+		c.Status(http.StatusNoContent)
+	})
+	return r
+}
+
+func serve(h http.Handler) (base string, stop func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Fatal(err)
+		}
+	}()
+	return "http://" + ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+}
+
+// expectation is what one request must get.
+type expectation struct {
+	status    int    // 204, 401, 405 or 500
+	code      string // the error code at the start of the FAIL message, for 401 and 500
+	id        string // for 204: the id the handler saw
+	plaintext string // for 204: the plaintext the handler saw
+}
+
+type client struct {
+	app    *app
+	http   *http.Client
+	tags   int
+	passed int
+	failed int
+}
+
+func (c *client) check(server, name string, req *http.Request, want expectation) {
+	c.tags++
+	tag := strconv.Itoa(c.tags)
+	req.Header.Set(tagHeader, tag)
+	err := c.do(req, tag, want)
+	if err != nil {
+		c.failed++
+		fmt.Printf("FAIL %s %s: %v\n", server, name, err)
+		return
+	}
+	c.passed++
+}
+
+func (c *client) do(req *http.Request, tag string, want expectation) error {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	got, saw := c.app.take(tag)
+	if resp.StatusCode != want.status {
+		return fmt.Errorf("status %d, want %d (body %q)", resp.StatusCode, want.status, body)
+	}
+	if want.status == http.StatusNoContent {
+		if len(body) != 0 {
+			return fmt.Errorf("204 with a body %q", body)
+		}
+		if !saw {
+			return errors.New("accepted, but the handler saw no notification")
+		}
+		if got.id != want.id {
+			return fmt.Errorf("handler saw id %q, want %q", got.id, want.id)
+		}
+		if want.plaintext != "" && got.plaintext != want.plaintext {
+			return fmt.Errorf("handler saw plaintext %q, want %q", got.plaintext, want.plaintext)
+		}
+		return nil
+	}
+	if saw {
+		return fmt.Errorf("refused with %d, but the handler saw notification %q", resp.StatusCode, got.id)
+	}
+	var reply struct{ Code, Message string }
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return fmt.Errorf("reply body %q: %v", body, err)
+	}
+	if reply.Code != "FAIL" || (want.code != "" && !strings.HasPrefix(reply.Message, want.code+":")) {
+		return fmt.Errorf("reply %+v, want FAIL with message %s: ...", reply, want.code)
+	}
+	return nil
+}
+
+func vectorRequest(base string, c vectorCase, body []byte) *http.Request {
+	q := url.Values{"verifier": {c.Verifier}, "now": {strconv.FormatInt(c.Now, 10)}}
+	req, err := http.NewRequest(http.MethodPost, base+"/wechatpay/notify?"+q.Encode(), bytes.NewReader(body))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range c.Headers {
+		req.Header.Add(h[0], h[1]) // in the vector's order: the first of a repeated name counts
+	}
+	return req
+}
+
+// failure is the reply a refused vector must get: 401 for an authenticity failure, 500
+// otherwise.
+func failure(code string) expectation {
+	status := http.StatusInternalServerError
+	if wechatpaynotify.Code(code).Family() == wechatpaynotify.FamilyAuthenticity {
+		status = http.StatusUnauthorized
+	}
+	return expectation{status: status, code: code}
+}
+
+// signer makes live notifications as WeChat Pay does: the resource sealed with AES-256-GCM
+// under the APIv3 key, the message signed with RSA-SHA256 (PKCS#1 v1.5).
+type signer struct {
+	key      *rsa.PrivateKey
+	keyID    string
+	apiv3Key string
+}
+
+func (s *signer) notification(id, outTradeNo string, at time.Time) (http.Header, []byte, string) {
+	plaintext := fmt.Sprintf(`{"mchid":"1900000001","appid":"wxd678efh567hg6787","out_trade_no":%q,`+
+		`"transaction_id":"4200000001202311140000000001","trade_type":"JSAPI","trade_state":"SUCCESS",`+
+		`"trade_state_desc":"支付成功","bank_type":"OTHERS","success_time":"2023-11-14T22:13:20+08:00",`+
+		`"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,`+
+		`"currency":"CNY","payer_currency":"CNY"}}`, outTradeNo)
+	block, err := aes.NewCipher([]byte(s.apiv3Key))
+	if err != nil {
+		log.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nonce := randomText(12)
+	sealed := gcm.Seal(nil, []byte(nonce), []byte(plaintext), []byte("transaction"))
+	body, err := json.Marshal(map[string]any{
+		"id": id, "create_time": at.Format(time.RFC3339), "resource_type": "encrypt-resource",
+		"event_type": "TRANSACTION.SUCCESS", "summary": "支付成功",
+		"resource": map[string]string{
+			"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
+			"ciphertext": base64.StdEncoding.EncodeToString(sealed), "associated_data": "transaction",
+			"nonce": nonce,
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ts := strconv.FormatInt(at.Unix(), 10)
+	requestNonce := randomText(32)
+	digest := sha256.Sum256([]byte(ts + "\n" + requestNonce + "\n" + string(body) + "\n"))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, digest[:])
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("Wechatpay-Serial", s.keyID)
+	h.Set("Wechatpay-Timestamp", ts)
+	h.Set("Wechatpay-Nonce", requestNonce)
+	h.Set("Wechatpay-Signature", base64.StdEncoding.EncodeToString(sig))
+	h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
+	return h, body, plaintext
+}
+
+func randomText(n int) string {
+	b := make([]byte, (n+1)/2)
+	if _, err := rand.Read(b); err != nil {
+		log.Fatal(err)
+	}
+	return strings.ToUpper(hex.EncodeToString(b))[:n]
+}
+
+func loadSigner(keysDir, apiv3Key string) *signer {
+	data, err := os.ReadFile(filepath.Join(keysDir, liveKeyFile))
+	if err != nil {
+		log.Fatal(err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		log.Fatalf("%s: no PEM block", liveKeyFile)
+	}
+	var key *rsa.PrivateKey
+	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		key, _ = k.(*rsa.PrivateKey)
+	} else if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		key = k
+	}
+	if key == nil {
+		log.Fatalf("%s: not an RSA private key", liveKeyFile)
+	}
+	return &signer{key: key, keyID: liveKeyID, apiv3Key: apiv3Key}
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("notifyapp: ")
+	vectorsPath := flag.String("vectors", "", "path of tests/vectors/notifications.json")
+	keysDir := flag.String("keys", "", "path of tests/vectors/keys")
+	wantVersion := flag.String("version", "", "the library version Version() must return")
+	flag.Parse()
+	if *vectorsPath == "" || *keysDir == "" || *wantVersion == "" {
+		log.Fatal("usage: notifyapp -vectors FILE -keys DIR -version X.Y.Z")
+	}
+
+	if v := wechatpaynotify.Version(); v != *wantVersion {
+		log.Fatalf("FAIL: Version() is %q, want %q", v, *wantVersion)
+	}
+	data, err := os.ReadFile(*vectorsPath)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var vf vectorFile
+	if err := json.Unmarshal(data, &vf); err != nil {
+		log.Fatal(err)
+	}
+	if vf.Format != 1 {
+		log.Fatalf("vector format %d, want 1", vf.Format)
+	}
+
+	var cases []vectorCase
+	a := &app{verifiers: map[string]*wechatpaynotify.Verifier{}, seen: map[string]seen{}}
+	for _, c := range vf.Cases {
+		if c.Type != "v3_parse" {
+			continue
+		}
+		cases = append(cases, c)
+		if _, done := a.verifiers[c.Verifier]; done {
+			continue
+		}
+		cfg := vf.Verifiers[c.Verifier]
+		keys := map[string]string{}
+		for _, k := range cfg.PublicKeys {
+			keys[k.ID] = k.PEM
+		}
+		v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+			APIv3Key: cfg.APIv3Key, PublicKeys: keys, Certificates: cfg.Certificates,
+			MaxClockSkew: time.Duration(cfg.MaxClockSkew) * time.Second, MaxBodySize: cfg.MaxBodySize,
+		})
+		if err != nil {
+			log.Fatalf("verifier %s: %v", c.Verifier, err)
+		}
+		defer v.Close()
+		a.verifiers[c.Verifier] = v
+	}
+	if a.verifiers[liveVerifier] == nil {
+		log.Fatalf("no %s verifier among the vectors", liveVerifier)
+	}
+	live := loadSigner(*keysDir, vf.Verifiers[liveVerifier].APIv3Key)
+
+	servers := []struct {
+		name    string
+		handler http.Handler
+	}{{"net/http", a.netHTTPServer()}, {"gin", a.ginServer()}}
+	cl := &client{app: a, http: &http.Client{Timeout: 10 * time.Second}}
+	valid := 0
+	for _, s := range servers {
+		base, stop := serve(s.handler)
+		for _, c := range cases {
+			body, err := hex.DecodeString(c.BodyHex)
+			if err != nil {
+				log.Fatalf("%s: body_hex: %v", c.Name, err)
+			}
+			if !c.Expect.OK {
+				cl.check(s.name, c.Name, vectorRequest(base, c, body), failure(c.Expect.Error))
+				continue
+			}
+			valid++
+			cl.check(s.name, c.Name, vectorRequest(base, c, body),
+				expectation{status: http.StatusNoContent, id: c.Expect.ID, plaintext: c.Expect.Plaintext})
+			tampered := append([]byte(nil), body...)
+			tampered[len(tampered)/2] ^= 0x01
+			cl.check(s.name, c.Name+"/tampered", vectorRequest(base, c, tampered), failure("SIGNATURE_MISMATCH"))
+		}
+
+		// The package's handler at the system clock: a fresh notification, the same one
+		// altered, and a GET.
+		id := "EV-LIVE-" + randomText(8)
+		header, body, plaintext := live.notification(id, "ORDER-"+randomText(8), time.Now())
+		req, _ := http.NewRequest(http.MethodPost, base+"/wechatpay/notify-live", bytes.NewReader(body))
+		req.Header = header.Clone()
+		cl.check(s.name, "live", req, expectation{status: http.StatusNoContent, id: id, plaintext: plaintext})
+		tampered := bytes.Replace(body, []byte(id), []byte(id[:len(id)-1]+"X"), 1)
+		req, _ = http.NewRequest(http.MethodPost, base+"/wechatpay/notify-live", bytes.NewReader(tampered))
+		req.Header = header.Clone()
+		cl.check(s.name, "live/tampered", req, failure("SIGNATURE_MISMATCH"))
+		req, _ = http.NewRequest(http.MethodGet, base+"/wechatpay/notify-live", nil)
+		cl.check(s.name, "live/GET", req, expectation{status: http.StatusMethodNotAllowed})
+		stop()
+	}
+	fmt.Printf("notifyapp: library %s; %d v3_parse vectors (%d valid, each also tampered) and 3 live requests, per server (net/http, gin)\n",
+		wechatpaynotify.Version(), len(cases), valid/len(servers))
+	fmt.Printf("notifyapp: %d passed, %d failed\n", cl.passed, cl.failed)
+	if cl.failed > 0 {
+		os.Exit(1)
+	}
+}

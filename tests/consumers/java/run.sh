@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Consumer test of the released Java binding: a Spring Boot web application (this directory's
+# pom.xml and src/), copied to a fresh directory outside the repository, depends on
+# io.github.wechatpay-notify:wechatpay-notify:$WPN_VERSION from the release's Maven repository
+# directory $WPN_DIST/maven (scripts/package-java.sh) and nothing else of this project. Its JUnit
+# test starts the embedded server on a random port and sends it the conformance vectors' valid
+# APIv3 callbacks (204) and a tampered one (401 with the JSON failure body) over HTTP.
+#
+# Environment: WPN_DIST (absolute path of dist/), WPN_VERSION (default: the workspace version
+# of Cargo.toml). Maven resolves Spring Boot into the local repository (~/.m2/repository, or
+# WPN_M2_REPOSITORY); this project's group is purged from it before and after the run, so the
+# artifact can only come from $WPN_DIST/maven, which is checked afterwards.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+
+fail() { echo "tests/consumers/java/run.sh: $*" >&2; exit 1; }
+
+: "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}"
+case "$WPN_DIST" in /*) ;; *) fail "WPN_DIST must be an absolute path: $WPN_DIST" ;; esac
+version="${WPN_VERSION:-$(sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -n 1)}"
+dist_repo="$WPN_DIST/maven"
+artifact="io/github/wechatpay-notify/wechatpay-notify/$version/wechatpay-notify-$version.jar"
+[ -f "$dist_repo/$artifact" ] || fail "missing $dist_repo/$artifact (run scripts/package-java.sh)"
+
+m2="${WPN_M2_REPOSITORY:-$HOME/.m2/repository}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/wpn-java-consumer.XXXXXX")"
+case "$work/" in "$root"/*) rm -rf "$work"; fail "the temporary directory $work is inside the repository" ;; esac
+purge() { rm -rf "$m2/io/github/wechatpay-notify"; }
+trap 'rm -rf "$work"; purge' EXIT
+purge
+
+cp -R "$here/src" "$work/src"
+sed -e "s|@WPN_VERSION@|$version|g" -e "s|@WPN_MAVEN_REPO@|file://$dist_repo|g" "$here/pom.xml" > "$work/pom.xml"
+
+cd "$work"
+# Not quiet: Surefire's "Tests run:" summary is the result CI reads.
+mvn -B -ntp -Dmaven.repo.local="$m2" test -Dvectors.file="$root/tests/vectors/notifications.json"
+
+# The jar Maven used was downloaded from the release's repository (id wpn-dist in pom.xml).
+grep -q "^wechatpay-notify-$version.jar>wpn-dist=" "$m2/${artifact%/*}/_remote.repositories" ||
+    fail "wechatpay-notify $version was not resolved from $dist_repo"
+echo "java consumer: io.github.wechatpay-notify:wechatpay-notify:$version from $dist_repo works in a Spring Boot application"

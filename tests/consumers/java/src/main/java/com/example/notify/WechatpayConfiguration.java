@@ -1,0 +1,52 @@
+package com.example.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.wechatpaynotify.Verifier;
+import java.io.File;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The verifier and the clock of the callback endpoint. A real backend reads its APIv3 key and
+ * WeChat Pay public key from its secrets; this one takes a named verifier of the project's
+ * conformance vectors (wpn.vectors: the path of tests/vectors/notifications.json) and, for
+ * those recorded callbacks, a fixed time (wechatpay.now, Unix seconds).
+ */
+@Configuration
+public class WechatpayConfiguration {
+
+    /** Built once and shared by every request (a Verifier is immutable and thread-safe). */
+    @Bean
+    public Verifier verifier(
+            @Value("${wpn.vectors}") String vectorsFile, @Value("${wechatpay.verifier:default}") String name)
+            throws IOException {
+        JsonNode cfg = new ObjectMapper().readTree(new File(vectorsFile)).path("verifiers").path(name);
+        if (!cfg.isObject()) {
+            throw new IllegalStateException("no verifier " + name + " in " + vectorsFile);
+        }
+        Verifier.Builder builder = Verifier.builder().apiV3Key(cfg.get("apiv3_key").asText());
+        for (JsonNode key : cfg.path("public_keys")) {
+            builder.publicKey(key.get("id").asText(), key.get("pem").asText());
+        }
+        for (JsonNode certificate : cfg.path("certificates")) {
+            builder.platformCertificate(certificate.asText());
+        }
+        return builder
+                .maxClockSkew(Duration.ofSeconds(cfg.path("max_clock_skew").asLong(300)))
+                .maxBodySize(cfg.path("max_body_size").asLong(Verifier.DEFAULT_MAX_BODY_SIZE))
+                .build();
+    }
+
+    /** The time callbacks are checked at: wechatpay.now when set, else the system clock. */
+    @Bean
+    public Clock wechatpayClock(@Value("${wechatpay.now:#{null}}") Long now) {
+        return now == null ? Clock.systemUTC() : Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
+    }
+}
