@@ -219,6 +219,10 @@ enum wpn_result
    */
   WPN_CONFIG_INVALID = 18,
   /**
+   * `UNEXPECTED_EVENT`: a typed accessor was asked for a kind this notification is not.
+   */
+  WPN_UNEXPECTED_EVENT = 19,
+  /**
    * `NULL_ARGUMENT`: a required pointer was NULL.
    */
   WPN_NULL_ARGUMENT = 1000,
@@ -308,6 +312,33 @@ enum wpn_error_family
 typedef enum wpn_error_family wpn_error_family;
 #else
 typedef uint32_t wpn_error_family;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The form in which `wpn_event_decode` gives a model's fields.
+ */
+enum wpn_fields_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The value tree of `docs/c-abi.md` ("Event field trees"): for a binding without a JSON
+   * reader (Java).
+   */
+  WPN_FIELDS_TREE = 0,
+  /**
+   * Compact JSON holding exactly the model's fields under their exact names: for a binding
+   * with a JSON decoder of its own (Go), which then reads only what the core checked.
+   */
+  WPN_FIELDS_JSON = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum wpn_fields_format wpn_fields_format;
+#else
+typedef uint32_t wpn_fields_format;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -553,6 +584,11 @@ typedef struct wpn_envelope {
    * `trade_state`, `amount`...). Sensitive: do not log it.
    */
   struct wpn_str plaintext;
+  /**
+   * The catalog kind (`docs/events.md`): `"transaction"`, `"refund"`, ..., or `"unknown"`
+   * for a callback the catalog does not describe (not an error). A static string.
+   */
+  struct wpn_str kind;
   /**
    * The verified `Wechatpay-Timestamp`, Unix seconds.
    */
@@ -805,6 +841,33 @@ bool wpn_error_message(const struct wpn_error *error, struct wpn_str *message_ou
  * Frees an error. NULL is a no-op.
  */
 void wpn_error_free(struct wpn_error *error);
+
+/**
+ * Checks that a decrypted resource is of the catalog kind `kind` (`"transaction"`,
+ * `"refund"`, ... as `docs/events.md` lists them) and decodes as that kind's model: the check
+ * behind the typed accessors of every binding. `event_type`, `original_type` and `plaintext`
+ * are the notification's (`wpn_envelope`); its kind is decided from them as
+ * `wpn_envelope.kind` is.
+ *
+ * Errors: `WPN_UNEXPECTED_EVENT` when the notification is of another kind (the message names
+ * it; an unknown `kind` name is never any notification's kind), `WPN_MALFORMED_RESOURCE`
+ * naming the field when a required field is missing or has the wrong JSON type. On success,
+ * when `fields_out` is not NULL, `*fields_out` is a new buffer holding the model's fields (only
+ * those the catalog knows) in `format`, a `wpn_fields_format` value (`WPN_FIELDS_TREE` or
+ * `WPN_FIELDS_JSON`; another value is `WPN_INVALID_ARGUMENT`), which the caller frees with
+ * `wpn_buffer_free()`.
+ */
+wpn_result wpn_event_decode(const uint8_t *kind,
+                            size_t kind_len,
+                            const uint8_t *event_type,
+                            size_t event_type_len,
+                            const uint8_t *original_type,
+                            size_t original_type_len,
+                            const uint8_t *plaintext,
+                            size_t plaintext_len,
+                            uint32_t format,
+                            struct wpn_buffer **fields_out,
+                            struct wpn_error **error_out);
 
 /**
  * Fills `*envelope_out` with every field of a notification in one call. Returns false (and

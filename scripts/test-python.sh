@@ -19,6 +19,8 @@ py="$root/.venv/bin/python"
 # profile, abi3 wheel. Cargo reuses the workspace's target/ from test-rust.sh.
 "$py" -m pip install --quiet --force-reinstall --no-deps .
 
+# The conformance vectors are what their generator makes, and its independent checker agrees.
+"$py" tests/vectors/generate.py --check
 "$py" -m pytest tests/python -q -p no:cacheprovider
 "$py" -m mypy --strict --no-incremental
 "$py" -m mypy --strict --no-incremental python/wechatpay_notify

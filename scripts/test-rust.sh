@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/native-build.sh
 cargo fmt --all -- --check
+# The event catalog's generated types (every language) are what models/events.json gives.
+if ! command -v gofmt >/dev/null 2>&1 && [ -x /usr/local/go/bin/gofmt ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+fi
+python3 models/generate.py --check
 cargo clippy --release --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps -p wechatpay-notify
 # The one build every other language links against (static/shared C library, CLI binary).

@@ -14,14 +14,45 @@
 //
 //	http.Handle("/notify", wechatpaynotify.NewHandler(v,
 //		func(ctx context.Context, n *wechatpaynotify.Notification) error {
-//			payment, err := n.Transaction()
-//			if err != nil {
-//				return err
+//			switch n.Kind {
+//			case wechatpaynotify.EventTransaction:
+//				payment, err := n.Transaction()
+//				if err != nil {
+//					return err
+//				}
+//				// Check payment.OutTradeNo and payment.Amount.Total against the order,
+//				// then mark it paid, once per n.ID: WeChat Pay delivers the same
+//				// notification again when a reply is late or not 2xx.
+//			case wechatpaynotify.EventRefund:
+//				refund, err := n.Refund()
+//				if err != nil {
+//					return err
+//				}
+//				// Record refund.OutRefundNo and refund.RefundStatus.
+//			default:
+//				// Another kind, or EventUnknown: acknowledge it (204), or it comes back.
 //			}
-//			// Record payment.OutTradeNo once per n.ID: WeChat Pay delivers the same
-//			// notification again when a reply is late or not 2xx.
 //			return nil
 //		}))
+//
+// # Kinds of callback
+//
+// [Notification.Kind] is the notification's kind in the event catalog of wechatpay-notify
+// (docs/events.md), decided by the Rust core from event_type, resource.original_type and, where
+// kinds share both (direct, partner and combined payments; direct and partner refunds), the
+// plaintext's top-level keys. Each kind has a typed accessor returning its model:
+// [Notification.Transaction], [Notification.PartnerTransaction],
+// [Notification.CombineTransaction], [Notification.Refund], [Notification.PartnerRefund],
+// [Notification.ProfitSharing], [Notification.TransferBill] and [Notification.Complaint]
+// ([EventKinds] lists the kinds). An accessor asks the core whether the resource is of its kind
+// and holds every required field with the right JSON type, then decodes it with
+// encoding/json: it fails with [CodeUnexpectedEvent] ([ErrUnexpectedEvent]) for a notification
+// of another kind, and with [CodeMalformedResource] naming the field (never its value) for a
+// missing or mistyped one. In the models, required fields are values and optional ones
+// pointers, or slices for lists, nil when absent; keys the catalog does not know are ignored.
+// A callback the catalog does not describe is [EventUnknown], which is not an error: its
+// [Notification.Plaintext] and [Notification.Decode] stay available. The kinds, models and
+// accessors are generated (events.go) from models/events.json, as in every other language.
 //
 // # Checks and errors
 //

@@ -54,19 +54,24 @@ const (
 	// CodeConfigInvalid: the verifier's configuration is invalid (key length, unreadable PEM,
 	// weak key, no key...).
 	CodeConfigInvalid Code = "CONFIG_INVALID"
+	// CodeUnexpectedEvent: a typed accessor ([Notification.Transaction]...) was asked for a
+	// kind of the event catalog that the notification is not; the message says what it is.
+	// Dispatch on [Notification.Kind] first. Not a failure of the callback itself.
+	CodeUnexpectedEvent Code = "UNEXPECTED_EVENT"
 	// CodePanic: an internal error in the Rust library. It never happens; if it does, please
 	// report it.
 	CodePanic Code = "PANIC"
 )
 
-// Codes lists every code a verifier returns, in the order of docs/errors.md (CodePanic and
-// the other codes only the C ABI produces, which never happen, are not included).
+// Codes lists every code a verifier or a typed accessor returns, in the order of
+// docs/errors.md (CodePanic and the other codes only the C ABI produces, which never happen,
+// are not included).
 var Codes = []Code{
 	CodeBodyTooLarge, CodeWrongFormat, CodeMissingHeader, CodeUnsupportedSignatureType,
 	CodeBadTimestamp, CodeTimestampSkew, CodeSignatureProbe, CodeUnknownSerial,
 	CodeKeyExpired, CodeMalformedSignature, CodeSignatureMismatch, CodeMalformedBody,
 	CodeMissingField, CodeReturnFail, CodeUnsupportedAlgorithm, CodeMalformedResource,
-	CodeDecryptFailed, CodeConfigInvalid,
+	CodeDecryptFailed, CodeConfigInvalid, CodeUnexpectedEvent,
 }
 
 // Family groups codes by what went wrong; see [Code.Family].
@@ -80,7 +85,7 @@ const (
 	// FamilyDecryption: the resource could not be decrypted or decoded.
 	FamilyDecryption Family = "DECRYPTION"
 	// FamilyFormat: the body or its envelope is not what WeChat Pay sends (size, format,
-	// fields).
+	// fields), or a typed accessor was asked for another kind (CodeUnexpectedEvent).
 	FamilyFormat Family = "FORMAT"
 	// FamilyConfig: the verifier's configuration is invalid.
 	FamilyConfig Family = "CONFIG"
@@ -189,6 +194,8 @@ var (
 	ErrDecryptFailed = &Error{Code: CodeDecryptFailed}
 	// ErrConfigInvalid matches errors with CodeConfigInvalid.
 	ErrConfigInvalid = &Error{Code: CodeConfigInvalid}
+	// ErrUnexpectedEvent matches errors with CodeUnexpectedEvent.
+	ErrUnexpectedEvent = &Error{Code: CodeUnexpectedEvent}
 	// ErrPanic matches errors with CodePanic.
 	ErrPanic = &Error{Code: CodePanic}
 )
@@ -200,7 +207,7 @@ var (
 	ErrAuthenticity error = &familyError{FamilyAuthenticity}
 	// ErrDecryption matches every failure to decrypt or decode the resource.
 	ErrDecryption error = &familyError{FamilyDecryption}
-	// ErrFormat matches every body or envelope format failure.
+	// ErrFormat matches every body or envelope format failure, and CodeUnexpectedEvent.
 	ErrFormat error = &familyError{FamilyFormat}
 	// ErrConfig matches every configuration error.
 	ErrConfig error = &familyError{FamilyConfig}

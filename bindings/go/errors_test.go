@@ -49,6 +49,7 @@ func TestCodeFamiliesComeFromTheCore(t *testing.T) {
 		CodeMalformedBody: FamilyFormat, CodeMissingField: FamilyFormat, CodeReturnFail: FamilyFormat,
 		CodeUnsupportedAlgorithm: FamilyDecryption, CodeMalformedResource: FamilyDecryption,
 		CodeDecryptFailed: FamilyDecryption, CodeConfigInvalid: FamilyConfig,
+		CodeUnexpectedEvent: FamilyFormat,
 	}
 	if len(want) != len(Codes) {
 		t.Fatalf("%d codes", len(Codes))
@@ -133,11 +134,18 @@ func TestConfigErrorsNeverContainKeys(t *testing.T) {
 }
 
 func TestDecodeErrorsAreLogSafe(t *testing.T) {
-	n := &Notification{Plaintext: []byte(`{"amount":{"total":"secret-value"}}`)}
+	n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction",
+		Plaintext: []byte(strings.Replace(testTransaction, `"total":100`, `"total":"secret-value"`, 1))}
 	_, err := n.Transaction()
 	wantCode(t, err, CodeMalformedResource)
 	if strings.Contains(err.Error(), "secret-value") || !strings.Contains(err.Error(), "amount.total") {
 		t.Fatalf("message %q", err)
+	}
+	// Decode checks JSON types only, and says where without saying what.
+	var tr Transaction
+	wantCode(t, n.Decode(&tr), CodeMalformedResource)
+	if msg := n.Decode(&tr).Error(); strings.Contains(msg, "secret-value") || !strings.Contains(msg, "amount.total") {
+		t.Fatalf("Decode message %q", msg)
 	}
 	n.Plaintext = []byte(`{"x":secret}`)
 	var m map[string]any

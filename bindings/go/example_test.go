@@ -1,7 +1,6 @@
 package wechatpaynotify_test
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,7 @@ import (
 	wechatpaynotify "github.com/wechatpay-notify/wechatpay-notify/bindings/go"
 )
 
-// A notify_url handler: parse, record once per notification id, reply.
+// A notify_url handler: parse, dispatch on the kind, record once per notification id, reply.
 func ExampleNewHandler() {
 	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
 		APIv3Key:   os.Getenv("WECHATPAY_APIV3_KEY"),
@@ -24,18 +23,10 @@ func ExampleNewHandler() {
 		log.Fatal(err) // CONFIG_INVALID: the message says what is wrong, never the key
 	}
 	defer v.Close()
-	http.Handle("/wechatpay/notify", wechatpaynotify.NewHandler(v,
-		func(ctx context.Context, n *wechatpaynotify.Notification) error {
-			if n.EventType != "TRANSACTION.SUCCESS" {
-				return nil
-			}
-			payment, err := n.Transaction()
-			if err != nil {
-				return err
-			}
-			log.Printf("order %s paid %d fen (notification %s)", payment.OutTradeNo, payment.Amount.Total, n.ID)
-			return nil // 204; an error makes WeChat Pay deliver it again later
-		},
+	// onNotification dispatches on the notification's kind: see the example of
+	// Notification.Kind.
+	s := &shop{orders: map[string]*order{}, log: log.Default()}
+	http.Handle("/wechatpay/notify", wechatpaynotify.NewHandler(v, s.onNotification,
 		wechatpaynotify.WithErrorHook(func(r *http.Request, err error) {
 			log.Printf("refused WeChat Pay callback from %s: %v", r.RemoteAddr, err)
 		})))

@@ -302,8 +302,52 @@ func copyNotification(e *C.wpn_envelope) *Notification {
 	copy(plain, cBytes(unsafe.Pointer(e.plaintext.data), e.plaintext.len))
 	return &Notification{
 		ID: out[0], CreateTime: out[1], EventType: out[2], ResourceType: out[3], Summary: out[4],
-		OriginalType: out[5], Serial: out[6],
+		OriginalType: out[5], Serial: out[6], Kind: eventKind(e.kind),
 		Timestamp: unixTime(int64(e.timestamp)),
 		Plaintext: plain[:len(plain):len(plain)],
 	}
+}
+
+// eventKind is the EventKind named by the envelope's kind: one of the constants (no allocation),
+// or a copy of a name this package does not know (a kind of a newer library).
+func eventKind(s C.wpn_str) EventKind {
+	name := cBytes(unsafe.Pointer(s.data), s.len)
+	if string(name) == string(EventUnknown) {
+		return EventUnknown
+	}
+	for _, k := range EventKinds {
+		if string(name) == string(k) {
+			return k
+		}
+	}
+	return EventKind(name)
+}
+
+// event is the check behind every typed accessor (events.go). The core decides, from the
+// notification's event_type, original_type and plaintext, whether it is of kind and decodes as
+// that kind's model (wpn_event_decode): UNEXPECTED_EVENT for another kind, MALFORMED_RESOURCE
+// naming the field for a missing required field or a wrong JSON type. On success the core
+// gives the model's fields as JSON, which encoding/json reads into out, a pointer to the
+// kind's model.
+func (n *Notification) event(kind EventKind, out any) error {
+	kp, kn := stringPtr(string(kind))
+	ep, en := stringPtr(n.EventType)
+	op, on := stringPtr(n.OriginalType)
+	pp, pn := bytesPtr(n.Plaintext)
+	s := scratchPool.Get().(*callScratch) // for its error slot: no allocation per call
+	var fields *C.wpn_buffer
+	rc := C.wpn_event_decode(kp, kn, ep, en, op, on, pp, pn, C.WPN_FIELDS_JSON, &fields, &s.err)
+	runtime.KeepAlive(kind)
+	runtime.KeepAlive(n)
+	cerr := s.err
+	s.release()
+	if rc != C.WPN_OK {
+		return takeError(rc, cerr)
+	}
+	defer C.wpn_buffer_free(fields)
+	var data C.wpn_slice
+	C.wpn_buffer_data(fields, &data)
+	// The core's JSON holds exactly the model's fields under their exact names, so
+	// encoding/json (whose key matching ignores case) reads only what the core checked.
+	return decodeResource(cBytes(unsafe.Pointer(data.data), data.len), out)
 }

@@ -70,6 +70,14 @@ type vectorExpect struct {
 	Plaintext    string            `json:"plaintext"`
 	Fields       map[string]string `json:"fields"`
 	ReqInfo      map[string]string `json:"req_info"`
+	// The event catalog (models/events.json): the kind of an accepted v3_parse case and, for
+	// the event_* cases, each accessor's outcome by kind name ("ok" or a code), substrings of
+	// the own kind's accessor error, and fields of its typed result by dotted JSON path.
+	Kind               EventKind       `json:"kind"`
+	Events             map[string]Code `json:"events"`
+	EventErrorContains string          `json:"event_error_contains"`
+	EventErrorExcludes string          `json:"event_error_excludes"`
+	EventFields        map[string]any  `json:"event_fields"`
 }
 
 func (c *vectorCase) body(t testing.TB) []byte {

@@ -40,7 +40,8 @@ func settle(t *testing.T) int64 {
 }
 
 // TestLeak parses many notifications (valid ones, and refused ones whose errors carry C
-// messages) and checks that the resident set does not grow by more than 10 MB.
+// messages), calls typed accessors on some (one succeeding, one failing), and checks that the
+// resident set does not grow by more than 10 MB.
 func TestLeak(t *testing.T) {
 	iterations := defaultLeakIterations
 	if s := os.Getenv("WPN_LEAK_ITERATIONS"); s != "" {
@@ -66,6 +67,14 @@ func TestLeak(t *testing.T) {
 		n, err := v.ParseAt(header, body, now)
 		if err != nil || len(n.Plaintext) == 0 {
 			t.Fatalf("parse: %v", err)
+		}
+		if i%10 == 8 { // the typed accessors: a decode, and an error with a C message
+			if _, err := n.Transaction(); err != nil {
+				t.Fatalf("transaction: %v", err)
+			}
+			if _, err := n.Refund(); CodeOf(err) != CodeUnexpectedEvent {
+				t.Fatalf("refund: %v", err)
+			}
 		}
 	}
 	for i := 0; i < 2000; i++ { // warm up allocator arenas and the Go heap

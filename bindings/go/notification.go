@@ -26,6 +26,11 @@ type Notification struct {
 	Summary string
 	// OriginalType is resource.original_type, e.g. transaction or refund.
 	OriginalType string
+	// Kind is the notification's kind in the event catalog (docs/events.md), decided by the
+	// core from EventType, OriginalType and the plaintext's top-level keys: it says which
+	// typed accessor applies ([Notification.Transaction] for [EventTransaction], and so on).
+	// A callback the catalog does not describe is [EventUnknown], which is not an error.
+	Kind EventKind
 	// Serial is the Wechatpay-Serial of the key (public-key id or certificate serial) that
 	// verified this notification.
 	Serial string
@@ -39,42 +44,19 @@ type Notification struct {
 // Decode unmarshals the decrypted resource (encoding/json) into v, which must be a non-nil
 // pointer. A resource that does not match v's type is an *Error with CodeMalformedResource
 // whose message gives the position, never the data.
+//
+// Decode checks nothing but the JSON types. For a kind of the event catalog, prefer its typed
+// accessor ([Notification.Transaction], [Notification.Refund]...), which also checks the kind
+// and every required field.
 func (n *Notification) Decode(v any) error {
 	return decodeResource(n.Plaintext, v)
 }
 
-// Transaction decodes the resource as a direct-merchant payment result (TRANSACTION.*).
-func (n *Notification) Transaction() (*Transaction, error) {
-	t := new(Transaction)
-	if err := n.Decode(t); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// PartnerTransaction decodes the resource as a service-provider (partner) payment result.
-func (n *Notification) PartnerTransaction() (*PartnerTransaction, error) {
-	t := new(PartnerTransaction)
-	if err := n.Decode(t); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// Refund decodes the resource as a refund result (REFUND.*).
-func (n *Notification) Refund() (*Refund, error) {
-	r := new(Refund)
-	if err := n.Decode(r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // String describes the notification without its plaintext.
 func (n Notification) String() string {
-	return fmt.Sprintf("Notification{ID:%q EventType:%q Summary:%q OriginalType:%q Serial:%q "+
+	return fmt.Sprintf("Notification{ID:%q EventType:%q Summary:%q OriginalType:%q Kind:%q Serial:%q "+
 		"CreateTime:%q Timestamp:%d Plaintext:<%d bytes redacted>}",
-		n.ID, n.EventType, n.Summary, n.OriginalType, n.Serial, n.CreateTime,
+		n.ID, n.EventType, n.Summary, n.OriginalType, n.Kind, n.Serial, n.CreateTime,
 		n.Timestamp.Unix(), len(n.Plaintext))
 }
 

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -30,7 +32,7 @@ func TestVectors(t *testing.T) {
 			var err error
 			switch c.Type {
 			case "v3_parse", "v3_verify":
-				err = runV3(t, vectors, c)
+				err = runV3(t, vectors, c, seen)
 			case "v3_config":
 				_, err = NewVerifier(vectors.Verifiers[c.Verifier].config())
 			case "v2_config":
@@ -61,9 +63,10 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// runV3 runs a v3 case with Parse/Verify at the case's time, checks the successful result, and
-// checks that ParseRequest on an equivalent request agrees.
-func runV3(t *testing.T, vectors *vectorFile, c *vectorCase) error {
+// runV3 runs a v3 case with Parse/Verify at the case's time, checks the successful result
+// (envelope, kind and every typed accessor), and checks that ParseRequest on an equivalent
+// request agrees. The codes the accessors give are added to seen.
+func runV3(t *testing.T, vectors *vectorFile, c *vectorCase, seen map[Code]bool) error {
 	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
 	if err != nil {
 		t.Fatalf("verifier %s: %v", c.Verifier, err)
@@ -110,7 +113,11 @@ func runV3(t *testing.T, vectors *vectorFile, c *vectorCase) error {
 		got.OriginalType != want.OriginalType || got.Plaintext != want.Plaintext {
 		t.Fatalf("notification %v, want %+v", n, want)
 	}
-	if rn.ID != n.ID || rn.Serial != n.Serial || !bytes.Equal(rn.Plaintext, n.Plaintext) {
+	if n.Kind != want.Kind || want.Kind == "" {
+		t.Fatalf("kind %q, want %q", n.Kind, want.Kind)
+	}
+	checkEvents(t, n, want, seen)
+	if rn.ID != n.ID || rn.Serial != n.Serial || rn.Kind != n.Kind || !bytes.Equal(rn.Plaintext, n.Plaintext) {
 		t.Fatalf("ParseRequest gave %v, Parse %v", rn, n)
 	}
 	if n.Serial == "" || n.Timestamp.IsZero() {
@@ -150,60 +157,124 @@ func runV2(t *testing.T, vectors *vectorFile, c *vectorCase) error {
 	return nil
 }
 
-// TestVectorTypedModels decodes every successful vector resource into the typed models.
-func TestVectorTypedModels(t *testing.T) {
-	vectors := loadVectors(t)
-	kinds := map[string]bool{}
-	for i := range vectors.Cases {
-		c := &vectors.Cases[i]
-		if c.Type != "v3_parse" || !c.expect(t).OK {
-			continue
+// checkEvents calls every typed accessor of an accepted notification, by kind name, and checks
+// each outcome: the case's expect.events when it has them, and otherwise what the kind implies
+// (another kind's accessor gives UNEXPECTED_EVENT, the own kind's decodes or names a malformed
+// field). For the own kind it checks the error's message and the typed result's fields.
+func checkEvents(t *testing.T, n *Notification, want vectorExpect, seen map[Code]bool) {
+	t.Helper()
+	if len(eventAccessors) != len(EventKinds) {
+		t.Fatalf("%d accessors for %d kinds", len(eventAccessors), len(EventKinds))
+	}
+	// The kinds to call: every key of expect.events, by name (a kind Go lacks fails), or every
+	// kind Go has.
+	kinds := EventKinds
+	if want.Events != nil {
+		kinds = nil
+		for name := range want.Events {
+			kinds = append(kinds, EventKind(name))
 		}
-		v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
-		if err != nil {
-			t.Fatal(err)
+		slices.Sort(kinds)
+		if len(kinds) != len(EventKinds) {
+			t.Fatalf("expect.events has %d kinds, Go %d", len(kinds), len(EventKinds))
 		}
-		n, err := v.ParseAt(c.header(), c.body(t), c.now())
-		v.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
+	}
+	for _, kind := range kinds {
+		accessor, ok := eventAccessors[kind]
+		if !ok {
+			t.Fatalf("no accessor for the kind %s", kind)
 		}
-		var raw any
-		if err := n.Decode(&raw); err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
-		}
-		plain, isObject := raw.(map[string]any)
-		if !isObject {
-			if _, err := n.Transaction(); !errors.Is(err, ErrMalformedResource) {
-				t.Fatalf("%s: a non-object resource decoded as a Transaction: %v", c.Name, err)
-			}
-			continue
-		}
+		result, err := accessor(n)
+		var wantOutcome Code
 		switch {
-		case n.OriginalType == "transaction" && plain["sp_mchid"] != nil:
-			p, err := n.PartnerTransaction()
-			if err != nil || p.SpMchID != plain["sp_mchid"] || !sameNumber(p.Amount.Total, lookup(plain, "amount", "total")) {
-				t.Fatalf("%s: partner %+v %v", c.Name, p, err)
+		case want.Events != nil:
+			wantOutcome = want.Events[string(kind)]
+		case kind != n.Kind:
+			wantOutcome = CodeUnexpectedEvent
+		case err == nil:
+			wantOutcome = "ok"
+		default:
+			wantOutcome = CodeMalformedResource
+		}
+		if wantOutcome == "ok" {
+			if err != nil || result == nil {
+				t.Fatalf("%s(): %v", kind, err)
 			}
-			kinds["partner"] = true
-		case n.OriginalType == "transaction":
-			tr, err := n.Transaction()
-			if err != nil || tr.OutTradeNo != plain["out_trade_no"] || !sameString(tr.Payer.OpenID, lookup(plain, "payer", "openid")) ||
-				!sameNumber(tr.Amount.Total, lookup(plain, "amount", "total")) {
-				t.Fatalf("%s: transaction %+v %v", c.Name, tr, err)
+			if kind == n.Kind {
+				checkEventFields(t, kind, result, want.EventFields)
 			}
-			kinds["transaction"] = true
-		case n.OriginalType == "refund":
-			r, err := n.Refund()
-			if err != nil || r.OutRefundNo != plain["out_refund_no"] || !sameNumber(r.Amount.Refund, lookup(plain, "amount", "refund")) {
-				t.Fatalf("%s: refund %+v %v", c.Name, r, err)
-			}
-			kinds["refund"] = true
+			continue
+		}
+		wantCode(t, err, wantOutcome)
+		if !errors.Is(err, &Error{Code: wantOutcome}) {
+			t.Fatalf("%s(): errors.Is does not match the sentinel of %v", kind, err)
+		}
+		seen[wantOutcome] = true
+		msg := err.Error()
+		if wantOutcome == CodeUnexpectedEvent && (!strings.Contains(msg, string(kind)) ||
+			(n.Kind != EventUnknown && !strings.Contains(msg, string(n.Kind)))) {
+			t.Fatalf("%s(): UNEXPECTED_EVENT should name the kind asked for and the kind it is: %q", kind, msg)
+		}
+		if kind != n.Kind {
+			continue
+		}
+		if want.EventErrorContains != "" && !strings.Contains(msg, want.EventErrorContains) {
+			t.Fatalf("%s(): %q does not contain %q", kind, msg, want.EventErrorContains)
+		}
+		if want.EventErrorExcludes != "" && strings.Contains(msg, want.EventErrorExcludes) {
+			t.Fatalf("%s(): %q reveals %q", kind, msg, want.EventErrorExcludes)
 		}
 	}
-	if len(kinds) != 3 {
-		t.Fatalf("vectors cover only %v", kinds)
+	if (want.EventErrorContains != "" || want.EventErrorExcludes != "") && want.Events[string(n.Kind)] == "ok" {
+		t.Fatal("expect.event_error_* on a case whose own accessor succeeds")
 	}
+	if len(want.EventFields) > 0 && want.Events[string(n.Kind)] != "ok" {
+		t.Fatal("expect.event_fields on a case whose own accessor fails")
+	}
+}
+
+// checkEventFields checks fields of a typed result, found by dotted JSON path
+// ("amount.total", "promotion_detail.0.amount") in its JSON encoding.
+func checkEventFields(t *testing.T, kind EventKind, result any, fields map[string]any) {
+	t.Helper()
+	encoded, err := json.Marshal(result)
+	if err != nil {
+		t.Fatalf("%s(): %v", kind, err)
+	}
+	var tree any
+	if err := json.Unmarshal(encoded, &tree); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range fields {
+		got, ok := jsonPath(tree, path)
+		if !ok || got != want {
+			t.Errorf("%s().%s = %v (found %v), want %v (%T)", kind, path, got, ok, want, want)
+		}
+	}
+}
+
+// jsonPath follows a dotted path through decoded JSON: object keys, and list indexes as
+// decimal numbers.
+func jsonPath(v any, path string) (any, bool) {
+	for _, step := range strings.Split(path, ".") {
+		switch node := v.(type) {
+		case map[string]any:
+			next, ok := node[step]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(node) {
+				return nil, false
+			}
+			v = node[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // lookup follows keys through nested JSON objects; nil when a key is absent.
@@ -218,26 +289,9 @@ func lookup(v any, keys ...string) any {
 	return v
 }
 
-// sameNumber compares a typed amount with a decoded JSON value (absent means 0).
-func sameNumber(got int64, want any) bool {
-	if want == nil {
-		return got == 0
-	}
-	f, ok := want.(float64)
-	return ok && float64(got) == f
-}
-
-// sameString compares a typed field with a decoded JSON value (absent means "").
-func sameString(got string, want any) bool {
-	if want == nil {
-		return got == ""
-	}
-	s, ok := want.(string)
-	return ok && got == s
-}
-
-// TestVectorsNoErrorMessageRevealsASecret checks that no error of any error case names an APIv3
-// key, a v2 key or a distinctive plaintext value (order numbers, openids) of a valid case.
+// TestVectorsNoErrorMessageRevealsASecret checks that no error of any error case, and no error
+// of a typed accessor on an accepted case, names an APIv3 key, a v2 key or a distinctive
+// plaintext value (order numbers, openids) of a valid case.
 func TestVectorsNoErrorMessageRevealsASecret(t *testing.T) {
 	vectors := loadVectors(t)
 	secrets := vectorSecrets(t, vectors)
@@ -247,12 +301,15 @@ func TestVectorsNoErrorMessageRevealsASecret(t *testing.T) {
 	checked := 0
 	for i := range vectors.Cases {
 		c := &vectors.Cases[i]
-		if c.expect(t).Error == "" {
-			continue
-		}
-		messages := vectorErrorMessages(t, vectors, c)
-		if len(messages) == 0 {
-			t.Fatalf("%s: no error", c.Name)
+		var messages []string
+		switch want := c.expect(t); {
+		case want.Error != "":
+			messages = vectorErrorMessages(t, vectors, c)
+			if len(messages) == 0 {
+				t.Fatalf("%s: no error", c.Name)
+			}
+		case c.Type == "v3_parse":
+			messages = accessorErrorMessages(t, vectors, c)
 		}
 		for _, m := range messages {
 			checked++
@@ -300,6 +357,27 @@ func vectorSecrets(t *testing.T, vectors *vectorFile) []string {
 		}
 	}
 	return secrets
+}
+
+// accessorErrorMessages returns every error the typed accessors give for an accepted v3_parse
+// case, as Error() and %#v.
+func accessorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []string {
+	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+	if err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
+	}
+	defer v.Close()
+	n, err := v.ParseAt(c.header(), c.body(t), c.now())
+	if err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
+	}
+	var messages []string
+	for _, kind := range EventKinds {
+		if _, err := eventAccessors[kind](n); err != nil {
+			messages = append(messages, err.Error(), fmt.Sprintf("%#v", err))
+		}
+	}
+	return messages
 }
 
 // vectorErrorMessages returns every error the API gives for one case, as Error() and %#v.

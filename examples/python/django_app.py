@@ -73,6 +73,11 @@ def notify(request: HttpRequest) -> HttpResponse:
     try:
         if not store.record(notification):
             log.info("notification %s was already processed", notification.id)
+    except NotificationError as error:
+        # The typed resource is not what its kind documents (MALFORMED_RESOURCE): nothing was
+        # recorded; 500 so that WeChat Pay retries.
+        log.warning("notification %s refused: %s", notification.id, error)
+        return to_response(reply_failure(error))
     except sqlite3.Error:
         log.exception("could not record notification %s", notification.id)
         return to_response(reply_failure("could not record the notification"))

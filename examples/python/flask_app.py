@@ -40,6 +40,11 @@ def create_app(
         try:
             if not notifications.record(notification):
                 app.logger.info("notification %s was already processed", notification.id)
+        except NotificationError as error:
+            # The typed resource is not what its kind documents (MALFORMED_RESOURCE): nothing was
+            # recorded; 500 so that WeChat Pay retries.
+            app.logger.warning("notification %s refused: %s", notification.id, error)
+            return to_response(reply_failure(error))
         except sqlite3.Error:
             app.logger.exception("could not record notification %s", notification.id)
             return to_response(reply_failure("could not record the notification"))

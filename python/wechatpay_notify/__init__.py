@@ -25,6 +25,7 @@ The RSA, AES and JSON work runs with the GIL released. APIv2 XML callbacks:
 ``.code``; a bad configuration raises :class:`ConfigError` (a ``ValueError``).
 """
 
+from . import events
 from ._errors import (
     ConfigError,
     DecryptionError,
@@ -72,6 +73,7 @@ __all__ = [
     "Diagnosis",
     "DownloadedCertificate",
     "ERROR_CODES",
+    "events",
     "FormatError",
     "HeadersLike",
     "Notification",

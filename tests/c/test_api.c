@@ -871,7 +871,7 @@ static void replies(const sample_t *s) {
     } internal[] = {{WPN_NULL_ARGUMENT, "NULL_ARGUMENT"},
                     {WPN_PANIC, "PANIC"},
                     {WPN_INVALID_ARGUMENT, "INVALID_ARGUMENT"},
-                    {19, "UNKNOWN"},
+                    {20, "UNKNOWN"},
                     {999, "UNKNOWN"},
                     {4242, "UNKNOWN"},
                     {0xffffffffu, "UNKNOWN"}};
@@ -883,7 +883,7 @@ static void replies(const sample_t *s) {
     }
     /* Every core code: 401 for the authenticity family (steps 2-10 of docs/protocol.md), 500
      * for the others (docs/replies.md). */
-    for (uint32_t c = WPN_BODY_TOO_LARGE; c <= WPN_CONFIG_INVALID; c++) {
+    for (uint32_t c = WPN_BODY_TOO_LARGE; c <= WPN_UNEXPECTED_EVENT; c++) {
         const char *name = wpn_error_code_name(c);
         CHECK(wpn_reply_for_result(c, U8("why"), 3, &r, NULL) == WPN_OK, name);
         uint16_t status = wpn_error_code_family(c) == WPN_FAMILY_AUTHENTICITY ? 401 : 500;
@@ -977,6 +977,7 @@ static void codes_and_version(void) {
         {WPN_MALFORMED_RESOURCE, "MALFORMED_RESOURCE", WPN_FAMILY_DECRYPTION},
         {WPN_DECRYPT_FAILED, "DECRYPT_FAILED", WPN_FAMILY_DECRYPTION},
         {WPN_CONFIG_INVALID, "CONFIG_INVALID", WPN_FAMILY_CONFIG},
+        {WPN_UNEXPECTED_EVENT, "UNEXPECTED_EVENT", WPN_FAMILY_FORMAT},
         {WPN_NULL_ARGUMENT, "NULL_ARGUMENT", WPN_FAMILY_INTERNAL},
         {WPN_PANIC, "PANIC", WPN_FAMILY_INTERNAL},
         {WPN_INVALID_ARGUMENT, "INVALID_ARGUMENT", WPN_FAMILY_INTERNAL},
@@ -995,14 +996,14 @@ static void codes_and_version(void) {
                   (codes[i].code >= 3 && codes[i].code <= 11),
               name);
     }
-    /* The core codes are numbered 1-18 without gaps, the C-only ones from 1000. */
-    for (uint32_t c = 1; c <= 18; c++) CHECK(codes[c].code == c, codes[c].name);
-    CHECK(WPN_OK == 0 && WPN_CONFIG_INVALID == 18 && WPN_NULL_ARGUMENT == 1000 &&
+    /* The core codes are numbered 1-19 without gaps, the C-only ones from 1000. */
+    for (uint32_t c = 1; c <= 19; c++) CHECK(codes[c].code == c, codes[c].name);
+    CHECK(WPN_OK == 0 && WPN_UNEXPECTED_EVENT == 19 && WPN_NULL_ARGUMENT == 1000 &&
               WPN_PANIC == 1001 && WPN_INVALID_ARGUMENT == 1002,
           "values");
-    CHECK(n_codes == 22, "every code listed");
+    CHECK(n_codes == 23, "every code listed");
     /* Any other value is UNKNOWN, of the internal family, and UNKNOWN is not a code's name. */
-    static const uint32_t unknown[] = {19, 20, 100, 999, 1003, 0x7fffffffu, 0xffffffffu};
+    static const uint32_t unknown[] = {20, 21, 100, 999, 1003, 0x7fffffffu, 0xffffffffu};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(wpn_error_code_name(unknown[i]), "UNKNOWN") == 0, "unknown name");
         CHECK(wpn_error_code_family(unknown[i]) == WPN_FAMILY_INTERNAL, "unknown family");

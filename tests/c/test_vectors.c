@@ -105,6 +105,76 @@ static void system_clock_refuses(const wpn_verifier *v, const headers_t *h, cons
     wpn_diagnosis_free(d);
 }
 
+/* wpn_event_decode for every kind an event_ case names (tests/vectors/README.md): the code,
+ * the message, and for the notification's own kind a value tree that starts with an object. */
+static void check_events(const wpn_envelope *env, const json_t *e, const char *name) {
+    const json_t *events = json_object_get(e, "events");
+    const char *kind;
+    json_t *want;
+    json_object_foreach((json_t *)events, kind, want) {
+        const char *w = json_string_value(want);
+        uint32_t code = WPN_OK;
+        if (strcmp(w, "ok") != 0) {
+            CHECK(wpn_error_code_from_name((const uint8_t *)w, strlen(w), &code), name);
+        }
+        wpn_buffer *tree = (wpn_buffer *)&code; /* must be overwritten */
+        wpn_error *err = NULL;
+        wpn_result rc = wpn_event_decode(
+            (const uint8_t *)kind, strlen(kind), (const uint8_t *)env->event_type.data,
+            env->event_type.len, (const uint8_t *)env->original_type.data, env->original_type.len,
+            (const uint8_t *)env->plaintext.data, env->plaintext.len, WPN_FIELDS_TREE, &tree, &err);
+        CHECK(rc == code, name);
+        if (rc == WPN_OK) {
+            wpn_slice data;
+            CHECK(tree != NULL && wpn_buffer_data(tree, &data) && data.len > 5 && data.data[0] == 'o',
+                  name);
+            /* Validation alone, without the tree, gives the same answer. */
+            CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
+                                   (const uint8_t *)env->event_type.data, env->event_type.len,
+                                   (const uint8_t *)env->original_type.data,
+                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   env->plaintext.len, WPN_FIELDS_TREE, NULL, NULL) == WPN_OK,
+                  name);
+            /* The same fields as JSON: an object holding the catalog's fields only. */
+            wpn_buffer *json = NULL;
+            CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
+                                   (const uint8_t *)env->event_type.data, env->event_type.len,
+                                   (const uint8_t *)env->original_type.data,
+                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   env->plaintext.len, WPN_FIELDS_JSON, &json, NULL) == WPN_OK,
+                  name);
+            wpn_slice text;
+            CHECK(wpn_buffer_data(json, &text) && text.len > 2 && text.data[0] == '{', name);
+            json_error_t jerr;
+            json_t *parsed = json_loadb((const char *)text.data, text.len, 0, &jerr);
+            CHECK(json_is_object(parsed), name);
+            json_decref(parsed);
+            wpn_buffer_free(json);
+            /* A format the function does not define is refused, whatever the resource. */
+            CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
+                                   (const uint8_t *)env->event_type.data, env->event_type.len,
+                                   (const uint8_t *)env->original_type.data,
+                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   env->plaintext.len, 7, &json, NULL) == WPN_INVALID_ARGUMENT &&
+                      json == NULL,
+                  name);
+        } else {
+            CHECK(tree == NULL && wpn_error_code(err) == rc, name);
+            wpn_str m = message_of(err);
+            const char *contains = jstr(e, "event_error_contains", NULL);
+            const char *excludes = jstr(e, "event_error_excludes", NULL);
+            if (str_eq(env->kind, kind, strlen(kind))) {
+                if (contains) CHECK(memmem(m.data, m.len, contains, strlen(contains)) != NULL, name);
+                if (excludes) CHECK(memmem(m.data, m.len, excludes, strlen(excludes)) == NULL, name);
+            } else {
+                CHECK(memmem(m.data, m.len, env->event_type.data, env->event_type.len) != NULL, name);
+            }
+        }
+        wpn_buffer_free(tree);
+        wpn_error_free(err);
+    }
+}
+
 static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verify_only) {
     headers_t h = headers_from_json(json_object_get(c, "headers"));
     bytes_t body = hex_decode(jstr(c, "body_hex", NULL));
@@ -149,6 +219,8 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
         CHECK(env.serial.data != NULL && env.serial.len > 0, name);
         /* The verified timestamp is the header's. */
         CHECK(env.timestamp == header_timestamp(&h), name);
+        CHECK(str_eq_json(env.kind, e, "kind"), name);
+        check_events(&env, e, name);
     } else {
         CHECK(n == NULL, name);
     }

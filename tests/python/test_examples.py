@@ -11,7 +11,7 @@ import pytest
 
 import wechatpay_notify as wn
 from notify_store import NotificationStore
-from signing import APIV3_KEY, Signer, notification_body, v2_payment
+from signing import APIV3_KEY, TRANSACTION, Signer, notification_body, v2_payment
 
 Post = Callable[[Dict[str, str], bytes], Tuple[int, bytes]]
 FRAMEWORKS = ["flask", "fastapi", "django"]
@@ -85,6 +85,54 @@ def test_valid_callback_is_processed_and_acknowledged(
     assert len(payments) == 1
     assert payments[0]["out_trade_no"] == "1217752501201407033233368018"
     assert payments[0]["total"] == 100
+    assert payments[0]["matches_order"] == 0  # no such order in this shop: recorded, not paid
+
+
+def test_payment_marks_its_order_paid_only_for_the_right_amount(
+    app: Tuple[Post, NotificationStore], signer: Signer
+) -> None:
+    post, store = app
+    store.add_order("1217752501201407033233368018", 100)
+    store.add_order("ORDER-2", 999)
+    body = notification_body("EV-paid")
+    assert post(signer.headers(body), body) == (204, b"")
+    underpaid = notification_body("EV-underpaid", {**TRANSACTION, "out_trade_no": "ORDER-2"})
+    assert post(signer.headers(underpaid), underpaid) == (204, b"")
+    orders = {o["out_trade_no"]: o["paid_by"] for o in store.orders()}
+    assert orders == {"1217752501201407033233368018": TRANSACTION["transaction_id"], "ORDER-2": None}
+    assert [p["matches_order"] for p in store.payments()] == [1, 0]
+
+
+def test_refund_is_recorded_and_unknown_kinds_are_acknowledged(
+    app: Tuple[Post, NotificationStore], signer: Signer
+) -> None:
+    post, store = app
+    refund = {
+        "mchid": "1900000109", "out_trade_no": "T1", "transaction_id": "4200000001",
+        "out_refund_no": "R1", "refund_id": "50000001", "refund_status": "SUCCESS",
+        "user_received_account": "支付用户零钱",
+        "amount": {"total": 100, "refund": 40, "payer_total": 100, "payer_refund": 40},
+    }
+    body = notification_body("EV-refund", refund, event_type="REFUND.SUCCESS", original_type="refund")
+    assert post(signer.headers(body), body) == (204, b"")
+    coupon = notification_body("EV-coupon", {"stock_id": "S1"}, event_type="COUPON.USE", original_type="coupon")
+    assert post(signer.headers(coupon), coupon) == (204, b"")
+    assert store.notification_ids() == ["EV-refund", "EV-coupon"]
+    assert store.payments() == []
+    db = sqlite3.connect(store.path)
+    assert db.execute("SELECT out_refund_no, refund FROM refunds").fetchall() == [("R1", 40)]
+    db.close()
+
+
+def test_payment_lacking_a_required_field_is_500_and_not_recorded(
+    app: Tuple[Post, NotificationStore], signer: Signer
+) -> None:
+    post, store = app
+    broken = {k: v for k, v in TRANSACTION.items() if k != "success_time"}
+    body = notification_body("EV-broken", broken)
+    status, reply = post(signer.headers(body), body)
+    assert status == 500 and "success_time" in fail_body(reply)
+    assert store.notification_ids() == []
 
 
 def test_repeated_id_is_acknowledged_but_not_processed_twice(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 
 import pytest
@@ -10,6 +12,9 @@ import wechatpay_notify as wn
 from conftest import load_vectors
 
 VECTORS = load_vectors()
+MODELS: Dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parents[2] / "models" / "events.json").read_text(encoding="utf-8")
+)
 CASES: List[Dict[str, Any]] = VECTORS["cases"]
 
 FAMILY: Dict[str, Type[Exception]] = {
@@ -23,6 +28,7 @@ FAMILY: Dict[str, Type[Exception]] = {
     "MALFORMED_RESOURCE": wn.DecryptionError,
     "DECRYPT_FAILED": wn.DecryptionError,
     "CONFIG_INVALID": wn.ConfigError,
+    "UNEXPECTED_EVENT": wn.FormatError,
 }
 
 
@@ -96,11 +102,11 @@ def run_case(case: Dict[str, Any]) -> Optional[str]:
         assert isinstance(parsed, wn.Notification)
         for field in ("id", "create_time", "event_type", "resource_type", "summary", "original_type", "plaintext"):
             assert getattr(parsed, field) == expect[field], f"{case['name']}: {field}"
-        import json
-
         assert parsed.resource == json.loads(expect["plaintext"])
         assert parsed.serial in verifier.key_ids
         assert parsed.timestamp == int(dict((k.lower(), v) for k, v in reversed(headers))["wechatpay-timestamp"].strip())
+        assert parsed.kind == expect["kind"], case["name"]
+        check_events(case, parsed)
         return None
     v2 = wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]])
     if kind == "v2_payment":
@@ -122,6 +128,41 @@ def run_case(case: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+def field_at(value: Any, path: str) -> Any:
+    """A dotted path (``amount.total``, ``promotion_detail.0.amount``) into a typed result."""
+    for step in path.split("."):
+        value = value[int(step)] if step.isdigit() else getattr(value, step)
+    return value
+
+
+def check_events(case: Dict[str, Any], n: wn.Notification) -> None:
+    """Every typed accessor of an ``event_`` case, called by its kind's name
+    (tests/vectors/README.md)."""
+    expect = case["expect"]
+    events: Dict[str, str] = expect.get("events", {})
+    if events:
+        assert sorted(events) == sorted(wn.events.KINDS), case["name"]
+    for kind, want in events.items():
+        typed, error = outcome(getattr(n, kind))
+        if want == "ok":
+            assert error is None, f"{case['name']}: {kind}: {error!r}"
+            model = dict((k["kind"], k["model"]) for k in MODELS["kinds"])[kind]
+            assert type(typed) is getattr(wn.events, model), f"{case['name']}: {typed!r}"
+            for path, value in expect.get("event_fields", {}).items():
+                assert field_at(typed, path) == value, f"{case['name']}: {path}"
+            continue
+        assert isinstance(error, wn.NotificationError), f"{case['name']}: {kind}: {error!r}"
+        assert error.code == want, f"{case['name']}: {kind}: {error!r}"
+        assert isinstance(error, FAMILY[want])
+        if kind == n.kind:
+            if "event_error_contains" in expect:
+                assert expect["event_error_contains"] in error.message, error.message
+            if "event_error_excludes" in expect:
+                assert expect["event_error_excludes"] not in error.message, error.message
+        else:
+            assert n.event_type in error.message, error.message
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_vector_case(case: Dict[str, Any]) -> None:
     run_case(case)
@@ -131,9 +172,11 @@ def test_vectors_cover_every_code_and_every_code_has_its_class() -> None:
     assert len(CASES) >= 100
     assert len({c["name"] for c in CASES}) == len(CASES)
     seen = {code for code in (run_case(c) for c in CASES) if code is not None}
+    # Accessor codes (UNEXPECTED_EVENT) come from the typed accessors (check_events).
+    seen |= {want for c in CASES for want in c["expect"].get("events", {}).values() if want != "ok"}
     assert seen == set(wn.ERROR_CODES)
     assert set(FAMILY) == set(wn.ERROR_CODES)
-    assert len(wn.ERROR_CODES) == 18
+    assert len(wn.ERROR_CODES) == 19
 
 
 def test_body_as_str_bytearray_memoryview_gives_the_same_result() -> None:

@@ -6,6 +6,11 @@ verification, AES-256-GCM, AES-256-ECB, MD5/HMAC signs, a strict flat-XML reader
 the check order of `docs/protocol.md` and `docs/apiv2.md`, and compares the outcome with the case's
 `expect`. It shares no code with generate.py, so a mistake in one shows up as a mismatch.
 
+Accepted v3_parse cases are also checked against the event catalog (models/events.json):
+`kind` by the Dispatch rule of models/README.md, and for the cases with `events` every typed
+accessor's result, the one defective field (by decoding the plaintext against the kind's
+model), the fields read back, and that each kind has its sample case and a malformed one.
+
     python3 tests/vectors/check_vectors.py [path/to/notifications.json]
 
 Exit status 0 when every case agrees.
@@ -338,6 +343,219 @@ def v2_refund(key: bytes, body: bytes) -> dict:
 
 
 # ----------------------------------------------------------------------------------------
+# Event catalog: kind() and the typed accessors (models/events.json, models/README.md)
+# ----------------------------------------------------------------------------------------
+
+CATALOG_PATH = Path(__file__).resolve().parents[2] / "models" / "events.json"
+EVENT_KEYS = ("kind", "events", "event_error_contains", "event_error_excludes", "event_fields")
+ACCESSOR_RESULTS = ("ok", "UNEXPECTED_EVENT", "MALFORMED_RESOURCE")
+SCALARS = {"string": (str,), "int": (int,), "bool": (bool,)}
+
+
+def no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate keys {duplicates}")
+    return dict(pairs)
+
+
+class EventCatalog:
+    def __init__(self, path: Path):
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicate_keys)
+        self.kinds = {entry["kind"]: entry for entry in data["kinds"]}
+        self.models = {model["name"]: model for model in data["models"]}
+        self.samples_dir = path.parent / "samples"
+
+    def kind_of(self, event_type: str, original_type: str, resource) -> str:
+        """Dispatch: envelope match, then the longest fully present requires_fields."""
+        matched = [
+            name
+            for name, entry in self.kinds.items()
+            if event_type in entry["event_types"]
+            and (original_type in entry["original_types"] or entry["original_types"] == [])
+        ]
+        if len(matched) < 2:
+            return matched[0] if matched else "unknown"
+        present = set(resource) if isinstance(resource, dict) else set()
+        ranked = sorted(
+            (len(self.kinds[name]["requires_fields"]), name)
+            for name in matched
+            if present >= set(self.kinds[name]["requires_fields"])
+        )
+        if not ranked:
+            return "unknown"
+        if len(ranked) > 1 and ranked[-1][0] == ranked[-2][0]:
+            raise ValueError(f"dispatch tie between {[name for _, name in ranked]}")
+        return ranked[-1][1]
+
+    def defects(self, value, type_name: str, path: str = "") -> list[tuple[str, str]]:
+        """Every (dotted path, reason) where `value` does not decode as `type_name`."""
+        if type_name in SCALARS:
+            fits = isinstance(value, SCALARS[type_name]) and (type_name == "bool") == isinstance(value, bool)
+            if type_name == "int" and fits:
+                fits = -(2**63) <= value < 2**63
+            return [] if fits else [(path, f"not {type_name}")]
+        if type_name.startswith("list<"):
+            if not isinstance(value, list):
+                return [(path, "not a list")]
+            item_type = type_name[len("list<") : -1]
+            return [d for i, item in enumerate(value) for d in self.defects(item, item_type, f"{path}.{i}")]
+        if not isinstance(value, dict):
+            return [(path, "not an object")]
+        found = []
+        for field in self.models[type_name]["fields"]:
+            child = f"{path}.{field['name']}" if path else field["name"]
+            if value.get(field["name"]) is None:  # absent or null
+                if field["required"]:
+                    found.append((child, "missing"))
+            else:
+                found.extend(self.defects(value[field["name"]], field["type"], child))
+        return found
+
+    def field_type(self, model_name: str, path: str) -> str | None:
+        """The type of the field `path` names (digits index list items), None if unmodelled."""
+        type_name = model_name
+        for step in path.split("."):
+            if type_name.startswith("list<") and step.isdigit():
+                type_name = type_name[len("list<") : -1]
+            elif type_name in self.models:
+                field = next((f for f in self.models[type_name]["fields"] if f["name"] == step), None)
+                if field is None:
+                    return None
+                type_name = field["type"]
+            else:
+                return None
+        return type_name
+
+    def has_nested(self, model_name: str) -> bool:
+        return any(f["type"] not in SCALARS for f in self.models[model_name]["fields"])
+
+
+def lookup(value, path: str):
+    for step in path.split("."):
+        if isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            raise KeyError(path)
+    return value
+
+
+def has_list_item(value) -> bool:
+    if isinstance(value, list):
+        return bool(value)
+    return isinstance(value, dict) and any(has_list_item(v) for v in value.values())
+
+
+def check_events(catalog: EventCatalog, case: dict, got: dict) -> list[str]:
+    """The catalog expectations of an accepted v3_parse case, against the decrypted resource."""
+    expect = case["expect"]
+    resource = json.loads(got["plaintext"])
+    try:
+        kind = catalog.kind_of(got["event_type"], got["original_type"], resource)
+    except ValueError as e:
+        return [str(e)]
+    problems = []
+    if expect.get("kind") != kind:
+        problems.append(f"kind {expect.get('kind')!r}, the Dispatch rule gives {kind!r}")
+    events = expect.get("events")
+    if events is None:
+        if case["name"].startswith("event_"):
+            problems.append("an event_ case without events")
+        if any(key in expect for key in EVENT_KEYS[2:]):
+            problems.append("event_* expectations without events")
+        return problems
+    if not isinstance(events, dict) or sorted(events) != sorted(catalog.kinds):
+        return problems + [f"events must name every catalog kind once: {sorted(events or {})}"]
+    if any(value not in ACCESSOR_RESULTS for value in events.values()):
+        problems.append(f"events values must be one of {ACCESSOR_RESULTS}")
+    defects = []
+    if kind in catalog.kinds:
+        defects = catalog.defects(resource, catalog.kinds[kind]["model"])
+    wanted = {
+        name: ("UNEXPECTED_EVENT" if name != kind else "MALFORMED_RESOURCE" if defects else "ok")
+        for name in catalog.kinds
+    }
+    if events != wanted:
+        problems.append(f"events {events}, the models give {wanted} (defects {defects})")
+
+    contains, excludes = expect.get("event_error_contains"), expect.get("event_error_excludes")
+    if (contains is not None or excludes is not None) and not defects:
+        problems.append("event_error_* on a case whose own accessor succeeds")
+    if defects and [path for path, _ in defects] != [contains]:
+        problems.append(f"event_error_contains {contains!r}: the one defect must be it, found {defects}")
+    if excludes is not None and contains is not None and defects:
+        value = lookup(resource, contains)
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if not excludes or excludes not in shown or excludes in contains:
+            problems.append(f"event_error_excludes {excludes!r} is not (only) the defective value {shown!r}")
+
+    fields = expect.get("event_fields")
+    if events.get(kind) == "ok":
+        model = catalog.kinds[kind]["model"]
+        if not isinstance(fields, dict) or not 2 <= len(fields) <= 4:
+            return problems + ["an ok own accessor needs 2-4 event_fields"]
+        for path, value in fields.items():
+            type_name = catalog.field_type(model, path)
+            try:
+                actual = lookup(resource, path)
+            except KeyError:
+                actual = KeyError
+            if type_name not in SCALARS:
+                problems.append(f"event_fields {path}: not a scalar field of {model} ({type_name})")
+            elif catalog.defects(value, type_name):
+                problems.append(f"event_fields {path}: {value!r} is not a {type_name}")
+            elif actual is KeyError or type(actual) is not type(value) or actual != value:
+                problems.append(f"event_fields {path}: expects {value!r}, the plaintext has {actual!r}")
+        if catalog.has_nested(model) and all("." not in path for path in fields):
+            problems.append(f"event_fields: no nested field although {model} has nested ones")
+        if has_list_item(resource) and not any(
+            any(step.isdigit() for step in path.split(".")) for path in fields
+        ):
+            problems.append("event_fields: the plaintext has a list but no path reads an item")
+    elif fields is not None:
+        problems.append("event_fields on a case whose own accessor does not succeed")
+    return problems
+
+
+def check_event_coverage(doc: dict, catalog: EventCatalog) -> list[str]:
+    """The event_ cases: signed like the simple valid ones, and each kind shown as it should be."""
+    cases = {case["name"]: case for case in doc["cases"]}
+    reference = cases.get("valid_transaction_public_key")
+    if reference is None:
+        return ["no valid_transaction_public_key case to compare the event_ cases with"]
+    serial = header_reader(reference["headers"])("Wechatpay-Serial")
+    events = [case for name, case in cases.items() if name.startswith("event_")]
+    problems = []
+    for case in events:
+        if case["type"] != "v3_parse" or case["verifier"] != reference["verifier"]:
+            problems.append(f"{case['name']}: not a v3_parse case of verifier {reference['verifier']}")
+        if header_reader(case["headers"])("Wechatpay-Serial") != serial or case["now"] != reference["now"]:
+            problems.append(f"{case['name']}: not signed like valid_transaction_public_key")
+    for name, entry in catalog.kinds.items():
+        case = cases.get(f"event_{name}")
+        if case is None:
+            problems.append(f"no event_{name} case")
+            continue
+        body = json.loads(bytes.fromhex(case["body_hex"]))
+        sample = json.loads((catalog.samples_dir / f"{name}.json").read_text(encoding="utf-8"))
+        if json.loads(case["expect"]["plaintext"]) != sample:
+            problems.append(f"event_{name}: plaintext is not models/samples/{name}.json")
+        if body.get("event_type") != entry["event_types"][0]:
+            problems.append(f"event_{name}: event_type is not the first documented one")
+        original = body["resource"].get("original_type", None)
+        if original != (entry["original_types"][0] if entry["original_types"] else None):
+            problems.append(f"event_{name}: original_type {original!r} is not the first documented one")
+        if not any(c["expect"].get("events", {}).get(name) == "MALFORMED_RESOURCE" for c in events):
+            problems.append(f"no event_ case where {name}() is MALFORMED_RESOURCE")
+    if not any(c["expect"].get("kind") == "unknown" for c in events):
+        problems.append("no event_ case of kind unknown")
+    return problems
+
+
+# ----------------------------------------------------------------------------------------
 # Driver
 # ----------------------------------------------------------------------------------------
 
@@ -378,17 +596,31 @@ def check_case_shape(case: dict) -> list[str]:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[0]) if argv else Path(__file__).resolve().parent / "notifications.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicate_keys)
+        catalog = EventCatalog(CATALOG_PATH)
+    except ValueError as e:
+        print(f"MISMATCH {path.name} or {CATALOG_PATH.name}: {e}")
+        return 1
     failures = 0
     for case in doc["cases"]:
         got = evaluate(doc, case)
         problems = check_case_shape(case)
-        if got != case["expect"]:
+        expect = {key: value for key, value in case["expect"].items() if key not in EVENT_KEYS}
+        if got != expect:
             problems.append(f"expected {case['expect']}, reference gives {got}")
+        elif case["type"] == "v3_parse" and got.get("ok"):
+            problems.extend(check_events(catalog, case, got))
+        elif any(key in case["expect"] for key in EVENT_KEYS):
+            problems.append("catalog expectations on a case that is not an accepted v3_parse")
         for problem in problems:
             failures += 1
             print(f"MISMATCH {case['name']}: {problem}")
-    print(f"check: {len(doc['cases'])} cases, {failures} mismatches")
+    for problem in check_event_coverage(doc, catalog):
+        failures += 1
+        print(f"MISMATCH event cases: {problem}")
+    events = sum(1 for case in doc["cases"] if "events" in case["expect"])
+    print(f"check: {len(doc['cases'])} cases ({events} with typed accessors), {failures} mismatches")
     return 1 if failures else 0
 
 

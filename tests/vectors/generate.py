@@ -9,6 +9,11 @@ What it makes
     Every language's tests (Rust, C, Python, Go, Java) run this one file; README.md next to
     this script documents its format.
 
+    Every accepted APIv3 case also says which kind of the event catalog (models/events.json)
+    the notification is, computed here by the rule of models/README.md, section "Dispatch";
+    the `event_` cases add, for every kind's typed accessor, "ok" or the error it must give.
+    Their plaintexts are the samples of models/samples/, as they are or with one change.
+
     keys/: throwaway RSA and EC test keys and self-signed certificates. They are created on
     the first run and reused afterwards, so re-running is stable.
 
@@ -20,7 +25,7 @@ Determinism
 Usage
     pip install cryptography
     python3 tests/vectors/generate.py            # write notifications.json
-    python3 tests/vectors/generate.py --check    # and re-verify it with check_vectors.py
+    python3 tests/vectors/generate.py --check    # fail if it is stale, else re-verify it (check_vectors.py)
 
 The wechatpay-java test key pair is read from peers/wechatpay-java.json and the real
 wechatpay-go notification from peers/wechatpay-go-notify.json (both copied from the official
@@ -32,7 +37,9 @@ from __future__ import annotations
 import argparse
 import base64
 import collections
+import copy
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -50,6 +57,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 
 HERE = Path(__file__).resolve().parent
+MODELS_DIR = HERE.parent.parent / "models"
 KEYS_DIR = HERE / "keys"
 PEERS_DIR = HERE / "peers"
 OUTPUT = HERE / "notifications.json"
@@ -368,7 +376,7 @@ def rsa_sign(key: rsa.RSAPrivateKey, message: bytes, algorithm=None) -> str:
 class Event:
     event_type: str
     summary: str
-    original_type: str
+    original_type: str | None  # None: the resource has no original_type key
     plaintext: dict
 
 
@@ -464,6 +472,8 @@ def resource(name: str, event: Event, plaintext: bytes, associated_data=_ORIGINA
     nonce = gcm_nonce(name)
     sealed = seal(plaintext, nonce.encode(), (aad or "").encode())
     fields = {"original_type": event.original_type, "algorithm": ALGORITHM, "ciphertext": sealed}
+    if event.original_type is None:
+        del fields["original_type"]
     if aad is not None:
         fields["associated_data"] = aad
     fields["nonce"] = nonce
@@ -487,11 +497,12 @@ def envelope(
 
 
 def parsed(env: dict, event: Event = TRANSACTION, plaintext: str | None = None) -> dict:
-    """The `expect` of a v3_parse case that succeeds."""
+    """The `expect` of a v3_parse case that succeeds, with the catalog kind it dispatches to."""
     fields = {field: env.get(field, "") for field in ENVELOPE_FIELDS}
     text = plaintext if plaintext is not None else compact_json(event.plaintext).decode("utf-8")
     original_type = env["resource"].get("original_type", "")
-    return {"ok": True, **fields, "original_type": original_type, "plaintext": text}
+    kind = kind_of(env.get("event_type", ""), env["resource"].get("original_type"), json.loads(text))
+    return {"ok": True, **fields, "original_type": original_type, "plaintext": text, "kind": kind}
 
 
 def padded_to(body: bytes, size: int) -> bytes:
@@ -502,6 +513,115 @@ def padded_to(body: bytes, size: int) -> bytes:
 
 def nested_arrays(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
+
+
+# ----------------------------------------------------------------------------------------
+# Event catalog (models/events.json) and its dispatch rule
+# ----------------------------------------------------------------------------------------
+
+UNKNOWN = "unknown"
+UNEXPECTED_EVENT = "UNEXPECTED_EVENT"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    kinds: tuple[dict, ...]  # as in events.json, in its order
+    models: dict  # model name -> model
+    samples: dict  # kind -> the decrypted plaintext of models/samples/<kind>.json
+
+    @property
+    def names(self) -> list[str]:
+        return [kind["kind"] for kind in self.kinds]
+
+    def kind(self, name: str) -> dict:
+        return next(kind for kind in self.kinds if kind["kind"] == name)
+
+
+@functools.cache
+def catalog() -> Catalog:
+    data = json.loads((MODELS_DIR / "events.json").read_text(encoding="utf-8"))
+    kinds = tuple(data["kinds"])
+    samples = {
+        kind["kind"]: json.loads(
+            (MODELS_DIR / "samples" / f"{kind['kind']}.json").read_text(encoding="utf-8")
+        )
+        for kind in kinds
+    }
+    return Catalog(kinds, {model["name"]: model for model in data["models"]}, samples)
+
+
+def kind_of(event_type: str, original_type: str | None, plaintext) -> str:
+    """The catalog kind of a notification: models/README.md, section "Dispatch".
+
+    `original_type` is None when the resource has none; `plaintext` is the decoded resource.
+    """
+    candidates = [
+        kind
+        for kind in catalog().kinds
+        if event_type in kind["event_types"]
+        and (not kind["original_types"] or original_type in kind["original_types"])
+    ]
+    if len(candidates) == 1:  # whatever the plaintext holds
+        return candidates[0]["kind"]
+    keys = set(plaintext) if isinstance(plaintext, dict) else set()
+    fitting = [kind for kind in candidates if keys.issuperset(kind["requires_fields"])]
+    if not fitting:  # no candidate at all, or none whose requires_fields are all present
+        return UNKNOWN
+    longest = max(len(kind["requires_fields"]) for kind in fitting)
+    winners = [kind["kind"] for kind in fitting if len(kind["requires_fields"]) == longest]
+    assert len(winners) == 1, f"the Dispatch rule cannot choose between {winners}"
+    return winners[0]
+
+
+def path_steps(path: str) -> list[str | int]:
+    """`promotion_detail.0.amount` -> ["promotion_detail", 0, "amount"]."""
+    return [int(step) if step.isdigit() else step for step in path.split(".")]
+
+
+def value_at(value, path: str):
+    for step in path_steps(path):
+        value = value[step]
+    return value
+
+
+def parent_of(plaintext, path: str) -> tuple[dict | list, str | int]:
+    """The object or list holding the last step of `path`, and that step."""
+    *parents, last = path_steps(path)
+    for step in parents:
+        plaintext = plaintext[step]
+    return plaintext, last
+
+
+def without_field(plaintext: dict, path: str) -> dict:
+    """A copy of `plaintext` without the key at `path`."""
+    result = copy.deepcopy(plaintext)
+    parent, last = parent_of(result, path)
+    assert last in parent, path
+    del parent[last]
+    return result
+
+
+def with_field(plaintext: dict, path: str, value) -> dict:
+    """A copy of `plaintext` whose key at `path` holds `value` (in place, or added last)."""
+    result = copy.deepcopy(plaintext)
+    parent, last = parent_of(result, path)
+    parent[last] = value
+    return result
+
+
+def model_field(kind: str, path: str) -> dict:
+    """The field of the kind's model that `path` names (list indexes step into the item)."""
+    model, field = catalog().models[catalog().kind(kind)["model"]], None
+    for step in path_steps(path):
+        if isinstance(step, int):
+            assert field is not None and field["type"].startswith("list<"), path
+            model = catalog().models.get(field["type"][5:-1])
+            continue
+        assert model is not None, f"{path}: {step} is inside a scalar"
+        field = next(f for f in model["fields"] if f["name"] == step)
+        model = catalog().models.get(field["type"])
+    assert field is not None
+    return field
 
 
 # ----------------------------------------------------------------------------------------
@@ -1526,6 +1646,235 @@ def v3_config_cases(all_verifiers: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------------------
+# Event catalog cases: kind() and every typed accessor
+# ----------------------------------------------------------------------------------------
+
+SUMMARIES = {
+    "TRANSACTION.SUCCESS": "支付成功",
+    "REFUND.SUCCESS": "退款成功",
+    "REFUND.ABNORMAL": "退款异常",
+    "REFUND.CLOSED": "退款关闭",
+    "PROFITSHARING.SUCCESS": "分账动账通知",
+    "PROFITSHARING.RETURN": "分账回退动账通知",
+    "MCHTRANSFER.BILL.FINISHED": "商家转账单据终态通知",
+    "COMPLAINT.CREATE": "产生新投诉",
+    "COMPLAINT.STATE_CHANGE": "投诉单状态变化",
+    "COUPON.USE": "代金券核销通知",
+}
+
+_FIRST = object()  # sentinel: the kind's first documented event_type / original_type
+
+# Fields read back from each kind's typed result (dotted JSON paths, list items by index):
+# at least one nested field where the model has one, and a list item where the sample has a list.
+SAMPLE_FIELDS = {
+    "transaction": ("out_trade_no", "amount.total", "payer.openid", "promotion_detail.0.amount"),
+    "partner_transaction": ("sub_mchid", "amount.payer_total", "payer.sub_openid"),
+    "combine_transaction": (
+        "combine_out_trade_no",
+        "sub_orders.1.amount.total_amount",
+        "combine_payer_info.openid",
+    ),
+    "refund": ("out_refund_no", "amount.refund", "success_time"),
+    "partner_refund": ("sp_mchid", "refund_status", "amount.payer_refund"),
+    "profit_sharing": ("out_order_no", "receiver.account", "receiver.amount"),
+    "transfer_bill": ("transfer_bill_no", "state", "transfer_amount", "mchid"),  # a flat model
+    "complaint": ("complaint_id", "action_type"),  # a flat model
+}
+
+# One required field per kind to leave out (never a requires_fields entry that would change the
+# kind: complaint has no other required field, but being the only candidate of its envelope it
+# stays complaint whatever its plaintext lacks).
+MISSING_FIELDS = {
+    "transaction": ("success_time", "amount.total"),
+    "partner_transaction": ("trade_type",),
+    "combine_transaction": ("combine_out_trade_no",),
+    "refund": ("refund_id",),
+    "partner_refund": ("user_received_account",),
+    "profit_sharing": ("transaction_id",),
+    "transfer_bill": ("transfer_amount",),
+    "complaint": ("action_type",),
+}
+
+COUPON_PLAINTEXT = {
+    "stock_creator_mchid": "1900000001",
+    "stock_id": "9856000",
+    "coupon_id": "98674556",
+    "coupon_name": "微信支付代金券",
+    "description": "微信支付营销",
+    "status": "USED",
+    "create_time": "2019-12-27T20:42:13+08:00",
+    "coupon_type": "NORMAL",
+    "no_cash": False,
+    "singleitem": False,
+    "normal_coupon_information": {"coupon_amount": 100, "transaction_minimum": 100},
+    "consume_information": {
+        "consume_time": "2019-12-27T20:43:13+08:00",
+        "consume_mchid": "1900000001",
+        "transaction_id": "4200000000000000000000000009",
+    },
+}
+
+
+def catalog_event(kind: str, plaintext: dict | None = None, event_type=_FIRST, original_type=_FIRST) -> Event:
+    """An Event of catalog `kind`: its first documented envelope and its sample unless told."""
+    entry = catalog().kind(kind)
+    if event_type is _FIRST:
+        event_type = entry["event_types"][0]
+    if original_type is _FIRST:
+        original_type = entry["original_types"][0] if entry["original_types"] else None
+    if plaintext is None:
+        plaintext = catalog().samples[kind]
+    return Event(event_type, SUMMARIES[event_type], original_type, plaintext)
+
+
+def v3_event_cases(k: Keys) -> list[dict]:
+    """Accepted notifications of every kind: kind(), and each typed accessor's result."""
+    cases = []
+    kinds = catalog().names
+
+    def case(name, description, event, kind, own="ok", fields=(), contains=None, excludes=None):
+        assert name.startswith("event_") and kind in kinds + [UNKNOWN], (name, kind)
+        assert own in ("ok", "MALFORMED_RESOURCE"), name
+        if kind == UNKNOWN:
+            assert own == "ok" and not fields and contains is None, name
+        else:
+            assert (own == "ok") == bool(fields) == (contains is None), name
+        env = envelope(name, event)
+        expect = parsed(env, event)
+        assert expect["kind"] == kind, f"{name}: dispatches to {expect['kind']}, meant {kind}"
+        expect["events"] = {name_: own if name_ == kind else UNEXPECTED_EVENT for name_ in kinds}
+        if contains is not None:
+            assert model_field(kind, contains)["required"], f"{name}: {contains} is optional"
+            expect["event_error_contains"] = contains
+        if excludes is not None:
+            assert compact_json(event.plaintext).decode().count(excludes) == 1, name
+            expect["event_error_excludes"] = excludes
+        if fields:
+            assert 2 <= len(fields) <= 4, name
+            values = {}
+            for path in fields:
+                value = value_at(event.plaintext, path)
+                assert model_field(kind, path)["type"] in ("string", "int", "bool"), path
+                assert isinstance(value, (str, int)), (name, path, value)
+                values[path] = value
+            expect["event_fields"] = values
+        cases.append(v3_signed_case(name, description, compact_json(env), expect, k.platform_b))
+
+    # a. Each kind's sample under its first documented envelope.
+    for kind in kinds:
+        entry = catalog().kind(kind)
+        envelope_text = (
+            f"{entry['event_types'][0]} / original_type {entry['original_types'][0]}"
+            if entry["original_types"]
+            else f"{entry['event_types'][0]} with no original_type in the resource"
+        )
+        case(
+            f"event_{kind}",
+            f"The {kind} sample of models/samples under {envelope_text}: kind {kind}, its accessor reads it.",
+            catalog_event(kind),
+            kind,
+            fields=SAMPLE_FIELDS[kind],
+        )
+
+    # b. The other documented envelopes of profit sharing and refunds.
+    case(
+        "event_profit_sharing_transaction_success",
+        "Profit sharing under the newer envelope TRANSACTION.SUCCESS / original_type profitsharing: still profit_sharing.",
+        catalog_event("profit_sharing", event_type="TRANSACTION.SUCCESS"),
+        "profit_sharing",
+        fields=SAMPLE_FIELDS["profit_sharing"],
+    )
+    case(
+        "event_profit_sharing_return",
+        "A profit-sharing return (PROFITSHARING.RETURN / profitsharing) has the profit_sharing shape.",
+        catalog_event("profit_sharing", event_type="PROFITSHARING.RETURN"),
+        "profit_sharing",
+        fields=SAMPLE_FIELDS["profit_sharing"],
+    )
+    abnormal = without_field(catalog().samples["refund"], "success_time")
+    abnormal = with_field(abnormal, "refund_status", "ABNORMAL")
+    case(
+        "event_refund_abnormal",
+        "A direct refund under REFUND.ABNORMAL, without the optional success_time: refund, read as it is.",
+        catalog_event("refund", abnormal, event_type="REFUND.ABNORMAL"),
+        "refund",
+        fields=("refund_status", "amount.total", "out_refund_no"),
+    )
+
+    # c. One required field missing: same kind, its accessor names the field.
+    for kind in kinds:
+        for path in MISSING_FIELDS[kind]:
+            case(
+                f"event_{kind}_missing_{path.replace('.', '_')}",
+                f"A {kind} without the required {path}: still {kind}, its accessor is MALFORMED_RESOURCE naming {path}.",
+                catalog_event(kind, without_field(catalog().samples[kind], path)),
+                kind,
+                own="MALFORMED_RESOURCE",
+                contains=path,
+            )
+
+    # d. A required field of the wrong JSON type: the error names it, never shows its value.
+    transaction = catalog().samples["transaction"]
+    case(
+        "event_transaction_amount_total_string",
+        'amount.total is the string "12345", not an integer: MALFORMED_RESOURCE naming amount.total, not its value.',
+        catalog_event("transaction", with_field(transaction, "amount.total", "12345")),
+        "transaction",
+        own="MALFORMED_RESOURCE",
+        contains="amount.total",
+        excludes="12345",
+    )
+
+    # e. Unknown keys are ignored, an optional field may be null.
+    extended = with_field(transaction, "attach", None)
+    extended = with_field(extended, "amount.future_rate", 100000000)
+    extended = with_field(extended, "future_field", {"added": "2030-01-01", "items": [1, "二", None]})
+    case(
+        "event_transaction_unknown_fields_and_null_attach",
+        "A transaction with an unknown top-level object, an unknown key inside amount and attach null: read as usual.",
+        catalog_event("transaction", extended),
+        "transaction",
+        fields=("amount.total", "payer.openid", "promotion_detail.0.amount", "trade_state"),
+    )
+
+    # f-h. Unknown kinds, and the requires_fields tie-break.
+    partner = catalog().samples["partner_transaction"]
+    case(
+        "event_unknown_coupon_use",
+        "COUPON.USE / original_type coupon is not in the catalog: kind unknown, every accessor UNEXPECTED_EVENT.",
+        Event("COUPON.USE", SUMMARIES["COUPON.USE"], "coupon", COUPON_PLAINTEXT),
+        UNKNOWN,
+    )
+    case(
+        "event_unknown_payment_without_merchant",
+        "TRANSACTION.SUCCESS / transaction with none of mchid, sp_mchid, combine_mchid: kind unknown, not a malformed transaction.",
+        catalog_event("transaction", without_field(transaction, "mchid")),
+        UNKNOWN,
+    )
+    case(
+        "event_unknown_payment_sp_mchid_only",
+        "TRANSACTION.SUCCESS / transaction with sp_mchid but no sub_mchid (and no mchid): no candidate has all its requires_fields, unknown.",
+        catalog_event("partner_transaction", without_field(partner, "sub_mchid")),
+        UNKNOWN,
+    )
+    case(
+        "event_partner_transaction_with_mchid",
+        "A payment with sp_mchid, sub_mchid and mchid: the longest requires_fields list wins, partner_transaction.",
+        catalog_event("partner_transaction", {"mchid": "1900000001", **partner}),
+        "partner_transaction",
+        fields=("sp_mchid", "amount.total"),
+    )
+    case(
+        "event_complaint_state_change_with_original_type",
+        "COMPLAINT.STATE_CHANGE with an original_type: complaint is matched on event_type alone, whatever original_type says.",
+        catalog_event("complaint", event_type="COMPLAINT.STATE_CHANGE", original_type="complaint"),
+        "complaint",
+        fields=SAMPLE_FIELDS["complaint"],
+    )
+    return cases
+
+
+# ----------------------------------------------------------------------------------------
 # APIv2 (XML)
 # ----------------------------------------------------------------------------------------
 
@@ -1962,6 +2311,7 @@ def all_cases(k: Keys, all_verifiers: dict) -> list[dict]:
         v3_body_cases(k),
         v3_resource_cases(k),
         v3_config_cases(all_verifiers),
+        v3_event_cases(k),
         v2_payment_valid_cases(),
         v2_payment_error_cases(),
         v2_refund_cases(),
@@ -1985,9 +2335,8 @@ def document(k: Keys) -> dict:
     }
 
 
-def write(doc: dict, path: Path) -> None:
-    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
+def render(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def outcome(case: dict) -> str:
@@ -1996,12 +2345,20 @@ def outcome(case: dict) -> str:
 
 def print_summary(doc: dict) -> None:
     cases = doc["cases"]
-    print(f"{len(cases)} cases written to {OUTPUT.relative_to(HERE.parent.parent)}")
+    print(f"{len(cases)} cases in {OUTPUT.relative_to(HERE.parent.parent)}")
     by_type = collections.Counter(case["type"] for case in cases)
     print("by type:  " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
     by_outcome = collections.Counter(outcome(case) for case in cases)
     for code, count in sorted(by_outcome.items()):
         print(f"  {code:28} {count}")
+    by_kind = collections.Counter(case["expect"]["kind"] for case in cases if "kind" in case["expect"])
+    print("accepted v3_parse by kind:  " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))
+    events = [case for case in cases if "events" in case["expect"]]
+    own = collections.Counter(
+        case["expect"]["events"].get(case["expect"]["kind"], UNKNOWN) for case in events
+    )
+    counts = ", ".join(f"{k} {n}" for k, n in sorted(own.items()))
+    print(f"event_ cases: {len(events)} (own accessor: {counts})")
 
 
 ALL_CODES = (
@@ -2015,14 +2372,25 @@ ALL_CODES = (
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--check", action="store_true", help="re-verify every case with check_vectors.py afterwards"
+        "--check",
+        action="store_true",
+        help="write nothing: fail if notifications.json is stale, else re-verify it with check_vectors.py",
     )
     args = parser.parse_args()
 
     doc = document(load_keys())
     missing = set(ALL_CODES) - {outcome(case) for case in doc["cases"]}
     assert not missing, f"codes without a case: {sorted(missing)}"
-    write(doc, OUTPUT)
+    accepted = [c for c in doc["cases"] if c["type"] == "v3_parse" and c["expect"].get("ok")]
+    assert all("kind" in case["expect"] for case in accepted)
+    text = render(doc)
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != text:
+            print(f"{OUTPUT.relative_to(HERE.parent.parent)} is stale: run python3 tests/vectors/generate.py")
+            return 1
+    else:
+        OUTPUT.write_text(text, encoding="utf-8")
     print_summary(doc)
     if args.check:
         sys.path.insert(0, str(HERE))

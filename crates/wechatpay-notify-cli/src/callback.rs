@@ -15,7 +15,9 @@ use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use wechatpay_notify::v2::{compute_sign, SignType};
 
-use crate::cli::{EventKind, Tamper};
+use wechatpay_notify::EventKind;
+
+use crate::cli::Tamper;
 use crate::timefmt;
 
 /// A platform private key and the serial (or public key id) its signatures are sent under.
@@ -142,8 +144,30 @@ impl Params {
     /// `event_type`, e.g. `TRANSACTION.SUCCESS`.
     pub fn event_type(&self) -> &'static str {
         match self.event {
-            EventKind::Transaction => "TRANSACTION.SUCCESS",
-            EventKind::Refund => "REFUND.SUCCESS",
+            EventKind::Refund | EventKind::PartnerRefund => "REFUND.SUCCESS",
+            kind => kind
+                .event_types()
+                .first()
+                .copied()
+                .unwrap_or("TRANSACTION.SUCCESS"),
+        }
+    }
+
+    /// `resource.original_type` and `associated_data` (none for a kind that documents none).
+    fn original_type(&self) -> Option<&'static str> {
+        self.event.original_types().first().copied()
+    }
+
+    /// The envelope's `summary`.
+    fn summary(&self) -> &'static str {
+        match self.event {
+            EventKind::Transaction
+            | EventKind::PartnerTransaction
+            | EventKind::CombineTransaction => "支付成功",
+            EventKind::Refund | EventKind::PartnerRefund => "退款成功",
+            EventKind::ProfitSharing => "分账",
+            EventKind::TransferBill => "商家转账单据终态通知",
+            _ => "通知",
         }
     }
 
@@ -190,6 +214,10 @@ impl Params {
                     "payer_refund": self.amount
                 }
             }),
+            // The other kinds: WeChat Pay's documented sample of that kind.
+            kind => crate::samples::sample(kind)
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or_else(|| serde_json::json!({})),
         }
     }
 }
@@ -237,10 +265,9 @@ pub fn v3_body(params: &Params, apiv3_key: &[u8]) -> Result<Vec<u8>, String> {
     let cipher = aes_gcm::Aes256Gcm::new_from_slice(apiv3_key)
         .map_err(|_| format!("the APIv3 key must be 32 bytes, got {}", apiv3_key.len()))?;
     let nonce = random_token(12);
-    let (associated_data, original_type, summary) = match params.event {
-        EventKind::Transaction => ("transaction", "transaction", "支付成功"),
-        EventKind::Refund => ("refund", "refund", "退款成功"),
-    };
+    let original_type = params.original_type();
+    let associated_data = original_type.unwrap_or_default();
+    let summary = params.summary();
     let plaintext = params.resource().to_string();
     let sealed = cipher
         .encrypt(
@@ -258,13 +285,16 @@ pub fn v3_body(params: &Params, apiv3_key: &[u8]) -> Result<Vec<u8>, String> {
         "event_type": params.event_type(),
         "summary": summary,
         "resource": {
-            "original_type": original_type,
             "algorithm": wechatpay_notify::ALGORITHM_AES_GCM,
             "ciphertext": B64.encode(sealed),
             "associated_data": associated_data,
             "nonce": nonce,
         }
     });
+    let mut body = body;
+    if let Some(original_type) = original_type {
+        body["resource"]["original_type"] = original_type.into();
+    }
     // serde_json writes compact JSON with raw UTF-8, as WeChat Pay does.
     Ok(body.to_string().into_bytes())
 }
@@ -374,36 +404,9 @@ pub fn build_v2(v2_key: &[u8], params: &Params, sign_type: SignType) -> Callback
         ("mch_id", "1900000001".to_owned()),
         ("nonce_str", random_token(32)),
     ];
+    // APIv2 has payment and refund results only (simulate refuses other kinds with --v2).
     let (xml, id, event) = match params.event {
-        EventKind::Transaction => {
-            let transaction_id = params.transaction_id();
-            let mut fields = map(&common);
-            fields.extend(map(&[
-                ("result_code", "SUCCESS".to_owned()),
-                ("openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o".to_owned()),
-                ("is_subscribe", "N".to_owned()),
-                ("trade_type", "JSAPI".to_owned()),
-                ("bank_type", "OTHERS".to_owned()),
-                ("total_fee", params.amount.to_string()),
-                ("cash_fee", params.amount.to_string()),
-                ("fee_type", "CNY".to_owned()),
-                ("transaction_id", transaction_id.clone()),
-                ("out_trade_no", params.out_trade_no.clone()),
-                ("attach", String::new()),
-                ("time_end", beijing_compact(params.time)),
-            ]));
-            if sign_type == SignType::HmacSha256 {
-                fields.insert("sign_type".into(), "HMAC-SHA256".into());
-            }
-            let sign = compute_sign(&fields, v2_key, sign_type);
-            fields.insert("sign".into(), sign);
-            (
-                xml_document("xml", &fields),
-                transaction_id,
-                "v2 payment SUCCESS".to_owned(),
-            )
-        }
-        EventKind::Refund => {
+        EventKind::Refund | EventKind::PartnerRefund => {
             let refund_id = format!("50000{}", digits(&params.out_trade_no, 24));
             let info = map(&[
                 ("transaction_id", params.transaction_id()),
@@ -435,6 +438,34 @@ pub fn build_v2(v2_key: &[u8], params: &Params, sign_type: SignType) -> Callback
                 xml_document("xml", &fields),
                 refund_id,
                 "v2 refund SUCCESS".to_owned(),
+            )
+        }
+        _ => {
+            let transaction_id = params.transaction_id();
+            let mut fields = map(&common);
+            fields.extend(map(&[
+                ("result_code", "SUCCESS".to_owned()),
+                ("openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o".to_owned()),
+                ("is_subscribe", "N".to_owned()),
+                ("trade_type", "JSAPI".to_owned()),
+                ("bank_type", "OTHERS".to_owned()),
+                ("total_fee", params.amount.to_string()),
+                ("cash_fee", params.amount.to_string()),
+                ("fee_type", "CNY".to_owned()),
+                ("transaction_id", transaction_id.clone()),
+                ("out_trade_no", params.out_trade_no.clone()),
+                ("attach", String::new()),
+                ("time_end", beijing_compact(params.time)),
+            ]));
+            if sign_type == SignType::HmacSha256 {
+                fields.insert("sign_type".into(), "HMAC-SHA256".into());
+            }
+            let sign = compute_sign(&fields, v2_key, sign_type);
+            fields.insert("sign".into(), sign);
+            (
+                xml_document("xml", &fields),
+                transaction_id,
+                "v2 payment SUCCESS".to_owned(),
             )
         }
     };
@@ -478,7 +509,7 @@ mod tests {
             .unwrap();
         for pem in [&pkcs8, &pkcs1] {
             let signer = PlatformSigner::from_pem(pem.as_bytes(), id).unwrap();
-            for event in [EventKind::Transaction, EventKind::Refund] {
+            for &event in EventKind::ALL {
                 let params = Params::new(event, 1_700_000_000);
                 let cb =
                     build_v3(&signer, APIV3, &params, 1_700_000_000, Variation::default()).unwrap();
@@ -487,6 +518,8 @@ mod tests {
                     .unwrap();
                 assert_eq!(n.id(), params.id);
                 assert_eq!(n.event_type(), params.event_type());
+                // Every kind the CLI sends is the kind it says, and its typed accessor reads it.
+                assert_eq!(n.kind(), event, "{}", event.as_str());
                 match event {
                     EventKind::Transaction => {
                         assert_eq!(n.transaction().unwrap().amount.total, 1)
@@ -494,6 +527,16 @@ mod tests {
                     EventKind::Refund => {
                         assert_eq!(n.refund().unwrap().refund_status, "SUCCESS")
                     }
+                    other => assert_eq!(
+                        wechatpay_notify::events::check_event(
+                            other,
+                            n.kind(),
+                            n.event_type(),
+                            n.plaintext(),
+                            false
+                        ),
+                        Ok(None)
+                    ),
                 }
             }
         }

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use wechatpay_notify::EventKind;
 
 use crate::style::ColorChoice;
 
@@ -121,13 +122,14 @@ pub struct InspectArgs {
     pub keys: VerifierArgs,
 }
 
-/// Which notification to simulate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EventKind {
-    /// A payment result (TRANSACTION.SUCCESS; APIv2: a payment result XML).
-    Transaction,
-    /// A refund result (REFUND.SUCCESS; APIv2: a refund result with encrypted req_info).
-    Refund,
+/// Reads `--event`: a kind of the event catalog (`docs/events.md`).
+pub fn parse_event_kind(name: &str) -> Result<EventKind, String> {
+    EventKind::from_name(name)
+        .filter(|k| *k != EventKind::Unknown)
+        .ok_or_else(|| {
+            let names: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind {name:?}; the kinds are {}", names.join(", "))
+        })
 }
 
 /// Deliberate damage to a simulated callback, to see that the receiver refuses it.
@@ -180,8 +182,10 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub apiv3: Apiv3KeyArgs,
 
-    /// Which notification to send.
-    #[arg(long, value_enum, default_value_t = EventKind::Transaction)]
+    /// Which notification to send: a kind of the event catalog (transaction,
+    /// partner_transaction, combine_transaction, refund, partner_refund, profit_sharing,
+    /// transfer_bill, complaint). APIv2 sends transaction or refund only.
+    #[arg(long, value_name = "KIND", default_value = "transaction", value_parser = parse_event_kind)]
     pub event: EventKind,
 
     /// Send an APIv2 XML callback (signed or encrypted with --v2-key) instead of APIv3 JSON.

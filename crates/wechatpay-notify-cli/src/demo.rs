@@ -12,7 +12,9 @@ use wechatpay_notify::v2::{SignType, V2Verifier};
 use wechatpay_notify::{ErrorCode, Verifier};
 
 use crate::callback::{self, Callback, Params, PlatformSigner, Variation};
-use crate::cli::{EventKind, Expect, Tamper};
+use wechatpay_notify::EventKind;
+
+use crate::cli::{Expect, Tamper};
 use crate::config::{Config, KeyInfo, KeyKind};
 use crate::error::{CliResult, Outcome, UsageError};
 use crate::listen::{Event, Receiver, Server};

@@ -2,7 +2,8 @@
 //! reply to send out (`doctor`), or just the plaintext or the code (`parse`).
 
 use serde_json::{json, Value};
-use wechatpay_notify::Reply;
+use wechatpay_notify::events::check_event;
+use wechatpay_notify::{Error, EventKind, Notification, Reply};
 
 use crate::advice;
 use crate::cli::InspectArgs;
@@ -28,10 +29,60 @@ fn examine(args: &InspectArgs) -> Result<(RawRequest, Config, Report), UsageErro
     Ok((req, config, report))
 }
 
-/// The accepted notification as JSON: envelope and decrypted resource, or the APIv2 fields.
+/// The notification's resource typed by the event catalog (`docs/events.md`): its known
+/// fields as JSON, `None` for a kind the catalog does not describe, or why its own kind's
+/// accessor refuses it (a required field missing, a wrong type).
+pub fn typed_event(n: &Notification) -> Result<Option<Value>, Error> {
+    let kind = n.kind();
+    if kind == EventKind::Unknown {
+        return Ok(None);
+    }
+    check_event(kind, kind, n.event_type(), n.plaintext(), true)
+}
+
+/// `path = value` lines for every scalar of a typed resource, e.g. `amount.total = 1`.
+fn flatten(value: &Value, path: &str, out: &mut Vec<String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| flatten(v, &join(k), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| flatten(v, &join(&i.to_string()), out)),
+        Value::String(s) => out.push(format!("{path} = {s}")),
+        other => out.push(format!("{path} = {other}")),
+    }
+}
+
+/// The kind line and the typed fields of an APIv3 notification, for the text output.
+fn typed_lines(n: &Notification) -> Vec<String> {
+    let kind = n.kind();
+    let mut lines = vec![format!("kind {} ({})", kind.as_str(), kind.title())];
+    match typed_event(n) {
+        Ok(Some(value)) => flatten(&value, "", &mut lines),
+        Ok(None) => lines
+            .push("not in the event catalog: read the plaintext (n.resource / Decode)".to_owned()),
+        Err(e) => lines.push(format!("the typed accessor refuses it: {e}")),
+    }
+    lines
+}
+
+/// The accepted notification as JSON: envelope, kind, typed and decrypted resource, or the
+/// APIv2 fields.
 pub fn accepted_json(accepted: &Accepted) -> Value {
     match accepted {
         Accepted::V3(n) => json!({
+            "kind": n.kind().as_str(),
+            "event": match typed_event(n) {
+                Ok(value) => json!({ "ok": true, "fields": value }),
+                Err(e) => json!({ "ok": false, "code": e.code().as_str(), "message": e.message() }),
+            },
             "id": n.id(),
             "create_time": n.create_time(),
             "event_type": n.event_type(),
@@ -214,6 +265,9 @@ fn print_accepted(accepted: &Accepted) {
                 n.summary(),
                 n.create_time()
             );
+            for line in typed_lines(n) {
+                println!("  {line}");
+            }
             println!("  decrypted resource ({}):", n.original_type());
             let pretty = serde_json::from_str::<Value>(n.plaintext())
                 .ok()
@@ -250,7 +304,11 @@ pub fn run_parse(args: &InspectArgs, json: bool) -> CliResult {
             "{}",
             json!({ "ok": true, "protocol": report.protocol.as_str(), "notification": accepted_json(a) })
         ),
-        (Ok(Accepted::V3(n)), false) => println!("{}", n.plaintext()),
+        (Ok(Accepted::V3(n)), false) => {
+            for line in typed_lines(n) {
+                println!("{line}");
+            }
+        }
         (Ok(a), false) => println!("{}", accepted_json(a)),
         (Err(e), true) => println!(
             "{}",

@@ -126,6 +126,14 @@ impl Report {
         }
     }
 
+    /// The event catalog kind of an accepted APIv3 callback (`docs/events.md`).
+    pub fn kind(&self) -> Option<&'static str> {
+        match &self.verdict {
+            Ok(Accepted::V3(n)) => Some(n.kind().as_str()),
+            _ => None,
+        }
+    }
+
     /// The event: `event_type` for APIv3, a description for APIv2.
     pub fn event(&self, body: &[u8]) -> Option<String> {
         match &self.verdict {

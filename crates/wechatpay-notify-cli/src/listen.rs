@@ -38,6 +38,8 @@ pub struct Event {
     pub id: Option<String>,
     /// The event type.
     pub event: Option<String>,
+    /// The event catalog kind of an accepted APIv3 callback (`docs/events.md`).
+    pub kind: Option<&'static str>,
     /// The verdict code, `None` when accepted.
     pub code: Option<ErrorCode>,
     /// The verdict message when refused.
@@ -103,6 +105,7 @@ impl Event {
             "protocol": self.protocol.map(Protocol::as_str),
             "id": self.id,
             "event": self.event,
+            "kind": self.kind,
             "verdict": self.verdict(),
             "message": self.message,
             "status": self.status,
@@ -162,6 +165,7 @@ impl Receiver {
             protocol: None,
             id: None,
             event: None,
+            kind: None,
             code: None,
             message: None,
             status: 0,
@@ -179,6 +183,7 @@ impl Receiver {
                     event.protocol = Some(report.protocol);
                     event.id = report.id(&req.body);
                     event.event = report.event(&req.body);
+                    event.kind = report.kind();
                     event.code = report.code();
                     event.message = report
                         .verdict

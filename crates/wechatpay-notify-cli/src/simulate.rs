@@ -7,6 +7,8 @@ use wechatpay_notify::v2::SignType;
 use wechatpay_notify::ErrorCode;
 
 use crate::callback::{self, Callback, Params, PlatformSigner, Variation};
+use wechatpay_notify::EventKind;
+
 use crate::cli::{Expect, SimulateArgs, V2SignType};
 use crate::error::{CliResult, Outcome, UsageError};
 use crate::style::Style;
@@ -305,6 +307,12 @@ pub fn run(args: &SimulateArgs, json: bool, style: Style) -> CliResult {
         timestamp_offset: args.timestamp_offset,
     };
     let source = if args.v2 {
+        if !matches!(args.event, EventKind::Transaction | EventKind::Refund) {
+            return Err(UsageError::new(format!(
+                "--v2 sends transaction or refund results only (APIv2 has no {} callback)",
+                args.event.as_str()
+            )));
+        }
         let key = args.v2_key.load()?.ok_or_else(|| {
             UsageError::new(
                 "--v2 needs the APIv2 key: --v2-key-file FILE, --v2-key KEY or WECHATPAY_V2_KEY",

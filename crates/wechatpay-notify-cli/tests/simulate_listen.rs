@@ -168,6 +168,12 @@ fn simulate_against_listen_every_case() {
     let cases: Vec<(Vec<&str>, i32, u16, &str)> = vec![
         (vec![], 0, 204, "OK"),
         (vec!["--event", "refund"], 0, 204, "OK"),
+        (vec!["--event", "partner_transaction"], 0, 204, "OK"),
+        (vec!["--event", "combine_transaction"], 0, 204, "OK"),
+        (vec!["--event", "partner_refund"], 0, 204, "OK"),
+        (vec!["--event", "profit_sharing"], 0, 204, "OK"),
+        (vec!["--event", "transfer_bill"], 0, 204, "OK"),
+        (vec!["--event", "complaint"], 0, 204, "OK"),
         (
             vec!["--platform-private-key", &key_a, "--serial", SERIAL_A],
             0,
@@ -303,6 +309,14 @@ fn simulate_against_listen_every_case() {
         let event = listener.event();
         assert_eq!(event["verdict"], *verdict, "{opts:?}: {event}");
         assert_eq!(event["status"], *status);
+        if *verdict == "OK" && !opts.contains(&"--v2") {
+            // `--event KIND` sends that kind of the event catalog; the receiver types it so.
+            let kind = opts
+                .iter()
+                .position(|o| *o == "--event")
+                .map_or("transaction", |i| opts[i + 1]);
+            assert_eq!(event["kind"], kind, "{opts:?}: {event}");
+        }
         // A refund's id is inside req_info, unreadable without the right key.
         if !(opts.contains(&"refund") && *verdict != "OK") {
             assert_eq!(event["id"], doc["id"], "{opts:?}");
@@ -521,6 +535,21 @@ fn simulate_text_output_and_usage_errors() {
     let r = run(&["simulate", "http://127.0.0.1:9/", "--v2"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("APIv2 key"));
+    // --event takes the kinds of the event catalog, and APIv2 has payments and refunds only.
+    let r = run(&["simulate", "http://127.0.0.1:9/", "--event", "coupon"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("profit_sharing"), "{}", r.stderr);
+    let r = run(&[
+        "simulate",
+        "http://127.0.0.1:9/",
+        "--v2",
+        "--v2-key",
+        V2,
+        "--event",
+        "profit_sharing",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("transaction or refund"), "{}", r.stderr);
     assert_eq!(
         run(&["simulate", "http://127.0.0.1:9/", "--retries", "16"]).code,
         2

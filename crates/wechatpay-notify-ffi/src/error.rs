@@ -31,6 +31,13 @@ impl wpn_error {
         }
     }
 
+    pub(crate) fn invalid_argument(name: &str) -> wpn_error {
+        wpn_error {
+            code: wpn_result::WPN_INVALID_ARGUMENT,
+            message: format!("argument `{name}` has a value the function does not define"),
+        }
+    }
+
     pub(crate) fn panic(payload: &(dyn Any + Send)) -> wpn_error {
         let detail = payload
             .downcast_ref::<&str>()

@@ -45,6 +45,9 @@ pub struct wpn_envelope {
     /// The decrypted resource: a UTF-8 JSON document (e.g. the payment's `out_trade_no`,
     /// `trade_state`, `amount`...). Sensitive: do not log it.
     pub plaintext: wpn_str,
+    /// The catalog kind (`docs/events.md`): `"transaction"`, `"refund"`, ..., or `"unknown"`
+    /// for a callback the catalog does not describe (not an error). A static string.
+    pub kind: wpn_str,
     /// The verified `Wechatpay-Timestamp`, Unix seconds.
     pub timestamp: i64,
 }
@@ -59,6 +62,7 @@ impl Empty for wpn_envelope {
         original_type: wpn_str::NONE,
         serial: wpn_str::NONE,
         plaintext: wpn_str::NONE,
+        kind: wpn_str::NONE,
         timestamp: 0,
     };
 }
@@ -74,6 +78,7 @@ impl wpn_envelope {
             original_type: wpn_str::of(n.original_type()),
             serial: wpn_str::of(n.serial()),
             plaintext: wpn_str::of(n.plaintext()),
+            kind: wpn_str::of(n.kind().as_str()),
             timestamp: n.timestamp(),
         }
     }

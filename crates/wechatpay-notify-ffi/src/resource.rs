@@ -13,6 +13,13 @@ pub struct wpn_buffer {
     bytes: Zeroizing<Vec<u8>>,
 }
 
+impl wpn_buffer {
+    /// A buffer owning `bytes`, wiped when it is freed.
+    pub(crate) fn new(bytes: Zeroizing<Vec<u8>>) -> Self {
+        wpn_buffer { bytes }
+    }
+}
+
 /// Decrypts one AEAD_AES_256_GCM `resource` with the APIv3 key.
 ///
 /// `apiv3_key` must be 32 bytes (`WPN_CONFIG_INVALID` otherwise); `nonce` is the 12 bytes of

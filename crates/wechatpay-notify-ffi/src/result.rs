@@ -54,6 +54,8 @@ pub enum wpn_result {
     WPN_DECRYPT_FAILED = 17,
     /// `CONFIG_INVALID`: the verifier's configuration is invalid.
     WPN_CONFIG_INVALID = 18,
+    /// `UNEXPECTED_EVENT`: a typed accessor was asked for a kind this notification is not.
+    WPN_UNEXPECTED_EVENT = 19,
     /// `NULL_ARGUMENT`: a required pointer was NULL.
     WPN_NULL_ARGUMENT = 1000,
     /// `PANIC`: an internal error was caught at the boundary. Please report it.
@@ -152,6 +154,7 @@ impl From<ErrorCode> for wpn_result {
             ErrorCode::MalformedResource => R::WPN_MALFORMED_RESOURCE,
             ErrorCode::DecryptFailed => R::WPN_DECRYPT_FAILED,
             ErrorCode::ConfigInvalid => R::WPN_CONFIG_INVALID,
+            ErrorCode::UnexpectedEvent => R::WPN_UNEXPECTED_EVENT,
             _ => R::WPN_PANIC,
         }
     }

@@ -12,6 +12,7 @@ mod certificates;
 mod convert;
 mod diagnosis;
 mod errors;
+mod events;
 mod headers;
 mod json;
 mod notification;

@@ -2,9 +2,14 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use wechatpay_notify::Notification;
+use wechatpay_notify::events::check_event;
+use wechatpay_notify::{EventKind, Notification};
 
+use crate::errors::IntoPyResult;
 use crate::json::{self, Node};
+
+/// `wechatpay_notify.events._from_json`, looked up once.
+static FROM_JSON: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// A verified, decrypted notification. Immutable; `resource` is built on first access.
 #[pyclass(frozen, module = "wechatpay_notify._native", name = "Notification")]
@@ -16,6 +21,21 @@ pub(crate) struct PyNotification {
 }
 
 impl PyNotification {
+    /// The typed resource of `kind` (the generated accessors in `events.rs` call it): the core
+    /// checks the kind and the model, then `wechatpay_notify.events` builds the object.
+    pub(crate) fn event(&self, py: Python<'_>, kind: EventKind) -> PyResult<Py<PyAny>> {
+        let n = &self.inner;
+        check_event(kind, n.kind(), n.event_type(), n.plaintext(), false).py_err(py)?;
+        let from_json = FROM_JSON.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("wechatpay_notify.events")?
+                .getattr("_from_json")?
+                .unbind())
+        })?;
+        let resource = self.resource(py)?;
+        from_json.call1(py, (kind.as_str(), resource))
+    }
+
     /// Wraps a core notification; call without the GIL (this parses the plaintext).
     pub(crate) fn new(inner: Notification) -> Self {
         let parsed = Node::parse(inner.plaintext());
@@ -96,6 +116,13 @@ impl PyNotification {
                 })
             })?;
         Ok(value.clone_ref(py))
+    }
+
+    /// The catalog kind (`docs/events.md`): `"transaction"`, `"refund"`, ..., or `"unknown"`
+    /// for a callback the catalog does not describe (not an error).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind().as_str()
     }
 
     fn __repr__(&self) -> String {

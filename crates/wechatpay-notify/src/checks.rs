@@ -363,6 +363,7 @@ impl Envelope<'_> {
             serial,
             timestamp,
             plaintext,
+            kind: std::sync::OnceLock::new(),
         }
     }
 }

@@ -86,6 +86,9 @@ error_codes! {
     DecryptFailed = 17, "DECRYPT_FAILED", Decryption;
     /// The verifier's configuration is invalid (bad key length, unreadable PEM, weak key...).
     ConfigInvalid = 18, "CONFIG_INVALID", Config;
+    /// A typed accessor of the event catalog was asked for a kind of event this notification
+    /// is not (`docs/events.md`); the message names what it is. Not a failure of the callback.
+    UnexpectedEvent = 19, "UNEXPECTED_EVENT", Format;
 }
 
 impl ErrorCode {

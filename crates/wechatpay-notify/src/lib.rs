@@ -33,6 +33,7 @@ pub mod certificates;
 mod checks;
 pub mod diagnose;
 mod error;
+pub mod events;
 mod headers;
 mod key_text;
 mod keys;
@@ -52,7 +53,7 @@ pub use headers::{
     Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
 pub use keys::{PlatformCertificate, PUBLIC_KEY_ID_PREFIX};
-pub use models::{PartnerTransaction, Refund, Transaction};
+pub use models::{Event, EventKind};
 pub use notification::Notification;
 pub use reply::Reply;
 pub use resource::{

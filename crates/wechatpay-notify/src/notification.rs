@@ -1,16 +1,17 @@
 //! A verified, decrypted APIv3 notification.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::models::{PartnerTransaction, Refund, Transaction};
+use crate::models::EventKind;
 
 /// A notification whose signature was verified and whose resource was decrypted.
 ///
 /// `Debug` shows the envelope but never the plaintext, so logging it is safe.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Notification {
     pub(crate) id: String,
     pub(crate) create_time: String,
@@ -21,6 +22,8 @@ pub struct Notification {
     pub(crate) serial: String,
     pub(crate) timestamp: i64,
     pub(crate) plaintext: String,
+    /// The catalog kind, decided on first use (`Notification::kind`).
+    pub(crate) kind: OnceLock<EventKind>,
 }
 
 impl Notification {
@@ -76,7 +79,8 @@ impl Notification {
         self.plaintext
     }
 
-    /// Deserializes the decrypted resource into any type.
+    /// Deserializes the decrypted resource into any type of the caller's (the typed
+    /// accessors of the event catalog, `transaction()` and the others, check the kind too).
     ///
     /// A mismatch is `MALFORMED_RESOURCE`; the message gives the position, never the data.
     pub fn resource<T: DeserializeOwned>(&self) -> Result<T> {
@@ -93,22 +97,25 @@ impl Notification {
             )
         })
     }
+}
 
-    /// The resource as a direct-merchant payment result (`TRANSACTION.*`).
-    pub fn transaction(&self) -> Result<Transaction> {
-        self.resource()
-    }
-
-    /// The resource as a service-provider (partner) payment result.
-    pub fn partner_transaction(&self) -> Result<PartnerTransaction> {
-        self.resource()
-    }
-
-    /// The resource as a refund result (`REFUND.*`).
-    pub fn refund(&self) -> Result<Refund> {
-        self.resource()
+/// Two notifications are equal when everything received and verified is equal (the kind is
+/// derived from it).
+impl PartialEq for Notification {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.create_time == other.create_time
+            && self.event_type == other.event_type
+            && self.resource_type == other.resource_type
+            && self.summary == other.summary
+            && self.original_type == other.original_type
+            && self.serial == other.serial
+            && self.timestamp == other.timestamp
+            && self.plaintext == other.plaintext
     }
 }
+
+impl Eq for Notification {}
 
 impl fmt::Debug for Notification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

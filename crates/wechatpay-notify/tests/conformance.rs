@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use wechatpay_notify::v2::V2Verifier;
 use wechatpay_notify::{Error, ErrorCode};
+use wechatpay_notify::{EventKind, Notification};
 
 fn expect_error(case: &Value, result: Result<(), Error>) -> Option<ErrorCode> {
     let name = case["name"].as_str().unwrap();
@@ -58,6 +59,12 @@ fn every_vector_case_gives_its_expected_result() {
             other => panic!("{name}: unknown case type {other}"),
         };
         codes_seen.extend(seen);
+    }
+    // Accessor codes (UNEXPECTED_EVENT) are checked by `event_catalog_vectors`.
+    for case in vectors["cases"].as_array().unwrap() {
+        for want in case["expect"]["events"].as_object().into_iter().flatten() {
+            codes_seen.extend(want.1.as_str().and_then(ErrorCode::from_name));
+        }
     }
     for &code in ErrorCode::ALL {
         assert!(codes_seen.contains(&code), "no vector case for {code}");
@@ -176,52 +183,88 @@ fn check_v2_diagnosis(verifier: &V2Verifier, case: &Value, body: &[u8]) {
     }
 }
 
+/// One typed accessor, called by its kind's name, its result as JSON.
+fn accessor(n: &Notification, kind: &str) -> wechatpay_notify::Result<Value> {
+    fn json<T: serde::Serialize>(
+        r: wechatpay_notify::Result<T>,
+    ) -> wechatpay_notify::Result<Value> {
+        r.map(|t| serde_json::to_value(t).unwrap())
+    }
+    match kind {
+        "transaction" => json(n.transaction()),
+        "partner_transaction" => json(n.partner_transaction()),
+        "combine_transaction" => json(n.combine_transaction()),
+        "refund" => json(n.refund()),
+        "partner_refund" => json(n.partner_refund()),
+        "profit_sharing" => json(n.profit_sharing()),
+        "transfer_bill" => json(n.transfer_bill()),
+        "complaint" => json(n.complaint()),
+        other => panic!("no accessor for kind {other}: add it here"),
+    }
+}
+
+/// A dotted path (`amount.total`, `promotion_detail.0.amount`) into a typed result.
+fn at<'v>(value: &'v Value, path: &str) -> &'v Value {
+    path.split('.')
+        .fold(value, |v, step| match step.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[step],
+        })
+}
+
+/// The event catalog on every accepted vector: the kind, and every accessor's outcome, message
+/// and typed fields where the vector gives them (`tests/vectors/README.md`).
 #[test]
-fn typed_models_read_the_vector_resources() {
+fn event_catalog_vectors() {
     let vectors = common::notifications();
-    let mut kinds = BTreeSet::new();
+    let mut typed = 0;
+    let mut kinds_ok = BTreeSet::new();
     for case in common::cases(&vectors, "v3_parse").filter(|c| c["expect"]["ok"] == true) {
+        let name = case["name"].as_str().unwrap();
+        let expect = &case["expect"];
         let verifier = common::verifier_for(&vectors, case);
+        let now = case["now"].as_i64().unwrap();
         let n = verifier
-            .parse_at(
-                &common::headers(case),
-                &common::body(case),
-                case["now"].as_i64().unwrap(),
-            )
+            .parse_at(&common::headers(case), &common::body(case), now)
             .unwrap();
-        let plain: Value = serde_json::from_str(n.plaintext()).unwrap();
-        if !plain.is_object() {
-            assert!(n.transaction().is_err(), "{}", case["name"]);
+        assert_eq!(n.kind().as_str(), expect["kind"], "{name}");
+        let Some(events) = expect["events"].as_object() else {
             continue;
-        }
-        if plain.get("sp_mchid").is_some() && n.original_type() == "transaction" {
-            let t = n.partner_transaction().unwrap();
-            assert_eq!(t.sp_mchid, plain["sp_mchid"].as_str().unwrap());
-            assert_eq!(t.amount.total, plain["amount"]["total"].as_i64().unwrap());
-            kinds.insert("partner");
-        } else if n.original_type() == "transaction" {
-            let t = n.transaction().unwrap();
-            assert_eq!(
-                t.out_trade_no,
-                plain["out_trade_no"].as_str().unwrap_or_default()
-            );
-            assert_eq!(
-                t.payer.openid,
-                plain["payer"]["openid"].as_str().unwrap_or_default()
-            );
-            assert_eq!(
-                t.amount.total,
-                plain["amount"]["total"].as_i64().unwrap_or_default()
-            );
-            kinds.insert("transaction");
-        } else if n.original_type() == "refund" {
-            let r = n.refund().unwrap();
-            assert_eq!(r.out_refund_no, plain["out_refund_no"].as_str().unwrap());
-            assert_eq!(r.amount.refund, plain["amount"]["refund"].as_i64().unwrap());
-            kinds.insert("refund");
+        };
+        typed += 1;
+        assert_eq!(events.len(), EventKind::ALL.len(), "{name}: every kind");
+        for (kind, want) in events {
+            let got = accessor(&n, kind);
+            match (want.as_str().unwrap(), &got) {
+                ("ok", Ok(value)) => {
+                    kinds_ok.insert(kind.clone());
+                    for (path, v) in expect["event_fields"].as_object().into_iter().flatten() {
+                        assert_eq!(at(value, path), v, "{name}: {kind} {path}");
+                    }
+                }
+                (code, Err(e)) => {
+                    assert_eq!(e.code().as_str(), code, "{name}: {kind}: {e}");
+                    if kind == n.kind().as_str() {
+                        if let Some(s) = expect["event_error_contains"].as_str() {
+                            assert!(e.message().contains(s), "{name}: {e}");
+                        }
+                        if let Some(s) = expect["event_error_excludes"].as_str() {
+                            assert!(!e.message().contains(s), "{name}: {e}");
+                        }
+                    } else {
+                        assert!(e.message().contains(n.event_type()), "{name}: {e}");
+                    }
+                }
+                (want, got) => panic!("{name}: {kind} wanted {want}, got {got:?}"),
+            }
         }
     }
-    assert_eq!(kinds.len(), 3, "vectors cover {kinds:?}");
+    assert!(typed >= 20, "{typed} event cases");
+    let every: BTreeSet<String> = EventKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    assert_eq!(kinds_ok, every, "a vector reads every kind");
 }
 
 /// Every error of every vector case: the message names no key and no decrypted plaintext.

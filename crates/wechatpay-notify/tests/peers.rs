@@ -174,7 +174,9 @@ fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
         now,
     );
     let n = by_cert.parse_at(&headers, &body, now).unwrap();
-    assert_eq!(n.transaction().unwrap().out_trade_no, "T1");
+    // The test's resource is a minimal payment (not a complete catalog Transaction).
+    let resource: serde_json::Value = n.resource().unwrap();
+    assert_eq!(resource["out_trade_no"], "T1");
     assert_eq!(n.serial(), serial);
     // After the certificate expired (2025-05-09), the same request is refused as KEY_EXPIRED.
     let later = 1_760_000_000;

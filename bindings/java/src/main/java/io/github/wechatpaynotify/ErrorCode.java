@@ -58,7 +58,13 @@ public enum ErrorCode {
     /** Decryption failed: a wrong APIv3 key, or altered ciphertext, nonce or associated data. */
     DECRYPT_FAILED,
     /** The configuration is invalid (key length, unreadable PEM, weak key, no key...). */
-    CONFIG_INVALID;
+    CONFIG_INVALID,
+    /**
+     * A typed accessor of the event catalog ({@link Notification#transaction()}, ...) was called
+     * on a notification of another kind; the message says which kind it is. Not a failure of the
+     * callback: dispatch on {@link Notification#kind()} first.
+     */
+    UNEXPECTED_EVENT;
 
     /**
      * Looks a code up by its stable name.

@@ -270,7 +270,7 @@ final class Lib {
     /** {@code wpn_envelope}: every field of a notification, filled by {@code wpn_notification_envelope}. */
     @Structure.FieldOrder({
         "id", "create_time", "event_type", "resource_type", "summary", "original_type", "serial", "plaintext",
-        "timestamp"
+        "kind", "timestamp"
     })
     public static final class Envelope extends Struct {
         /** {@code id}. */
@@ -289,6 +289,8 @@ final class Lib {
         public Str serial;
         /** {@code plaintext}. */
         public Str plaintext;
+        /** {@code kind}: the catalog kind's name, or {@code "unknown"} (a static string). */
+        public Str kind;
         /** {@code int64_t timestamp}. */
         public long timestamp;
 
@@ -458,6 +460,21 @@ final class Lib {
 
     /** @param n notification to free */
     static native void wpn_notification_free(Pointer n);
+
+    // ---- event catalog ----------------------------------------------------------------------
+
+    /**
+     * @param kind kind name @param kindLen length @param eventType event type
+     * @param eventTypeLen length @param originalType original type @param originalTypeLen length
+     * @param plaintext plaintext @param plaintextLen length @param fieldsOut out (a value-tree
+     * buffer) @param errorOut out @return result
+     */
+    static native int wpn_event_decode(
+            byte[] kind, long kindLen, byte[] eventType, long eventTypeLen, byte[] originalType, long originalTypeLen,
+            byte[] plaintext, long plaintextLen, int format, PointerByReference fieldsOut, PointerByReference errorOut);
+
+    /** {@code WPN_FIELDS_TREE}: the value tree {@code wpn_event_decode} writes (docs/c-abi.md). */
+    static final int FIELDS_TREE = 0;
 
     // ---- resources, certificates, buffers ---------------------------------------------------
 

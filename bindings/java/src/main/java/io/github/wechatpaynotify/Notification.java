@@ -1,6 +1,11 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
+import io.github.wechatpaynotify.events.EventKind;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An APIv3 callback whose signature was verified and whose resource was decrypted.
@@ -8,8 +13,15 @@ import java.nio.charset.StandardCharsets;
  * <p>Immutable and thread-safe. {@link #toString()} shows the envelope but never the
  * plaintext, so logging a notification is safe. Handle each {@link #id()} once: WeChat Pay
  * delivers the same notification again when a reply is late or not 2xx.
+ *
+ * <p>The resource is typed by the event catalog (docs/events.md): {@link #kind()} says which
+ * kind of callback this is, and that kind's accessor ({@link #transaction()}, {@link
+ * #refund()}, ..., inherited from {@link NotificationEvents}) gives the resource as an immutable
+ * class of {@link io.github.wechatpaynotify.events}, checked and decoded by the native library;
+ * no JSON library is needed. {@link #plaintext()} and {@link #resource(Class)} stay available
+ * for everything else, {@link EventKind#UNKNOWN} callbacks included.
  */
-public final class Notification {
+public final class Notification extends NotificationEvents {
     private static final boolean JACKSON_PRESENT = jacksonPresent();
 
     private final String id;
@@ -21,6 +33,7 @@ public final class Notification {
     private final String serial;
     private final long timestamp;
     private final String plaintext;
+    private final EventKind kind;
 
     Notification(
             String id,
@@ -31,7 +44,8 @@ public final class Notification {
             String originalType,
             String serial,
             long timestamp,
-            String plaintext) {
+            String plaintext,
+            String kind) {
         this.id = id;
         this.createTime = createTime;
         this.eventType = eventType;
@@ -41,6 +55,9 @@ public final class Notification {
         this.serial = serial;
         this.timestamp = timestamp;
         this.plaintext = plaintext;
+        // A kind the loaded library knows and this binding does not (a newer library) has no
+        // accessor here: it is UNKNOWN to this binding.
+        this.kind = kind == null ? EventKind.UNKNOWN : EventKind.fromWireName(kind).orElse(EventKind.UNKNOWN);
     }
 
     /**
@@ -117,6 +134,79 @@ public final class Notification {
     }
 
     /**
+     * The catalog kind of this notification (docs/events.md, "Dispatch"), as the native library
+     * decided it from {@code event_type}, {@code resource.original_type} and the plaintext's
+     * top-level keys: switch on it, then call that kind's accessor ({@link #transaction()},
+     * {@link #refund()}, ...). {@link EventKind#UNKNOWN} for a callback the catalog does not
+     * describe, which is not an error: acknowledge it, and read {@link #plaintext()} if needed.
+     *
+     * @return the kind
+     */
+    @Override
+    public EventKind kind() {
+        return kind;
+    }
+
+    /**
+     * The typed accessors' one implementation: {@code wpn_event_decode} checks that this is a
+     * notification of {@code wanted} and that its resource decodes as that kind's model (the
+     * native library decides, as for every language), and gives the model's fields as a value
+     * tree, which {@code fromTree} turns into the model.
+     */
+    @Override
+    <T> T event(EventKind wanted, Function<Map<String, Object>, T> fromTree) {
+        byte[] name = wanted.wireName().getBytes(StandardCharsets.UTF_8);
+        byte[] event = utf8(eventType);
+        byte[] original = utf8(originalType);
+        byte[] resource = utf8(plaintext);
+        Scratch s = Scratch.forCall();
+        int result = Lib.wpn_event_decode(
+                name, name.length, event, event.length, original, original.length, resource, resource.length,
+                Lib.FIELDS_TREE, s.handleOut, s.errorOut);
+        Arrays.fill(resource, (byte) 0);
+        Errors.check(result, s.errorOut);
+        Pointer buffer = s.handleOut.getValue();
+        if (buffer == null) {
+            throw new IllegalStateException("wpn_event_decode succeeded without a buffer");
+        }
+        Object tree;
+        try {
+            Lib.Slice data = s.slice;
+            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, data))) {
+                throw new IllegalStateException("wpn_event_decode gave an unreadable buffer");
+            }
+            byte[] bytes = data.value();
+            try {
+                tree = ValueTree.read(bytes == null ? new byte[0] : bytes);
+            } finally {
+                if (bytes != null) {
+                    Arrays.fill(bytes, (byte) 0);
+                }
+            }
+        } finally {
+            Lib.wpn_buffer_free(buffer);
+        }
+        if (!(tree instanceof Map)) {
+            throw new IllegalStateException("wpn_event_decode gave a value tree that is not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) tree;
+        try {
+            return fromTree.apply(fields);
+        } catch (IllegalArgumentException e) {
+            // The library checked the resource against the same catalog: a mismatch means the
+            // library and this binding were generated from different catalogs.
+            throw new IllegalStateException("the " + wanted.wireName() + " fields given by the wechatpay-notify "
+                    + "native library do not fit this binding's model (" + e.getMessage()
+                    + "): are the library and the binding of the same version?", e);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
      * The decrypted resource: a UTF-8 JSON document such as a payment or refund result.
      * Never log it: it holds the payer's data.
      *
@@ -150,6 +240,8 @@ public final class Notification {
      * class path ({@code com.fasterxml.jackson.core:jackson-databind}; it is an optional
      * dependency of this library). Snake-case JSON names map to camel-case Java names,
      * unknown JSON fields are ignored, and {@code @JsonProperty} annotations are honoured.
+     * For a kind of the event catalog, the typed accessor ({@link #transaction()}, ...) needs
+     * no Jackson and applies the same checks as every language; this method is for the rest.
      *
      * @param type the class to decode into, e.g. a payment result class
      * @param <T> the decoded type
@@ -189,6 +281,7 @@ public final class Notification {
                 + ", resourceType=" + resourceType
                 + ", summary=" + summary
                 + ", originalType=" + originalType
+                + ", kind=" + kind.wireName()
                 + ", serial=" + serial
                 + ", timestamp=" + timestamp
                 + ", plaintext=<" + plaintext.length() + " chars redacted>}";

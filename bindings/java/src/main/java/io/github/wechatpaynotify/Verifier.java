@@ -29,7 +29,9 @@ import java.util.Objects;
  *     .build();
  * try {
  *     Notification n = verifier.parse(headers, body);      // raw body bytes, as received
- *     // ... handle n.id() once, decode n.resource(Transaction.class) ...
+ *     if (n.kind() == EventKind.TRANSACTION) {            // handle each n.id() once
+ *         Transaction t = n.transaction();                 // typed, checked by the native library
+ *     }
  *     reply = Reply.success();
  * } catch (NotificationException e) {
  *     log.warn(e.getMessage());                             // safe to log
@@ -376,7 +378,8 @@ public final class Verifier implements AutoCloseable {
                     e.string("original_type"),
                     e.string("serial"),
                     e.int64("timestamp"),
-                    e.string("plaintext"));
+                    e.string("plaintext"),
+                    e.string("kind"));
         } finally {
             Lib.wpn_notification_free(n);
         }

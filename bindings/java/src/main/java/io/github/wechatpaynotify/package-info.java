@@ -8,9 +8,14 @@
  * io.github.wechatpaynotify.ErrorCode} is the same string in every language of the project.
  * The work is done by the native wechatpay-notify library, called through JNA.
  *
+ * <p>A verified {@link io.github.wechatpaynotify.Notification} tells its catalog kind ({@link
+ * io.github.wechatpaynotify.Notification#kind()}) and gives its resource typed, as a class of
+ * {@link io.github.wechatpaynotify.events}, through the kind's accessor ({@link
+ * io.github.wechatpaynotify.Notification#transaction()}, ...); docs/events.md lists the kinds.
+ *
  * <p>The repository's docs are the reference: docs/protocol.md (the APIv3 checks, in order,
- * steps 0-15), docs/errors.md (the codes and their families), docs/replies.md (replies and
- * WeChat Pay's retries), docs/apiv2.md (the APIv2 rules) and docs/c-abi.md (the C ABI this
- * binding calls).
+ * steps 0-15), docs/errors.md (the codes and their families), docs/events.md (the callback
+ * kinds and how they are recognised), docs/replies.md (replies and WeChat Pay's retries),
+ * docs/apiv2.md (the APIv2 rules) and docs/c-abi.md (the C ABI this binding calls).
  */
 package io.github.wechatpaynotify;

@@ -8,17 +8,26 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.wechatpaynotify.events.EventKind;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every case of tests/vectors/notifications.json through the public Java API. */
 class ConformanceTest {
+    /** Cases with {@code events}, and {@code event_fields} entries, checked by the last run. */
+    private static int eventCases;
+    private static int eventFieldsChecked;
 
     @Test
     void everyVectorCaseGivesItsExpectedResult() {
@@ -40,7 +49,7 @@ class ConformanceTest {
                     case "v3_parse":
                     case "v3_verify":
                         seen = runV3(verifiers.computeIfAbsent(
-                                c.get("verifier").asText(), v -> TestData.builderFor(v).build()), c);
+                                c.get("verifier").asText(), v -> TestData.builderFor(v).build()), c, codesSeen);
                         break;
                     case "v3_config":
                         seen = expectError(c, () -> TestData.builderFor(c.get("verifier").asText()).build().close());
@@ -64,6 +73,8 @@ class ConformanceTest {
             verifiers.values().forEach(Verifier::close);
         }
         assertEquals(all.size(), ran);
+        assertTrue(eventCases >= 25, "only " + eventCases + " event_ cases");
+        assertTrue(eventFieldsChecked >= 30, "only " + eventFieldsChecked + " event_fields checked");
         assertEquals(EnumSet.allOf(ErrorCode.class), codesSeen, "every error code has a vector case");
     }
 
@@ -103,7 +114,7 @@ class ConformanceTest {
         return b.build();
     }
 
-    private static ErrorCode runV3(Verifier verifier, JsonNode c) {
+    private static ErrorCode runV3(Verifier verifier, JsonNode c, Set<ErrorCode> codesSeen) {
         String name = c.get("name").asText();
         Headers headers = headers(c);
         byte[] body = TestData.body(c);
@@ -145,7 +156,140 @@ class ConformanceTest {
         assertEquals(Long.parseLong(headers.first("Wechatpay-Timestamp").trim()), n.timestamp(), name);
         assertNotNull(n.resource(JsonNode.class), name);
         assertFalse(n.toString().contains(n.plaintext()), name + ": toString hides the plaintext");
+        checkEvents(n, c, codesSeen);
         return null;
+    }
+
+    /** The event catalog expectations of an accepted case: its kind, accessors and fields. */
+    private static void checkEvents(Notification n, JsonNode c, Set<ErrorCode> codesSeen) {
+        String name = c.get("name").asText();
+        JsonNode expect = c.get("expect");
+        String kind = expect.get("kind").asText();
+        assertEquals(kind, n.kind().wireName(), name + ": kind");
+        assertEquals(Optional.of(n.kind()), EventKind.fromWireName(kind), name);
+        JsonNode events = expect.get("events");
+        if (events == null) {
+            assertFalse(name.startsWith("event_"), name + ": an event_ case without events");
+            return;
+        }
+        eventCases++;
+        Set<String> accessors = new HashSet<>();
+        for (EventKind k : EventKind.values()) {
+            if (k != EventKind.UNKNOWN) {
+                accessors.add(k.wireName());
+            }
+        }
+        Set<String> expected = new HashSet<>();
+        events.fieldNames().forEachRemaining(expected::add);
+        assertEquals(accessors, expected, name + ": every catalog kind has exactly one expectation");
+        Object own = null;
+        for (String k : expected) {
+            String want = events.get(k).asText();
+            Object result;
+            try {
+                result = call(k, n);
+            } catch (NotificationException error) {
+                assertEquals(want, error.code().name(), name + ": " + k + "(): " + error.getMessage());
+                codesSeen.add(error.code());
+                for (String value : plaintextValues(n.plaintext())) {
+                    // The message may name the event_type (REFUND.ABNORMAL), not the resource's values.
+                    if (!n.eventType().contains(value)) {
+                        assertFalse(error.getMessage().contains(value), name + ": " + k + "() shows a resource value");
+                    }
+                }
+                if (k.equals(kind)) {
+                    JsonNode contains = expect.get("event_error_contains");
+                    JsonNode excludes = expect.get("event_error_excludes");
+                    if (contains != null) {
+                        assertTrue(error.getMessage().contains(contains.asText()), name + ": " + error.getMessage());
+                    }
+                    if (excludes != null) {
+                        assertFalse(error.getMessage().contains(excludes.asText()), name + ": " + error.getMessage());
+                    }
+                } else {
+                    // Another kind's accessor says what this notification is.
+                    assertEquals(ErrorCode.UNEXPECTED_EVENT, error.code(), name);
+                }
+                continue;
+            }
+            assertEquals("ok", want, name + ": " + k + "() succeeded");
+            assertEquals(k, kind, name + ": only the notification's own kind decodes");
+            assertNotNull(result, name);
+            // Decoding is deterministic: a second call gives an equal model.
+            Object again = call(k, n);
+            assertEquals(result, again, name);
+            assertEquals(result.hashCode(), again.hashCode(), name);
+            assertEquals(result.toString(), again.toString(), name);
+            own = result;
+        }
+        JsonNode fields = expect.get("event_fields");
+        if (fields != null) {
+            assertNotNull(own, name + ": event_fields without a successful accessor");
+            for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                Object value = EventFields.resolve(own, f.getKey());
+                JsonNode want = f.getValue();
+                eventFieldsChecked++;
+                if (want.isIntegralNumber()) {
+                    assertEquals(want.asLong(), value, name + ": " + f.getKey());
+                } else if (want.isTextual()) {
+                    assertEquals(want.asText(), value, name + ": " + f.getKey());
+                } else if (want.isBoolean()) {
+                    assertEquals(want.asBoolean(), value, name + ": " + f.getKey());
+                } else {
+                    fail(name + ": unexpected event_fields value " + want);
+                }
+            }
+        }
+    }
+
+    /** The string values of at least 8 characters anywhere in a JSON plaintext (none if it is not JSON). */
+    private static List<String> plaintextValues(String plaintext) {
+        List<String> out = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = TestData.JSON.readTree(plaintext);
+        } catch (JsonProcessingException e) {
+            return out;
+        }
+        List<JsonNode> todo = new ArrayList<>();
+        todo.add(root);
+        while (!todo.isEmpty()) {
+            JsonNode node = todo.remove(todo.size() - 1);
+            if (node == null) {
+                continue;
+            }
+            if (node.isTextual() && node.asText().length() >= 8) {
+                out.add(node.asText());
+            }
+            node.elements().forEachRemaining(todo::add);
+        }
+        return out;
+    }
+
+    /** Calls the accessor of a kind; a {@link NotificationException} it throws is rethrown as it is. */
+    private static Object call(String kind, Notification n) {
+        try {
+            return accessor(kind).invoke(n);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof NotificationException) {
+                throw (NotificationException) e.getCause();
+            }
+            throw new AssertionError(kind + "() threw " + e.getCause(), e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The accessor of a kind, by the kind's wire name: {@code partner_refund} is {@code partnerRefund()}. */
+    private static Method accessor(String kind) {
+        try {
+            Method m = Notification.class.getMethod(EventFields.camel(kind));
+            assertTrue(Modifier.isPublic(m.getModifiers()), kind);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("Notification has no accessor for the kind " + kind, e);
+        }
     }
 
     private static ErrorCode expectErrorCode(Runnable action) {

@@ -1,9 +1,11 @@
 package io.github.wechatpaynotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.wechatpaynotify.events.EventKind;
 import io.github.wechatpaynotify.example.ExampleServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +28,7 @@ class ExampleServerTest {
     private static V2Verifier v2Verifier;
     private static ExampleServer server;
     private static final List<Notification> RECEIVED = new CopyOnWriteArrayList<>();
+    private static final ExampleServer.Shop SHOP = new ExampleServer.Shop();
     private static final AtomicBoolean FAIL_NEXT = new AtomicBoolean();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -38,7 +41,10 @@ class ExampleServerTest {
                 throw new IllegalStateException("database unavailable");
             }
             RECEIVED.add(n);
+            SHOP.accept(n);
         });
+        // The order of TestSigner.TRANSACTION_PLAINTEXT: 100 fen.
+        SHOP.placeOrder("1217752501201407033233368018", 100);
     }
 
     @AfterAll
@@ -80,6 +86,52 @@ class ExampleServerTest {
         assertEquals(1, count);
         Notification n = RECEIVED.stream().filter(x -> x.id().equals("EV-server-valid")).findFirst().orElseThrow();
         assertEquals(TestSigner.TRANSACTION_PLAINTEXT, n.plaintext());
+        assertEquals(EventKind.TRANSACTION, n.kind());
+        assertTrue(SHOP.isPaid("1217752501201407033233368018"));
+    }
+
+    @Test
+    void paymentOfAnotherAmountIsAcknowledgedButNotPaid() throws Exception {
+        SHOP.placeOrder("TEST-ORDER-CHEAP", 1);
+        String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("1217752501201407033233368018", "TEST-ORDER-CHEAP");
+        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-amount", plaintext);
+        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        assertEquals(204, r.statusCode());
+        assertFalse(SHOP.isPaid("TEST-ORDER-CHEAP"));
+        assertTrue(SHOP.isSuspicious("TEST-ORDER-CHEAP"));
+    }
+
+    @Test
+    void refundIsRecorded() throws Exception {
+        String plaintext = "{\"mchid\":\"1900000001\",\"out_trade_no\":\"1217752501201407033233368018\","
+                + "\"transaction_id\":\"4200000001201407033233368018\",\"out_refund_no\":\"TEST-REFUND-1\","
+                + "\"refund_id\":\"50000000382019052709732678859\",\"refund_status\":\"SUCCESS\","
+                + "\"success_time\":\"2018-06-08T10:34:56+08:00\",\"user_received_account\":\"招商银行信用卡0403\","
+                + "\"amount\":{\"total\":100,\"refund\":40,\"payer_total\":100,\"payer_refund\":40}}";
+        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-refund", "REFUND.SUCCESS", "refund", plaintext);
+        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        assertEquals(204, r.statusCode());
+        assertEquals(40, SHOP.refund("TEST-REFUND-1").orElseThrow().getAmount().getRefund());
+    }
+
+    @Test
+    void callbackOfAnUnknownKindIsAcknowledged() throws Exception {
+        String plaintext = "{\"stock_id\":\"9856000\",\"coupon_id\":\"98674556\",\"status\":\"USED\"}";
+        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-coupon", "COUPON.USE", "coupon", plaintext);
+        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        assertEquals(204, r.statusCode());
+        Notification n = RECEIVED.stream().filter(x -> x.id().equals("EV-server-coupon")).findFirst().orElseThrow();
+        assertEquals(EventKind.UNKNOWN, n.kind());
+    }
+
+    @Test
+    void paymentMissingARequiredFieldIsA500() throws Exception {
+        String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("\"success_time\"", "\"paid_at\"");
+        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-malformed", plaintext);
+        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        assertEquals(500, r.statusCode());
+        assertEquals("MALFORMED_RESOURCE", failureCode(r));
+        assertTrue(r.body().contains("success_time"), r.body());
     }
 
     @Test

@@ -134,7 +134,7 @@ class NativeLoadingTest {
             Class<?> type = Class.forName(Notification.class.getName(), true, isolated);
             Constructor<?> ctor = type.getDeclaredConstructors()[0];
             ctor.setAccessible(true);
-            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}");
+            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}", "unknown");
             assertEquals("{\"a\":1}", type.getMethod("resourceJson").invoke(n));
             Method resource = type.getMethod("resource", Class.class);
             InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -142,6 +142,13 @@ class NativeLoadingTest {
             assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
             assertTrue(e.getCause().getMessage().contains("jackson-databind"));
             assertTrue(e.getCause().getMessage().contains("resourceJson"));
+
+            // The typed accessors need no Jackson.
+            Object payment = ctor.newInstance("id", "t", "TRANSACTION.SUCCESS", "r", "s", "transaction", "serial", 1L,
+                    TestSigner.TRANSACTION_PLAINTEXT, "transaction");
+            Object t = type.getMethod("transaction").invoke(payment);
+            Object amount = t.getClass().getMethod("getAmount").invoke(t);
+            assertEquals(100L, amount.getClass().getMethod("getTotal").invoke(amount));
         }
     }
 }

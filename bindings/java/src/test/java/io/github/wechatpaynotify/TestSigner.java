@@ -72,12 +72,21 @@ final class TestSigner {
 
     /** A notification body whose resource is {@code plaintext} sealed with {@code apiv3Key}. */
     static byte[] sealedBody(String apiv3Key, String id, String plaintext) {
+        return sealedBody(apiv3Key, id, "TRANSACTION.SUCCESS", "transaction", plaintext);
+    }
+
+    /**
+     * A notification body of {@code eventType} whose resource ({@code original_type}
+     * {@code originalType}, left out when null) is {@code plaintext} sealed with {@code apiv3Key}.
+     */
+    static byte[] sealedBody(String apiv3Key, String id, String eventType, String originalType, String plaintext) {
         String nonce = "fdasflkja484";
-        String aad = "transaction";
+        String aad = originalType == null ? "" : originalType;
         String ciphertext = Base64.getEncoder().encodeToString(seal(apiv3Key, nonce, aad, plaintext));
         String body = "{\"id\":\"" + id + "\",\"create_time\":\"2015-05-20T13:29:35+08:00\","
-                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"TRANSACTION.SUCCESS\","
-                + "\"summary\":\"支付成功\",\"resource\":{\"original_type\":\"transaction\","
+                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"" + eventType + "\","
+                + "\"summary\":\"支付成功\",\"resource\":{"
+                + (originalType == null ? "" : "\"original_type\":\"" + originalType + "\",")
                 + "\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\"" + ciphertext + "\","
                 + "\"associated_data\":\"" + aad + "\",\"nonce\":\"" + nonce + "\"}}";
         return body.getBytes(StandardCharsets.UTF_8);

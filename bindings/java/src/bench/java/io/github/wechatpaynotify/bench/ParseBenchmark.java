@@ -113,6 +113,10 @@ public final class ParseBenchmark {
                 Payment p = verifier.parse(headers, body).resource(Payment.class);
                 return p.outTradeNo.length() + (int) p.amount.total;
             };
+            IntSupplier oursCatalog = () -> {
+                io.github.wechatpaynotify.events.Transaction x = verifier.parse(headers, body).transaction();
+                return x.getOutTradeNo().length() + (int) x.getAmount().getTotal();
+            };
             IntSupplier theirs = () -> {
                 RequestParam param = new RequestParam.Builder()
                         .serialNumber(headers.get("Wechatpay-Serial"))
@@ -130,16 +134,19 @@ public final class ParseBenchmark {
             Transaction t = parser.parse(new RequestParam.Builder()
                     .serialNumber(KEY_ID).nonce(nonce).signature(signature).timestamp(timestamp)
                     .body(bodyText).build(), Transaction.class);
-            if (!p.outTradeNo.equals(t.getOutTradeNo()) || p.amount.total != t.getAmount().getTotal()) {
+            io.github.wechatpaynotify.events.Transaction x = verifier.parse(headers, body).transaction();
+            if (!p.outTradeNo.equals(t.getOutTradeNo()) || p.amount.total != t.getAmount().getTotal()
+                    || !x.getOutTradeNo().equals(t.getOutTradeNo()) || x.getAmount().getTotal() != t.getAmount().getTotal()) {
                 throw new IllegalStateException("the two parsers disagree");
             }
 
             String[] names = {
                 "wechatpay-notify Verifier.parse (plaintext)",
                 "wechatpay-notify Verifier.parse + resource(Payment.class) (Jackson)",
+                "wechatpay-notify Verifier.parse + transaction() (event catalog)",
                 "wechatpay-java NotificationParser.parse(Transaction.class)"
             };
-            IntSupplier[] candidates = {ours, oursTyped, theirs};
+            IntSupplier[] candidates = {ours, oursTyped, oursCatalog, theirs};
             if (Boolean.getBoolean("bench.verify")) {
                 // The binding's own cost: parse against verify (signature only, nothing decoded).
                 IntSupplier verifyOnly = () -> {
@@ -175,8 +182,8 @@ public final class ParseBenchmark {
             if (candidates.length < 3) {
                 return;
             }
-            System.out.printf("ratio wechatpay-java / wechatpay-notify parse: %.2fx (typed: %.2fx)%n",
-                    medians[2] / medians[0], medians[2] / medians[1]);
+            System.out.printf("ratio wechatpay-java / wechatpay-notify parse: %.2fx (typed: %.2fx Jackson, %.2fx catalog)%n",
+                    medians[3] / medians[0], medians[3] / medians[1], medians[3] / medians[2]);
         }
     }
 

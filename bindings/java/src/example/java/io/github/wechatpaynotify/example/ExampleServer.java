@@ -8,6 +8,9 @@ import io.github.wechatpaynotify.NotificationException;
 import io.github.wechatpaynotify.Reply;
 import io.github.wechatpaynotify.V2Verifier;
 import io.github.wechatpaynotify.Verifier;
+import io.github.wechatpaynotify.events.PartnerTransaction;
+import io.github.wechatpaynotify.events.Refund;
+import io.github.wechatpaynotify.events.Transaction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +38,11 @@ import java.util.logging.Logger;
  *   <li>{@code POST /wechatpay/notify/v2}: APIv2 (XML) payment results, with {@link
  *       V2Verifier}; answers the {@code SUCCESS} or {@code FAIL} XML.
  * </ul>
+ *
+ * <p>The business logic is a {@code Consumer<Notification>}; {@link Shop} is one, which
+ * dispatches on {@link Notification#kind()}: a payment is checked against the order and marks it
+ * paid, a refund is recorded, and a callback of a kind the catalog does not describe is
+ * acknowledged and logged.
  *
  * <p>Run it with the merchant's keys in the environment:
  *
@@ -184,9 +193,118 @@ public final class ExampleServer implements AutoCloseable {
         Verifier verifier = builder.build();
         V2Verifier v2 = env.containsKey("WECHATPAY_APIV2_KEY") ? new V2Verifier(env.get("WECHATPAY_APIV2_KEY")) : null;
         int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
-        ExampleServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), verifier, v2,
-                n -> LOG.info("notification " + n.id() + " " + n.eventType() + " (" + n.summary() + ")"));
+        Shop shop = new Shop();
+        ExampleServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), verifier, v2, shop);
         LOG.info("listening on http://127.0.0.1:" + server.port() + "/wechatpay/notify with keys " + verifier.keyIds());
+    }
+
+    /**
+     * A shop's handling of callbacks, by kind: what a real service does against its database.
+     * Called once per notification id; throwing makes the server answer 500, so WeChat Pay
+     * delivers the callback again later.
+     */
+    public static final class Shop implements Consumer<Notification> {
+        /** Open orders: {@code out_trade_no} to the amount due, in fen. */
+        private final Map<String, Long> orders = new ConcurrentHashMap<>();
+        private final Set<String> paid = ConcurrentHashMap.newKeySet();
+        private final Set<String> suspicious = ConcurrentHashMap.newKeySet();
+        private final Map<String, Refund> refunds = new ConcurrentHashMap<>();
+
+        /** An empty shop. */
+        public Shop() {}
+
+        /**
+         * Records an order before the user pays it.
+         *
+         * @param outTradeNo the merchant's order number, as sent to WeChat Pay
+         * @param totalFen the amount due, in fen
+         */
+        public void placeOrder(String outTradeNo, long totalFen) {
+            orders.put(outTradeNo, totalFen);
+        }
+
+        /**
+         * Whether a payment matching the order was received.
+         *
+         * @param outTradeNo the order number
+         * @return true once paid
+         */
+        public boolean isPaid(String outTradeNo) {
+            return paid.contains(outTradeNo);
+        }
+
+        /**
+         * Whether a payment for this order number did not match any order (unknown order or
+         * another amount): a case for a person to look at, not for a retry.
+         *
+         * @param outTradeNo the order number
+         * @return true when such a payment arrived
+         */
+        public boolean isSuspicious(String outTradeNo) {
+            return suspicious.contains(outTradeNo);
+        }
+
+        /**
+         * The last refund result received for a refund number.
+         *
+         * @param outRefundNo the merchant's refund number
+         * @return the refund, if a callback for it arrived
+         */
+        public Optional<Refund> refund(String outRefundNo) {
+            return Optional.ofNullable(refunds.get(outRefundNo));
+        }
+
+        /**
+         * Handles one verified notification, by kind.
+         *
+         * @param n the notification
+         */
+        @Override
+        public void accept(Notification n) {
+            switch (n.kind()) {
+                case TRANSACTION: {
+                    Transaction t = n.transaction(); // MALFORMED_RESOURCE (500, retried) if a field is missing
+                    paymentReceived(t.getOutTradeNo(), t.getAmount().getTotal(), t.getTransactionId());
+                    break;
+                }
+                case PARTNER_TRANSACTION: {
+                    PartnerTransaction t = n.partnerTransaction();
+                    paymentReceived(t.getOutTradeNo(), t.getAmount().getTotal(), t.getTransactionId());
+                    break;
+                }
+                case REFUND: {
+                    Refund r = n.refund();
+                    refunds.put(r.getOutRefundNo(), r);
+                    LOG.info("refund " + r.getOutRefundNo() + " of order " + r.getOutTradeNo() + ": "
+                            + r.getRefundStatus() + ", " + r.getAmount().getRefund() + " fen");
+                    break;
+                }
+                case UNKNOWN:
+                    // Not an error: WeChat Pay sends many kinds of callback. Acknowledge it (204), so
+                    // it is not delivered again, and keep what is needed to look at it later.
+                    LOG.info("acknowledged callback " + n.id() + " of a kind not in the catalog: " + n.eventType()
+                            + " / " + n.originalType());
+                    break;
+                default:
+                    // A catalog kind this shop does not use (profit sharing, complaints, ...).
+                    LOG.info("acknowledged " + n.kind().wireName() + " callback " + n.id());
+            }
+        }
+
+        private void paymentReceived(String outTradeNo, long total, String transactionId) {
+            Long due = orders.get(outTradeNo);
+            if (due == null || due != total) {
+                // Never mark an order paid for another amount. WeChat Pay cannot fix this by
+                // retrying, so acknowledge and flag it for a person.
+                suspicious.add(outTradeNo);
+                LOG.severe("payment " + transactionId + " does not match order " + outTradeNo + " (due "
+                        + due + " fen, paid " + total + " fen)");
+                return;
+            }
+            if (paid.add(outTradeNo)) {
+                LOG.info("order " + outTradeNo + " paid: " + total + " fen, WeChat Pay order " + transactionId);
+            }
+        }
     }
 
     private static String require(Map<String, String> env, String name) {

@@ -1,0 +1,1 @@
+"""Code generators for the event catalog (`models/events.json`): one module per language."""
