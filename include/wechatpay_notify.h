@@ -349,6 +349,12 @@ typedef uint32_t wpn_fields_format;
 typedef struct wpn_buffer wpn_buffer;
 
 /**
+ * A test callback: headers and body as WeChat Pay would POST them. Made by
+ * `wpn_kit_notification()`, freed with `wpn_callback_free()`.
+ */
+typedef struct wpn_callback wpn_callback;
+
+/**
  * The certificates of one `GET /v3/certificates` response, decrypted and parsed.
  *
  * Owned by the caller, freed with `wpn_certificates_free()`; every string read from it is
@@ -372,6 +378,14 @@ typedef struct wpn_diagnosis wpn_diagnosis;
  * caller, who frees it with `wpn_error_free()`. Immutable: it may be read from any thread.
  */
 typedef struct wpn_error wpn_error;
+
+/**
+ * A throwaway WeChat Pay: an RSA-2048 **test** key (under a `PUB_KEY_ID_` id, or with a
+ * self-signed platform certificate), a test APIv3 key and a test APIv2 key, generated for it.
+ * Made by `wpn_kit_new()`, freed with `wpn_kit_free()` (which wipes the keys). Immutable and
+ * thread-safe.
+ */
+typedef struct wpn_kit wpn_kit;
 
 /**
  * A notification whose signature was verified and whose resource was decrypted.
@@ -545,6 +559,128 @@ typedef struct wpn_check {
 } wpn_check;
 
 /**
+ * What a kit is: the values a handler under test is configured with. Filled by
+ * `wpn_kit_describe()`; the strings borrow from the kit.
+ */
+typedef struct wpn_kit_info {
+  /**
+   * The `Wechatpay-Serial` the kit signs under: a `PUB_KEY_ID_` id or a certificate serial.
+   */
+  struct wpn_str key_id;
+  /**
+   * The test public key, SubjectPublicKeyInfo PEM.
+   */
+  struct wpn_str public_key_pem;
+  /**
+   * The self-signed test platform certificate (PEM); `{NULL, 0}` for a public-key kit.
+   */
+  struct wpn_str certificate_pem;
+  /**
+   * The test APIv3 key, 32 characters.
+   */
+  struct wpn_str apiv3_key;
+  /**
+   * The test APIv2 key, 32 characters.
+   */
+  struct wpn_str v2_key;
+} wpn_kit_info;
+
+/**
+ * What to build with `wpn_kit_notification()`. Every string is optional: `{NULL, 0}` keeps
+ * the default.
+ */
+typedef struct wpn_kit_request {
+  /**
+   * A kind of the event catalog (`docs/events.md`), whose sample resource is the default;
+   * `{NULL, 0}` for a custom callback (give `event_type` and `resource_json`).
+   */
+  struct wpn_str kind;
+  /**
+   * The envelope's `event_type` (default: the kind's first documented one).
+   */
+  struct wpn_str event_type;
+  /**
+   * `resource.original_type` of a custom callback (a kind has its own).
+   */
+  struct wpn_str original_type;
+  /**
+   * JSON that replaces the whole resource.
+   */
+  struct wpn_str resource_json;
+  /**
+   * A JSON object merged into the resource (objects key by key), e.g.
+   * `{"amount":{"total":500}}`.
+   */
+  struct wpn_str merge_json;
+  /**
+   * The notification `id` (default: a fresh `EV-...`).
+   */
+  struct wpn_str id;
+  /**
+   * The `Wechatpay-Timestamp`, Unix seconds, or `WPN_SYSTEM_CLOCK`.
+   */
+  int64_t timestamp;
+  /**
+   * A failure to build in, by name (`docs/testing.md`): `"probe"`, `"tampered_body"`,
+   * `"stale_timestamp"`, `"future_timestamp"`, `"other_apiv3_key"`, `"unknown_serial"`,
+   * `"xml_body"`, `"reserialized"`; `{NULL, 0}` for none.
+   */
+  struct wpn_str failure;
+} wpn_kit_request;
+
+/**
+ * One field, as written by `wpn_v2_fields_get()`; both strings borrow from the fields.
+ */
+typedef struct wpn_field {
+  /**
+   * The field name, e.g. `out_trade_no`.
+   */
+  struct wpn_str name;
+  /**
+   * The field value (may be empty).
+   */
+  struct wpn_str value;
+} wpn_field;
+
+/**
+ * Borrowed bytes: `len` bytes at `data`. Same lifetime rules as `wpn_str`; the bytes need not
+ * be UTF-8.
+ */
+typedef struct wpn_slice {
+  /**
+   * The first byte, or NULL as documented by the function that returned it.
+   */
+  const uint8_t *data;
+  /**
+   * The length in bytes.
+   */
+  size_t len;
+} wpn_slice;
+
+/**
+ * The contents of a test callback, filled by `wpn_callback_contents()`; everything borrows
+ * from the callback.
+ */
+typedef struct wpn_callback_parts {
+  /**
+   * The request headers (`Wechatpay-*`, `Content-Type`): `headers_len` name/value pairs.
+   */
+  const struct wpn_field *headers;
+  /**
+   * The number of headers.
+   */
+  size_t headers_len;
+  /**
+   * The raw body.
+   */
+  struct wpn_slice body;
+  /**
+   * The notification `id` in the body.
+   */
+  struct wpn_str id;
+} wpn_callback_parts;
+
+/**
  * The envelope of a notification: every field WeChat Pay sends outside the encrypted
  * resource, the verified serial and timestamp, and the decrypted resource. Filled by
  * `wpn_notification_envelope()`; every string borrows from the notification.
@@ -613,35 +749,6 @@ typedef struct wpn_http_response {
    */
   struct wpn_str body;
 } wpn_http_response;
-
-/**
- * Borrowed bytes: `len` bytes at `data`. Same lifetime rules as `wpn_str`; the bytes need not
- * be UTF-8.
- */
-typedef struct wpn_slice {
-  /**
-   * The first byte, or NULL as documented by the function that returned it.
-   */
-  const uint8_t *data;
-  /**
-   * The length in bytes.
-   */
-  size_t len;
-} wpn_slice;
-
-/**
- * One field, as written by `wpn_v2_fields_get()`; both strings borrow from the fields.
- */
-typedef struct wpn_field {
-  /**
-   * The field name, e.g. `out_trade_no`.
-   */
-  struct wpn_str name;
-  /**
-   * The field value (may be empty).
-   */
-  struct wpn_str value;
-} wpn_field;
 
 #ifdef __cplusplus
 extern "C" {
@@ -868,6 +975,69 @@ wpn_result wpn_event_decode(const uint8_t *kind,
                             uint32_t format,
                             struct wpn_buffer **fields_out,
                             struct wpn_error **error_out);
+
+/**
+ * Makes a kit with a fresh RSA-2048 test key, under a `PUB_KEY_ID_` id, or, when
+ * `certificate` is true, with a self-signed platform certificate valid from a day ago for
+ * five years. On success `*kit_out` is a new kit the caller frees with `wpn_kit_free()`.
+ */
+wpn_result wpn_kit_new(bool certificate, struct wpn_kit **kit_out, struct wpn_error **error_out);
+
+/**
+ * Fills `*info_out` with the kit's key id, public key, certificate and test keys. Returns
+ * false (writing `{NULL, 0}` strings) if `kit` is NULL.
+ */
+bool wpn_kit_describe(const struct wpn_kit *kit, struct wpn_kit_info *info_out);
+
+/**
+ * A new verifier configured to accept the kit's callbacks (as a handler configured with the
+ * kit's keys would be). The caller frees it with `wpn_verifier_free()`.
+ */
+wpn_result wpn_kit_verifier(const struct wpn_kit *kit,
+                            struct wpn_verifier **verifier_out,
+                            struct wpn_error **error_out);
+
+/**
+ * Builds a test callback signed and encrypted as WeChat Pay does (`request` says what; see
+ * `wpn_kit_request`). `WPN_CONFIG_INVALID` for an unknown kind or failure name, or JSON that
+ * does not parse. On success `*callback_out` is a new callback the caller frees with
+ * `wpn_callback_free()`.
+ */
+wpn_result wpn_kit_notification(const struct wpn_kit *kit,
+                                const struct wpn_kit_request *request,
+                                struct wpn_callback **callback_out,
+                                struct wpn_error **error_out);
+
+/**
+ * Fills `*parts_out` with the callback's headers, body and id. Returns false (writing NULLs)
+ * if `callback` is NULL.
+ */
+bool wpn_callback_contents(const struct wpn_callback *callback,
+                           struct wpn_callback_parts *parts_out);
+
+/**
+ * Frees a test callback. NULL is a no-op.
+ */
+void wpn_callback_free(struct wpn_callback *callback);
+
+/**
+ * An APIv2 test callback as XML: a payment result signed with the kit's APIv2 key (MD5, or
+ * HMAC-SHA256 when `hmac_sha256`), or with `refund` a refund result whose `req_info` is
+ * encrypted with it. `fields_json` (optional, `{NULL, 0}`) is a JSON object of strings set
+ * into the payment's fields, or into the refund's `req_info`. On success `*xml_out` is a new
+ * buffer the caller frees with `wpn_buffer_free()`.
+ */
+wpn_result wpn_kit_v2_callback(const struct wpn_kit *kit,
+                               bool refund,
+                               bool hmac_sha256,
+                               struct wpn_str fields_json,
+                               struct wpn_buffer **xml_out,
+                               struct wpn_error **error_out);
+
+/**
+ * Frees a kit, wiping its keys. NULL is a no-op.
+ */
+void wpn_kit_free(struct wpn_kit *kit);
 
 /**
  * Fills `*envelope_out` with every field of a notification in one call. Returns false (and

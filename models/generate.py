@@ -34,7 +34,7 @@ def backends() -> List[Tuple[str, Backend]]:
     found: List[Tuple[str, Backend]] = [
         ("rust", lambda c: {
             "crates/wechatpay-notify/src/models.rs": rust.generate(c),
-            "crates/wechatpay-notify-cli/src/samples.rs": rust.samples(c),
+            "crates/wechatpay-notify/src/testing/samples.rs": rust.kit_samples(c),
         }),
     ]
     for name in ("python", "go", "java"):

@@ -10,14 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
+	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/internal/testkit"
 )
 
-// benchFixture is one notification signed now with 微信支付公钥 B, and both libraries
-// configured in public-key mode with that key.
+// benchFixture is one payment notification (the resource testTransaction) signed now by the
+// testing kit under its 微信支付公钥, and both libraries configured in public-key mode with
+// that key.
 type benchFixture struct {
 	header http.Header
 	body   []byte
@@ -27,20 +28,17 @@ type benchFixture struct {
 
 func newBenchFixture(b *testing.B) *benchFixture {
 	b.Helper()
-	pubPEM := readKeyFile(b, "test-platform-b.pub.pem")
-	header, body := testSignerB(b).notification(b, time.Now())
-	ours, err := NewVerifier(Config{APIv3Key: testAPIv3Key, PublicKeys: map[string]string{testPubKeyIDB: pubPEM}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ours.Close() })
-	block, _ := pem.Decode([]byte(pubPEM))
+	k := theKit(b)
+	info := k.Info()
+	header, body, _ := k.callback(b, testkit.Request{Kind: string(EventTransaction), ResourceJSON: testTransaction})
+	ours := k.verifier(b)
+	block, _ := pem.Decode([]byte(info.PublicKeyPEM))
 	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
 		b.Fatal(err)
 	}
-	theirs, err := notify.NewRSANotifyHandler(testAPIv3Key,
-		verifiers.NewSHA256WithRSAPubkeyVerifier(testPubKeyIDB, *pub.(*rsa.PublicKey)))
+	theirs, err := notify.NewRSANotifyHandler(info.APIv3Key,
+		verifiers.NewSHA256WithRSAPubkeyVerifier(info.KeyID, *pub.(*rsa.PublicKey)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,10 +11,10 @@ import (
 // TestConcurrentParse shares one verifier between 16 goroutines, each parsing valid and
 // tampered notifications.
 func TestConcurrentParse(t *testing.T) {
-	v := testVerifier(t)
-	s := testSignerB(t)
+	k := theKit(t)
+	v := k.verifier(t)
 	now := time.Now()
-	header, body := s.notification(t, now)
+	header, body, id := k.notification(t, now)
 	tampered := append([]byte(nil), body...)
 	tampered[20] ^= 1
 	const goroutines, rounds = 16, 250
@@ -26,7 +26,7 @@ func TestConcurrentParse(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
 				n, err := v.ParseAt(header, body, now)
-				if err != nil || n.ID != "EV-2018022511223320873" {
+				if err != nil || n.ID != id {
 					errs <- err
 					return
 				}
@@ -51,8 +51,9 @@ func TestConcurrentParse(t *testing.T) {
 // TestCloseWhileParsing closes a verifier while goroutines use it: every call either completes
 // or returns ErrClosed, and Close is idempotent.
 func TestCloseWhileParsing(t *testing.T) {
-	v := testVerifier(t)
-	header, body := testSignerB(t).notification(t, time.Now())
+	k := theKit(t)
+	v := k.verifier(t)
+	header, body, _ := k.notification(t, time.Now())
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for g := 0; g < 8; g++ {

@@ -88,6 +88,13 @@
 // number of goroutines; rotating keys means building a new verifier. Results ([Notification],
 // [V2Refund], [Certificate]) are plain Go values that hold no C memory.
 //
+// # Testing
+//
+// Package wechatpaynotifytest plays WeChat Pay in tests: a Kit with throwaway test keys builds
+// callbacks of every kind, signed and encrypted as WeChat Pay does them, as httptest requests
+// for a handler configured with the kit's keys, and with any failure built in (a probe, a
+// tampered body, a stale timestamp, another APIv3 key...).
+//
 // # Building
 //
 // The package needs cgo (CGO_ENABLED=1 and a C compiler) and nothing else: on linux/amd64 the

@@ -12,8 +12,9 @@ import (
 )
 
 func TestErrorsIsAsAndFamilies(t *testing.T) {
-	v := testVerifier(t)
-	h, b := testSignerB(t).notification(t, time.Now())
+	k := theKit(t)
+	v := k.verifier(t)
+	h, b, _ := k.notification(t, time.Now())
 	b[len(b)-3] ^= 1 // tamper
 	_, err := v.Parse(h, b)
 	wrapped := fmt.Errorf("callback: %w", err)

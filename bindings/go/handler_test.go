@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/internal/testkit"
 )
 
 type failReply struct {
@@ -61,8 +63,9 @@ func wantFail(t *testing.T, status int, body []byte, header http.Header, wantSta
 }
 
 func TestHandler(t *testing.T) {
-	v := testVerifier(t)
-	s := testSignerB(t)
+	k := theKit(t)
+	info := k.Info()
+	v := k.verifier(t)
 	var mu sync.Mutex
 	var got []*Notification
 	var hookErrs []error
@@ -84,16 +87,21 @@ func TestHandler(t *testing.T) {
 		hookErrs = append(hookErrs, err)
 	})))
 	defer srv.Close()
+	// failing is a payment notification with a failure built in (docs/testing.md).
+	failing := func(t *testing.T, failure string) (http.Header, []byte) {
+		h, b, _ := k.callback(t, testkit.Request{Kind: string(EventTransaction), Failure: failure})
+		return h, b
+	}
 
 	t.Run("valid is 204 and calls fn", func(t *testing.T) {
-		h, b := s.notification(t, time.Now())
+		h, b, id := k.callback(t, testkit.Request{Kind: string(EventTransaction), MergeJSON: `{"amount":{"total":100}}`})
 		status, body, _ := post(t, srv.URL, h, b)
 		if status != http.StatusNoContent || len(body) != 0 {
 			t.Fatalf("status %d body %q", status, body)
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(got) != 1 || got[0].ID != "EV-2018022511223320873" {
+		if len(got) != 1 || got[0].ID != id {
 			t.Fatalf("fn got %v", got)
 		}
 		tr, err := got[0].Transaction()
@@ -102,37 +110,37 @@ func TestHandler(t *testing.T) {
 		}
 	})
 	t.Run("tampered is 401", func(t *testing.T) {
-		h, b := s.notification(t, time.Now())
-		b = bytes.Replace(b, []byte("EV-"), []byte("XV-"), 1)
+		h, b := failing(t, "tampered_body")
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
+	})
+	t.Run("re-serialized is 401", func(t *testing.T) {
+		h, b := failing(t, "reserialized")
 		status, body, hd := post(t, srv.URL, h, b)
 		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
 	})
 	t.Run("probe is 401", func(t *testing.T) {
-		h, b := s.notification(t, time.Now())
-		h.Set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/"+h.Get("Wechatpay-Signature"))
+		h, b := failing(t, "probe")
 		status, body, hd := post(t, srv.URL, h, b)
 		wantFail(t, status, body, hd, 401, CodeSignatureProbe)
 	})
 	t.Run("signed with another key is 401", func(t *testing.T) {
-		attacker := newSigner(t, readKeyFile(t, "test-attacker.key.pem"), testPubKeyIDB, testAPIv3Key)
-		h, b := attacker.notification(t, time.Now())
+		// Another kit's callback, under the serial this verifier knows.
+		h, b, _ := newTestKit(t).notification(t, time.Now())
+		h.Set("Wechatpay-Serial", info.KeyID)
 		status, body, hd := post(t, srv.URL, h, b)
 		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
 	})
 	t.Run("unknown serial is 401 and lists the configured keys", func(t *testing.T) {
-		other := testSignerB(t)
-		other.serial = testOtherKeyID
-		h, b := other.notification(t, time.Now())
+		h, b := failing(t, "unknown_serial")
 		status, body, hd := post(t, srv.URL, h, b)
 		msg := wantFail(t, status, body, hd, 401, CodeUnknownSerial)
-		if !strings.Contains(msg, testPubKeyIDB) {
+		if !strings.Contains(msg, info.KeyID) {
 			t.Fatalf("message %q", msg)
 		}
 	})
 	t.Run("wrong APIv3 key is 500", func(t *testing.T) {
-		wrong := testSignerB(t)
-		wrong.apiv3Key = []byte("WRONGapiv3KeyWRONGapiv3KeyWRONG0")
-		h, b := wrong.notification(t, time.Now())
+		h, b := failing(t, "other_apiv3_key")
 		status, body, hd := post(t, srv.URL, h, b)
 		msg := wantFail(t, status, body, hd, 500, CodeDecryptFailed)
 		if !strings.Contains(msg, "APIv3") {
@@ -140,21 +148,25 @@ func TestHandler(t *testing.T) {
 		}
 	})
 	t.Run("old timestamp is 401", func(t *testing.T) {
-		h, b := s.notification(t, time.Now().Add(-time.Hour))
+		h, b, _ := k.notification(t, time.Now().Add(-time.Hour))
+		status, body, hd := post(t, srv.URL, h, b)
+		wantFail(t, status, body, hd, 401, CodeTimestampSkew)
+	})
+	t.Run("future timestamp is 401", func(t *testing.T) {
+		h, b := failing(t, "future_timestamp")
 		status, body, hd := post(t, srv.URL, h, b)
 		wantFail(t, status, body, hd, 401, CodeTimestampSkew)
 	})
 	t.Run("v2 XML sent by mistake is a clear 500", func(t *testing.T) {
-		xml := []byte("<xml><return_code><![CDATA[SUCCESS]]></return_code><appid>wx2421b1c4370ec43b</appid></xml>")
-		hd := http.Header{"Content-Type": {"text/xml"}}
-		status, body, rh := post(t, srv.URL, hd, xml)
+		h, b := failing(t, "xml_body")
+		status, body, rh := post(t, srv.URL, h, b)
 		msg := wantFail(t, status, body, rh, 500, CodeWrongFormat)
 		if !strings.Contains(msg, "v2") && !strings.Contains(msg, "V2") {
 			t.Fatalf("message does not say APIv2: %q", msg)
 		}
 	})
 	t.Run("missing headers is 401", func(t *testing.T) {
-		_, b := s.notification(t, time.Now())
+		_, b, _ := k.notification(t, time.Now())
 		status, body, hd := post(t, srv.URL, http.Header{}, b)
 		wantFail(t, status, body, hd, 401, CodeMissingHeader)
 	})
@@ -164,7 +176,7 @@ func TestHandler(t *testing.T) {
 		hookErrs = nil
 		mu.Unlock()
 		defer func() { mu.Lock(); fail = false; mu.Unlock() }()
-		h, b := s.notification(t, time.Now())
+		h, b, _ := k.notification(t, time.Now())
 		status, body, hd := post(t, srv.URL, h, b)
 		msg := wantFail(t, status, body, hd, 500, "")
 		if strings.Contains(msg, "secret") {
@@ -189,11 +201,10 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerBodyLimit(t *testing.T) {
-	v, err := NewVerifier(Config{
-		APIv3Key:    testAPIv3Key,
-		PublicKeys:  map[string]string{testPubKeyIDB: readKeyFile(t, "test-platform-b.pub.pem")},
-		MaxBodySize: 512,
-	})
+	k := theKit(t)
+	cfg := k.config()
+	cfg.MaxBodySize = 512
+	v, err := NewVerifier(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +214,7 @@ func TestHandlerBodyLimit(t *testing.T) {
 	}
 	srv := httptest.NewServer(NewHandler(v, func(context.Context, *Notification) error { return nil }))
 	defer srv.Close()
-	h, b := testSignerB(t).notification(t, time.Now())
+	h, b, _ := k.notification(t, time.Now())
 	big := append(b, bytes.Repeat([]byte(" "), 10<<20)...)
 	status, body, hd := post(t, srv.URL, h, big)
 	wantFail(t, status, body, hd, 500, CodeBodyTooLarge)

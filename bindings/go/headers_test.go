@@ -13,9 +13,10 @@ import (
 // smaller sets), names in any case, other headers (not passed to C), empty values (passed as
 // NULL), and a nil header.
 func TestHeaderShapes(t *testing.T) {
-	v := testVerifier(t)
+	k := theKit(t)
+	v := k.verifier(t)
 	now := time.Now()
-	h, b := testSignerB(t).notification(t, now)
+	h, b, _ := k.notification(t, now)
 
 	many := h.Clone()
 	for i := 0; i < 40; i++ {

@@ -1,35 +1,27 @@
 package wechatpaynotify
 
 import (
-	"crypto"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/internal/testkit"
 )
 
 // vectorsDir is the repository's shared conformance vectors directory.
 var vectorsDir = filepath.Join("..", "..", "tests", "vectors")
 
-// Test keys and ids from tests/vectors/keys (throwaway, public).
+// The APIv3 key of the conformance vectors and the id of their 微信支付公钥 B
+// (tests/vectors/keys: throwaway, public), for configuration tests.
 const (
-	testAPIv3Key   = "wpnTestAPIv3Key0123456789abcdefg"
-	testPubKeyIDB  = "PUB_KEY_ID_0114232134912410000000000000"
-	testSerialA    = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-	testOtherKeyID = "PUB_KEY_ID_0114232134912410000000000001"
+	testAPIv3Key  = "wpnTestAPIv3Key0123456789abcdefg"
+	testPubKeyIDB = "PUB_KEY_ID_0114232134912410000000000000"
 )
 
 type vectorFile struct {
@@ -153,39 +145,53 @@ func readKeyFile(t testing.TB, name string) string {
 	return string(data)
 }
 
-// signer signs and encrypts notifications as WeChat Pay does, with a test private key.
-type signer struct {
-	key      *rsa.PrivateKey
-	serial   string
-	apiv3Key []byte
+// testKit is the testing kit of the core (internal/testkit, docs/testing.md): a throwaway
+// WeChat Pay with test keys generated for it, and the only code that signs callbacks for these
+// tests. (Package wechatpaynotifytest is the public API over it; the tests of this package
+// cannot import it, since it imports this package.)
+type testKit struct {
+	*testkit.Kit
 }
 
-func newSigner(t testing.TB, privatePEM, serial, apiv3Key string) *signer {
+var sharedKit = sync.OnceValues(func() (*testkit.Kit, error) { return testkit.New(false) })
+
+// theKit returns the kit shared by the tests of this package (a public-key kit).
+func theKit(t testing.TB) *testKit {
 	t.Helper()
-	block, _ := pem.Decode([]byte(privatePEM))
-	if block == nil {
-		t.Fatal("private key is not PEM")
-	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	k, err := sharedKit()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &signer{key: key.(*rsa.PrivateKey), serial: serial, apiv3Key: []byte(apiv3Key)}
+	return &testKit{k}
 }
 
-// testSignerB signs as 微信支付公钥 B of the vectors' default verifier.
-func testSignerB(t testing.TB) *signer {
-	return newSigner(t, readKeyFile(t, "test-platform-b.key.pem"), testPubKeyIDB, testAPIv3Key)
-}
-
-// testVerifier is the vectors' default configuration: public key B and certificate A.
-func testVerifier(t testing.TB) *Verifier {
+// newTestKit returns a public-key kit of the test's own: other keys than theKit's.
+func newTestKit(t testing.TB) *testKit {
 	t.Helper()
-	v, err := NewVerifier(Config{
-		APIv3Key:     testAPIv3Key,
-		PublicKeys:   map[string]string{testPubKeyIDB: readKeyFile(t, "test-platform-b.pub.pem")},
-		Certificates: []string{readKeyFile(t, "test-platform-a.cert.pem")},
-	})
+	k, err := testkit.New(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(k.Close)
+	return &testKit{k}
+}
+
+// config is what accepts the kit's callbacks.
+func (k *testKit) config() Config {
+	info := k.Info()
+	cfg := Config{APIv3Key: info.APIv3Key}
+	if info.CertificatePEM != "" {
+		cfg.Certificates = []string{info.CertificatePEM}
+	} else {
+		cfg.PublicKeys = map[string]string{info.KeyID: info.PublicKeyPEM}
+	}
+	return cfg
+}
+
+// verifier is a verifier configured for the kit, closed when the test ends.
+func (k *testKit) verifier(t testing.TB) *Verifier {
+	t.Helper()
+	v, err := NewVerifier(k.config())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,84 +199,33 @@ func testVerifier(t testing.TB) *Verifier {
 	return v
 }
 
+// callback builds the callback r asks for: its headers (as net/http would have them), body and
+// notification id.
+func (k *testKit) callback(t testing.TB, r testkit.Request) (http.Header, []byte, string) {
+	t.Helper()
+	cb, err := k.Notification(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	for _, kv := range cb.Header {
+		h.Add(kv[0], kv[1])
+	}
+	return h, cb.Body, cb.ID
+}
+
+// notification is a payment notification (the kit's sample transaction) signed at time at.
+func (k *testKit) notification(t testing.TB, at time.Time) (http.Header, []byte, string) {
+	t.Helper()
+	return k.callback(t, testkit.Request{Kind: string(EventTransaction), At: at})
+}
+
+// testTransaction is a payment resource (plaintext) for the accessor tests.
 const testTransaction = `{"appid":"wxd678efh567hg6787","mchid":"1230000109","out_trade_no":"1217752501201407033233368018",` +
 	`"transaction_id":"1217752501201407033233368018","trade_type":"JSAPI","trade_state":"SUCCESS",` +
 	`"trade_state_desc":"支付成功","bank_type":"CMC","attach":"","success_time":"2018-06-08T10:34:56+08:00",` +
 	`"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,` +
 	`"currency":"CNY","payer_currency":"CNY"}}`
-
-// body seals plaintext into a notification body.
-func (s *signer) body(t testing.TB, id, eventType, originalType, plaintext string) []byte {
-	t.Helper()
-	block, err := aes.NewCipher(s.apiv3Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nonce := "fdasflkja484"
-	sealed := gcm.Seal(nil, []byte(nonce), []byte(plaintext), []byte(originalType))
-	body, err := json.Marshal(map[string]any{
-		"id":            id,
-		"create_time":   "2015-05-20T13:29:35+08:00",
-		"resource_type": "encrypt-resource",
-		"event_type":    eventType,
-		"summary":       "支付成功",
-		"resource": map[string]string{
-			"original_type":   originalType,
-			"algorithm":       "AEAD_AES_256_GCM",
-			"ciphertext":      base64.StdEncoding.EncodeToString(sealed),
-			"associated_data": originalType,
-			"nonce":           nonce,
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-// sign returns the base64 RSA-SHA256 signature of timestamp\nnonce\nbody\n.
-func (s *signer) sign(t testing.TB, timestamp, nonce string, body []byte) string {
-	t.Helper()
-	msg := make([]byte, 0, len(timestamp)+len(nonce)+len(body)+3)
-	msg = append(msg, timestamp...)
-	msg = append(msg, '\n')
-	msg = append(msg, nonce...)
-	msg = append(msg, '\n')
-	msg = append(msg, body...)
-	msg = append(msg, '\n')
-	digest := sha256.Sum256(msg)
-	sig, err := rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, digest[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return base64.StdEncoding.EncodeToString(sig)
-}
-
-// header returns the Wechatpay-* headers of body signed at the given time.
-func (s *signer) header(t testing.TB, at time.Time, body []byte) http.Header {
-	t.Helper()
-	ts := strconv.FormatInt(at.Unix(), 10)
-	nonce := "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("Wechatpay-Serial", s.serial)
-	h.Set("Wechatpay-Timestamp", ts)
-	h.Set("Wechatpay-Nonce", nonce)
-	h.Set("Wechatpay-Signature", s.sign(t, ts, nonce, body))
-	h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-	return h
-}
-
-// notification returns a freshly signed payment notification (header, body) at time at.
-func (s *signer) notification(t testing.TB, at time.Time) (http.Header, []byte) {
-	t.Helper()
-	body := s.body(t, "EV-2018022511223320873", "TRANSACTION.SUCCESS", "transaction", testTransaction)
-	return s.header(t, at, body), body
-}
 
 func wantCode(t testing.TB, err error, code Code) {
 	t.Helper()

@@ -51,10 +51,10 @@ func TestLeak(t *testing.T) {
 		}
 		iterations = n
 	}
-	v := testVerifier(t)
-	s := testSignerB(t)
+	k := theKit(t)
+	v := k.verifier(t)
 	now := time.Now()
-	header, body := s.notification(t, now)
+	header, body, _ := k.notification(t, now)
 	tampered := append([]byte(nil), body...)
 	tampered[30] ^= 1
 	one := func(i int) {

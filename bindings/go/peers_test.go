@@ -1,15 +1,15 @@
 package wechatpaynotify
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
-	"encoding/base64"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/internal/testkit"
 )
 
 // placeholderAPIv3Key is a 32-byte key that is not the one the go peer's resource uses.
@@ -116,76 +116,116 @@ func TestPeerWechatpayJavaCertificateDownload(t *testing.T) {
 	wantCode(t, err, CodeMalformedBody)
 }
 
+// TestPeerWechatpayJavaKeyPair configures wechatpay-java's test key pair (a platform
+// certificate and its public key) and verifies the conformance vectors signed with it
+// (tests/vectors/generate.py): accepted inside the certificate's validity, KEY_EXPIRED after
+// it, and accepted under a public-key id at any time.
 func TestPeerWechatpayJavaKeyPair(t *testing.T) {
 	var peer javaPeer
 	loadJSON(t, "peers/wechatpay-java.json", &peer)
 	kp := peer.KeyPair
-	const apiv3 = "java-peer-apiv3-key-32-bytes-ok!"
 	const serial = "440024045C4A427599D09BB4E3DE0279F2E813FD"
-	byCert, err := NewVerifier(Config{APIv3Key: apiv3, Certificates: []string{kp.Certificate}})
+	const id = "PUB_KEY_ID_0114232134912410000000000042"
+	vectors := loadVectors(t)
+	cases := map[string]*vectorCase{}
+	for i := range vectors.Cases {
+		cases[vectors.Cases[i].Name] = &vectors.Cases[i]
+	}
+	byCert, err := NewVerifier(Config{APIv3Key: testAPIv3Key, Certificates: []string{kp.Certificate}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer byCert.Close()
-	s := newSigner(t, kp.PrivateKey, serial, apiv3)
-	inside := time.Unix(1_700_000_000, 0) // inside the certificate's 2022-05-10..2025-05-09
-	h, b := s.notification(t, inside)
-	n, err := byCert.ParseAt(h, b, inside)
-	if err != nil {
-		t.Fatal(err)
+	if ids := byCert.KeyIDs(); len(ids) != 1 || ids[0] != serial {
+		t.Fatalf("key ids %v", ids)
 	}
-	if tr, err := n.Transaction(); err != nil || tr.OutTradeNo != "1217752501201407033233368018" || n.Serial != serial {
-		t.Fatalf("%+v %v", tr, err)
-	}
-	later := time.Unix(1_760_000_000, 0)
-	h, b = s.notification(t, later)
-	_, err = byCert.ParseAt(h, b, later)
-	wantCode(t, err, CodeKeyExpired)
-
-	const id = "PUB_KEY_ID_0114232134912410000000000042"
-	byKey, err := NewVerifier(Config{APIv3Key: apiv3, PublicKeys: map[string]string{id: kp.PublicKey}})
+	byKey, err := NewVerifier(Config{APIv3Key: testAPIv3Key, PublicKeys: map[string]string{id: kp.PublicKey}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer byKey.Close()
-	s.serial = id
-	h, b = s.notification(t, later)
-	n, err = byKey.ParseAt(h, b, later)
-	if err != nil || n.Summary != "支付成功" || n.ID != "EV-2018022511223320873" {
-		t.Fatalf("%v %v", n, err)
+	for name, v := range map[string]*Verifier{"valid_java_peer_certificate": byCert, "valid_java_peer_public_key": byKey} {
+		c := cases[name]
+		if c == nil {
+			t.Fatalf("no vector %s", name)
+		}
+		n, err := v.ParseAt(c.header(), c.body(t), c.now())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if tr, err := n.Transaction(); err != nil || tr.OutTradeNo == "" || n.ID != c.expect(t).ID {
+			t.Fatalf("%s: %+v %v", name, tr, err)
+		}
 	}
+	c := cases["java_peer_certificate_expired"]
+	if c == nil {
+		t.Fatal("no vector java_peer_certificate_expired")
+	}
+	_, err = byCert.ParseAt(c.header(), c.body(t), c.now())
+	wantCode(t, err, CodeKeyExpired)
 }
 
+// TestDecryptResource decrypts the resource of a kit's callback by hand.
 func TestDecryptResource(t *testing.T) {
-	block, _ := aes.NewCipher([]byte(testAPIv3Key))
-	gcm, _ := cipher.NewGCM(block)
-	sealed := gcm.Seal(nil, []byte("0123456789ab"), []byte(`{"a":1}`), []byte("transaction"))
-	ct := base64.StdEncoding.EncodeToString(sealed)
-	plain, err := DecryptResource(testAPIv3Key, "0123456789ab", "transaction", ct)
-	if err != nil || string(plain) != `{"a":1}` {
+	k := theKit(t)
+	key := k.Info().APIv3Key
+	h, b, _ := k.notification(t, time.Now())
+	n, err := k.verifier(t).Parse(h, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Resource struct {
+			Nonce          string `json:"nonce"`
+			AssociatedData string `json:"associated_data"`
+			Ciphertext     string `json:"ciphertext"`
+		} `json:"resource"`
+	}
+	if err := json.Unmarshal(b, &body); err != nil {
+		t.Fatal(err)
+	}
+	r := body.Resource
+	plain, err := DecryptResource(key, r.Nonce, r.AssociatedData, r.Ciphertext)
+	if err != nil || !bytes.Equal(plain, n.Plaintext) || r.AssociatedData != "transaction" {
 		t.Fatalf("%q %v", plain, err)
 	}
-	_, err = DecryptResource(testAPIv3Key, "0123456789ab", "refund", ct)
+	_, err = DecryptResource(key, r.Nonce, "refund", r.Ciphertext)
 	wantCode(t, err, CodeDecryptFailed)
-	_, err = DecryptResource(testAPIv3Key, "short", "transaction", ct)
+	_, err = DecryptResource(testAPIv3Key, r.Nonce, r.AssociatedData, r.Ciphertext)
+	wantCode(t, err, CodeDecryptFailed)
+	_, err = DecryptResource(key, "short", r.AssociatedData, r.Ciphertext)
 	wantCode(t, err, CodeMalformedResource)
-	_, err = DecryptResource(testAPIv3Key, "0123456789ab", "", "")
+	_, err = DecryptResource(key, r.Nonce, "", "")
 	wantCode(t, err, CodeMalformedResource)
 }
 
+// TestVerifyResponse verifies signed bodies as API responses: a JSON one and an XML one (a
+// response is not sniffed for its format, unlike a callback). A response body that is not
+// what was signed, an empty one included, is SIGNATURE_MISMATCH.
 func TestVerifyResponse(t *testing.T) {
-	v := testVerifier(t)
-	s := testSignerB(t)
+	k := theKit(t)
+	v := k.verifier(t)
 	now := time.Now()
-	for _, body := range [][]byte{nil, []byte(`{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}`), []byte("<xml/>")} {
-		h := s.header(t, now, body)
-		if err := v.VerifyResponse(h, body); err != nil {
-			t.Fatalf("%q: %v", body, err)
+	jsonHeader, jsonBody, _ := k.notification(t, now)
+	xmlHeader, xmlBody, _ := k.callback(t, testkit.Request{Kind: string(EventTransaction), Failure: "xml_body"})
+	if !bytes.HasPrefix(xmlBody, []byte("<xml>")) {
+		t.Fatalf("xml body %q", xmlBody)
+	}
+	for _, r := range []struct {
+		h    http.Header
+		body []byte
+	}{{jsonHeader, jsonBody}, {xmlHeader, xmlBody}} {
+		if err := v.VerifyResponse(r.h, r.body); err != nil {
+			t.Fatalf("%q: %v", r.body, err)
 		}
-		if err := v.VerifyResponseAt(h, append(body, ' '), now); !errors.Is(err, ErrSignatureMismatch) {
+		if err := v.VerifyResponseAt(r.h, append(r.body, ' '), now); !errors.Is(err, ErrSignatureMismatch) {
 			t.Fatalf("altered response: %v", err)
+		}
+		if err := v.VerifyResponse(r.h, nil); !errors.Is(err, ErrSignatureMismatch) {
+			t.Fatalf("empty response: %v", err)
 		}
 	}
 	// A callback body that is XML is refused before any header check; a response is not sniffed.
+	wantCode(t, v.Verify(xmlHeader, xmlBody), CodeWrongFormat)
 	wantCode(t, v.Verify(http.Header{}, []byte(" <xml></xml>")), CodeWrongFormat)
 }

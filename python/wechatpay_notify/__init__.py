@@ -23,6 +23,9 @@ APIv3 JSON callbacks::
 The RSA, AES and JSON work runs with the GIL released. APIv2 XML callbacks:
 :class:`V2Verifier`. Every error is a :class:`NotificationError` subclass with a stable
 ``.code``; a bad configuration raises :class:`ConfigError` (a ``ValueError``).
+
+Tests: :mod:`wechatpay_notify.testing` builds callbacks signed as WeChat Pay signs them, with
+throwaway test keys; with pytest, the ``wechatpay_kit`` fixture is one of its kits.
 """
 
 from . import events

@@ -18,6 +18,8 @@ from typing import (
     final,
 )
 
+from typing_extensions import Self, disjoint_base
+
 from wechatpay_notify import events
 from wechatpay_notify._errors import NotificationError
 from wechatpay_notify._types import BytesLike, HeadersLike
@@ -29,6 +31,8 @@ __all__ = [
     "DownloadedCertificate",
     "Diagnosis",
     "Check",
+    "Kit",
+    "KIT_FAILURES",
     "decrypt_resource",
     "decrypt_certificates",
     "reply_success",
@@ -50,6 +54,7 @@ DEFAULT_MAX_BODY_SIZE: Final[int]
 DEFAULT_MAX_CLOCK_SKEW: Final[int]
 DEFAULT_V2_MAX_BODY_SIZE: Final[int]
 CORE_VERSION: Final[str]
+KIT_FAILURES: Final[Tuple[Tuple[str, str], ...]]
 
 _PemLike = Union[str, bytes, bytearray, memoryview]
 _Seconds = Union[int, float]
@@ -223,6 +228,52 @@ class Diagnosis:
     @property
     def error(self) -> Optional[NotificationError]:
         """The exception ``parse`` raises for this callback, or ``None``."""
+
+@disjoint_base
+class Kit:
+    """A throwaway WeChat Pay for tests: an RSA-2048 TEST key pair made for this kit (under a
+    ``PUB_KEY_ID_`` id, or with a self-signed platform certificate), a TEST APIv3 key and a
+    TEST APIv2 key. The public class is ``wechatpay_notify.testing.Kit``."""
+
+    def __new__(cls, *, certificate: bool = False) -> Self: ...
+    @property
+    def key_id(self) -> str:
+        """The ``Wechatpay-Serial`` the kit signs under: a ``PUB_KEY_ID_`` id of a TEST public
+        key, or the serial of the kit's self-signed TEST certificate."""
+    @property
+    def public_key_pem(self) -> str:
+        """The kit's TEST public key (SubjectPublicKeyInfo PEM); never WeChat Pay's."""
+    @property
+    def certificate_pem(self) -> Optional[str]:
+        """The kit's self-signed TEST platform certificate (PEM), for
+        ``Kit(certificate=True)``; ``None`` for a public-key kit."""
+    @property
+    def apiv3_key(self) -> str:
+        """The kit's TEST APIv3 key (32 random characters, made for this kit)."""
+    @property
+    def v2_key(self) -> str:
+        """The kit's TEST APIv2 key (32 random characters, made for this kit)."""
+    def verifier(
+        self,
+        *,
+        max_clock_skew: Union[_Seconds, timedelta, None] = 300,
+        max_body_size: Optional[int] = 1048576,
+    ) -> Verifier:
+        """The ``Verifier`` a handler accepting this kit's callbacks is configured with."""
+    def v2_verifier(self) -> V2Verifier:
+        """The ``V2Verifier`` of the kit's APIv2 key."""
+    def _callback(
+        self,
+        kind: str,
+        resource: Optional[Any],
+        overrides: Optional[Dict[str, Any]],
+        event_type: Optional[str],
+        timestamp: Optional[int],
+        id: Optional[str],
+        failure: Optional[str],
+    ) -> Tuple[Dict[str, str], bytes]: ...
+    def _v2_payment(self, sign_type: str, fields: Dict[str, Any]) -> bytes: ...
+    def _v2_refund(self, req_info: Dict[str, Any]) -> bytes: ...
 
 def decrypt_resource(
     apiv3_key: BytesLike, nonce: BytesLike, associated_data: BytesLike, ciphertext: BytesLike

@@ -1202,7 +1202,143 @@ static void builder_and_limits(const sample_t *s) {
     wpn_verifier_builder_free(b);
 }
 
+/* One notification from the kit: parse it with the kit's verifier; the code it gives. */
+static wpn_result kit_parse(const wpn_kit *kit, const wpn_verifier *v, wpn_kit_request req,
+                            const char *want_kind) {
+    wpn_callback *cb = NULL;
+    CHECK(wpn_kit_notification(kit, &req, &cb, NULL) == WPN_OK && cb != NULL, "kit notification");
+    wpn_callback_parts p;
+    CHECK(wpn_callback_contents(cb, &p) && p.headers_len == 6 && p.body.len > 0, "kit parts");
+    wpn_header h[8];
+    for (size_t i = 0; i < p.headers_len && i < 8; i++) {
+        h[i] = (wpn_header){(const uint8_t *)p.headers[i].name.data, p.headers[i].name.len,
+                            (const uint8_t *)p.headers[i].value.data, p.headers[i].value.len};
+    }
+    wpn_notification *n = NULL;
+    wpn_result rc = wpn_verifier_parse(v, h, p.headers_len, p.body.data, p.body.len,
+                                       WPN_SYSTEM_CLOCK, &n, NULL);
+    if (rc == WPN_OK) {
+        wpn_envelope e = envelope_of(n);
+        CHECK(str_eq(e.id, p.id.data, p.id.len), "kit id");
+        if (want_kind) CHECK(str_eq(e.kind, want_kind, strlen(want_kind)), want_kind);
+        if (want_kind && strcmp(want_kind, "unknown") != 0) {
+            CHECK(wpn_event_decode((const uint8_t *)want_kind, strlen(want_kind),
+                                   (const uint8_t *)e.event_type.data, e.event_type.len,
+                                   (const uint8_t *)e.original_type.data, e.original_type.len,
+                                   (const uint8_t *)e.plaintext.data, e.plaintext.len,
+                                   WPN_FIELDS_TREE, NULL, NULL) == WPN_OK,
+                  want_kind);
+        }
+    }
+    wpn_notification_free(n);
+    wpn_callback_free(cb);
+    return rc;
+}
+
+/* The testing kit (docs/testing.md): every kind is accepted and typed, every failure refused
+ * with its code, a certificate kit works, APIv2 callbacks verify, bad requests are refused. */
+static void kit(void) {
+    static const char *kinds[] = {"transaction", "partner_transaction", "combine_transaction",
+                                  "refund", "partner_refund", "profit_sharing",
+                                  "transfer_bill", "complaint"};
+    static const struct { const char *name; wpn_result code; } failures[] = {
+        {"probe", WPN_SIGNATURE_PROBE},       {"tampered_body", WPN_SIGNATURE_MISMATCH},
+        {"stale_timestamp", WPN_TIMESTAMP_SKEW}, {"future_timestamp", WPN_TIMESTAMP_SKEW},
+        {"other_apiv3_key", WPN_DECRYPT_FAILED}, {"unknown_serial", WPN_UNKNOWN_SERIAL},
+        {"xml_body", WPN_WRONG_FORMAT},       {"reserialized", WPN_SIGNATURE_MISMATCH},
+    };
+    for (int certificate = 0; certificate <= 1; certificate++) {
+        wpn_kit *kit = NULL;
+        wpn_verifier *v = NULL;
+        CHECK(wpn_kit_new(certificate, &kit, NULL) == WPN_OK, "kit");
+        CHECK(wpn_kit_verifier(kit, &v, NULL) == WPN_OK, "kit verifier");
+        wpn_kit_info info;
+        CHECK(wpn_kit_describe(kit, &info), "kit describe");
+        CHECK(info.apiv3_key.len == 32 && info.v2_key.len == 32 && info.public_key_pem.len > 0,
+              "kit keys");
+        CHECK((info.certificate_pem.data != NULL) == certificate, "kit certificate");
+        CHECK(certificate || (info.key_id.len > 11 && memcmp(info.key_id.data, "PUB_KEY_ID_", 11) == 0),
+              "kit key id");
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            wpn_kit_request req = {{kinds[i], strlen(kinds[i])}, {NULL, 0}, {NULL, 0}, {NULL, 0},
+                                   {NULL, 0}, {NULL, 0}, WPN_SYSTEM_CLOCK, {NULL, 0}};
+            CHECK(kit_parse(kit, v, req, kinds[i]) == WPN_OK, kinds[i]);
+        }
+        for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
+            wpn_kit_request req = {{"refund", 6}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0},
+                                   {NULL, 0}, WPN_SYSTEM_CLOCK,
+                                   {failures[i].name, strlen(failures[i].name)}};
+            CHECK(kit_parse(kit, v, req, NULL) == failures[i].code, failures[i].name);
+        }
+        /* Overrides reach the resource; a custom callback is of kind unknown. */
+        wpn_kit_request merged = {{"transaction", 11}, {NULL, 0}, {NULL, 0}, {NULL, 0},
+                                  {"{\"amount\":{\"total\":7}}", 22}, {"EV-c", 4},
+                                  WPN_SYSTEM_CLOCK, {NULL, 0}};
+        CHECK(kit_parse(kit, v, merged, "transaction") == WPN_OK, "kit merge");
+        wpn_kit_request custom = {{NULL, 0}, {"COUPON.USE", 10}, {"coupon", 6},
+                                  {"{\"stock_id\":\"S\"}", 16}, {NULL, 0}, {NULL, 0},
+                                  WPN_SYSTEM_CLOCK, {NULL, 0}};
+        CHECK(kit_parse(kit, v, custom, "unknown") == WPN_OK, "kit custom");
+        /* Requests the kit refuses. */
+        wpn_callback *cb = NULL;
+        wpn_kit_request bad = {{"coupon", 6}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0},
+                               {NULL, 0}, WPN_SYSTEM_CLOCK, {NULL, 0}};
+        CHECK(wpn_kit_notification(kit, &bad, &cb, NULL) == WPN_CONFIG_INVALID && cb == NULL,
+              "kit unknown kind");
+        bad.kind = (wpn_str){"refund", 6};
+        bad.failure = (wpn_str){"nope", 4};
+        CHECK(wpn_kit_notification(kit, &bad, &cb, NULL) == WPN_CONFIG_INVALID, "kit failure");
+        bad.failure = (wpn_str){NULL, 0};
+        bad.merge_json = (wpn_str){"{", 1};
+        CHECK(wpn_kit_notification(kit, &bad, &cb, NULL) == WPN_CONFIG_INVALID, "kit json");
+        CHECK(wpn_kit_notification(kit, NULL, &cb, NULL) == WPN_NULL_ARGUMENT, "kit NULL");
+        /* APIv2: payments (MD5, HMAC-SHA256) and refunds verify with the kit's APIv2 key. */
+        wpn_v2_verifier *v2 = NULL;
+        CHECK(wpn_v2_verifier_new((const uint8_t *)info.v2_key.data, info.v2_key.len, 0, &v2,
+                                  NULL) == WPN_OK,
+              "kit v2 verifier");
+        for (int refund = 0; refund <= 1; refund++) {
+            for (int hmac = 0; hmac <= 1; hmac++) {
+                wpn_buffer *xml = NULL;
+                wpn_str fields = refund ? (wpn_str){"{\"refund_fee\":\"3\"}", 18}
+                                        : (wpn_str){"{\"total_fee\":\"9\"}", 17};
+                CHECK(wpn_kit_v2_callback(kit, refund, hmac, fields, &xml, NULL) == WPN_OK,
+                      "kit v2");
+                wpn_slice x;
+                CHECK(wpn_buffer_data(xml, &x), "kit v2 xml");
+                if (refund) {
+                    wpn_v2_refund *r = NULL;
+                    CHECK(wpn_v2_verifier_parse_refund(v2, x.data, x.len, &r, NULL) == WPN_OK,
+                          "kit v2 refund");
+                    wpn_str fee;
+                    CHECK(wpn_v2_fields_find(wpn_v2_refund_req_info(r), U8("refund_fee"), 10, &fee) &&
+                              str_eq(fee, "3", 1),
+                          "kit v2 refund fee");
+                    wpn_v2_refund_free(r);
+                } else {
+                    wpn_v2_fields *f = NULL;
+                    CHECK(wpn_v2_verifier_parse_payment(v2, x.data, x.len, &f, NULL) == WPN_OK,
+                          "kit v2 payment");
+                    wpn_str fee;
+                    CHECK(wpn_v2_fields_find(f, U8("total_fee"), 9, &fee) && str_eq(fee, "9", 1),
+                          "kit v2 fee");
+                    wpn_v2_fields_free(f);
+                }
+                wpn_buffer_free(xml);
+            }
+        }
+        wpn_v2_verifier_free(v2);
+        wpn_verifier_free(v);
+        wpn_kit_free(kit);
+    }
+    wpn_kit_info none;
+    CHECK(!wpn_kit_describe(NULL, &none) && none.key_id.data == NULL, "kit describe NULL");
+    wpn_kit_free(NULL);
+    wpn_callback_free(NULL);
+}
+
 void suite_api(void) {
+    kit();
     sample_t s = load_sample();
     null_arguments(&s);
     invalid_lengths(&s);

@@ -1,8 +1,11 @@
-"""Shared fixtures: the conformance vectors, a default verifier, a signer."""
+"""Shared fixtures: the conformance vectors, the kits' verifiers.
+
+The ``wechatpay_kit`` fixture (a session-wide ``wechatpay_notify.testing.Kit``) is not defined
+here: it comes from the package's pytest plugin, through its installed ``pytest11`` entry point.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -22,13 +25,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1] / "examples" / "python"))
 
 import wechatpay_notify  # noqa: E402
-from signing import APIV3_KEY, PUBLIC_KEY_ID, VECTORS, Signer, key_text  # noqa: E402
-
-
-def load_vectors() -> Dict[str, Any]:
-    data: Dict[str, Any] = json.loads((VECTORS / "notifications.json").read_text(encoding="utf-8"))
-    assert data["format"] == 1
-    return data
+from wechatpay_notify.testing import Kit  # noqa: E402
+from testdata import load_vectors  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -37,15 +35,12 @@ def vectors() -> Dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def verifier() -> wechatpay_notify.Verifier:
-    """Public key B under its id, and certificate A."""
-    return wechatpay_notify.Verifier(
-        APIV3_KEY,
-        public_keys={PUBLIC_KEY_ID: key_text("test-platform-b.pub.pem")},
-        certificates=[key_text("test-platform-a.cert.pem")],
-    )
+def verifier(wechatpay_kit: Kit) -> wechatpay_notify.Verifier:
+    """The verifier of the session's kit (its test public key under its id)."""
+    return wechatpay_kit.verifier()
 
 
 @pytest.fixture(scope="session")
-def signer() -> Signer:
-    return Signer.public_key_b()
+def cert_kit() -> Kit:
+    """A kit whose test key comes with a self-signed platform certificate."""
+    return Kit(certificate=True)

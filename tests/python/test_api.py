@@ -14,85 +14,103 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import wechatpay_notify as wn
-from signing import (
-    APIV2_KEY,
+from testdata import (
     APIV3_KEY,
     CERT_A_SERIAL,
     PUBLIC_KEY_ID,
     TRANSACTION,
-    Signer,
     key_text,
-    notification_body,
-    v2_payment,
-    v2_refund,
+    vector_request,
+    vector_verifier,
 )
+from wechatpay_notify.testing import Kit
 
 NOW = 1_700_000_000
+#: NOW as WeChat Pay writes create_time: RFC 3339 in Beijing time.
+NOW_BEIJING = "2023-11-15T06:13:20+08:00"
+EVENT_ID = "EV-2018022511223320873"
 
 
 @pytest.fixture
-def signed(signer: Signer) -> Tuple[Dict[str, str], bytes]:
-    body = notification_body()
-    return signer.headers(body, timestamp=NOW), body
+def signed(wechatpay_kit: Kit) -> Tuple[Dict[str, str], bytes]:
+    return wechatpay_kit.notification("transaction", TRANSACTION, id=EVENT_ID, timestamp=NOW)
 
 
 def test_parse_gives_the_envelope_and_the_resource(
-    verifier: wn.Verifier, signed: Tuple[Dict[str, str], bytes]
+    wechatpay_kit: Kit, verifier: wn.Verifier, signed: Tuple[Dict[str, str], bytes]
 ) -> None:
     headers, body = signed
     n = verifier.parse(headers, body, now=NOW)
-    assert n.id == "EV-2018022511223320873"
+    assert n.id == EVENT_ID
     assert n.event_type == "TRANSACTION.SUCCESS"
     assert n.resource_type == "encrypt-resource"
     assert n.summary == "支付成功"
     assert n.original_type == "transaction"
-    assert n.create_time == "2015-05-20T13:29:35+08:00"
-    assert n.serial == PUBLIC_KEY_ID
+    assert n.create_time == NOW_BEIJING
+    assert n.serial == wechatpay_kit.key_id
     assert n.timestamp == NOW
     assert json.loads(n.plaintext) == TRANSACTION
     assert n.resource == TRANSACTION
     assert n.resource is n.resource
-    assert list(n.resource) == list(TRANSACTION)
+    assert list(n.resource) == list(json.loads(n.plaintext))
     text = repr(n)
     assert n.id in text and "oUpF8uMuAJO" not in text and "plaintext=<" in text
 
 
-def test_certificate_serial_matches_case_insensitively(verifier: wn.Verifier) -> None:
-    body = notification_body()
-    signer = Signer(key_text("test-platform-a.key.pem"), CERT_A_SERIAL.lower())
-    n = verifier.parse(signer.headers(body, timestamp=NOW), body, now=NOW)
-    assert n.serial == CERT_A_SERIAL
+def test_certificate_serial_matches_case_insensitively(cert_kit: Kit) -> None:
+    # The certificate is valid from a day ago: signed and checked at the system clock.
+    headers, body = cert_kit.notification()
+    serial = headers["Wechatpay-Serial"]
+    assert serial == cert_kit.key_id == serial.upper() and serial != serial.lower()
+    n = cert_kit.verifier().parse({**headers, "Wechatpay-Serial": serial.lower()}, body)
+    assert n.serial == cert_kit.key_id
 
 
-def test_system_clock_is_used_without_now(verifier: wn.Verifier, signer: Signer) -> None:
-    body = notification_body()
-    assert verifier.parse(signer.headers(body), body).id == "EV-2018022511223320873"
+def test_system_clock_is_used_without_now(wechatpay_kit: Kit, verifier: wn.Verifier) -> None:
+    headers, body = wechatpay_kit.notification(id=EVENT_ID)
+    assert verifier.parse(headers, body).id == EVENT_ID
+    headers, body = wechatpay_kit.notification(timestamp=NOW)
     with pytest.raises(wn.SignatureError) as skew:
-        verifier.parse(signer.headers(body, timestamp=NOW), body)
+        verifier.parse(headers, body)
     assert skew.value.code == "TIMESTAMP_SKEW"
     # now as float is floored; as something else it is a TypeError.
-    verifier.verify(signer.headers(body, timestamp=NOW), body, now=NOW + 0.99)
+    verifier.verify(headers, body, now=NOW + 0.99)
     with pytest.raises(TypeError):
-        verifier.verify(signer.headers(body, timestamp=NOW), body, now="1700000000")  # type: ignore[arg-type]
+        verifier.verify(headers, body, now="1700000000")  # type: ignore[arg-type]
 
 
-def test_verify_checks_authenticity_only(verifier: wn.Verifier, signer: Signer) -> None:
-    body = b'{"not":"a notification"}'
-    verifier.verify(signer.headers(body, timestamp=NOW), body, now=NOW)  # raises on failure
+def test_verify_checks_authenticity_only(wechatpay_kit: Kit, verifier: wn.Verifier) -> None:
+    # Sealed with another APIv3 key: authentic, so verify passes; parse cannot decrypt it.
+    headers, body = wechatpay_kit.other_apiv3_key(timestamp=NOW)
+    verifier.verify(headers, body, now=NOW)  # raises on failure
+    with pytest.raises(wn.DecryptionError) as undecryptable:
+        verifier.parse(headers, body, now=NOW)
+    assert undecryptable.value.code == "DECRYPT_FAILED"
+    # A signed body that is no notification at all (a conformance vector).
+    vectors = vector_verifier("default")
+    headers_list, garbage, now = vector_request("verify_ok_garbage_resource")
+    vectors.verify(headers_list, garbage, now=now)
     with pytest.raises(wn.FormatError) as caught:
-        verifier.parse(signer.headers(body, timestamp=NOW), body, now=NOW)
+        vectors.parse(headers_list, garbage, now=now)
     assert caught.value.code == "MALFORMED_BODY"
 
 
-def test_verify_response_accepts_any_body(verifier: wn.Verifier, signer: Signer) -> None:
-    for body in (b"", b"<xml/>", b'{"data":[]}'):
-        headers = signer.headers(body, timestamp=NOW)
-        verifier.verify_response(headers, body, now=NOW)  # raises on failure
+def test_verify_response_accepts_any_body(wechatpay_kit: Kit, verifier: wn.Verifier) -> None:
+    headers, xml = wechatpay_kit.xml_body(timestamp=NOW)
+    assert xml.startswith(b"<xml>")
+    verifier.verify_response(headers, xml, now=NOW)  # raises on failure
+    with pytest.raises(wn.SignatureError):
+        verifier.verify_response(headers, xml + b" ", now=NOW)
+    with pytest.raises(wn.FormatError) as wrong:
+        verifier.verify(headers, xml, now=NOW)
+    assert wrong.value.code == "WRONG_FORMAT"
+    # Signed bodies that are not JSON notifications, from the conformance vectors.
+    vectors = vector_verifier("default")
+    for name in ("verify_ok_body_not_json", "verify_wrong_format", "verify_ok_garbage_resource"):
+        headers_list, body, now = vector_request(name)
+        vectors.verify_response(headers_list, body, now=now)
         with pytest.raises(wn.SignatureError):
-            verifier.verify_response(headers, body + b" ", now=NOW)
-    with pytest.raises(wn.FormatError) as xml:
-        verifier.verify(signer.headers(b"<xml/>", timestamp=NOW), b"<xml/>", now=NOW)
-    assert xml.value.code == "WRONG_FORMAT"
+            vectors.verify_response(headers_list, body + b" ", now=now)
 
 
 # ---------------------------------------------------------------- header objects
@@ -175,16 +193,22 @@ def test_header_rules_first_wins_and_trimmed(verifier: wn.Verifier, signed: Tupl
     assert missing.value.code == "MISSING_HEADER"
 
 
-def test_wsgi_latin1_header_strings_round_trip(verifier: wn.Verifier, signer: Signer) -> None:
-    body = notification_body()
-    nonce_bytes = "nonce-随机".encode("utf-8")
-    ts = str(NOW)
-    signature = signer.sign(ts, nonce_bytes.decode("utf-8"), body)
-    base = {"Wechatpay-Serial": signer.serial, "Wechatpay-Timestamp": ts, "Wechatpay-Signature": signature}
-    # WSGI/ASGI decode header bytes as Latin-1; a plain dict may carry the text itself (read
-    # as UTF-8 when a character does not fit Latin-1), or the bytes.
-    for nonce in (nonce_bytes.decode("latin-1"), nonce_bytes.decode("utf-8"), nonce_bytes):
-        assert verifier.parse({**base, "Wechatpay-Nonce": nonce}, body, now=NOW).id
+def test_wsgi_latin1_header_strings_round_trip(wechatpay_kit: Kit) -> None:
+    """WSGI/ASGI decode header bytes as Latin-1; a plain dict may carry the text itself (read
+    as UTF-8 when a character does not fit Latin-1), or the bytes. The serial is not signed:
+    the kit's callback is sent under a non-ASCII key id its public key is configured under,
+    found only when the header value's bytes come back exactly."""
+    key_id = "PUB_KEY_ID_随机"
+    verifier = wn.Verifier(wechatpay_kit.apiv3_key, public_keys={key_id: wechatpay_kit.public_key_pem})
+    headers, body = wechatpay_kit.notification(timestamp=NOW)
+    utf8 = key_id.encode("utf-8")
+    for serial in (utf8.decode("latin-1"), key_id, utf8, bytearray(utf8)):
+        n = verifier.parse({**headers, "Wechatpay-Serial": serial}, body, now=NOW)
+        assert n.serial == key_id
+    # Bytes that differ (UTF-8 encoded twice) are another serial.
+    with pytest.raises(wn.SignatureError) as unknown:
+        verifier.parse({**headers, "Wechatpay-Serial": utf8.decode("latin-1").encode("utf-8")}, body, now=NOW)
+    assert unknown.value.code == "UNKNOWN_SERIAL"
 
 
 @pytest.mark.parametrize(
@@ -220,24 +244,27 @@ def test_body_must_be_bytes_like_or_str(verifier: wn.Verifier, signed: Tuple[Dic
 
 
 @pytest.mark.parametrize(
-    "plaintext",
+    "resource",
     [
-        '{"a":1,"b":-2,"c":18446744073709551615,"d":-9223372036854775808}',
-        '{"big":123456789012345678901234567890,"neg":-123456789012345678901234567890}',
-        '{"f":0.1,"e":1e400,"g":-0.0,"h":2.5E-3}',
-        '{"z":1,"a":2,"m":{"y":[1,{"x":null}],"b":true,"c":false}}',
-        '{"dup":1,"other":2,"dup":3}',
-        '{"s":"\\u00e9\\ud83d\\ude00 \\"quoted\\" \\\\ \\n","empty":"","arr":[]}',
-        "[1,2,3]",
-        '"just a string"',
+        {"a": 1, "b": -2, "c": 18446744073709551615, "d": -9223372036854775808},
+        {"f": 0.1, "g": -0.0, "h": 2.5e-3, "e": 1e300, "n": -1.5e-300},
+        {"z": 1, "a": 2, "m": {"y": [1, {"x": None}], "b": True, "c": False}},
+        {"s": "\u00e9\U0001f600 \"quoted\" \\ \n\u0000", "empty": "", "arr": [], "obj": {}},
+        [1, 2, 3],
+        "just a string",
     ],
 )
-def test_resource_equals_json_loads(verifier: wn.Verifier, signer: Signer, plaintext: str) -> None:
-    body = notification_body(plaintext=plaintext.encode())
-    n = verifier.parse(signer.headers(body, timestamp=NOW), body, now=NOW)
-    expected = json.loads(plaintext)
-    assert n.plaintext == plaintext
-    assert n.resource == expected or (expected != expected)  # NaN-free here
+def test_resource_equals_json_loads(wechatpay_kit: Kit, verifier: wn.Verifier, resource: Any) -> None:
+    headers, body = wechatpay_kit.notification("unknown", [resource], timestamp=NOW)
+    n = verifier.parse(headers, body, now=NOW)
+    expected = json.loads(n.plaintext)
+    assert expected == [resource]
+    assert n.resource == expected
+    assert json.dumps(n.resource) == json.dumps(expected)
+    headers, body = wechatpay_kit.notification("unknown", resource, timestamp=NOW)
+    n = verifier.parse(headers, body, now=NOW)
+    expected = json.loads(n.plaintext)
+    assert n.resource == expected == resource
     assert json.dumps(n.resource) == json.dumps(expected)
     if isinstance(expected, dict):
         assert list(n.resource) == list(expected)
@@ -340,57 +367,59 @@ def test_replies() -> None:
 # ---------------------------------------------------------------- APIv2
 
 
-def test_v2_payment_and_refund() -> None:
-    v2 = wn.V2Verifier(APIV2_KEY)
-    fields = v2.parse_payment(v2_payment(attach="订单"))
+def test_v2_payment_and_refund(wechatpay_kit: Kit) -> None:
+    v2 = wechatpay_kit.v2_verifier()
+    fields = v2.parse_payment(wechatpay_kit.v2_payment(attach="订单", out_trade_no="1409811653"))
     assert fields["out_trade_no"] == "1409811653" and fields["attach"] == "订单"
     assert all(isinstance(v, str) for v in fields.values())
-    assert v2.parse_payment(v2_payment().decode()) == v2.parse_payment(bytearray(v2_payment()))
+    xml = wechatpay_kit.v2_payment()
+    assert v2.parse_payment(xml.decode()) == v2.parse_payment(bytearray(xml)) == v2.parse_payment(memoryview(xml))
     with pytest.raises(wn.SignatureError) as mismatch:
-        v2.parse_payment(v2_payment(api_key="x" * 32))
+        wn.V2Verifier("x" * 32).parse_payment(xml)
     assert mismatch.value.code == "SIGNATURE_MISMATCH"
     with pytest.raises(wn.FormatError) as wrong:
         v2.parse_payment(b'{"id":"json"}')
     assert wrong.value.code == "WRONG_FORMAT"
-    refund = v2.parse_refund(v2_refund({"out_refund_no": "R1", "refund_status": "SUCCESS"}))
-    assert refund["req_info"] == {"out_refund_no": "R1", "refund_status": "SUCCESS"}
-    assert refund["mch_id"] == "10000100" and "sign" not in refund
+    refund = v2.parse_refund(wechatpay_kit.v2_refund(out_refund_no="R1", refund_status="SUCCESS"))
+    req_info = refund["req_info"]
+    assert isinstance(req_info, dict) and all(isinstance(v, str) for v in req_info.values())
+    assert (req_info["out_refund_no"], req_info["refund_status"]) == ("R1", "SUCCESS")
+    assert refund["return_code"] == "SUCCESS" and "sign" not in refund
     with pytest.raises(wn.DecryptionError) as bad:
-        wn.V2Verifier("y" * 32).parse_refund(v2_refund({"a": "b"}))
+        wn.V2Verifier("y" * 32).parse_refund(wechatpay_kit.v2_refund())
     assert bad.value.code == "DECRYPT_FAILED"
-    small = wn.V2Verifier(APIV2_KEY, max_body_size=10)
+    small = wn.V2Verifier(wechatpay_kit.v2_key, max_body_size=10)
     with pytest.raises(wn.FormatError) as large:
-        small.parse_payment(v2_payment())
+        small.parse_payment(xml)
     assert large.value.code == "BODY_TOO_LARGE"
-    assert APIV2_KEY not in repr(v2)
+    assert wechatpay_kit.v2_key not in repr(v2)
     with pytest.raises(wn.ConfigError):
         wn.V2Verifier("short")
 
 
-def test_v2_diagnose_reports_every_check() -> None:
-    v2 = wn.V2Verifier(APIV2_KEY)
-    ok = v2.diagnose(v2_payment())
+def test_v2_diagnose_reports_every_check(wechatpay_kit: Kit) -> None:
+    v2 = wechatpay_kit.v2_verifier()
+    ok = v2.diagnose(wechatpay_kit.v2_payment())
     assert ok.kind == "v2_payment" and ok.ok and ok.error is None
     assert [c.step for c in ok.checks] == list(range(7))
     assert all(c.status == "passed" and c.code is None for c in ok.checks)
-    bad = v2.diagnose(v2_payment(api_key="x" * 32))
+    bad = wn.V2Verifier("x" * 32).diagnose(wechatpay_kit.v2_payment(sign_type="HMAC-SHA256"))
     assert not bad.ok and isinstance(bad.error, wn.SignatureError)
     assert bad.error.code == "SIGNATURE_MISMATCH"
     assert [(c.step, c.status, c.code) for c in bad.checks if c.status != "passed"] == [
         (6, "failed", "SIGNATURE_MISMATCH")
     ]
-    refund = v2.diagnose(v2_refund({"out_refund_no": "R1"}))
+    refund = v2.diagnose(wechatpay_kit.v2_refund(out_refund_no="R1"))
     assert refund.kind == "v2_refund" and refund.ok and len(refund.checks) == 6
-    wrong_key = wn.V2Verifier("y" * 32).diagnose(v2_refund({"a": "b"}))
+    wrong_key = wn.V2Verifier("y" * 32).diagnose(wechatpay_kit.v2_refund())
     assert wrong_key.checks[5].code == "DECRYPT_FAILED" and wrong_key.error is not None
     json_body = v2.diagnose(b'{"id":"json"}')
     assert json_body.checks[1].code == "WRONG_FORMAT"
     assert {c.status for c in json_body.checks[2:]} == {"skipped"}
 
 
-def test_v3_diagnose_matches_parse(verifier: wn.Verifier, signer: Signer) -> None:
-    body = notification_body()
-    headers = signer.headers(body, timestamp=NOW)
+def test_v3_diagnose_matches_parse(verifier: wn.Verifier, signed: Tuple[Dict[str, str], bytes]) -> None:
+    headers, body = signed
     ok = verifier.diagnose(headers, body, now=NOW)
     assert ok.kind == "v3" and ok.ok and len(ok.checks) == 16
     late = verifier.diagnose(headers, body, now=NOW + 3600)
@@ -405,10 +434,9 @@ def test_v3_diagnose_matches_parse(verifier: wn.Verifier, signer: Signer) -> Non
 # ---------------------------------------------------------------- threads and the GIL
 
 
-def test_one_verifier_shared_by_many_threads(verifier: wn.Verifier, signer: Signer) -> None:
+def test_one_verifier_shared_by_many_threads(wechatpay_kit: Kit, verifier: wn.Verifier) -> None:
     ROUNDS = 250
-    bodies = [notification_body(f"EV-{i}") for i in range(8)]
-    signed = [(signer.headers(b, timestamp=NOW), b) for b in bodies]
+    signed = [wechatpay_kit.notification("transaction", TRANSACTION, id=f"EV-{i}", timestamp=NOW) for i in range(8)]
     results: List[str] = []
     errors: List[BaseException] = []
 
@@ -433,10 +461,11 @@ def test_one_verifier_shared_by_many_threads(verifier: wn.Verifier, signer: Sign
     assert len(results) == 8 * ROUNDS and set(results) == {f"EV-{i}" for i in range(8)}
 
 
-def test_the_gil_is_released_during_verification(verifier: wn.Verifier, signer: Signer) -> None:
+def test_the_gil_is_released_during_verification(
+    verifier: wn.Verifier, signed: Tuple[Dict[str, str], bytes]
+) -> None:
     """With a long switch interval, another thread runs only when the GIL is given up."""
-    body = notification_body()
-    headers = signer.headers(body, timestamp=NOW)
+    headers, body = signed
     done = threading.Event()
     progress = 0
 

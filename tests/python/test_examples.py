@@ -11,7 +11,8 @@ import pytest
 
 import wechatpay_notify as wn
 from notify_store import NotificationStore
-from signing import APIV3_KEY, TRANSACTION, Signer, notification_body, v2_payment
+from testdata import TRANSACTION
+from wechatpay_notify.testing import Kit
 
 Post = Callable[[Dict[str, str], bytes], Tuple[int, bytes]]
 FRAMEWORKS = ["flask", "fastapi", "django"]
@@ -74,11 +75,11 @@ def fail_body(body: bytes) -> str:
 
 
 def test_valid_callback_is_processed_and_acknowledged(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
-    body = notification_body("EV-valid-1")
-    status, reply = post(signer.headers(body), body)
+    headers, body = wechatpay_kit.notification("transaction", TRANSACTION, id="EV-valid-1")
+    status, reply = post(headers, body)
     assert (status, reply) == (204, b"")
     assert store.notification_ids() == ["EV-valid-1"]
     payments = store.payments()
@@ -89,34 +90,29 @@ def test_valid_callback_is_processed_and_acknowledged(
 
 
 def test_payment_marks_its_order_paid_only_for_the_right_amount(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
     store.add_order("1217752501201407033233368018", 100)
     store.add_order("ORDER-2", 999)
-    body = notification_body("EV-paid")
-    assert post(signer.headers(body), body) == (204, b"")
-    underpaid = notification_body("EV-underpaid", {**TRANSACTION, "out_trade_no": "ORDER-2"})
-    assert post(signer.headers(underpaid), underpaid) == (204, b"")
+    assert post(*wechatpay_kit.notification("transaction", TRANSACTION, id="EV-paid")) == (204, b"")
+    underpaid = wechatpay_kit.notification("transaction", TRANSACTION, id="EV-underpaid", out_trade_no="ORDER-2")
+    assert post(*underpaid) == (204, b"")
     orders = {o["out_trade_no"]: o["paid_by"] for o in store.orders()}
     assert orders == {"1217752501201407033233368018": TRANSACTION["transaction_id"], "ORDER-2": None}
     assert [p["matches_order"] for p in store.payments()] == [1, 0]
 
 
 def test_refund_is_recorded_and_unknown_kinds_are_acknowledged(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
-    refund = {
-        "mchid": "1900000109", "out_trade_no": "T1", "transaction_id": "4200000001",
-        "out_refund_no": "R1", "refund_id": "50000001", "refund_status": "SUCCESS",
-        "user_received_account": "支付用户零钱",
-        "amount": {"total": 100, "refund": 40, "payer_total": 100, "payer_refund": 40},
-    }
-    body = notification_body("EV-refund", refund, event_type="REFUND.SUCCESS", original_type="refund")
-    assert post(signer.headers(body), body) == (204, b"")
-    coupon = notification_body("EV-coupon", {"stock_id": "S1"}, event_type="COUPON.USE", original_type="coupon")
-    assert post(signer.headers(coupon), coupon) == (204, b"")
+    refund = wechatpay_kit.notification(
+        "refund", id="EV-refund", out_refund_no="R1", amount={"refund": 40, "payer_refund": 40}
+    )
+    assert post(*refund) == (204, b"")
+    coupon = wechatpay_kit.notification("unknown", {"stock_id": "S1"}, event_type="COUPON.USE", id="EV-coupon")
+    assert post(*coupon) == (204, b"")
     assert store.notification_ids() == ["EV-refund", "EV-coupon"]
     assert store.payments() == []
     db = sqlite3.connect(store.path)
@@ -125,84 +121,81 @@ def test_refund_is_recorded_and_unknown_kinds_are_acknowledged(
 
 
 def test_payment_lacking_a_required_field_is_500_and_not_recorded(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
     broken = {k: v for k, v in TRANSACTION.items() if k != "success_time"}
-    body = notification_body("EV-broken", broken)
-    status, reply = post(signer.headers(body), body)
+    status, reply = post(*wechatpay_kit.notification("transaction", broken, id="EV-broken"))
     assert status == 500 and "success_time" in fail_body(reply)
     assert store.notification_ids() == []
 
 
 def test_repeated_id_is_acknowledged_but_not_processed_twice(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
-    body = notification_body("EV-repeat")
-    headers = signer.headers(body)
+    headers, body = wechatpay_kit.notification(id="EV-repeat")
     assert post(headers, body) == (204, b"")
-    # The same delivery again, and a later re-delivery signed afresh.
+    # The same delivery again, and a later re-delivery signed (and sealed) afresh.
     assert post(headers, body) == (204, b"")
-    assert post(signer.headers(body, nonce="ANOTHERNONCE0123456789"), body) == (204, b"")
+    again = wechatpay_kit.notification(id="EV-repeat")
+    assert again[1] != body and again[0]["Wechatpay-Nonce"] != headers["Wechatpay-Nonce"]
+    assert post(*again) == (204, b"")
     assert store.notification_ids() == ["EV-repeat"]
     assert len(store.payments()) == 1
-    other = notification_body("EV-repeat-2")
-    assert post(signer.headers(other), other) == (204, b"")
+    assert post(*wechatpay_kit.notification(id="EV-repeat-2")) == (204, b"")
     assert store.notification_ids() == ["EV-repeat", "EV-repeat-2"]
     assert len(store.payments()) == 2
 
 
-def test_tampered_body_is_401(app: Tuple[Post, NotificationStore], signer: Signer) -> None:
+def test_tampered_body_is_401(app: Tuple[Post, NotificationStore], wechatpay_kit: Kit) -> None:
     post, store = app
-    body = notification_body("EV-tampered")
-    headers = signer.headers(body)
-    tampered = body.replace(b"EV-tampered", b"EV-tampereD")
-    status, reply = post(headers, tampered)
+    status, reply = post(*wechatpay_kit.tampered(id="EV-tampered"))
     assert status == 401
     assert fail_body(reply).startswith("SIGNATURE_MISMATCH: ")
     # Re-serialized JSON (same data, other bytes) is refused the same way.
-    reserialized = json.dumps(json.loads(body)).encode()
-    status, reply = post(headers, reserialized)
+    status, reply = post(*wechatpay_kit.reserialized(id="EV-tampered"))
     assert status == 401 and fail_body(reply).startswith("SIGNATURE_MISMATCH: ")
     assert store.notification_ids() == []
 
 
-def test_signtest_probe_is_401(app: Tuple[Post, NotificationStore], signer: Signer) -> None:
+def test_signtest_probe_is_401(app: Tuple[Post, NotificationStore], wechatpay_kit: Kit) -> None:
     post, store = app
-    body = notification_body("EV-probe")
-    headers = signer.headers(body)
-    headers["Wechatpay-Signature"] = "WECHATPAY/SIGNTEST/" + headers["Wechatpay-Signature"][19:]
+    headers, body = wechatpay_kit.probe(id="EV-probe")
+    assert headers["Wechatpay-Signature"].startswith("WECHATPAY/SIGNTEST/")
     status, reply = post(headers, body)
     assert status == 401
     assert fail_body(reply).startswith("SIGNATURE_PROBE: ")
     assert store.notification_ids() == []
 
 
-def test_v2_xml_sent_by_mistake_is_500(app: Tuple[Post, NotificationStore], signer: Signer) -> None:
+def test_v2_xml_sent_by_mistake_is_500(app: Tuple[Post, NotificationStore], wechatpay_kit: Kit) -> None:
     post, store = app
-    xml = v2_payment()
-    status, reply = post(signer.headers(xml), xml)
+    status, reply = post(*wechatpay_kit.xml_body())
     assert status == 500
     message = fail_body(reply)
     assert message.startswith("WRONG_FORMAT: ") and "APIv2" in message
     # Without any WeChat Pay header it is still recognised before the headers are checked.
-    status, reply = post({"Content-Type": "text/xml"}, xml)
+    status, reply = post({"Content-Type": "text/xml"}, wechatpay_kit.v2_payment())
     assert status == 500 and fail_body(reply).startswith("WRONG_FORMAT: ")
     assert store.notification_ids() == []
 
 
 def test_missing_headers_stale_timestamp_and_wrong_key(
-    app: Tuple[Post, NotificationStore], signer: Signer
+    app: Tuple[Post, NotificationStore], wechatpay_kit: Kit
 ) -> None:
     post, store = app
-    body = notification_body("EV-other")
+    _, body = wechatpay_kit.notification(id="EV-other")
     status, reply = post({"Content-Type": "application/json"}, body)
     assert status == 401 and fail_body(reply).startswith("MISSING_HEADER: ")
-    status, reply = post(signer.headers(body, timestamp=1_700_000_000), body)
+    for late in (wechatpay_kit.stale(id="EV-other"), wechatpay_kit.future(id="EV-other")):
+        status, reply = post(*late)
+        assert status == 401 and fail_body(reply).startswith("TIMESTAMP_SKEW: ")
+    status, reply = post(*wechatpay_kit.notification(id="EV-other", timestamp=1_700_000_000))
     assert status == 401 and fail_body(reply).startswith("TIMESTAMP_SKEW: ")
-    sealed_elsewhere = notification_body("EV-other", apiv3_key="another-apiv3-key-0123456789abcd")
-    status, reply = post(signer.headers(sealed_elsewhere), sealed_elsewhere)
+    status, reply = post(*wechatpay_kit.unknown_serial(id="EV-other"))
+    assert status == 401 and fail_body(reply).startswith("UNKNOWN_SERIAL: ")
+    status, reply = post(*wechatpay_kit.other_apiv3_key(id="EV-other"))
     assert status == 500 and fail_body(reply).startswith("DECRYPT_FAILED: ")
     assert store.notification_ids() == []
 
@@ -214,32 +207,32 @@ class BrokenStore(NotificationStore):
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_database_failure_is_500_so_wechat_pay_retries(
-    framework: str, tmp_path: Path, verifier: wn.Verifier, signer: Signer
+    framework: str, tmp_path: Path, verifier: wn.Verifier, wechatpay_kit: Kit
 ) -> None:
     post = make_client(framework, verifier, BrokenStore(str(tmp_path / "db.sqlite3")))
-    body = notification_body("EV-db")
-    status, reply = post(signer.headers(body), body)
+    status, reply = post(*wechatpay_kit.notification(id="EV-db"))
     assert status == 500
     assert fail_body(reply) == "could not record the notification"
 
 
 def test_examples_read_their_configuration_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, wechatpay_kit: Kit
 ) -> None:
     import notify_store
-    from signing import KEYS, PUBLIC_KEY_ID
 
-    monkeypatch.setenv("WECHATPAY_APIV3_KEY", APIV3_KEY)
-    monkeypatch.setenv("WECHATPAY_PUBLIC_KEY_ID", PUBLIC_KEY_ID)
-    monkeypatch.setenv("WECHATPAY_PUBLIC_KEY_FILE", str(KEYS / "test-platform-b.pub.pem"))
+    public_key_file = tmp_path / "pub_key.pem"
+    public_key_file.write_text(wechatpay_kit.public_key_pem)
+    monkeypatch.setenv("WECHATPAY_APIV3_KEY", wechatpay_kit.apiv3_key)
+    monkeypatch.setenv("WECHATPAY_PUBLIC_KEY_ID", wechatpay_kit.key_id)
+    monkeypatch.setenv("WECHATPAY_PUBLIC_KEY_FILE", str(public_key_file))
     monkeypatch.setenv("NOTIFY_DB", str(tmp_path / "env.sqlite3"))
     verifier: Optional[wn.Verifier] = notify_store.verifier_from_env()
-    assert verifier is not None and verifier.key_ids == [PUBLIC_KEY_ID]
+    assert verifier is not None and verifier.key_ids == [wechatpay_kit.key_id]
     store = notify_store.NotificationStore.from_env()
     assert store.path == str(tmp_path / "env.sqlite3")
     import flask_app
 
     client = flask_app.create_app().test_client()
-    body = notification_body("EV-env")
-    assert client.post("/wechatpay/notify", data=body, headers=Signer.public_key_b().headers(body)).status_code == 204
+    headers, body = wechatpay_kit.notification(id="EV-env")
+    assert client.post("/wechatpay/notify", data=body, headers=headers).status_code == 204
     assert store.notification_ids() == ["EV-env"]

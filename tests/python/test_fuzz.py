@@ -8,18 +8,10 @@ from typing import Dict, List, Tuple, Union
 from hypothesis import given, settings, strategies as st
 
 import wechatpay_notify as wn
-from signing import (
-    APIV2_KEY,
-    APIV3_KEY,
-    PUBLIC_KEY_ID,
-    Signer,
-    key_text,
-    notification_body,
-    v2_payment,
-    v2_refund,
-)
+from wechatpay_notify.testing import Kit
 
 NOW = 1_700_000_000
+KIT = Kit()
 NAMES = [
     "Wechatpay-Serial",
     "Wechatpay-Signature",
@@ -35,7 +27,7 @@ names = st.one_of(st.sampled_from(NAMES), st.text(max_size=30), st.binary(max_si
 values = st.one_of(
     st.text(max_size=80),
     st.binary(max_size=80),
-    st.sampled_from(["1700000000", "PUB_KEY_ID_0114232134912410000000000000", "WECHATPAY/SIGNTEST/AA==", "WECHATPAY2-SHA256-RSA2048", ""]),
+    st.sampled_from(["1700000000", KIT.key_id, "WECHATPAY/SIGNTEST/AA==", "WECHATPAY2-SHA256-RSA2048", ""]),
 )
 header_lists = st.lists(st.tuples(names, values), max_size=8)
 bodies = st.one_of(
@@ -43,8 +35,8 @@ bodies = st.one_of(
     st.text(max_size=300),
     st.sampled_from([b"", b"{}", b'{"resource":{}}', b"<xml></xml>", b"[" * 100, b'{"resource":' * 50]),
 )
-V2 = wn.V2Verifier(APIV2_KEY)
-V3 = wn.Verifier(APIV3_KEY, public_keys={PUBLIC_KEY_ID: key_text("test-platform-b.pub.pem")})
+V2 = KIT.v2_verifier()
+V3 = KIT.verifier()
 
 
 def only_notification_errors(headers: object, body: Union[Text, bytearray, memoryview]) -> None:
@@ -91,13 +83,15 @@ def test_arbitrary_resources(key: bytes, nonce: bytes, aad: bytes, ciphertext: T
         assert error.code in wn.ERROR_CODES
 
 
-def test_seeded_mutations_of_valid_callbacks(signer: Signer) -> None:
+def test_seeded_mutations_of_valid_callbacks() -> None:
     """Flips, inserts and deletes bytes in signed callbacks: each result is a notification
     (only when nothing signed changed) or a NotificationError."""
     rng = random.Random(20240611)
-    body = notification_body()
-    headers = signer.headers(body, timestamp=NOW)
-    v2_bodies = [v2_payment(), v2_refund({"out_refund_no": "R1", "refund_status": "SUCCESS"})]
+    headers, body = KIT.notification(timestamp=NOW)
+    V3.parse(headers, body, now=NOW)
+    v2_bodies = [KIT.v2_payment(), KIT.v2_refund(out_refund_no="R1", refund_status="SUCCESS")]
+    V2.parse_payment(v2_bodies[0])
+    V2.parse_refund(v2_bodies[1])
     accepted = refused = 0
     for _ in range(1500):
         mutated = bytearray(body)

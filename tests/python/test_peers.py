@@ -8,7 +8,7 @@ from typing import Any, Dict
 import pytest
 
 import wechatpay_notify as wn
-from signing import VECTORS, Signer, notification_body
+from testdata import VECTORS, load_vectors, vector_case, vector_request
 
 PLACEHOLDER_APIV3_KEY = "0000000000000000placeholder00000"
 
@@ -74,23 +74,29 @@ def test_java_sdk_certificate_download_decrypts() -> None:
 
 
 def test_java_sdk_key_pair_through_certificate_and_public_key() -> None:
+    """Callbacks signed with the wechatpay-java test key pair (the conformance vectors'
+    java_peer cases), verified through its certificate and through its public key."""
     pair = peer("wechatpay-java.json")["wechat_pay_keypair"]
-    apiv3_key = "java-peer-apiv3-key-32-bytes-ok!"
+    apiv3_key = load_vectors()["verifiers"]["java_peer_cert"]["apiv3_key"]
     serial = "440024045C4A427599D09BB4E3DE0279F2E813FD"
     by_cert = wn.Verifier(apiv3_key, certificates=[pair["certificate_pem"]])
     assert by_cert.key_ids == [serial]
-    inside, later = 1_700_000_000, 1_760_000_000
-    body = notification_body("EV-java-peer", apiv3_key=apiv3_key)
-    signer = Signer(pair["private_key_pem"], serial)
-    n = by_cert.parse(signer.headers(body, timestamp=inside), body, now=inside)
-    assert n.resource["out_trade_no"] == "1217752501201407033233368018"
+    headers, body, inside = vector_request("valid_java_peer_certificate")
+    n = by_cert.parse(headers, body, now=inside)
+    assert n.plaintext == vector_case("valid_java_peer_certificate")["expect"]["plaintext"]
+    assert n.resource["out_trade_no"] and n.summary == "支付成功"
     assert n.serial == serial and n.timestamp == inside
+    headers, body, later = vector_request("java_peer_certificate_expired")
     with pytest.raises(wn.SignatureError) as expired:
-        by_cert.parse(signer.headers(body, timestamp=later), body, now=later)
+        by_cert.parse(headers, body, now=later)
     assert expired.value.code == "KEY_EXPIRED"
 
+    # The same key as a 微信支付公钥 under an id: no validity period. The serial is not signed,
+    # so the request of the expired certificate is re-addressed to the id.
     key_id = "PUB_KEY_ID_0114232134912410000000000042"
     by_key = wn.Verifier(apiv3_key, public_keys={key_id: pair["public_key_pem"]})
-    signer = Signer(pair["private_key_pem"], key_id)
-    n = by_key.parse(signer.headers(body, timestamp=later), body, now=later)
-    assert n.id == "EV-java-peer" and n.summary == "支付成功"
+    n = by_key.parse(*vector_request("valid_java_peer_public_key")[:2], now=inside)
+    assert n.serial == key_id
+    readdressed = [(k, key_id if k.lower() == "wechatpay-serial" else v) for k, v in headers]
+    n = by_key.parse(readdressed, body, now=later)
+    assert n.serial == key_id and n.timestamp == later

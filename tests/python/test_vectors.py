@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 import pytest
 
 import wechatpay_notify as wn
-from conftest import load_vectors
+from testdata import load_vectors
 
 VECTORS = load_vectors()
 MODELS: Dict[str, Any] = json.loads(

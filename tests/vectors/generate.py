@@ -17,6 +17,12 @@ What it makes
     keys/: throwaway RSA and EC test keys and self-signed certificates. They are created on
     the first run and reused afterwards, so re-running is stable.
 
+Why it signs on its own
+    The project's one signer is the testing kit of the core (docs/testing.md). This script
+    keeps an independent implementation (the `cryptography` package) on purpose: the vectors
+    must not be produced by the code they test, and tests/python/test_kit.py checks the kit's
+    callbacks against this independent code (signature, encryption, APIv2 sign and req_info).
+
 Determinism
     RSASSA-PKCS1-v1_5 signatures are deterministic, AES-GCM nonces are fixed (derived from
     each case's name) and AES-ECB has no IV, so with the same keys/ two runs write

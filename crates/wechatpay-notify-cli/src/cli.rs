@@ -137,7 +137,8 @@ pub fn parse_event_kind(name: &str) -> Result<EventKind, String> {
 pub enum Tamper {
     /// Change one byte of the body after signing (SIGNATURE_MISMATCH expected).
     Body,
-    /// Sign other data than what is sent (SIGNATURE_MISMATCH expected).
+    /// Send a genuine signature of other data than what is sent (SIGNATURE_MISMATCH
+    /// expected).
     Signature,
     /// Leave out the Wechatpay-Nonce header (MISSING_HEADER expected).
     Header,
@@ -221,11 +222,12 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 
-    /// Merchant order number (out_trade_no) in the resource.
+    /// Merchant order number (out_trade_no) of a payment or refund; default the test
+    /// sample's.
     #[arg(long, value_name = "NO")]
     pub out_trade_no: Option<String>,
 
-    /// Amount in fen (分).
+    /// Amount in fen (分) of a payment or refund.
     #[arg(long, value_name = "FEN", default_value_t = 1)]
     pub amount: u64,
 

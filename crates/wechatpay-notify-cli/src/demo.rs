@@ -6,14 +6,12 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
 use serde_json::json;
-use wechatpay_notify::v2::{SignType, V2Verifier};
-use wechatpay_notify::{ErrorCode, Verifier};
+use wechatpay_notify::testing::{Failure, Kit};
+use wechatpay_notify::v2::SignType;
+use wechatpay_notify::{ErrorCode, EventKind};
 
-use crate::callback::{self, Callback, Params, PlatformSigner, Variation};
-use wechatpay_notify::EventKind;
-
+use crate::callback::{self, Callback, Params, Variation};
 use crate::cli::{Expect, Tamper};
 use crate::config::{Config, KeyInfo, KeyKind};
 use crate::error::{CliResult, Outcome, UsageError};
@@ -21,15 +19,6 @@ use crate::listen::{Event, Receiver, Server};
 use crate::simulate::{self, status_line};
 use crate::style::Style;
 use crate::timefmt;
-
-/// The public key id the demo's throwaway key is configured under.
-pub const DEMO_KEY_ID: &str = "PUB_KEY_ID_0100000000DEMO00000000000000";
-
-/// A fresh RSA-2048 key pair (the demo's stand-in for WeChat Pay's platform key).
-pub fn generate_key() -> Result<rsa::RsaPrivateKey, String> {
-    rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
-        .map_err(|e| format!("RSA key generation failed: {e}"))
-}
 
 /// One scenario: what WeChat Pay sends, and the outcome a correct receiver gives.
 struct Case {
@@ -63,20 +52,22 @@ fn answered(d: &simulate::Delivery, v2: bool) -> String {
     }
 }
 
-fn cases(
-    signer: &PlatformSigner,
-    apiv3: &[u8],
-    v2_key: &[u8],
-    now: i64,
-) -> Result<Vec<Case>, String> {
-    let payment = Params::new(EventKind::Transaction, now);
-    let refund = Params::new(EventKind::Refund, now);
+fn cases(kit: &Kit, now: i64) -> Result<Vec<Case>, String> {
     let normal = Variation::default();
-    let wrong_key = callback::random_token(32);
+    let failing = |failure| Variation {
+        failure: Some(failure),
+        ..normal
+    };
+    let v3 = |kind, variation| callback::build_v3(kit, &Params::new(kind, now), now, variation);
+    let payment = v3(EventKind::Transaction, normal)?;
+    // The retry: the same notification (the same id), signed again.
+    let mut again = Params::new(EventKind::Transaction, now);
+    again.id = Some(payment.id.clone());
+    let retry = callback::build_v3(kit, &again, now, normal)?;
     Ok(vec![
         Case {
             sent: "payment TRANSACTION.SUCCESS",
-            callback: callback::build_v3(signer, apiv3, &payment, now, normal)?,
+            callback: payment,
             v2: false,
             expect_code: None,
             expect_status: 204,
@@ -85,7 +76,7 @@ fn cases(
         },
         Case {
             sent: "same payment again (a retry)",
-            callback: callback::build_v3(signer, apiv3, &payment, now, normal)?,
+            callback: retry,
             v2: false,
             expect_code: None,
             expect_status: 204,
@@ -94,7 +85,7 @@ fn cases(
         },
         Case {
             sent: "refund REFUND.SUCCESS",
-            callback: callback::build_v3(signer, apiv3, &refund, now, normal)?,
+            callback: v3(EventKind::Refund, normal)?,
             v2: false,
             expect_code: None,
             expect_status: 204,
@@ -103,16 +94,7 @@ fn cases(
         },
         Case {
             sent: "SIGNTEST signature probe",
-            callback: callback::build_v3(
-                signer,
-                apiv3,
-                &Params::new(EventKind::Transaction, now),
-                now,
-                Variation {
-                    probe: true,
-                    ..normal
-                },
-            )?,
+            callback: v3(EventKind::Transaction, failing(Failure::Probe))?,
             v2: false,
             expect_code: Some(ErrorCode::SignatureProbe),
             expect_status: 401,
@@ -121,11 +103,8 @@ fn cases(
         },
         Case {
             sent: "payment, body altered after signing",
-            callback: callback::build_v3(
-                signer,
-                apiv3,
-                &Params::new(EventKind::Transaction, now),
-                now,
+            callback: v3(
+                EventKind::Transaction,
                 Variation {
                     tamper: Some(Tamper::Body),
                     ..normal
@@ -139,13 +118,7 @@ fn cases(
         },
         Case {
             sent: "payment sealed with another APIv3 key",
-            callback: callback::build_v3(
-                signer,
-                wrong_key.as_bytes(),
-                &Params::new(EventKind::Transaction, now),
-                now,
-                normal,
-            )?,
+            callback: v3(EventKind::Transaction, failing(Failure::OtherApiv3Key))?,
             v2: false,
             expect_code: Some(ErrorCode::DecryptFailed),
             expect_status: 500,
@@ -154,16 +127,7 @@ fn cases(
         },
         Case {
             sent: "payment signed 10 minutes ago",
-            callback: callback::build_v3(
-                signer,
-                apiv3,
-                &Params::new(EventKind::Transaction, now),
-                now,
-                Variation {
-                    timestamp_offset: -600,
-                    ..normal
-                },
-            )?,
+            callback: v3(EventKind::Transaction, failing(Failure::StaleTimestamp))?,
             v2: false,
             expect_code: Some(ErrorCode::TimestampSkew),
             expect_status: 401,
@@ -173,10 +137,10 @@ fn cases(
         Case {
             sent: "APIv2 XML payment (MD5 sign)",
             callback: callback::build_v2(
-                v2_key,
+                kit,
                 &Params::new(EventKind::Transaction, now),
                 SignType::Md5,
-            ),
+            )?,
             v2: true,
             expect_code: None,
             expect_status: 200,
@@ -195,32 +159,19 @@ fn pad(text: &str, width: usize) -> String {
 pub fn run(json: bool, style: Style) -> CliResult {
     let started = Instant::now();
     let fail = |e: String| UsageError::new(format!("demo could not start: {e}"));
-    // 1. Throwaway keys: the "platform" key pair, an APIv3 key and an APIv2 key.
-    let key = generate_key().map_err(fail)?;
-    let pkcs8 = key
-        .to_pkcs8_der()
-        .map_err(|e| fail(format!("PKCS#8 encoding: {e}")))?;
-    let public_pem = key
-        .to_public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .map_err(|e| fail(format!("public key encoding: {e}")))?;
-    let signer = PlatformSigner::from_pkcs8_der(pkcs8.as_bytes(), DEMO_KEY_ID).map_err(fail)?;
-    let apiv3 = callback::random_token(32);
-    let v2_key = callback::random_token(32);
+    // 1. Throwaway keys (the testing kit's): a platform key pair under a PUB_KEY_ID_ id, an
+    // APIv3 key and an APIv2 key.
+    let kit = Kit::new().map_err(|e| fail(e.message().to_owned()))?;
     let keygen = started.elapsed();
 
-    // 2. The receiver: `listen`, in-process, on an ephemeral loopback port.
-    let verifier = Verifier::builder()
-        .apiv3_key(&apiv3)
-        .public_key(DEMO_KEY_ID, &public_pem)
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
+    // 2. The receiver: `listen`, in-process, on an ephemeral loopback port, configured as the
+    // kit's verifiers are.
     let config = Config {
         apiv3_key: None,
-        verifier: Some(verifier),
-        v2: Some(V2Verifier::new(&v2_key).map_err(|e| fail(e.to_string()))?),
+        verifier: Some(kit.verifier().map_err(|e| fail(e.to_string()))?),
+        v2: Some(kit.v2_verifier().map_err(|e| fail(e.to_string()))?),
         keys: vec![KeyInfo {
-            id: DEMO_KEY_ID.to_owned(),
+            id: kit.key_id().to_owned(),
             kind: KeyKind::PublicKey,
             file: "(generated)".into(),
         }],
@@ -260,7 +211,7 @@ pub fn run(json: bool, style: Style) -> CliResult {
 
     // 3. WeChat Pay (`simulate`) sends each scenario; the receiver judges it.
     let now = timefmt::now();
-    let list = cases(&signer, apiv3.as_bytes(), v2_key.as_bytes(), now).map_err(fail)?;
+    let list = cases(&kit, now).map_err(fail)?;
     let agent = simulate::agent(simulate::REPLY_TIMEOUT);
     let mut outcomes = Vec::new();
     for case in list {

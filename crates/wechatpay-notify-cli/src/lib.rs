@@ -22,7 +22,6 @@ pub mod error;
 pub mod inspect;
 pub mod listen;
 pub mod raw_request;
-pub mod samples;
 pub mod simulate;
 pub mod style;
 pub mod timefmt;

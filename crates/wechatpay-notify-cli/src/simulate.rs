@@ -6,10 +6,12 @@ use serde_json::json;
 use wechatpay_notify::v2::SignType;
 use wechatpay_notify::ErrorCode;
 
-use crate::callback::{self, Callback, Params, PlatformSigner, Variation};
+use wechatpay_notify::testing::{Failure, Kit, TestKey};
 use wechatpay_notify::EventKind;
 
+use crate::callback::{self, Callback, Params, Variation};
 use crate::cli::{Expect, SimulateArgs, V2SignType};
+use crate::config::LoadedKey;
 use crate::error::{CliResult, Outcome, UsageError};
 use crate::style::Style;
 use crate::timefmt;
@@ -294,65 +296,18 @@ pub fn run(args: &SimulateArgs, json: bool, style: Style) -> CliResult {
     let timeout = Duration::from_secs_f64(args.timeout);
     let now = timefmt::now();
     let mut params = Params::new(args.event, now);
-    if let Some(id) = &args.id {
-        params.id = id.clone();
-    }
-    if let Some(no) = &args.out_trade_no {
-        params.out_trade_no = no.clone();
-    }
+    params.id.clone_from(&args.id);
+    params.out_trade_no.clone_from(&args.out_trade_no);
     params.amount = args.amount;
     let variation = Variation {
-        probe: args.probe,
+        failure: args.probe.then_some(Failure::Probe),
         tamper: args.tamper,
         timestamp_offset: args.timestamp_offset,
     };
-    let source = if args.v2 {
-        if !matches!(args.event, EventKind::Transaction | EventKind::Refund) {
-            return Err(UsageError::new(format!(
-                "--v2 sends transaction or refund results only (APIv2 has no {} callback)",
-                args.event.as_str()
-            )));
-        }
-        let key = args.v2_key.load()?.ok_or_else(|| {
-            UsageError::new(
-                "--v2 needs the APIv2 key: --v2-key-file FILE, --v2-key KEY or WECHATPAY_V2_KEY",
-            )
-        })?;
-        if key.secret.bytes().len() != wechatpay_notify::v2::V2_KEY_LEN {
-            return Err(UsageError::new(format!(
-                "{}: the APIv2 key must be exactly 32 bytes, got {}",
-                key.source,
-                key.secret.bytes().len()
-            )));
-        }
-        let sign_type = match args.v2_sign_type {
-            V2SignType::Md5 => SignType::Md5,
-            V2SignType::HmacSha256 => SignType::HmacSha256,
-        };
-        Source::V2(callback::build_v2(key.secret.bytes(), &params, sign_type))
+    let mut source = if args.v2 {
+        v2_source(args, &params)?
     } else {
-        let (Some(key_file), Some(serial)) = (&args.platform_private_key, &args.serial) else {
-            return Err(UsageError::new(
-                "an APIv3 callback needs --platform-private-key FILE and --serial ID",
-            ));
-        };
-        let pem = crate::error::read_input(key_file)?;
-        let signer = PlatformSigner::from_pem(&pem, serial)
-            .map_err(|e| UsageError::new(format!("{}: {e}", key_file.display())))?;
-        let apiv3 = args.apiv3.load()?.ok_or_else(|| {
-            UsageError::new(
-                "an APIv3 callback needs the APIv3 key to encrypt with: --apiv3-key-file FILE, \
-                 --apiv3-key KEY or WECHATPAY_APIV3_KEY",
-            )
-        })?;
-        let body = callback::v3_body(&params, apiv3.secret.bytes())
-            .map_err(|e| UsageError::new(format!("{}: {e}", apiv3.source)))?;
-        Source::V3 {
-            signer: Box::new(signer),
-            body,
-            params: params.clone(),
-            variation,
-        }
+        v3_source(args, params, variation)?
     };
     let v2 = matches!(source, Source::V2(_));
     let expect = expected(args);
@@ -368,7 +323,9 @@ pub fn run(args: &SimulateArgs, json: bool, style: Style) -> CliResult {
         };
         std::thread::sleep(wait);
         // Each delivery (a retry too) is the same notification, signed when it is sent.
-        let cb = source.callback(if attempt == 0 { now } else { timefmt::now() });
+        let cb = source
+            .callback(if attempt == 0 { now } else { timefmt::now() })
+            .map_err(build_failed)?;
         let d = deliver(&agent, &args.url, &cb);
         let j = judge(&d, v2, expect, timeout);
         all_correct &= j.correct;
@@ -428,11 +385,89 @@ pub fn run(args: &SimulateArgs, json: bool, style: Style) -> CliResult {
     Ok(Outcome::from_ok(all_correct))
 }
 
+/// The APIv2 callback of `--v2`, built by a kit with the given APIv2 key.
+fn v2_source(args: &SimulateArgs, params: &Params) -> Result<Source, UsageError> {
+    if !matches!(args.event, EventKind::Transaction | EventKind::Refund) {
+        return Err(UsageError::new(format!(
+            "--v2 sends transaction or refund results only (APIv2 has no {} callback)",
+            args.event.as_str()
+        )));
+    }
+    let key = args.v2_key.load()?.ok_or_else(|| {
+        UsageError::new(
+            "--v2 needs the APIv2 key: --v2-key-file FILE, --v2-key KEY or WECHATPAY_V2_KEY",
+        )
+    })?;
+    if key.secret.bytes().len() != wechatpay_notify::v2::V2_KEY_LEN {
+        return Err(UsageError::new(format!(
+            "{}: the APIv2 key must be exactly 32 bytes, got {}",
+            key.source,
+            key.secret.bytes().len()
+        )));
+    }
+    // The kit signs APIv2 callbacks with its APIv2 key only; its platform key goes unused.
+    let kit = Kit::new()
+        .map_err(|e| UsageError::new(format!("simulate could not start: {}", e.message())))?
+        .with_v2_key(key_text(&key)?)
+        .map_err(|e| UsageError::new(format!("{}: {}", key.source, e.message())))?;
+    let sign_type = match args.v2_sign_type {
+        V2SignType::Md5 => SignType::Md5,
+        V2SignType::HmacSha256 => SignType::HmacSha256,
+    };
+    let cb = callback::build_v2(&kit, params, sign_type).map_err(build_failed)?;
+    Ok(Source::V2(cb))
+}
+
+/// The APIv3 source: a kit around the given platform private key, serial and APIv3 key.
+fn v3_source(
+    args: &SimulateArgs,
+    params: Params,
+    variation: Variation,
+) -> Result<Source, UsageError> {
+    let (Some(key_file), Some(serial)) = (&args.platform_private_key, &args.serial) else {
+        return Err(UsageError::new(
+            "an APIv3 callback needs --platform-private-key FILE and --serial ID",
+        ));
+    };
+    let pem = crate::error::read_input(key_file)?;
+    let key = TestKey::from_pem(&pem, serial)
+        .map_err(|e| UsageError::new(format!("{}: {}", key_file.display(), e.message())))?;
+    let apiv3 = args.apiv3.load()?.ok_or_else(|| {
+        UsageError::new(
+            "an APIv3 callback needs the APIv3 key to encrypt with: --apiv3-key-file FILE, \
+             --apiv3-key KEY or WECHATPAY_APIV3_KEY",
+        )
+    })?;
+    let kit = Kit::with_key(key)
+        .with_apiv3_key(key_text(&apiv3)?)
+        .map_err(|e| UsageError::new(format!("{}: {}", apiv3.source, e.message())))?;
+    Ok(Source::V3 {
+        kit: Box::new(kit),
+        params,
+        variation,
+    })
+}
+
+fn build_failed(e: String) -> UsageError {
+    UsageError::new(format!("simulate could not build the callback: {e}"))
+}
+
+/// A key given as an option, as the text the kit takes (a 32-character key).
+fn key_text(key: &LoadedKey) -> Result<&str, UsageError> {
+    std::str::from_utf8(key.secret.bytes()).map_err(|_| {
+        UsageError::new(format!(
+            "{}: the key is not text (WeChat Pay's keys are 32 ASCII characters)",
+            key.source
+        ))
+    })
+}
+
 /// What each delivery is built from.
 enum Source {
+    /// The kit around the given platform key and APIv3 key; each delivery is built (signed,
+    /// and its resource encrypted) when it is sent.
     V3 {
-        signer: Box<PlatformSigner>,
-        body: Vec<u8>,
+        kit: Box<Kit>,
         params: Params,
         variation: Variation,
     },
@@ -440,24 +475,20 @@ enum Source {
 }
 
 impl Source {
-    fn callback(&self, timestamp: i64) -> Callback {
+    /// The callback of one delivery. Every delivery (a retry too) is the same notification:
+    /// the first one's id is kept.
+    fn callback(&mut self, timestamp: i64) -> Result<Callback, String> {
         match self {
             Source::V3 {
-                signer,
-                body,
+                kit,
                 params,
                 variation,
             } => {
-                let (headers, body) =
-                    callback::sign_v3(signer, body.clone(), timestamp, *variation);
-                Callback {
-                    headers,
-                    body,
-                    id: params.id.clone(),
-                    event: params.event_type().to_owned(),
-                }
+                let cb = callback::build_v3(kit, params, timestamp, *variation)?;
+                params.id.get_or_insert_with(|| cb.id.clone());
+                Ok(cb)
             }
-            Source::V2(cb) => cb.clone(),
+            Source::V2(cb) => Ok(cb.clone()),
         }
     }
 }

@@ -15,6 +15,7 @@ mod errors;
 mod events;
 mod headers;
 mod json;
+mod kit;
 mod notification;
 mod replies;
 mod v2;
@@ -35,6 +36,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<certificates::PyDownloadedCertificate>()?;
     m.add_class::<diagnosis::PyDiagnosis>()?;
     m.add_class::<diagnosis::PyCheck>()?;
+    kit::register(m)?;
     m.add_function(wrap_pyfunction!(certificates::decrypt_resource, m)?)?;
     m.add_function(wrap_pyfunction!(certificates::decrypt_certificates, m)?)?;
     m.add_function(wrap_pyfunction!(replies::reply_success, m)?)?;

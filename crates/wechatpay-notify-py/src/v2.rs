@@ -16,6 +16,12 @@ pub(crate) struct PyV2Verifier {
     inner: V2Verifier,
 }
 
+impl From<V2Verifier> for PyV2Verifier {
+    fn from(inner: V2Verifier) -> Self {
+        PyV2Verifier { inner }
+    }
+}
+
 fn to_dict<'py>(
     py: Python<'py>,
     fields: &BTreeMap<String, String>,

@@ -6,7 +6,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
-use wechatpay_notify::Verifier;
+use wechatpay_notify::{Verifier, VerifierBuilder};
 use zeroize::Zeroizing;
 
 use crate::certificates::PyDownloadedCertificate;
@@ -24,6 +24,36 @@ pub(crate) struct PyVerifier {
 }
 
 impl PyVerifier {
+    /// Applies `max_clock_skew=` and `max_body_size=` to `builder` and builds the verifier
+    /// (`Verifier(...)` and `testing.Kit.verifier(...)`).
+    pub(crate) fn configured(
+        py: Python<'_>,
+        mut builder: VerifierBuilder,
+        max_clock_skew: Option<&Bound<'_, PyAny>>,
+        max_body_size: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        if let Some(skew) = max_clock_skew.filter(|s| !s.is_none()) {
+            let secs = non_negative(skew, true).ok_or_else(|| {
+                config_error(
+                    py,
+                    "max_clock_skew must be a non-negative number of seconds or a timedelta",
+                )
+            })?;
+            builder = builder.max_clock_skew(Duration::from_secs(secs));
+        }
+        if let Some(size) = max_body_size.filter(|s| !s.is_none()) {
+            let bytes = non_negative(size, false)
+                .and_then(|b| usize::try_from(b).ok())
+                .ok_or_else(|| {
+                    config_error(py, "max_body_size must be a non-negative number of bytes")
+                })?;
+            builder = builder.max_body_size(bytes);
+        }
+        // Key parsing is the only CPU work here; it is quick, so the GIL is kept.
+        let inner = builder.build().py_err(py)?;
+        Ok(PyVerifier { inner })
+    }
+
     /// Converts the arguments, then runs `check` on them with the GIL released.
     fn run<T: Send>(
         &self,
@@ -130,26 +160,7 @@ impl PyVerifier {
                 builder = builder.platform_certificate(pem);
             }
         }
-        if let Some(skew) = max_clock_skew.filter(|s| !s.is_none()) {
-            let secs = non_negative(skew, true).ok_or_else(|| {
-                config_error(
-                    py,
-                    "max_clock_skew must be a non-negative number of seconds or a timedelta",
-                )
-            })?;
-            builder = builder.max_clock_skew(Duration::from_secs(secs));
-        }
-        if let Some(size) = max_body_size.filter(|s| !s.is_none()) {
-            let bytes = non_negative(size, false)
-                .and_then(|b| usize::try_from(b).ok())
-                .ok_or_else(|| {
-                    config_error(py, "max_body_size must be a non-negative number of bytes")
-                })?;
-            builder = builder.max_body_size(bytes);
-        }
-        // Key parsing is the only CPU work here; it is quick, so the GIL is kept.
-        let inner = builder.build().py_err(py)?;
-        Ok(PyVerifier { inner })
+        PyVerifier::configured(py, builder, max_clock_skew, max_body_size)
     }
 
     /// Verifies and decrypts a callback (steps 0-15 of `docs/protocol.md`).

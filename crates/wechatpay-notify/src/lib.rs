@@ -42,6 +42,8 @@ mod notification;
 mod reply;
 mod resource;
 mod rsa_key;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod v2;
 mod verifier;
 

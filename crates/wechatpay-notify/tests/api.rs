@@ -12,9 +12,13 @@ use wechatpay_notify::{ErrorCode, Reply, Verifier};
 const NOW: i64 = 1_700_000_000;
 
 fn fixture() -> (Verifier, Vec<(String, String)>, Vec<u8>) {
-    let body = common::sealed_body(common::TEST_APIV3_KEY, "EV-api", common::TEST_PLAINTEXT);
-    let headers = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID).headers(NOW, &body);
-    (common::java_peer_verifier(), headers, body)
+    let cb = common::transaction(
+        common::java_peer_kit(),
+        "EV-api",
+        common::TEST_PLAINTEXT,
+        NOW,
+    );
+    (common::java_peer_verifier(), cb.headers, cb.body)
 }
 
 #[test]
@@ -46,14 +50,12 @@ fn parse_uses_the_system_clock() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let body = common::sealed_body(common::TEST_APIV3_KEY, "EV-now", "{}");
-    let signer = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID);
-    assert_eq!(
-        v.parse(&signer.headers(now, &body), &body).unwrap().id(),
-        "EV-now"
-    );
-    v.verify(&signer.headers(now, &body), &body).unwrap();
-    let stale = signer.headers(now - 3600, &body);
+    let kit = common::java_peer_kit();
+    let cb = common::transaction(kit, "EV-now", "{}", now);
+    let body = cb.body;
+    assert_eq!(v.parse(&cb.headers, &body).unwrap().id(), "EV-now");
+    v.verify(&cb.headers, &body).unwrap();
+    let stale = kit.sign_body(&body, now - 3600).unwrap();
     let err = v.parse(&stale, &body).unwrap_err();
     assert_eq!(err.code(), ErrorCode::TimestampSkew);
     assert!(err.message().contains(&(now - 3600).to_string()), "{err}");
@@ -114,13 +116,13 @@ fn diagnosis_runs_every_check_past_failures() {
 #[test]
 fn api_response_signatures() {
     let (v, _, _) = fixture();
-    let signer = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID);
+    let kit = common::java_peer_kit();
     for body in [
         &b""[..],
         b"<not json>",
         br#"{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}"#,
     ] {
-        let headers = signer.headers(NOW, body);
+        let headers = kit.sign_body(body, NOW).unwrap();
         v.verify_response_at(&headers, body, NOW).unwrap();
         let mut altered = body.to_vec();
         altered.push(b' ');
@@ -132,8 +134,12 @@ fn api_response_signatures() {
         );
     }
     let body = b"{}";
-    let mut headers = signer.headers(NOW, body);
-    headers[3].1 = "WECHATPAY/SIGNTEST/abc".into();
+    let mut headers = kit.sign_body(body, NOW).unwrap();
+    common::set_header(
+        &mut headers,
+        "Wechatpay-Signature",
+        "WECHATPAY/SIGNTEST/abc",
+    );
     assert_eq!(
         v.verify_response_at(&headers, body, NOW)
             .unwrap_err()
@@ -144,7 +150,7 @@ fn api_response_signatures() {
 
 #[test]
 fn messages_and_debug_never_show_keys_or_plaintext() {
-    let key = std::str::from_utf8(common::TEST_APIV3_KEY).unwrap();
+    let key = common::TEST_APIV3_KEY;
     let (v, headers, body) = fixture();
     let n = v.parse_at(&headers, &body, NOW).unwrap();
     for text in [
@@ -230,12 +236,20 @@ fn configuration_errors_say_what_is_wrong() {
 #[test]
 fn unknown_serial_explains_which_key_is_needed() {
     let (v, mut headers, body) = fixture();
-    headers[0].1 = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1".into();
+    common::set_header(
+        &mut headers,
+        "Wechatpay-Serial",
+        "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    );
     let err = v.parse_at(&headers, &body, NOW).unwrap_err();
     assert_eq!(err.code(), ErrorCode::UnknownSerial);
     assert!(err.message().contains(common::TEST_PUBLIC_KEY_ID), "{err}");
     assert!(err.message().contains("apiclient_cert.pem"), "{err}");
-    headers[0].1 = common::TEST_PUBLIC_KEY_ID.to_lowercase();
+    common::set_header(
+        &mut headers,
+        "Wechatpay-Serial",
+        common::TEST_PUBLIC_KEY_ID.to_lowercase(),
+    );
     let err = v.parse_at(&headers, &body, NOW).unwrap_err();
     assert!(err.message().contains("case included"), "{err}");
 }
@@ -260,15 +274,20 @@ fn shared_between_threads() {
     const THREADS: usize = 8;
     const ROUNDS: usize = 500;
     let v = std::sync::Arc::new(common::java_peer_verifier());
-    let signer = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID);
+    let plaintext = std::sync::Arc::new(common::sealed_text(common::TEST_PLAINTEXT));
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
             let id = format!("EV-thread-{t}");
-            let body = common::sealed_body(common::TEST_APIV3_KEY, &id, common::TEST_PLAINTEXT);
-            let headers = signer.headers(NOW, &body);
+            let cb = common::transaction(common::java_peer_kit(), &id, common::TEST_PLAINTEXT, NOW);
+            let (headers, body) = (cb.headers, cb.body);
+            // One letter of the id changed ('E' to 'D'): still JSON, no longer what was signed.
             let mut tampered = body.clone();
-            tampered[body.len() - 3] ^= 1;
-            let v = v.clone();
+            let at = body
+                .windows(id.len())
+                .position(|w| w == id.as_bytes())
+                .unwrap();
+            tampered[at] ^= 1;
+            let (v, plaintext) = (v.clone(), plaintext.clone());
             std::thread::spawn(move || {
                 let (mut ok, mut refused) = (0, 0);
                 for i in 0..ROUNDS {
@@ -277,7 +296,7 @@ fn shared_between_threads() {
                         refused += usize::from(err.code() == ErrorCode::SignatureMismatch);
                     } else {
                         let n = v.parse_at(&headers, &body, NOW).unwrap();
-                        ok += usize::from(n.id() == id && n.plaintext() == common::TEST_PLAINTEXT);
+                        ok += usize::from(n.id() == id && n.plaintext() == *plaintext);
                     }
                 }
                 (ok, refused)

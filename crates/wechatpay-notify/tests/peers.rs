@@ -2,11 +2,7 @@
 
 mod common;
 
-use aes_gcm::aead::{Aead, Payload};
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
-use base64::Engine as _;
-use ring::rand::SystemRandom;
-use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
+use wechatpay_notify::testing::Callback;
 use wechatpay_notify::{decrypt_certificates, decrypt_resource, ErrorCode, Verifier};
 
 const PLACEHOLDER_APIV3_KEY: &str = "0000000000000000placeholder00000";
@@ -99,66 +95,33 @@ fn java_sdk_certificate_download_decrypts() {
     assert_eq!(wrong.code(), ErrorCode::DecryptFailed);
 }
 
-/// Signs and encrypts a notification as WeChat Pay would, with the Java SDK's test key pair.
-fn java_signed_notification(
-    private_pem: &str,
-    apiv3_key: &[u8; 32],
-    serial: &str,
-    timestamp: i64,
-) -> (Vec<(String, String)>, Vec<u8>) {
-    let (label, der) = der::pem::decode_vec(private_pem.as_bytes()).unwrap();
-    assert_eq!(label, "PRIVATE KEY");
-    let pair = RsaKeyPair::from_pkcs8(&der).unwrap();
-    let plaintext = br#"{"mchid":"1900000001","out_trade_no":"T1","transaction_id":"42","trade_state":"SUCCESS","amount":{"total":1,"currency":"CNY"}}"#;
-    let nonce = b"0123456789ab";
-    let sealed = Aes256Gcm::new_from_slice(apiv3_key)
-        .unwrap()
-        .encrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: plaintext,
-                aad: b"transaction",
-            },
+/// A notification signed and encrypted as WeChat Pay would, by the testing kit around the Java
+/// SDK's test key pair under `serial`.
+fn java_signed_notification(apiv3_key: &str, serial: &str, timestamp: i64) -> Callback {
+    common::java_peer_kit_with(serial, apiv3_key)
+        .custom(
+            "TRANSACTION.SUCCESS",
+            Some("transaction"),
+            serde_json::json!({
+                "mchid": "1900000001",
+                "out_trade_no": "T1",
+                "transaction_id": "42",
+                "trade_state": "SUCCESS",
+                "amount": {"total": 1, "currency": "CNY"},
+            }),
         )
-        .unwrap();
-    let body = serde_json::json!({
-        "id": "EV-java-peer",
-        "create_time": "2023-01-01T00:00:00+08:00",
-        "resource_type": "encrypt-resource",
-        "event_type": "TRANSACTION.SUCCESS",
-        "summary": "支付成功",
-        "resource": {
-            "original_type": "transaction",
-            "algorithm": "AEAD_AES_256_GCM",
-            "ciphertext": base64::engine::general_purpose::STANDARD.encode(sealed),
-            "associated_data": "transaction",
-            "nonce": std::str::from_utf8(nonce).unwrap(),
-        }
-    })
-    .to_string()
-    .into_bytes();
-    let ts = timestamp.to_string();
-    let message = wechatpay_notify::signed_message(ts.as_bytes(), b"peer-nonce", &body);
-    let mut sig = vec![0u8; pair.public().modulus_len()];
-    pair.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), &message, &mut sig)
-        .unwrap();
-    let headers = vec![
-        ("Wechatpay-Serial".to_owned(), serial.to_owned()),
-        ("Wechatpay-Timestamp".to_owned(), ts),
-        ("Wechatpay-Nonce".to_owned(), "peer-nonce".to_owned()),
-        (
-            "Wechatpay-Signature".to_owned(),
-            base64::engine::general_purpose::STANDARD.encode(sig),
-        ),
-    ];
-    (headers, body)
+        .summary("支付成功")
+        .id("EV-java-peer")
+        .timestamp(timestamp)
+        .build()
+        .unwrap()
 }
 
 #[test]
 fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
     let java = common::load_json("peers/wechatpay-java.json");
     let kp = &java["wechat_pay_keypair"];
-    let apiv3_key = b"java-peer-apiv3-key-32-bytes-ok!";
+    let apiv3_key = "java-peer-apiv3-key-32-bytes-ok!";
     let now = 1_700_000_000; // inside the certificate's 2022-05-10..2025-05-09 validity
     let serial = "440024045C4A427599D09BB4E3DE0279F2E813FD";
     let by_cert = Verifier::builder()
@@ -167,28 +130,18 @@ fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
         .build()
         .unwrap();
     assert_eq!(by_cert.key_ids().collect::<Vec<_>>(), [serial]);
-    let (headers, body) = java_signed_notification(
-        kp["private_key_pem"].as_str().unwrap(),
-        apiv3_key,
-        serial,
-        now,
-    );
-    let n = by_cert.parse_at(&headers, &body, now).unwrap();
+    let cb = java_signed_notification(apiv3_key, serial, now);
+    let n = by_cert.parse_at(&cb.headers, &cb.body, now).unwrap();
     // The test's resource is a minimal payment (not a complete catalog Transaction).
     let resource: serde_json::Value = n.resource().unwrap();
     assert_eq!(resource["out_trade_no"], "T1");
     assert_eq!(n.serial(), serial);
     // After the certificate expired (2025-05-09), the same request is refused as KEY_EXPIRED.
     let later = 1_760_000_000;
-    let (headers_later, body_later) = java_signed_notification(
-        kp["private_key_pem"].as_str().unwrap(),
-        apiv3_key,
-        serial,
-        later,
-    );
+    let cb_later = java_signed_notification(apiv3_key, serial, later);
     assert_eq!(
         by_cert
-            .parse_at(&headers_later, &body_later, later)
+            .parse_at(&cb_later.headers, &cb_later.body, later)
             .unwrap_err()
             .code(),
         ErrorCode::KeyExpired
@@ -200,13 +153,8 @@ fn java_sdk_key_pair_verifies_through_certificate_and_public_key() {
         .public_key(id, kp["public_key_pem"].as_str().unwrap())
         .build()
         .unwrap();
-    let (headers, body) = java_signed_notification(
-        kp["private_key_pem"].as_str().unwrap(),
-        apiv3_key,
-        id,
-        later,
-    );
-    let n = by_key.parse_at(&headers, &body, later).unwrap();
+    let cb = java_signed_notification(apiv3_key, id, later);
+    let n = by_key.parse_at(&cb.headers, &cb.body, later).unwrap();
     assert_eq!(n.id(), "EV-java-peer");
     assert_eq!(n.summary(), "支付成功");
 }

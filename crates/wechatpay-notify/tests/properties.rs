@@ -3,16 +3,39 @@
 
 mod common;
 
+use std::sync::OnceLock;
+
 use proptest::prelude::*;
+use wechatpay_notify::testing::Callback;
 use wechatpay_notify::v2::V2Verifier;
 use wechatpay_notify::{ErrorCode, PlatformCertificate, RsaPublicKey, Verifier};
 
 const NOW: i64 = 1_700_000_000;
 
+/// The four headers whose every byte is covered by the signature (or names its key).
+const SIGNED_HEADERS: [&str; 4] = [
+    "Wechatpay-Serial",
+    "Wechatpay-Signature",
+    "Wechatpay-Timestamp",
+    "Wechatpay-Nonce",
+];
+
+/// One notification signed by the kit (once per run), and a verifier that accepts it.
 fn signed() -> (Verifier, Vec<(String, String)>, Vec<u8>) {
-    let body = common::sealed_body(common::TEST_APIV3_KEY, "EV-prop", common::TEST_PLAINTEXT);
-    let headers = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID).headers(NOW, &body);
-    (common::java_peer_verifier(), headers, body)
+    static CALLBACK: OnceLock<Callback> = OnceLock::new();
+    let cb = CALLBACK.get_or_init(|| {
+        common::transaction(
+            common::java_peer_kit(),
+            "EV-prop",
+            common::TEST_PLAINTEXT,
+            NOW,
+        )
+    });
+    (
+        common::java_peer_verifier(),
+        cb.headers.clone(),
+        cb.body.clone(),
+    )
 }
 
 #[test]
@@ -20,7 +43,7 @@ fn the_unaltered_notification_is_accepted() {
     let (v, headers, body) = signed();
     assert_eq!(
         v.parse_at(&headers, &body, NOW).unwrap().plaintext(),
-        common::TEST_PLAINTEXT
+        common::sealed_text(common::TEST_PLAINTEXT)
     );
 }
 
@@ -46,6 +69,10 @@ proptest! {
         flip in 1u8..=127,
     ) {
         let (v, mut headers, body) = signed();
+        let which = headers
+            .iter()
+            .position(|(k, _)| k == SIGNED_HEADERS[which])
+            .unwrap();
         let value = headers[which].1.clone().into_bytes();
         let mut changed = value.clone();
         let i = index.index(changed.len());
@@ -78,7 +105,7 @@ proptest! {
     fn arbitrary_signed_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..1024)) {
         // Validly signed arbitrary bytes get past step 10 and exercise every body parser.
         let v = common::java_peer_verifier();
-        let headers = common::Signer::java_peer(common::TEST_PUBLIC_KEY_ID).headers(NOW, &body);
+        let headers = common::java_peer_kit().sign_body(&body, NOW).unwrap();
         let err = v.parse_at(&headers, &body, NOW).unwrap_err();
         prop_assert!(!err.message().is_empty());
     }

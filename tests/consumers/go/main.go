@@ -6,8 +6,10 @@
 // Each server has two routes:
 //
 //   - /wechatpay/notify-live: the package's handler (wechatpaynotify.NewHandler), verifying at
-//     the system clock. The requests are notifications signed on the fly with the throwaway
-//     test key B of tests/vectors/keys.
+//     the system clock with the configuration of a testing kit (wechatpaynotifytest.Kit, the
+//     module's stand-in for WeChat Pay, with throwaway test keys). The requests are the kit's
+//     callbacks, built on the fly: a payment, the same altered, and every failure the kit
+//     builds in.
 //   - /wechatpay/notify: a handler written with Verifier.ParseRequestAt, WriteSuccess and
 //     WriteFailure, for the conformance vectors (tests/vectors/notifications.json): they are
 //     signed at a fixed time, so this test route verifies at the `now` given in the query, with
@@ -18,7 +20,7 @@
 // authenticity failure, 500 otherwise) and {"code":"FAIL","message":"CODE: ..."}. Every valid
 // one is also sent with one body byte changed, which must get 401 SIGNATURE_MISMATCH.
 //
-//	notifyapp -vectors tests/vectors/notifications.json -keys tests/vectors/keys -version 0.1.0
+//	notifyapp -vectors tests/vectors/notifications.json -version 0.1.0
 //
 // The last line is "notifyapp: N passed, M failed"; the exit status is 1 on any failure.
 package main
@@ -26,17 +28,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,7 +40,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,6 +47,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	wechatpaynotify "github.com/wechatpay-notify/wechatpay-notify/bindings/go"
+	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/wechatpaynotifytest"
 )
 
 // The conformance vectors (format described in tests/vectors/README.md).
@@ -86,14 +80,6 @@ type vectorCase struct {
 	} `json:"expect"`
 }
 
-// The live notifications are signed with test key B, configured in the `default` verifier
-// under this id.
-const (
-	liveVerifier = "default"
-	liveKeyID    = "PUB_KEY_ID_0114232134912410000000000000"
-	liveKeyFile  = "test-platform-b.key.pem"
-)
-
 // tagHeader carries a per-request tag from the client to the handler, so that the client can
 // check what the handler saw for that very request.
 const tagHeader = "X-Test-Request"
@@ -106,7 +92,8 @@ type seen struct {
 // app is the merchant application: the verifiers, built once at start-up and shared by both
 // servers, and what the handlers saw.
 type app struct {
-	verifiers map[string]*wechatpaynotify.Verifier
+	verifiers map[string]*wechatpaynotify.Verifier // the vectors' configurations, by name
+	live      *wechatpaynotify.Verifier            // the testing kit's configuration
 	mu        sync.Mutex
 	seen      map[string]seen
 }
@@ -164,7 +151,7 @@ func withTag(h http.Handler) http.Handler {
 // netHTTPServer is the notify_url with plain net/http.
 func (a *app) netHTTPServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/wechatpay/notify-live", withTag(wechatpaynotify.NewHandler(a.verifiers[liveVerifier], a.liveFn)))
+	mux.Handle("/wechatpay/notify-live", withTag(wechatpaynotify.NewHandler(a.live, a.liveFn)))
 	mux.HandleFunc("POST /wechatpay/notify", func(w http.ResponseWriter, r *http.Request) {
 		v, now, err := a.vectorParams(r.URL.Query())
 		if err != nil {
@@ -187,7 +174,7 @@ func (a *app) ginServer() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
-	live := withTag(wechatpaynotify.NewHandler(a.verifiers[liveVerifier], a.liveFn))
+	live := withTag(wechatpaynotify.NewHandler(a.live, a.liveFn))
 	r.Any("/wechatpay/notify-live", gin.WrapH(live))
 	r.POST("/wechatpay/notify", func(c *gin.Context) {
 		v, now, err := a.vectorParams(c.Request.URL.Query())
@@ -231,6 +218,7 @@ type expectation struct {
 	code      string // the error code at the start of the FAIL message, for 401 and 500
 	id        string // for 204: the id the handler saw
 	plaintext string // for 204: the plaintext the handler saw
+	contains  string // for 204: text the plaintext the handler saw contains
 }
 
 type client struct {
@@ -281,6 +269,9 @@ func (c *client) do(req *http.Request, tag string, want expectation) error {
 		if want.plaintext != "" && got.plaintext != want.plaintext {
 			return fmt.Errorf("handler saw plaintext %q, want %q", got.plaintext, want.plaintext)
 		}
+		if !strings.Contains(got.plaintext, want.contains) {
+			return fmt.Errorf("handler saw plaintext %q, want one with %s", got.plaintext, want.contains)
+		}
 		return nil
 	}
 	if saw {
@@ -318,59 +309,6 @@ func failure(code string) expectation {
 	return expectation{status: status, code: code}
 }
 
-// signer makes live notifications as WeChat Pay does: the resource sealed with AES-256-GCM
-// under the APIv3 key, the message signed with RSA-SHA256 (PKCS#1 v1.5).
-type signer struct {
-	key      *rsa.PrivateKey
-	keyID    string
-	apiv3Key string
-}
-
-func (s *signer) notification(id, outTradeNo string, at time.Time) (http.Header, []byte, string) {
-	plaintext := fmt.Sprintf(`{"mchid":"1900000001","appid":"wxd678efh567hg6787","out_trade_no":%q,`+
-		`"transaction_id":"4200000001202311140000000001","trade_type":"JSAPI","trade_state":"SUCCESS",`+
-		`"trade_state_desc":"支付成功","bank_type":"OTHERS","success_time":"2023-11-14T22:13:20+08:00",`+
-		`"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,`+
-		`"currency":"CNY","payer_currency":"CNY"}}`, outTradeNo)
-	block, err := aes.NewCipher([]byte(s.apiv3Key))
-	if err != nil {
-		log.Fatal(err)
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		log.Fatal(err)
-	}
-	nonce := randomText(12)
-	sealed := gcm.Seal(nil, []byte(nonce), []byte(plaintext), []byte("transaction"))
-	body, err := json.Marshal(map[string]any{
-		"id": id, "create_time": at.Format(time.RFC3339), "resource_type": "encrypt-resource",
-		"event_type": "TRANSACTION.SUCCESS", "summary": "支付成功",
-		"resource": map[string]string{
-			"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
-			"ciphertext": base64.StdEncoding.EncodeToString(sealed), "associated_data": "transaction",
-			"nonce": nonce,
-		},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	ts := strconv.FormatInt(at.Unix(), 10)
-	requestNonce := randomText(32)
-	digest := sha256.Sum256([]byte(ts + "\n" + requestNonce + "\n" + string(body) + "\n"))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, digest[:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("Wechatpay-Serial", s.keyID)
-	h.Set("Wechatpay-Timestamp", ts)
-	h.Set("Wechatpay-Nonce", requestNonce)
-	h.Set("Wechatpay-Signature", base64.StdEncoding.EncodeToString(sig))
-	h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-	return h, body, plaintext
-}
-
 func randomText(n int) string {
 	b := make([]byte, (n+1)/2)
 	if _, err := rand.Read(b); err != nil {
@@ -379,36 +317,14 @@ func randomText(n int) string {
 	return strings.ToUpper(hex.EncodeToString(b))[:n]
 }
 
-func loadSigner(keysDir, apiv3Key string) *signer {
-	data, err := os.ReadFile(filepath.Join(keysDir, liveKeyFile))
-	if err != nil {
-		log.Fatal(err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		log.Fatalf("%s: no PEM block", liveKeyFile)
-	}
-	var key *rsa.PrivateKey
-	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		key, _ = k.(*rsa.PrivateKey)
-	} else if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		key = k
-	}
-	if key == nil {
-		log.Fatalf("%s: not an RSA private key", liveKeyFile)
-	}
-	return &signer{key: key, keyID: liveKeyID, apiv3Key: apiv3Key}
-}
-
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("notifyapp: ")
 	vectorsPath := flag.String("vectors", "", "path of tests/vectors/notifications.json")
-	keysDir := flag.String("keys", "", "path of tests/vectors/keys")
 	wantVersion := flag.String("version", "", "the library version Version() must return")
 	flag.Parse()
-	if *vectorsPath == "" || *keysDir == "" || *wantVersion == "" {
-		log.Fatal("usage: notifyapp -vectors FILE -keys DIR -version X.Y.Z")
+	if *vectorsPath == "" || *wantVersion == "" {
+		log.Fatal("usage: notifyapp -vectors FILE -version X.Y.Z")
 	}
 
 	if v := wechatpaynotify.Version(); v != *wantVersion {
@@ -451,10 +367,16 @@ func main() {
 		defer v.Close()
 		a.verifiers[c.Verifier] = v
 	}
-	if a.verifiers[liveVerifier] == nil {
-		log.Fatalf("no %s verifier among the vectors", liveVerifier)
+	// The live route is configured for a testing kit, which plays WeChat Pay with test keys.
+	kit, err := wechatpaynotifytest.NewKit()
+	if err != nil {
+		log.Fatal(err)
 	}
-	live := loadSigner(*keysDir, vf.Verifiers[liveVerifier].APIv3Key)
+	defer kit.Close()
+	if a.live, err = kit.Verifier(); err != nil {
+		log.Fatal(err)
+	}
+	defer a.live.Close()
 
 	servers := []struct {
 		name    string
@@ -481,23 +403,38 @@ func main() {
 			cl.check(s.name, c.Name+"/tampered", vectorRequest(base, c, tampered), failure("SIGNATURE_MISMATCH"))
 		}
 
-		// The package's handler at the system clock: a fresh notification, the same one
-		// altered, and a GET.
+		// The package's handler at the system clock: a fresh notification from the kit, the
+		// same one altered, every failure the kit builds in, and a GET.
 		id := "EV-LIVE-" + randomText(8)
-		header, body, plaintext := live.notification(id, "ORDER-"+randomText(8), time.Now())
+		order := "ORDER-" + randomText(8)
+		header, body, err := kit.Callback(wechatpaynotify.EventTransaction, wechatpaynotifytest.ID(id),
+			wechatpaynotifytest.Merge(map[string]any{"out_trade_no": order}))
+		if err != nil {
+			log.Fatal(err)
+		}
 		req, _ := http.NewRequest(http.MethodPost, base+"/wechatpay/notify-live", bytes.NewReader(body))
 		req.Header = header.Clone()
-		cl.check(s.name, "live", req, expectation{status: http.StatusNoContent, id: id, plaintext: plaintext})
+		cl.check(s.name, "live", req, expectation{status: http.StatusNoContent, id: id,
+			contains: fmt.Sprintf("%q:%q", "out_trade_no", order)})
 		tampered := bytes.Replace(body, []byte(id), []byte(id[:len(id)-1]+"X"), 1)
 		req, _ = http.NewRequest(http.MethodPost, base+"/wechatpay/notify-live", bytes.NewReader(tampered))
 		req.Header = header.Clone()
 		cl.check(s.name, "live/tampered", req, failure("SIGNATURE_MISMATCH"))
+		for _, f := range wechatpaynotifytest.FailureKinds {
+			header, body, err := kit.Callback(wechatpaynotify.EventTransaction, wechatpaynotifytest.Failure(f))
+			if err != nil {
+				log.Fatal(err)
+			}
+			req, _ = http.NewRequest(http.MethodPost, base+"/wechatpay/notify-live", bytes.NewReader(body))
+			req.Header = header
+			cl.check(s.name, "live/"+f.String(), req, failure(string(f.Code())))
+		}
 		req, _ = http.NewRequest(http.MethodGet, base+"/wechatpay/notify-live", nil)
 		cl.check(s.name, "live/GET", req, expectation{status: http.StatusMethodNotAllowed})
 		stop()
 	}
-	fmt.Printf("notifyapp: library %s; %d v3_parse vectors (%d valid, each also tampered) and 3 live requests, per server (net/http, gin)\n",
-		wechatpaynotify.Version(), len(cases), valid/len(servers))
+	fmt.Printf("notifyapp: library %s; %d v3_parse vectors (%d valid, each also tampered) and %d live requests from a testing kit, per server (net/http, gin)\n",
+		wechatpaynotify.Version(), len(cases), valid/len(servers), 3+len(wechatpaynotifytest.FailureKinds))
 	fmt.Printf("notifyapp: %d passed, %d failed\n", cl.passed, cl.failed)
 	if cl.failed > 0 {
 		os.Exit(1)

@@ -94,7 +94,7 @@ pass
 echo "go get: $module@v$WPN_VERSION, gin $(go list -m -f '{{.Version}}' github.com/gin-gonic/gin)"
 
 # --- build and run -------------------------------------------------------------------------------
-vectors=(-vectors "$root/tests/vectors/notifications.json" -keys "$root/tests/vectors/keys" -version "$WPN_VERSION")
+vectors=(-vectors "$root/tests/vectors/notifications.json" -version "$WPN_VERSION")
 checked=0
 run_app() { # BINARY LABEL
     local needed out passed

@@ -3,8 +3,10 @@
 # pom.xml and src/), copied to a fresh directory outside the repository, depends on
 # io.github.wechatpay-notify:wechatpay-notify:$WPN_VERSION from the release's Maven repository
 # directory $WPN_DIST/maven (scripts/package-java.sh) and nothing else of this project. Its JUnit
-# test starts the embedded server on a random port and sends it the conformance vectors' valid
-# APIv3 callbacks (204) and a tampered one (401 with the JSON failure body) over HTTP.
+# tests start the embedded server on a random port and send it the conformance vectors' valid
+# APIv3 callbacks (204) and a tampered one (401 with the JSON failure body) over HTTP, and, with
+# the application configured with the testing kit's keys, the kit's callbacks through MockMvc (a
+# payment accepted, every failure refused with its code).
 #
 # Environment: WPN_DIST (absolute path of dist/), WPN_VERSION (default: the workspace version
 # of Cargo.toml). Maven resolves Spring Boot into the local repository (~/.m2/repository, or

@@ -1,11 +1,14 @@
-//! Shared loading of the repository's conformance vectors (`tests/vectors/`).
+//! Shared loading of the repository's conformance vectors (`tests/vectors/`), and the testing
+//! kit (`wechatpay_notify::testing`) set up with the wechatpay-java SDK's test key pair.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
-use wechatpay_notify::{Verifier, VerifierBuilder};
+use wechatpay_notify::testing::{Callback, Kit, TestKey};
+use wechatpay_notify::{EventKind, Verifier, VerifierBuilder};
 
 pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
@@ -74,99 +77,53 @@ pub fn cases<'a>(vectors: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a 
         .filter(move |c| c["type"] == kind)
 }
 
-/// Signs and encrypts notifications as WeChat Pay does, with a test private key.
-pub struct Signer {
-    pair: ring::signature::RsaKeyPair,
-    pub serial: String,
-}
-
-impl Signer {
-    /// From a PKCS#8 PEM private key and the serial (or public-key id) it signs under.
-    pub fn new(private_pem: &str, serial: &str) -> Signer {
-        let (label, der) = der::pem::decode_vec(private_pem.as_bytes()).unwrap();
-        assert_eq!(label, "PRIVATE KEY");
-        Signer {
-            pair: ring::signature::RsaKeyPair::from_pkcs8(&der).unwrap(),
-            serial: serial.to_owned(),
-        }
-    }
-
-    /// The wechatpay-java SDK's published test key pair, under the given id.
-    pub fn java_peer(serial: &str) -> Signer {
-        let java = load_json("peers/wechatpay-java.json");
-        Signer::new(
-            java["wechat_pay_keypair"]["private_key_pem"]
-                .as_str()
-                .unwrap(),
-            serial,
-        )
-    }
-
-    /// Base64 RSA-SHA256 signature over `timestamp\nnonce\nbody\n`.
-    pub fn sign(&self, timestamp: &str, nonce: &str, body: &[u8]) -> String {
-        use base64::Engine as _;
-        let message =
-            wechatpay_notify::signed_message(timestamp.as_bytes(), nonce.as_bytes(), body);
-        let mut sig = vec![0u8; self.pair.public().modulus_len()];
-        self.pair
-            .sign(
-                &ring::signature::RSA_PKCS1_SHA256,
-                &ring::rand::SystemRandom::new(),
-                &message,
-                &mut sig,
-            )
-            .unwrap();
-        base64::engine::general_purpose::STANDARD.encode(sig)
-    }
-
-    /// The four `Wechatpay-*` headers for `body` signed at `timestamp`.
-    pub fn headers(&self, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
-        let ts = timestamp.to_string();
-        let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
-        vec![
-            ("Wechatpay-Serial".into(), self.serial.clone()),
-            ("Wechatpay-Timestamp".into(), ts.clone()),
-            ("Wechatpay-Nonce".into(), nonce.into()),
-            ("Wechatpay-Signature".into(), self.sign(&ts, nonce, body)),
-        ]
-    }
-}
-
-/// A notification body whose resource is `plaintext` sealed with `apiv3_key`.
-pub fn sealed_body(apiv3_key: &[u8], id: &str, plaintext: &str) -> Vec<u8> {
-    use aes_gcm::aead::{Aead, Payload};
-    use aes_gcm::KeyInit;
-    use base64::Engine as _;
-    let nonce = b"fdasflkja484";
-    let sealed = aes_gcm::Aes256Gcm::new_from_slice(apiv3_key)
-        .unwrap()
-        .encrypt(
-            aes_gcm::Nonce::from_slice(nonce),
-            Payload {
-                msg: plaintext.as_bytes(),
-                aad: b"transaction",
-            },
-        )
+/// A kit signing with the wechatpay-java SDK's published test key pair under `key_id` (a
+/// `PUB_KEY_ID_` id or a certificate serial), sealing resources with `apiv3_key`.
+pub fn java_peer_kit_with(key_id: &str, apiv3_key: &str) -> Kit {
+    let java = load_json("peers/wechatpay-java.json");
+    let pem = java["wechat_pay_keypair"]["private_key_pem"]
+        .as_str()
         .unwrap();
-    serde_json::json!({
-        "id": id,
-        "create_time": "2015-05-20T13:29:35+08:00",
-        "resource_type": "encrypt-resource",
-        "event_type": "TRANSACTION.SUCCESS",
-        "summary": "支付成功",
-        "resource": {
-            "original_type": "transaction",
-            "algorithm": "AEAD_AES_256_GCM",
-            "ciphertext": base64::engine::general_purpose::STANDARD.encode(sealed),
-            "associated_data": "transaction",
-            "nonce": "fdasflkja484",
-        }
-    })
-    .to_string()
-    .into_bytes()
+    Kit::with_key(TestKey::from_pem(pem.as_bytes(), key_id).unwrap())
+        .with_apiv3_key(apiv3_key)
+        .unwrap()
 }
 
-pub const TEST_APIV3_KEY: &[u8; 32] = b"test-apiv3-key-0123456789abcdef!";
+/// The kit whose callbacks [`java_peer_verifier`] accepts: the wechatpay-java key pair under
+/// [`TEST_PUBLIC_KEY_ID`], [`TEST_APIV3_KEY`].
+pub fn java_peer_kit() -> &'static Kit {
+    static KIT: OnceLock<Kit> = OnceLock::new();
+    KIT.get_or_init(|| java_peer_kit_with(TEST_PUBLIC_KEY_ID, TEST_APIV3_KEY))
+}
+
+/// A `TRANSACTION.SUCCESS` callback of `kit` whose resource is `plaintext` (a JSON object),
+/// signed at `timestamp`.
+pub fn transaction(kit: &Kit, id: &str, plaintext: &str, timestamp: i64) -> Callback {
+    kit.notification(EventKind::Transaction)
+        .resource(serde_json::from_str(plaintext).unwrap())
+        .id(id)
+        .timestamp(timestamp)
+        .build()
+        .unwrap()
+}
+
+/// The exact plaintext the kit seals for `plaintext`: serde_json's compact form of it.
+pub fn sealed_text(plaintext: &str) -> String {
+    serde_json::from_str::<Value>(plaintext)
+        .unwrap()
+        .to_string()
+}
+
+/// Replaces the value of the header `name` (which must be present).
+pub fn set_header(headers: &mut [(String, String)], name: &str, value: impl Into<String>) {
+    let slot = headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| panic!("no {name} header"));
+    slot.1 = value.into();
+}
+
+pub const TEST_APIV3_KEY: &str = "test-apiv3-key-0123456789abcdef!";
 pub const TEST_PUBLIC_KEY_ID: &str = "PUB_KEY_ID_0114232134912410000000000042";
 pub const TEST_PLAINTEXT: &str = r#"{"mchid":"1900000001","appid":"wxd678efh567hg6787","out_trade_no":"1217752501201407033233368018","transaction_id":"4200000001201407033233368018","trade_type":"JSAPI","trade_state":"SUCCESS","trade_state_desc":"支付成功","bank_type":"CMC","attach":"","success_time":"2018-06-08T10:34:56+08:00","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,"currency":"CNY","payer_currency":"CNY"}}"#;
 

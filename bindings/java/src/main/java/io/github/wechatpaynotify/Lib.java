@@ -18,8 +18,9 @@ import java.util.Map;
  * <p>Handles are {@link Pointer}s; {@code T **} out-parameters are {@link PointerByReference};
  * byte inputs are Java arrays (JNA copies them for the duration of the call) or {@link
  * com.sun.jna.Memory}; {@code size_t} is {@code long} (this binding supports 64-bit platforms
- * only); C {@code bool} results are {@code byte} (only the low byte of the register is
- * defined). Accessors fill a caller-provided {@link Structure}, which JNA passes as a pointer;
+ * only); C {@code bool} results and arguments are {@code byte} (only the low byte of the
+ * register is defined). Accessors fill a caller-provided {@link Structure}, which JNA passes as
+ * a pointer; the one {@code wpn_str} passed by value is a {@link StrValue};
  * the structures here declare the C layout, and the binding reads the fields it needs straight
  * from their native memory (see {@link Struct}).
  */
@@ -138,6 +139,16 @@ final class Lib {
         return b != 0;
     }
 
+    /**
+     * Turns a Java boolean into a C {@code bool} argument.
+     *
+     * @param b the value
+     * @return 1 or 0
+     */
+    static byte cBool(boolean b) {
+        return (byte) (b ? 1 : 0);
+    }
+
     // ---- structures (include/wechatpay_notify.h) --------------------------------------------
 
     /**
@@ -186,6 +197,52 @@ final class Lib {
         }
 
         /**
+         * Writes a {@code wpn_str} field: {@code len} bytes at {@code data}.
+         *
+         * @param field the name of a {@link Str} field
+         * @param data the first byte, or null for {@code {NULL, 0}}
+         * @param len the length in bytes
+         */
+        final void putString(String field, Pointer data, long len) {
+            int at = fieldOffset(field);
+            Pointer p = getPointer();
+            p.setPointer(at + Str.DATA, data);
+            p.setLong(at + Str.LEN, len);
+        }
+
+        /**
+         * Writes an {@code int64_t} field.
+         *
+         * @param field the name of a {@code long} field
+         * @param value its value
+         */
+        final void putInt64(String field, long value) {
+            getPointer().setLong(fieldOffset(field), value);
+        }
+
+        /**
+         * Reads a pointer field.
+         *
+         * @param field the name of a {@link Pointer} field
+         * @return its value, or null
+         */
+        final Pointer pointer(String field) {
+            return getPointer().getPointer(fieldOffset(field));
+        }
+
+        /**
+         * Reads a {@code wpn_slice} field.
+         *
+         * @param field the name of a {@link Slice} field
+         * @return a copy of the bytes, or null for {@code {NULL, 0}}
+         */
+        final byte[] bytes(String field) {
+            int at = fieldOffset(field);
+            Pointer p = getPointer();
+            return Lib.bytes(p.getPointer(at + Str.DATA), p.getLong(at + Str.LEN));
+        }
+
+        /**
          * Reads a {@code uint16_t} field.
          *
          * @param field the name of a {@code short} field
@@ -226,6 +283,36 @@ final class Lib {
         String value() {
             Pointer p = getPointer();
             return Lib.string(p.getPointer(DATA), p.getLong(LEN));
+        }
+    }
+
+    /**
+     * {@code wpn_str} passed by value ({@code wpn_kit_v2_callback}'s {@code fields_json}). JNA
+     * copies a by-value structure from its native memory, which {@link #set} writes.
+     */
+    @Structure.FieldOrder({"data", "len"})
+    public static final class StrValue extends Struct implements Structure.ByValue {
+        /** {@code const char *data}: the first byte, or null. */
+        public Pointer data;
+        /** {@code size_t len}: the length in bytes. */
+        public long len;
+
+        /** A {@code {NULL, 0}} string. */
+        public StrValue() {}
+
+        /**
+         * Points this string at {@code len} bytes at {@code data}, in the Java fields and in
+         * native memory.
+         *
+         * @param data the first byte, or null for {@code {NULL, 0}}
+         * @param len the length in bytes
+         * @return this structure
+         */
+        StrValue set(Pointer data, long len) {
+            this.data = data;
+            this.len = len;
+            write();
+            return this;
         }
     }
 
@@ -342,6 +429,69 @@ final class Lib {
 
         /** A field structure in its own native memory. */
         public Field() {}
+    }
+
+    /** {@code wpn_kit_info}: what a testing kit is, filled by {@code wpn_kit_describe}. */
+    @Structure.FieldOrder({"key_id", "public_key_pem", "certificate_pem", "apiv3_key", "v2_key"})
+    public static final class KitInfo extends Struct {
+        /** {@code key_id}. */
+        public Str key_id;
+        /** {@code public_key_pem}. */
+        public Str public_key_pem;
+        /** {@code certificate_pem}; {@code {NULL, 0}} for a public-key kit. */
+        public Str certificate_pem;
+        /** {@code apiv3_key}. */
+        public Str apiv3_key;
+        /** {@code v2_key}. */
+        public Str v2_key;
+
+        /** A kit info structure in its own native memory. */
+        public KitInfo() {}
+    }
+
+    /**
+     * {@code wpn_kit_request}: what {@code wpn_kit_notification} builds. The binding writes
+     * it; {@code {NULL, 0}} strings keep the defaults.
+     */
+    @Structure.FieldOrder({
+        "kind", "event_type", "original_type", "resource_json", "merge_json", "id", "timestamp", "failure"
+    })
+    public static final class KitRequest extends Struct {
+        /** {@code kind}: a catalog kind's name, or {@code {NULL, 0}} for a custom callback. */
+        public Str kind;
+        /** {@code event_type}. */
+        public Str event_type;
+        /** {@code original_type}. */
+        public Str original_type;
+        /** {@code resource_json}. */
+        public Str resource_json;
+        /** {@code merge_json}. */
+        public Str merge_json;
+        /** {@code id}. */
+        public Str id;
+        /** {@code int64_t timestamp}: Unix seconds, or {@link #SYSTEM_CLOCK}. */
+        public long timestamp;
+        /** {@code failure}: a failure's name, or {@code {NULL, 0}}. */
+        public Str failure;
+
+        /** A request structure in its own native memory, all zero. */
+        public KitRequest() {}
+    }
+
+    /** {@code wpn_callback_parts}: a test callback's contents, filled by {@code wpn_callback_contents}. */
+    @Structure.FieldOrder({"headers", "headers_len", "body", "id"})
+    public static final class CallbackParts extends Struct {
+        /** {@code const wpn_field *headers}: {@code headers_len} name/value pairs. */
+        public Pointer headers;
+        /** {@code size_t headers_len}. */
+        public long headers_len;
+        /** {@code body}. */
+        public Slice body;
+        /** {@code id}. */
+        public Str id;
+
+        /** A callback parts structure in its own native memory. */
+        public CallbackParts() {}
     }
 
     // ---- library, result codes, errors ------------------------------------------------------
@@ -553,6 +703,41 @@ final class Lib {
 
     /** @param refund refund to free */
     static native void wpn_v2_refund_free(Pointer refund);
+
+    // ---- testing kit ------------------------------------------------------------------------
+
+    /** @param certificate C bool @param kitOut out @param errorOut out @return result */
+    static native int wpn_kit_new(byte certificate, PointerByReference kitOut, PointerByReference errorOut);
+
+    /** @param kit kit @param infoOut filled @return C bool */
+    static native byte wpn_kit_describe(Pointer kit, KitInfo infoOut);
+
+    /** @param kit kit @param verifierOut out @param errorOut out @return result */
+    static native int wpn_kit_verifier(Pointer kit, PointerByReference verifierOut, PointerByReference errorOut);
+
+    /**
+     * @param kit kit @param request the request, written by the binding @param callbackOut out
+     * @param errorOut out @return result
+     */
+    static native int wpn_kit_notification(
+            Pointer kit, KitRequest request, PointerByReference callbackOut, PointerByReference errorOut);
+
+    /** @param callback callback @param partsOut filled @return C bool */
+    static native byte wpn_callback_contents(Pointer callback, CallbackParts partsOut);
+
+    /** @param callback callback to free */
+    static native void wpn_callback_free(Pointer callback);
+
+    /**
+     * @param kit kit @param refund C bool @param hmacSha256 C bool @param fieldsJson by value
+     * @param xmlOut out (a buffer) @param errorOut out @return result
+     */
+    static native int wpn_kit_v2_callback(
+            Pointer kit, byte refund, byte hmacSha256, StrValue fieldsJson, PointerByReference xmlOut,
+            PointerByReference errorOut);
+
+    /** @param kit kit to free */
+    static native void wpn_kit_free(Pointer kit);
 
     // ---- replies ----------------------------------------------------------------------------
 

@@ -65,7 +65,13 @@ public final class Verifier implements AutoCloseable {
     private final Duration maxClockSkew;
     private final long maxBodySize;
 
-    private Verifier(Pointer pointer) {
+    /**
+     * Takes ownership of a native verifier ({@code wpn_verifier_builder_build} or {@code
+     * wpn_kit_verifier}).
+     *
+     * @param pointer the {@code wpn_verifier *}, not null
+     */
+    Verifier(Pointer pointer) {
         this.handle = new NativeHandle(pointer, Lib::wpn_verifier_free, "Verifier");
         this.cleanable = Cleaners.CLEANER.register(this, handle);
         long count = Lib.wpn_verifier_key_count(pointer);

@@ -3,11 +3,12 @@ package io.github.wechatpaynotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.wechatpaynotify.testing.Kit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Verifiers that are never closed are freed once unreachable; closed ones exactly once. */
+/** Verifiers (and kits) that are never closed are freed once unreachable; closed ones exactly once. */
 class CleanerTest {
 
     @Test
@@ -19,7 +20,10 @@ class CleanerTest {
         V2Verifier v2 = new V2Verifier("wpnTestAPIv2Key0123456789ABCDEFG");
         v2.close();
         v2.close();
-        assertEquals(2, NativeHandle.FREED.get() - before);
+        Kit kit = Kit.create();
+        kit.close();
+        kit.close();
+        assertEquals(3, NativeHandle.FREED.get() - before);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.wechatpaynotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +23,16 @@ class ConcurrencyTest {
 
     @Test
     void eightThreadsTimesTenThousandParsesShareOneVerifier() throws Exception {
-        TestSigner signer = TestData.javaPeerSigner();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try (Verifier verifier = TestData.javaPeerVerifier()) {
+        try (Verifier verifier = TestData.kit().verifier()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<int[]>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 String id = "EV-thread-" + t;
-                byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, id, TestSigner.TRANSACTION_PLAINTEXT);
-                Map<String, String> headers = signer.headers(NOW, body);
+                TestCallback callback = TestData.transaction(id, NOW);
+                byte[] body = callback.body();
+                Map<String, String> headers = callback.headers();
+                String plaintext = verifier.parseAt(headers, body, NOW).plaintext();
                 byte[] tampered = body.clone();
                 tampered[tampered.length - 3] ^= 1;
                 results.add(pool.submit(() -> {
@@ -49,7 +51,7 @@ class ConcurrencyTest {
                             }
                         } else {
                             Notification n = verifier.parseAt(headers, body, NOW);
-                            if (n.id().equals(id) && n.plaintext().equals(TestSigner.TRANSACTION_PLAINTEXT)) {
+                            if (n.id().equals(id) && n.plaintext().equals(plaintext)) {
                                 ok++;
                             }
                         }
@@ -78,13 +80,13 @@ class ConcurrencyTest {
 
     @Test
     void closingWhileOtherThreadsParseIsSafe() throws Exception {
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-close-race", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = signer.headers(NOW, body);
+        TestCallback callback = TestData.transaction("EV-close-race", NOW);
+        byte[] body = callback.body();
+        Map<String, String> headers = callback.headers();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 20; round++) {
-                Verifier verifier = TestData.javaPeerVerifier();
+                Verifier verifier = TestData.kit().verifier();
                 AtomicInteger parsed = new AtomicInteger();
                 AtomicInteger closed = new AtomicInteger();
                 CountDownLatch running = new CountDownLatch(4);

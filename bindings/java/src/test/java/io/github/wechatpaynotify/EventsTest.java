@@ -11,6 +11,7 @@ import io.github.wechatpaynotify.events.EventKind;
 import io.github.wechatpaynotify.events.PromotionDetail;
 import io.github.wechatpaynotify.events.Refund;
 import io.github.wechatpaynotify.events.Transaction;
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -253,14 +254,11 @@ class EventsTest {
     /** A signed refund notification through the public API: kind, accessor, other accessors. */
     @Test
     void accessorsOfASignedRefund() {
-        String plaintext = "{\"mchid\":\"1900000001\",\"out_trade_no\":\"TEST-ORDER\",\"transaction_id\":\"4200000001\","
-                + "\"out_refund_no\":\"TEST-REFUND\",\"refund_id\":\"50000000001\",\"refund_status\":\"SUCCESS\","
-                + "\"success_time\":\"2018-06-08T10:34:56+08:00\",\"user_received_account\":\"招商银行信用卡0403\","
-                + "\"amount\":{\"total\":999,\"refund\":999,\"payer_total\":999,\"payer_refund\":999}}";
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-refund", "REFUND.SUCCESS", "refund", plaintext);
-        long now = System.currentTimeMillis() / 1000;
-        try (Verifier verifier = TestData.javaPeerVerifier()) {
-            Notification n = verifier.parseAt(TestData.javaPeerSigner().headers(now, body), body, now);
+        TestCallback callback = TestData.kit().notification(EventKind.REFUND)
+                .merge(Map.of("out_refund_no", "TEST-REFUND", "success_time", "2018-06-08T10:34:56+08:00"))
+                .build();
+        try (Verifier verifier = TestData.kit().verifier()) {
+            Notification n = verifier.parse(callback.headers(), callback.body());
             assertEquals(EventKind.REFUND, n.kind());
             assertTrue(n.toString().contains("kind=refund"), n.toString());
             Refund r = n.refund();
@@ -276,10 +274,14 @@ class EventsTest {
 
     @Test
     void accessorsOfAPaymentMatchTheJsonDecode() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-payment", TestSigner.TRANSACTION_PLAINTEXT);
-        long now = System.currentTimeMillis() / 1000;
-        try (Verifier verifier = TestData.javaPeerVerifier()) {
-            Notification n = verifier.parseAt(TestData.javaPeerSigner().headers(now, body), body, now);
+        // The kit's sample payment, with an empty attach and without the optional scene and promotions.
+        Map<String, Object> merge = new HashMap<>();
+        merge.put("attach", "");
+        merge.put("scene_info", null);
+        merge.put("promotion_detail", null);
+        TestCallback callback = TestData.kit().notification(EventKind.TRANSACTION).merge(merge).build();
+        try (Verifier verifier = TestData.kit().verifier()) {
+            Notification n = verifier.parse(callback.headers(), callback.body());
             assertEquals(EventKind.TRANSACTION, n.kind());
             Transaction t = n.transaction();
             var json = TestData.JSON.readTree(n.plaintext());

@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wechatpaynotify.events.EventKind;
 import io.github.wechatpaynotify.example.ExampleServer;
+import io.github.wechatpaynotify.testing.Failure;
+import io.github.wechatpaynotify.testing.Kit;
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,8 +27,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The example server, driven over loopback with callbacks signed as WeChat Pay signs them. */
+/**
+ * The example server, driven over loopback (the JDK's HttpClient) with callbacks of the testing
+ * kit: signed and encrypted as WeChat Pay does, with the kit's throwaway keys.
+ */
 class ExampleServerTest {
+    private static Kit kit;
     private static Verifier verifier;
     private static V2Verifier v2Verifier;
     private static ExampleServer server;
@@ -34,8 +43,9 @@ class ExampleServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        verifier = TestData.javaPeerVerifier();
-        v2Verifier = new V2Verifier(TestData.notifications().get("v2_keys").get("default").asText());
+        kit = Kit.create();
+        verifier = kit.verifier();
+        v2Verifier = kit.v2Verifier();
         server = ExampleServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), verifier, v2Verifier, n -> {
             if (FAIL_NEXT.getAndSet(false)) {
                 throw new IllegalStateException("database unavailable");
@@ -43,8 +53,6 @@ class ExampleServerTest {
             RECEIVED.add(n);
             SHOP.accept(n);
         });
-        // The order of TestSigner.TRANSACTION_PLAINTEXT: 100 fen.
-        SHOP.placeOrder("1217752501201407033233368018", 100);
     }
 
     @AfterAll
@@ -52,6 +60,7 @@ class ExampleServerTest {
         server.close();
         verifier.close();
         v2Verifier.close();
+        kit.close();
     }
 
     private static HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) throws Exception {
@@ -62,8 +71,16 @@ class ExampleServerTest {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
+    private static HttpResponse<String> post(TestCallback callback) throws Exception {
+        return post("/wechatpay/notify", callback.headers(), callback.body());
+    }
+
+    /** A payment of {@code totalFen} for the order {@code outTradeNo}. */
+    private static TestCallback payment(String id, String outTradeNo, long totalFen) {
+        return kit.notification(EventKind.TRANSACTION)
+                .id(id)
+                .merge(Map.of("out_trade_no", outTradeNo, "amount", Map.of("total", totalFen)))
+                .build();
     }
 
     private static String failureCode(HttpResponse<String> r) throws Exception {
@@ -73,29 +90,32 @@ class ExampleServerTest {
         return body.get("message").asText().split(":")[0];
     }
 
+    private static boolean received(String id) {
+        return RECEIVED.stream().anyMatch(n -> n.id().equals(id));
+    }
+
     @Test
     void validCallbackIsAcceptedAndHandledOnce() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-valid", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = TestData.javaPeerSigner().headers(now(), body);
-        HttpResponse<String> r = post("/wechatpay/notify", headers, body);
+        SHOP.placeOrder("ORDER-VALID", 100);
+        TestCallback callback = payment("EV-server-valid", "ORDER-VALID", 100);
+        HttpResponse<String> r = post(callback);
         assertEquals(204, r.statusCode());
         assertEquals("", r.body());
         // WeChat Pay delivers the same notification again: accepted, not handled twice.
-        assertEquals(204, post("/wechatpay/notify", headers, body).statusCode());
+        assertEquals(204, post(callback).statusCode());
         long count = RECEIVED.stream().filter(n -> n.id().equals("EV-server-valid")).count();
         assertEquals(1, count);
         Notification n = RECEIVED.stream().filter(x -> x.id().equals("EV-server-valid")).findFirst().orElseThrow();
-        assertEquals(TestSigner.TRANSACTION_PLAINTEXT, n.plaintext());
         assertEquals(EventKind.TRANSACTION, n.kind());
-        assertTrue(SHOP.isPaid("1217752501201407033233368018"));
+        assertEquals("ORDER-VALID", n.transaction().getOutTradeNo());
+        assertEquals(kit.keyId(), n.serial());
+        assertTrue(SHOP.isPaid("ORDER-VALID"));
     }
 
     @Test
     void paymentOfAnotherAmountIsAcknowledgedButNotPaid() throws Exception {
         SHOP.placeOrder("TEST-ORDER-CHEAP", 1);
-        String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("1217752501201407033233368018", "TEST-ORDER-CHEAP");
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-amount", plaintext);
-        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        HttpResponse<String> r = post(payment("EV-server-amount", "TEST-ORDER-CHEAP", 100));
         assertEquals(204, r.statusCode());
         assertFalse(SHOP.isPaid("TEST-ORDER-CHEAP"));
         assertTrue(SHOP.isSuspicious("TEST-ORDER-CHEAP"));
@@ -103,22 +123,22 @@ class ExampleServerTest {
 
     @Test
     void refundIsRecorded() throws Exception {
-        String plaintext = "{\"mchid\":\"1900000001\",\"out_trade_no\":\"1217752501201407033233368018\","
-                + "\"transaction_id\":\"4200000001201407033233368018\",\"out_refund_no\":\"TEST-REFUND-1\","
-                + "\"refund_id\":\"50000000382019052709732678859\",\"refund_status\":\"SUCCESS\","
-                + "\"success_time\":\"2018-06-08T10:34:56+08:00\",\"user_received_account\":\"招商银行信用卡0403\","
-                + "\"amount\":{\"total\":100,\"refund\":40,\"payer_total\":100,\"payer_refund\":40}}";
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-refund", "REFUND.SUCCESS", "refund", plaintext);
-        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        TestCallback refund = kit.notification(EventKind.REFUND)
+                .id("EV-server-refund")
+                .merge(Map.of("out_refund_no", "TEST-REFUND-1", "amount", Map.of("refund", 40)))
+                .build();
+        HttpResponse<String> r = post(refund);
         assertEquals(204, r.statusCode());
         assertEquals(40, SHOP.refund("TEST-REFUND-1").orElseThrow().getAmount().getRefund());
     }
 
     @Test
     void callbackOfAnUnknownKindIsAcknowledged() throws Exception {
-        String plaintext = "{\"stock_id\":\"9856000\",\"coupon_id\":\"98674556\",\"status\":\"USED\"}";
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-coupon", "COUPON.USE", "coupon", plaintext);
-        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        TestCallback coupon = kit.custom("COUPON.USE", "coupon")
+                .id("EV-server-coupon")
+                .resource(Map.of("stock_id", "9856000", "coupon_id", "98674556", "status", "USED"))
+                .build();
+        HttpResponse<String> r = post(coupon);
         assertEquals(204, r.statusCode());
         Notification n = RECEIVED.stream().filter(x -> x.id().equals("EV-server-coupon")).findFirst().orElseThrow();
         assertEquals(EventKind.UNKNOWN, n.kind());
@@ -126,79 +146,76 @@ class ExampleServerTest {
 
     @Test
     void paymentMissingARequiredFieldIsA500() throws Exception {
-        String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("\"success_time\"", "\"paid_at\"");
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-malformed", plaintext);
-        HttpResponse<String> r = post("/wechatpay/notify", TestData.javaPeerSigner().headers(now(), body), body);
+        Map<String, Object> noSuccessTime = new java.util.HashMap<>();
+        noSuccessTime.put("success_time", null);
+        TestCallback callback = kit.notification(EventKind.TRANSACTION)
+                .id("EV-server-malformed")
+                .merge(noSuccessTime)
+                .build();
+        HttpResponse<String> r = post(callback);
         assertEquals(500, r.statusCode());
         assertEquals("MALFORMED_RESOURCE", failureCode(r));
         assertTrue(r.body().contains("success_time"), r.body());
     }
 
+    /** Each failure of the kit gets the reply of its code, and never reaches the shop. */
     @Test
-    void tamperedBodyIsRefusedWith401() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-tampered", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = TestData.javaPeerSigner().headers(now(), body);
-        byte[] tampered = new String(body, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("EV-server-tampered", "EV-server-tamperee").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> r = post("/wechatpay/notify", headers, tampered);
-        assertEquals(401, r.statusCode());
-        assertEquals("SIGNATURE_MISMATCH", failureCode(r));
-        assertTrue(RECEIVED.stream().noneMatch(n -> n.id().startsWith("EV-server-tampere")));
-    }
-
-    @Test
-    void signatureProbeIsRefusedWith401() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-probe", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(TestData.javaPeerSigner().headers(now(), body));
-        headers.put("Wechatpay-Signature", "WECHATPAY/SIGNTEST/" + headers.get("Wechatpay-Signature").substring(19));
-        HttpResponse<String> r = post("/wechatpay/notify", headers, body);
-        assertEquals(401, r.statusCode());
-        assertEquals("SIGNATURE_PROBE", failureCode(r));
+    void everyFailureIsRefused() throws Exception {
+        for (Failure failure : Failure.values()) {
+            String id = "EV-server-" + failure.wireName();
+            HttpResponse<String> r = post(kit.notification(EventKind.TRANSACTION).id(id).failure(failure).build());
+            assertEquals(failure.expectedCode().isAuthenticity() ? 401 : 500, r.statusCode(), failure.wireName());
+            assertEquals(failure.expectedCode().name(), failureCode(r), failure.wireName());
+            assertFalse(received(id), failure.wireName());
+        }
     }
 
     @Test
     void callbackSignedWithAnotherKeyIsRefusedWith401() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-wrong-key", TestSigner.TRANSACTION_PLAINTEXT);
-        TestSigner attacker = new TestSigner(TestData.key("test-attacker.key.pem"), TestData.JAVA_PEER_KEY_ID);
-        HttpResponse<String> r = post("/wechatpay/notify", attacker.headers(now(), body), body);
-        assertEquals(401, r.statusCode());
-        assertEquals("SIGNATURE_MISMATCH", failureCode(r));
-        // Right key, unknown serial: 401 too, and the message lists what is configured.
-        TestSigner otherId = new TestSigner(TestData.key("test-attacker.key.pem"), "PUB_KEY_ID_0114232134912410000000009999");
-        HttpResponse<String> unknown = post("/wechatpay/notify", otherId.headers(now(), body), body);
-        assertEquals(401, unknown.statusCode());
-        assertEquals("UNKNOWN_SERIAL", failureCode(unknown));
-        assertTrue(unknown.body().contains(TestData.JAVA_PEER_KEY_ID), unknown.body());
+        try (Kit attacker = Kit.create()) {
+            // Another key under the configured serial: the signature does not match.
+            TestCallback forged = attacker.notification(EventKind.TRANSACTION).id("EV-server-wrong-key").build();
+            Map<String, String> headers = new LinkedHashMap<>(forged.headers());
+            headers.put("Wechatpay-Serial", kit.keyId());
+            HttpResponse<String> r = post("/wechatpay/notify", headers, forged.body());
+            assertEquals(401, r.statusCode());
+            assertEquals("SIGNATURE_MISMATCH", failureCode(r));
+            // Under its own serial: 401 too, and the message lists what is configured.
+            HttpResponse<String> unknown = post(forged);
+            assertEquals(401, unknown.statusCode());
+            assertEquals("UNKNOWN_SERIAL", failureCode(unknown));
+            assertTrue(unknown.body().contains(kit.keyId()), unknown.body());
+            assertFalse(received("EV-server-wrong-key"));
+        }
     }
 
     @Test
     void apiV2XmlSentToTheV3EndpointIsWrongFormat() throws Exception {
-        JsonNode v2Case = TestData.cases("v2_payment").stream()
-                .filter(c -> c.get("expect").path("ok").asBoolean(false))
-                .findFirst().orElseThrow();
-        byte[] xml = TestData.body(v2Case);
+        byte[] xml = kit.v2Payment(Map.of("total_fee", "88"));
         HttpResponse<String> r = post("/wechatpay/notify", Map.of("Content-Type", "text/xml"), xml);
         assertEquals(500, r.statusCode());
         assertEquals("WRONG_FORMAT", failureCode(r));
-        // The same XML at the APIv2 endpoint is accepted with the SUCCESS XML.
+        // The same XML at the APIv2 endpoint is accepted with the SUCCESS XML, HMAC-SHA256 too.
         HttpResponse<String> v2 = post("/wechatpay/notify/v2", Map.of("Content-Type", "text/xml"), xml);
         assertEquals(200, v2.statusCode());
         assertTrue(v2.body().contains("<return_code><![CDATA[SUCCESS]]></return_code>"), v2.body());
+        HttpResponse<String> hmac = post("/wechatpay/notify/v2", Map.of(), kit.v2PaymentHmacSha256(Map.of()));
+        assertTrue(hmac.body().contains("<return_code><![CDATA[SUCCESS]]></return_code>"), hmac.body());
         // And an APIv2 notification with a wrong sign gets the FAIL XML.
-        String forged = new String(xml, java.nio.charset.StandardCharsets.UTF_8).replaceFirst("<total_fee>", "<total_fee>1");
-        HttpResponse<String> bad = post("/wechatpay/notify/v2", Map.of(), forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String forged = new String(xml, StandardCharsets.UTF_8).replaceFirst("<total_fee><!\\[CDATA\\[88", "<total_fee><![CDATA[1");
+        assertTrue(forged.contains("<total_fee><![CDATA[1]]>"), forged);
+        HttpResponse<String> bad = post("/wechatpay/notify/v2", Map.of(), forged.getBytes(StandardCharsets.UTF_8));
         assertEquals(200, bad.statusCode());
         assertTrue(bad.body().contains("<return_code><![CDATA[FAIL]]></return_code>"), bad.body());
     }
 
     @Test
     void businessFailureIsA500AndTheRetryIsHandled() throws Exception {
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-server-retry", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = TestData.javaPeerSigner().headers(now(), body);
+        TestCallback callback = kit.notification(EventKind.REFUND).id("EV-server-retry").build();
         FAIL_NEXT.set(true);
-        HttpResponse<String> first = post("/wechatpay/notify", headers, body);
+        HttpResponse<String> first = post(callback);
         assertEquals(500, first.statusCode());
-        assertEquals(204, post("/wechatpay/notify", headers, body).statusCode());
+        assertEquals(204, post(callback).statusCode());
         assertEquals(1, RECEIVED.stream().filter(n -> n.id().equals("EV-server-retry")).count());
     }
 

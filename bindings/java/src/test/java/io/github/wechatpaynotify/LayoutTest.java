@@ -53,5 +53,31 @@ class LayoutTest {
         assertEquals(0, f.offsetOf("name"));
         assertEquals(16, f.offsetOf("value"));
         assertEquals(32, f.size());
+
+        assertEquals(16, new Lib.StrValue().size());
+        assertEquals(8, new Lib.StrValue().offsetOf("len"));
+
+        Lib.KitInfo k = new Lib.KitInfo();
+        String[] info = {"key_id", "public_key_pem", "certificate_pem", "apiv3_key", "v2_key"};
+        for (int i = 0; i < info.length; i++) {
+            assertEquals(16 * i, k.offsetOf(info[i]), info[i]);
+        }
+        assertEquals(80, k.size());
+
+        Lib.KitRequest q = new Lib.KitRequest();
+        String[] request = {"kind", "event_type", "original_type", "resource_json", "merge_json", "id"};
+        for (int i = 0; i < request.length; i++) {
+            assertEquals(16 * i, q.offsetOf(request[i]), request[i]);
+        }
+        assertEquals(96, q.offsetOf("timestamp"));
+        assertEquals(104, q.offsetOf("failure"));
+        assertEquals(120, q.size());
+
+        Lib.CallbackParts p = new Lib.CallbackParts();
+        assertEquals(0, p.offsetOf("headers"));
+        assertEquals(8, p.offsetOf("headers_len"));
+        assertEquals(16, p.offsetOf("body"));
+        assertEquals(32, p.offsetOf("id"));
+        assertEquals(48, p.size());
     }
 }

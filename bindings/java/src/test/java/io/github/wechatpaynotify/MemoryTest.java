@@ -3,6 +3,7 @@ package io.github.wechatpaynotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -26,13 +27,13 @@ class MemoryTest {
     void heapAndRssStayFlatOverManyParses() throws Exception {
         long total = Long.getLong("wechatpay.soak.parses", 100_000L);
         assertTrue(total >= 20_000, "at least 20,000 parses");
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-soak", TestSigner.TRANSACTION_PLAINTEXT);
-        Map<String, String> headers = signer.headers(NOW, body);
+        TestCallback callback = TestData.transaction("EV-soak", NOW);
+        byte[] body = callback.body();
+        Map<String, String> headers = callback.headers();
         byte[] tampered = body.clone();
         tampered[40] ^= 1;
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        try (Verifier verifier = TestData.javaPeerVerifier()) {
+        try (Verifier verifier = TestData.kit().verifier()) {
             long warmup = total / 10;
             run(verifier, headers, body, tampered, warmup);
             long heapStart = heapAfterGc(memory);

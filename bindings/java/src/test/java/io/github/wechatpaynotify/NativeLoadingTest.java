@@ -143,9 +143,10 @@ class NativeLoadingTest {
             assertTrue(e.getCause().getMessage().contains("jackson-databind"));
             assertTrue(e.getCause().getMessage().contains("resourceJson"));
 
-            // The typed accessors need no Jackson.
+            // The typed accessors need no Jackson (a payment of 100 fen from the vectors).
+            String plaintext = TestData.namedCase("valid_java_peer_public_key").get("expect").get("plaintext").asText();
             Object payment = ctor.newInstance("id", "t", "TRANSACTION.SUCCESS", "r", "s", "transaction", "serial", 1L,
-                    TestSigner.TRANSACTION_PLAINTEXT, "transaction");
+                    plaintext, "transaction");
             Object t = type.getMethod("transaction").invoke(payment);
             Object amount = t.getClass().getMethod("getAmount").invoke(t);
             assertEquals(100L, amount.getClass().getMethod("getTotal").invoke(amount));

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -87,36 +89,52 @@ class PeersTest {
         assertEquals(ErrorCode.MALFORMED_BODY, notJson.code());
     }
 
+    /**
+     * The wechatpay-java test key pair, whose private key is published, is the one fixed key
+     * these tests need: the vectors' {@code valid_java_peer_*} and {@code
+     * java_peer_certificate_expired} cases are signed with it (tests/vectors/generate.py).
+     */
     @Test
     void javaSdkKeyPairVerifiesThroughCertificateAndPublicKey() {
         JsonNode kp = TestData.javaPeerKeyPair();
-        long now = 1_700_000_000L; // inside the certificate's 2022-05-10..2025-05-09 validity
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-java-peer", TestSigner.TRANSACTION_PLAINTEXT);
-        TestSigner bySerial = new TestSigner(kp.get("private_key_pem").asText(), TestData.JAVA_PEER_SERIAL);
+        JsonNode byCertCase = TestData.namedCase("valid_java_peer_certificate");
+        JsonNode expiredCase = TestData.namedCase("java_peer_certificate_expired");
+        JsonNode byKeyCase = TestData.namedCase("valid_java_peer_public_key");
+        String apiV3Key = TestData.notifications().get("verifiers").get("java_peer_cert").get("apiv3_key").asText();
+        String plaintext = byCertCase.get("expect").get("plaintext").asText();
+        long now = byCertCase.get("now").asLong(); // inside the certificate's 2022-05-10..2025-05-09 validity
+        byte[] body = TestData.body(byCertCase);
         try (Verifier byCert = Verifier.builder()
-                .apiV3Key(TestData.APIV3_KEY)
+                .apiV3Key(apiV3Key)
                 .platformCertificate(kp.get("certificate_pem").asText())
                 .build()) {
             assertEquals(List.of(TestData.JAVA_PEER_SERIAL), byCert.keyIds());
-            Notification n = byCert.parseAt(bySerial.headers(now, body), body, now);
-            assertEquals("EV-java-peer", n.id());
+            Notification n = byCert.parseAt(TestData.headers(byCertCase), body, now);
+            assertEquals(byCertCase.get("expect").get("id").asText(), n.id());
             assertEquals(TestData.JAVA_PEER_SERIAL, n.serial());
-            assertEquals(TestSigner.TRANSACTION_PLAINTEXT, n.plaintext());
+            assertEquals(plaintext, n.plaintext());
             // The serial matches case-insensitively.
-            TestSigner lower = new TestSigner(kp.get("private_key_pem").asText(), TestData.JAVA_PEER_SERIAL.toLowerCase());
-            byCert.verifyAt(lower.headers(now, body), body, now);
-            // After the certificate expired (2025-05-09), the same signer is refused as KEY_EXPIRED.
-            long later = 1_760_000_000L;
+            Map<String, String> lower = new LinkedHashMap<>(TestData.headers(byCertCase));
+            lower.put("Wechatpay-Serial", TestData.JAVA_PEER_SERIAL.toLowerCase(Locale.ROOT));
+            byCert.verifyAt(lower, body, now);
+            // After the certificate expired (2025-05-09), the same key is refused as KEY_EXPIRED.
+            long later = expiredCase.get("now").asLong();
             NotificationException e = assertThrows(NotificationException.class,
-                    () -> byCert.parseAt(bySerial.headers(later, body), body, later));
+                    () -> byCert.parseAt(TestData.headers(expiredCase), TestData.body(expiredCase), later));
             assertEquals(ErrorCode.KEY_EXPIRED, e.code());
         }
-        // The same key pair as a 微信支付公钥, which has no validity period.
-        try (Verifier byKey = TestData.javaPeerVerifier()) {
-            long later = 1_760_000_000L;
-            Notification n = byKey.parseAt(TestData.javaPeerSigner().headers(later, body), body, later);
+        // The same key pair as a 微信支付公钥, which has no validity period: under its
+        // PUB_KEY_ID_, and under the certificate's serial, where it accepts what the expired
+        // certificate no longer does.
+        try (Verifier byKey = TestData.javaPeerVerifier(apiV3Key, TestData.JAVA_PEER_KEY_ID);
+                Verifier bySerial = TestData.javaPeerVerifier(apiV3Key, TestData.JAVA_PEER_SERIAL)) {
+            Notification n = byKey.parseAt(TestData.headers(byKeyCase), TestData.body(byKeyCase), now);
+            assertEquals(TestData.JAVA_PEER_KEY_ID, n.serial());
             assertEquals("支付成功", n.summary());
-            assertArrayEquals(TestSigner.TRANSACTION_PLAINTEXT.getBytes(StandardCharsets.UTF_8), n.plaintextBytes());
+            assertArrayEquals(plaintext.getBytes(StandardCharsets.UTF_8), n.plaintextBytes());
+            long later = expiredCase.get("now").asLong();
+            Notification afterExpiry = bySerial.parseAt(TestData.headers(expiredCase), TestData.body(expiredCase), later);
+            assertEquals(TestData.JAVA_PEER_SERIAL, afterExpiry.serial());
         }
     }
 }

@@ -2,6 +2,9 @@ package io.github.wechatpaynotify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.wechatpaynotify.events.EventKind;
+import io.github.wechatpaynotify.testing.Kit;
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Loads the repository's shared test data: tests/vectors/ (vectors, keys, peer samples). */
+/**
+ * The tests' data: the repository's tests/vectors/ (vectors, keys, peer samples), and callbacks
+ * of the testing kit ({@link Kit}) for the tests that need a signed callback but no particular
+ * key.
+ */
 final class TestData {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The APIv3 key used by tests that build their own notifications. */
+    /** A well-formed APIv3 key for the tests of the verifier's configuration. */
     static final String APIV3_KEY = "test-apiv3-key-0123456789abcdef!";
     /** The public-key id the wechatpay-java test key pair is configured under. */
     static final String JAVA_PEER_KEY_ID = "PUB_KEY_ID_0114232134912410000000000042";
@@ -26,6 +33,7 @@ final class TestData {
     static final String JAVA_PEER_SERIAL = "440024045C4A427599D09BB4E3DE0279F2E813FD";
 
     private static JsonNode notifications;
+    private static Kit kit;
 
     private TestData() {}
 
@@ -142,14 +150,40 @@ final class TestData {
 
     /** A verifier trusting the wechatpay-java test public key under {@link #JAVA_PEER_KEY_ID}. */
     static Verifier javaPeerVerifier() {
+        return javaPeerVerifier(APIV3_KEY, JAVA_PEER_KEY_ID);
+    }
+
+    /** A verifier trusting the wechatpay-java test public key under {@code keyId}. */
+    static Verifier javaPeerVerifier(String apiV3Key, String keyId) {
         return Verifier.builder()
-                .apiV3Key(APIV3_KEY)
-                .publicKey(JAVA_PEER_KEY_ID, javaPeerKeyPair().get("public_key_pem").asText())
+                .apiV3Key(apiV3Key)
+                .publicKey(keyId, javaPeerKeyPair().get("public_key_pem").asText())
                 .build();
     }
 
-    /** A signer with the wechatpay-java test private key, signing under {@link #JAVA_PEER_KEY_ID}. */
-    static TestSigner javaPeerSigner() {
-        return new TestSigner(javaPeerKeyPair().get("private_key_pem").asText(), JAVA_PEER_KEY_ID);
+    /** A case of notifications.json by name. */
+    static JsonNode namedCase(String name) {
+        for (JsonNode c : notifications().get("cases")) {
+            if (c.get("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no case " + name);
+    }
+
+    /**
+     * The kit the tests sign their callbacks with when no particular key is needed: one per
+     * run (its key is generated once), never closed.
+     */
+    static synchronized Kit kit() {
+        if (kit == null) {
+            kit = Kit.create();
+        }
+        return kit;
+    }
+
+    /** A signed payment callback of {@link #kit()} with this id, signed at {@code timestamp}. */
+    static TestCallback transaction(String id, long timestamp) {
+        return kit().notification(EventKind.TRANSACTION).id(id).timestamp(timestamp).build();
     }
 }

@@ -7,11 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.wechatpaynotify.events.EventKind;
+import io.github.wechatpaynotify.testing.Kit;
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +26,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Java API around the native verifier: builder, header maps, clocks, lifecycle, decoding. */
+/**
+ * The Java API around the native verifier: builder, header maps, clocks, lifecycle, decoding;
+ * with callbacks of the testing kit, and the vectors where a particular key is needed.
+ */
 class VerifierTest {
     private static final long NOW = 1_700_000_000L;
+    /** {@code create_time} as WeChat Pay writes it: RFC 3339 in Beijing time. */
+    private static final DateTimeFormatter BEIJING =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX").withZone(ZoneOffset.ofHours(8));
 
     /** A payment result as an application would declare it (camel case, unknown fields ignored). */
     public static final class Payment {
@@ -50,17 +62,14 @@ class VerifierTest {
         public List<String> amount;
     }
 
-    private static byte[] body(String id) {
-        return TestSigner.sealedBody(TestData.APIV3_KEY, id, TestSigner.TRANSACTION_PLAINTEXT);
-    }
-
     @Test
     void parsesWithTheSystemClockAndAnyHeaderCase() {
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = body("EV-clock");
+        Kit kit = TestData.kit();
         long now = System.currentTimeMillis() / 1000;
-        try (Verifier v = TestData.javaPeerVerifier()) {
-            Map<String, String> signed = signer.headers(now, body);
+        TestCallback callback = TestData.transaction("EV-clock", now);
+        byte[] body = callback.body();
+        try (Verifier v = kit.verifier()) {
+            Map<String, String> signed = callback.headers();
             Map<String, String> lower = new HashMap<>();
             Map<String, String> upper = new TreeMap<>();
             signed.forEach((k, val) -> {
@@ -73,46 +82,48 @@ class VerifierTest {
                 assertEquals("TRANSACTION.SUCCESS", n.eventType());
                 assertEquals("encrypt-resource", n.resourceType());
                 assertEquals("transaction", n.originalType());
-                assertEquals("2015-05-20T13:29:35+08:00", n.createTime());
-                assertEquals(TestData.JAVA_PEER_KEY_ID, n.serial());
+                assertEquals(BEIJING.format(Instant.ofEpochSecond(now)), n.createTime());
+                assertEquals(kit.keyId(), n.serial());
                 assertEquals(now, n.timestamp());
                 v.verify(h, body);
             }
             // A request signed 10 minutes ago is refused with both clocks in the message.
-            Map<String, String> old = signer.headers(now - 600, body);
-            NotificationException e = assertThrows(NotificationException.class, () -> v.parse(old, body));
+            TestCallback old = TestData.transaction("EV-clock", now - 600);
+            NotificationException e = assertThrows(NotificationException.class, () -> v.parse(old.headers(), old.body()));
             assertEquals(ErrorCode.TIMESTAMP_SKEW, e.code());
+            assertTrue(e.detail().contains(Long.toString(now - 600)), e.detail());
             assertTrue(e.isAuthenticity());
             assertEquals(ErrorFamily.AUTHENTICITY, e.code().family());
             assertEquals(ErrorCode.TIMESTAMP_SKEW,
-                    assertThrows(NotificationException.class, () -> v.verify(old, body)).code());
+                    assertThrows(NotificationException.class, () -> v.verify(old.headers(), old.body())).code());
         }
     }
 
     @Test
     void multiValuedAndRepeatedHeaders() {
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = body("EV-multi");
-        try (Verifier v = TestData.javaPeerVerifier()) {
+        Kit kit = TestData.kit();
+        TestCallback callback = TestData.transaction("EV-multi", NOW);
+        byte[] body = callback.body();
+        try (Verifier v = kit.verifier()) {
             Map<String, List<String>> multi = new LinkedHashMap<>();
-            signer.headers(NOW, body).forEach((k, val) -> multi.put(k, List.of(val)));
+            callback.headers().forEach((k, val) -> multi.put(k, List.of(val)));
             multi.put("Accept", List.of("a", "b"));
             assertEquals("EV-multi", v.parseAt(Headers.fromMultiMap(multi), body, NOW).id());
             v.verifyAt(Headers.fromMultiMap(multi), body, NOW);
             // The first of a repeated header wins.
             Headers.Builder b = Headers.builder();
-            signer.headers(NOW, body).forEach(b::add);
+            callback.headers().forEach(b::add);
             b.add("wechatpay-serial", "PUB_KEY_ID_SOMETHING_ELSE");
             Headers first = b.build();
             assertEquals("EV-multi", v.parseAt(first, body, NOW).id());
-            assertEquals(TestData.JAVA_PEER_KEY_ID, first.first("WECHATPAY-SERIAL"));
-            assertFalse(first.toString().contains(TestData.JAVA_PEER_KEY_ID), "toString shows names only");
+            assertEquals(kit.keyId(), first.first("WECHATPAY-SERIAL"));
+            assertFalse(first.toString().contains(kit.keyId()), "toString shows names only");
             Headers.Builder c = Headers.builder().add("Wechatpay-Serial", "PUB_KEY_ID_SOMETHING_ELSE");
-            signer.headers(NOW, body).forEach(c::add);
+            callback.headers().forEach(c::add);
             assertEquals(ErrorCode.UNKNOWN_SERIAL,
                     assertThrows(NotificationException.class, () -> v.parseAt(c.build(), body, NOW)).code());
             // Null keys or values in a map are ignored, not a crash.
-            Map<String, String> withNulls = new HashMap<>(signer.headers(NOW, body));
+            Map<String, String> withNulls = new HashMap<>(callback.headers());
             withNulls.put("X-Null", null);
             assertEquals("EV-multi", v.parseAt(withNulls, body, NOW).id());
         }
@@ -132,15 +143,16 @@ class VerifierTest {
 
     @Test
     void resourceDecodesWithJacksonAndMismatchIsMalformedResource() {
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = body("EV-typed");
-        try (Verifier v = TestData.javaPeerVerifier()) {
-            Notification n = v.parseAt(signer.headers(NOW, body), body, NOW);
+        TestCallback callback = TestData.kit().notification(EventKind.TRANSACTION)
+                .merge(Map.of("out_trade_no", "ORDER-TYPED", "payer", Map.of("openid", "o-typed"), "amount", Map.of("total", 321)))
+                .build();
+        try (Verifier v = TestData.kit().verifier()) {
+            Notification n = v.parse(callback.headers(), callback.body());
             Payment p = n.resource(Payment.class);
-            assertEquals("1217752501201407033233368018", p.outTradeNo);
+            assertEquals("ORDER-TYPED", p.outTradeNo);
             assertEquals("SUCCESS", p.tradeState);
-            assertEquals("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", p.payer.openid);
-            assertEquals(100, p.amount.totalFen);
+            assertEquals("o-typed", p.payer.openid);
+            assertEquals(321, p.amount.totalFen);
             assertEquals("CNY", p.amount.currency);
             NotificationException e = assertThrows(NotificationException.class, () -> n.resource(Wrong.class));
             assertEquals(ErrorCode.MALFORMED_RESOURCE, e.code());
@@ -174,30 +186,31 @@ class VerifierTest {
 
     @Test
     void builderOptionsAndKeyFiles(@TempDir Path dir) throws Exception {
+        Kit kit = TestData.kit();
         Path pub = dir.resolve("pub_key.pem");
-        Files.writeString(pub, TestData.javaPeerKeyPair().get("public_key_pem").asText());
+        Files.writeString(pub, kit.publicKeyPem());
         Path cert = dir.resolve("cert.pem");
         Files.writeString(cert, TestData.key("test-platform-a.cert.pem"));
         try (Verifier v = Verifier.builder()
-                .apiV3Key(TestData.APIV3_KEY.getBytes(StandardCharsets.UTF_8))
-                .publicKeyFile(TestData.JAVA_PEER_KEY_ID, pub)
+                .apiV3Key(kit.apiV3Key().getBytes(StandardCharsets.UTF_8))
+                .publicKeyFile(kit.keyId(), pub)
                 .platformCertificateFile(cert)
                 .maxClockSkew(Duration.ofSeconds(60))
                 .maxBodySize(2048)
                 .build()) {
             assertEquals(2, v.keyIds().size());
-            assertEquals(TestData.JAVA_PEER_KEY_ID, v.keyIds().get(0));
+            assertEquals(kit.keyId(), v.keyIds().get(0));
             assertEquals(Duration.ofSeconds(60), v.maxClockSkew());
             assertEquals(2048, v.maxBodySize());
-            assertFalse(v.toString().contains(TestData.APIV3_KEY));
+            assertFalse(v.toString().contains(kit.apiV3Key()));
             byte[] big = new byte[4096];
             assertEquals(ErrorCode.BODY_TOO_LARGE,
                     assertThrows(NotificationException.class, () -> v.parse(Map.of(), big)).code());
-            TestSigner signer = TestData.javaPeerSigner();
-            byte[] body = body("EV-skew");
+            TestCallback late = TestData.transaction("EV-skew", NOW - 61);
             assertEquals(ErrorCode.TIMESTAMP_SKEW, assertThrows(NotificationException.class,
-                    () -> v.parseAt(signer.headers(NOW - 61, body), body, NOW)).code());
-            assertEquals("EV-skew", v.parseAt(signer.headers(NOW - 60, body), body, NOW).id());
+                    () -> v.parseAt(late.headers(), late.body(), NOW)).code());
+            TestCallback inTime = TestData.transaction("EV-skew", NOW - 60);
+            assertEquals("EV-skew", v.parseAt(inTime.headers(), inTime.body(), NOW).id());
         }
         try (Verifier defaults = TestData.javaPeerVerifier()) {
             assertEquals(Verifier.DEFAULT_MAX_CLOCK_SKEW, defaults.maxClockSkew());
@@ -211,12 +224,17 @@ class VerifierTest {
         while (attach.length() < 200_000) {
             attach.append("0123456789");
         }
-        String plaintext = TestSigner.TRANSACTION_PLAINTEXT.replace("\"attach\":\"\"", "\"attach\":\"" + attach + "\"");
-        byte[] body = TestSigner.sealedBody(TestData.APIV3_KEY, "EV-big", plaintext);
-        try (Verifier v = TestData.javaPeerVerifier()) {
-            Map<String, String> headers = TestData.javaPeerSigner().headers(NOW, body);
+        TestCallback callback = TestData.kit().notification(EventKind.TRANSACTION)
+                .id("EV-big")
+                .timestamp(NOW)
+                .merge(Map.of("attach", attach.toString()))
+                .build();
+        byte[] body = callback.body();
+        assertTrue(body.length > 200_000);
+        try (Verifier v = TestData.kit().verifier()) {
+            Map<String, String> headers = callback.headers();
             Notification n = v.parseAt(headers, body, NOW);
-            assertEquals(plaintext, n.plaintext());
+            assertEquals(attach.toString(), n.transaction().getAttach().orElseThrow());
             // Headers larger than the per-thread header memory go through a temporary block.
             Map<String, String> big = new LinkedHashMap<>();
             big.put("X-Padding", attach.substring(0, Scratch.RETAINED + 1));
@@ -230,9 +248,10 @@ class VerifierTest {
 
     @Test
     void closeIsIdempotentAndUseAfterCloseIsRefused() {
-        byte[] body = body("EV-close");
-        Map<String, String> headers = TestData.javaPeerSigner().headers(NOW, body);
-        Verifier v = TestData.javaPeerVerifier();
+        TestCallback callback = TestData.transaction("EV-close", NOW);
+        byte[] body = callback.body();
+        Map<String, String> headers = callback.headers();
+        Verifier v = TestData.kit().verifier();
         assertEquals("EV-close", v.parseAt(headers, body, NOW).id());
         v.close();
         v.close();
@@ -242,43 +261,74 @@ class VerifierTest {
         assertThrows(IllegalStateException.class, () -> v.decryptCertificates(new byte[0]));
         assertTrue(v.toString().contains("closed"));
         // Metadata stays readable.
-        assertEquals(List.of(TestData.JAVA_PEER_KEY_ID), v.keyIds());
+        assertEquals(List.of(TestData.kit().keyId()), v.keyIds());
     }
 
     @Test
     void verifyResponseChecksApiResponses() {
-        TestSigner signer = TestData.javaPeerSigner();
-        byte[] body = TestData.utf8("{\"data\":[]}");
-        try (Verifier v = TestData.javaPeerVerifier()) {
-            v.verifyResponseAt(signer.headers(NOW, body), body, NOW);
-            byte[] empty = new byte[0];
-            v.verifyResponseAt(signer.headers(NOW, empty), empty, NOW);
-            byte[] xml = TestData.utf8("<xml/>");
+        // Bodies of any kind, signed by the vectors' default platform key.
+        JsonNode text = TestData.namedCase("verify_ok_body_not_json");
+        JsonNode xml = TestData.namedCase("verify_wrong_format");
+        try (Verifier v = TestData.builderFor("default").build()) {
+            long now = text.get("now").asLong();
+            Map<String, String> headers = TestData.headers(text);
+            v.verifyResponseAt(headers, TestData.body(text), now);
             // Responses are not sniffed for XML, but still must be signed.
-            v.verifyResponseAt(signer.headers(NOW, xml), xml, NOW);
+            assertEquals(ErrorCode.WRONG_FORMAT, assertThrows(NotificationException.class,
+                    () -> v.verifyAt(TestData.headers(xml), TestData.body(xml), now)).code());
+            v.verifyResponseAt(TestData.headers(xml), TestData.body(xml), now);
             assertEquals(ErrorCode.SIGNATURE_MISMATCH, assertThrows(NotificationException.class,
-                    () -> v.verifyResponseAt(signer.headers(NOW, body), TestData.utf8("{\"data\":[1]}"), NOW)).code());
-            long now = System.currentTimeMillis() / 1000;
-            v.verifyResponse(signer.headers(now, body), body);
+                    () -> v.verifyResponseAt(headers, TestData.utf8("hello, not JSON."), now)).code());
+            // An empty body crosses the boundary and is checked like any other.
+            assertEquals(ErrorCode.SIGNATURE_MISMATCH, assertThrows(NotificationException.class,
+                    () -> v.verifyResponseAt(headers, new byte[0], now)).code());
+        }
+        // With the system clock.
+        TestCallback callback = TestData.kit().notification(EventKind.REFUND).build();
+        try (Verifier v = TestData.kit().verifier()) {
+            v.verifyResponse(callback.headers(), callback.body());
         }
     }
 
     @Test
-    void decryptResourceHelper() {
-        String sealed = java.util.Base64.getEncoder().encodeToString(
-                TestSigner.seal(TestData.APIV3_KEY, "0123456789ab", "certificate", "{\"a\":1}"));
-        assertEquals("{\"a\":1}", WechatpayNotify.decryptResource(TestData.APIV3_KEY, "0123456789ab", "certificate", sealed));
+    void decryptResourceHelper() throws Exception {
+        // The resource of a kit callback, sealed with the kit's APIv3 key.
+        Kit kit = TestData.kit();
+        TestCallback callback = kit.notification(EventKind.REFUND).merge(Map.of("out_refund_no", "R-1")).build();
+        JsonNode resource = TestData.JSON.readTree(callback.body()).get("resource");
+        String key = kit.apiV3Key();
+        String nonce = resource.get("nonce").asText();
+        String aad = resource.get("associated_data").asText();
+        String sealed = resource.get("ciphertext").asText();
+        assertEquals("refund", aad);
+        String plaintext = WechatpayNotify.decryptResource(key, nonce, aad, sealed);
+        assertEquals("R-1", TestData.JSON.readTree(plaintext).get("out_refund_no").asText());
+        try (Verifier v = kit.verifier()) {
+            assertEquals(v.parse(callback.headers(), callback.body()).plaintext(), plaintext);
+        }
         assertEquals(ErrorCode.DECRYPT_FAILED, assertThrows(NotificationException.class,
-                () -> WechatpayNotify.decryptResource(TestData.APIV3_KEY, "0123456789ab", null, sealed)).code());
+                () -> WechatpayNotify.decryptResource(key, nonce, null, sealed)).code());
         assertEquals(ErrorCode.MALFORMED_RESOURCE, assertThrows(NotificationException.class,
-                () -> WechatpayNotify.decryptResource(TestData.APIV3_KEY, "short", "certificate", sealed)).code());
+                () -> WechatpayNotify.decryptResource(key, "short", aad, sealed)).code());
         assertEquals(ErrorCode.MALFORMED_RESOURCE, assertThrows(NotificationException.class,
-                () -> WechatpayNotify.decryptResource(TestData.APIV3_KEY, "0123456789ab", "certificate", "!!")).code());
+                () -> WechatpayNotify.decryptResource(key, nonce, aad, "!!")).code());
         assertEquals(ErrorCode.CONFIG_INVALID, assertThrows(ConfigException.class,
-                () -> WechatpayNotify.decryptResource("short", "0123456789ab", "certificate", sealed)).code());
+                () -> WechatpayNotify.decryptResource("short", nonce, aad, sealed)).code());
+        // An empty plaintext (Wycheproof AES-GCM tcId 92: 256-bit key, 96-bit IV) is an empty array.
+        JsonNode wycheproof = TestData.JSON.readTree(TestData.vectorsDir().resolve("wycheproof/aes_gcm_test.json").toFile());
+        JsonNode emptyCase = null;
+        for (JsonNode group : wycheproof.get("testGroups")) {
+            for (JsonNode t : group.get("tests")) {
+                if (t.get("tcId").asInt() == 92) {
+                    emptyCase = t;
+                }
+            }
+        }
+        assertEquals("", emptyCase.get("msg").asText());
         byte[] empty = WechatpayNotify.decryptResource(
-                TestData.utf8(TestData.APIV3_KEY), TestData.utf8("0123456789ab"), new byte[0],
-                java.util.Base64.getEncoder().encode(TestSigner.seal(TestData.APIV3_KEY, "0123456789ab", "", "")));
+                TestData.hex(emptyCase.get("key").asText()), TestData.hex(emptyCase.get("iv").asText()),
+                TestData.hex(emptyCase.get("aad").asText()),
+                java.util.Base64.getEncoder().encode(TestData.hex(emptyCase.get("ct").asText() + emptyCase.get("tag").asText())));
         assertEquals(0, empty.length);
     }
 

@@ -1,35 +1,27 @@
 package io.github.wechatpaynotify.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RSAPublicKeyNotificationConfig;
 import com.wechat.pay.java.core.notification.RequestParam;
 import com.wechat.pay.java.service.payments.model.Transaction;
 import io.github.wechatpaynotify.Notification;
 import io.github.wechatpaynotify.Verifier;
+import io.github.wechatpaynotify.events.EventKind;
+import io.github.wechatpaynotify.testing.Kit;
+import io.github.wechatpaynotify.testing.TestCallback;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Compares, in one run and on the same signed notification (public-key mode in both), this
  * binding's {@code Verifier.parse} with wechatpay-java's {@code NotificationParser.parse}
- * configured with {@code RSAPublicKeyNotificationConfig}.
+ * configured with {@code RSAPublicKeyNotificationConfig}. The notification is a payment of the
+ * testing kit ({@link Kit}), signed now with its throwaway key, which both are configured with.
  *
  * <p>Not a test: run it with {@code mvn -B -q test-compile exec:java} from bindings/java
  * (system properties: {@code bench.warmup.seconds}, {@code bench.seconds}, {@code
@@ -37,14 +29,6 @@ import javax.crypto.spec.SecretKeySpec;
  * median round is reported.
  */
 public final class ParseBenchmark {
-    private static final String APIV3_KEY = "bench-apiv3-key-0123456789abcde!";
-    private static final String KEY_ID = "PUB_KEY_ID_0114232134912410000000000042";
-    private static final String PLAINTEXT = "{\"mchid\":\"1900000001\",\"appid\":\"wxd678efh567hg6787\","
-            + "\"out_trade_no\":\"1217752501201407033233368018\",\"transaction_id\":\"4200000001201407033233368018\","
-            + "\"trade_type\":\"JSAPI\",\"trade_state\":\"SUCCESS\",\"trade_state_desc\":\"支付成功\",\"bank_type\":\"CMC\","
-            + "\"attach\":\"\",\"success_time\":\"2018-06-08T10:34:56+08:00\",\"payer\":{\"openid\":\"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o\"},"
-            + "\"amount\":{\"total\":100,\"payer_total\":100,\"currency\":\"CNY\",\"payer_currency\":\"CNY\"}}";
-
     private ParseBenchmark() {}
 
     /** The payment fields this benchmark reads, decoded by Jackson on our side. */
@@ -74,35 +58,21 @@ public final class ParseBenchmark {
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "2"));
         int rounds = Integer.getInteger("bench.rounds", 7);
 
-        Path root = Paths.get(System.getProperty("wechatpay.repo.root", "../..")).toAbsolutePath().normalize();
-        JsonNode pair = new ObjectMapper()
-                .readTree(root.resolve("tests/vectors/peers/wechatpay-java.json").toFile())
-                .get("wechat_pay_keypair");
-        String publicPem = pair.get("public_key_pem").asText();
-        PrivateKey privateKey = privateKey(pair.get("private_key_pem").asText());
-
-        // One notification as WeChat Pay sends it, signed now.
-        String bodyText = sealedBody();
-        byte[] body = bodyText.getBytes(StandardCharsets.UTF_8);
-        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-        String nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
-        String signature = sign(privateKey, timestamp, nonce, body);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Host", "merchant.example.com");
-        headers.put("User-Agent", "Mozilla/4.0");
-        headers.put("Content-Type", "application/json");
-        headers.put("Content-Length", Integer.toString(body.length));
-        headers.put("Wechatpay-Nonce", nonce);
-        headers.put("Wechatpay-Serial", KEY_ID);
-        headers.put("Wechatpay-Signature", signature);
-        headers.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
-        headers.put("Wechatpay-Timestamp", timestamp);
-
-        try (Verifier verifier = Verifier.builder().apiV3Key(APIV3_KEY).publicKey(KEY_ID, publicPem).build()) {
+        // One notification as WeChat Pay sends it, signed now, with the headers of a real request.
+        try (Kit kit = Kit.create();
+                Verifier verifier = Verifier.builder().apiV3Key(kit.apiV3Key()).publicKey(kit.keyId(), kit.publicKeyPem()).build()) {
+            TestCallback callback = kit.notification(EventKind.TRANSACTION).build();
+            byte[] body = callback.body();
+            String bodyText = new String(body, StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Host", "merchant.example.com");
+            headers.put("User-Agent", "Mozilla/4.0");
+            headers.put("Content-Length", Integer.toString(body.length));
+            headers.putAll(callback.headers());
             NotificationParser parser = new NotificationParser(new RSAPublicKeyNotificationConfig.Builder()
-                    .publicKey(publicPem)
-                    .publicKeyId(KEY_ID)
-                    .apiV3Key(APIV3_KEY)
+                    .publicKey(kit.publicKeyPem())
+                    .publicKeyId(kit.keyId())
+                    .apiV3Key(kit.apiV3Key())
                     .build());
 
             IntSupplier ours = () -> {
@@ -132,8 +102,12 @@ public final class ParseBenchmark {
             // Same answer from both before timing anything.
             Payment p = verifier.parse(headers, body).resource(Payment.class);
             Transaction t = parser.parse(new RequestParam.Builder()
-                    .serialNumber(KEY_ID).nonce(nonce).signature(signature).timestamp(timestamp)
-                    .body(bodyText).build(), Transaction.class);
+                    .serialNumber(headers.get("Wechatpay-Serial"))
+                    .nonce(headers.get("Wechatpay-Nonce"))
+                    .signature(headers.get("Wechatpay-Signature"))
+                    .timestamp(headers.get("Wechatpay-Timestamp"))
+                    .body(bodyText)
+                    .build(), Transaction.class);
             io.github.wechatpaynotify.events.Transaction x = verifier.parse(headers, body).transaction();
             if (!p.outTradeNo.equals(t.getOutTradeNo()) || p.amount.total != t.getAmount().getTotal()
                     || !x.getOutTradeNo().equals(t.getOutTradeNo()) || x.getAmount().getTotal() != t.getAmount().getTotal()) {
@@ -205,33 +179,5 @@ public final class ParseBenchmark {
             System.out.print("");
         }
         return (double) elapsed / calls;
-    }
-
-    private static PrivateKey privateKey(String pem) throws Exception {
-        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
-    }
-
-    private static String sign(PrivateKey key, String timestamp, String nonce, byte[] body) throws Exception {
-        Signature s = Signature.getInstance("SHA256withRSA");
-        s.initSign(key);
-        s.update((timestamp + "\n" + nonce + "\n").getBytes(StandardCharsets.UTF_8));
-        s.update(body);
-        s.update((byte) '\n');
-        return Base64.getEncoder().encodeToString(s.sign());
-    }
-
-    private static String sealedBody() throws Exception {
-        String nonce = "fdasflkja484";
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(APIV3_KEY.getBytes(StandardCharsets.UTF_8), "AES"),
-                new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
-        c.updateAAD("transaction".getBytes(StandardCharsets.UTF_8));
-        String ciphertext = Base64.getEncoder().encodeToString(c.doFinal(PLAINTEXT.getBytes(StandardCharsets.UTF_8)));
-        return "{\"id\":\"EV-2018022511223320873\",\"create_time\":\"2015-05-20T13:29:35+08:00\","
-                + "\"resource_type\":\"encrypt-resource\",\"event_type\":\"TRANSACTION.SUCCESS\","
-                + "\"summary\":\"支付成功\",\"resource\":{\"original_type\":\"transaction\","
-                + "\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\"" + ciphertext + "\","
-                + "\"associated_data\":\"transaction\",\"nonce\":\"" + nonce + "\"}}";
     }
 }

@@ -14,10 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The verifier and the clock of the callback endpoint. A real backend reads its APIv3 key and
- * WeChat Pay public key from its secrets; this one takes a named verifier of the project's
- * conformance vectors (wpn.vectors: the path of tests/vectors/notifications.json) and, for
- * those recorded callbacks, a fixed time (wechatpay.now, Unix seconds).
+ * The verifier and the clock of the callback endpoint. Like a real backend, it reads the APIv3
+ * key and the WeChat Pay public key from its configuration (wechatpay.apiv3-key,
+ * wechatpay.public-key-id, wechatpay.public-key: the PEM text), which a test fills with the
+ * testing kit's keys. Without them it takes a named verifier (wechatpay.verifier) of the
+ * project's conformance vectors (wpn.vectors: the path of tests/vectors/notifications.json) and,
+ * for those recorded callbacks, a fixed time (wechatpay.now, Unix seconds).
  */
 @Configuration
 public class WechatpayConfiguration {
@@ -25,8 +27,15 @@ public class WechatpayConfiguration {
     /** Built once and shared by every request (a Verifier is immutable and thread-safe). */
     @Bean
     public Verifier verifier(
-            @Value("${wpn.vectors}") String vectorsFile, @Value("${wechatpay.verifier:default}") String name)
+            @Value("${wechatpay.apiv3-key:}") String apiV3Key,
+            @Value("${wechatpay.public-key-id:}") String publicKeyId,
+            @Value("${wechatpay.public-key:}") String publicKeyPem,
+            @Value("${wpn.vectors:}") String vectorsFile,
+            @Value("${wechatpay.verifier:default}") String name)
             throws IOException {
+        if (!apiV3Key.isEmpty()) {
+            return Verifier.builder().apiV3Key(apiV3Key).publicKey(publicKeyId, publicKeyPem).build();
+        }
         JsonNode cfg = new ObjectMapper().readTree(new File(vectorsFile)).path("verifiers").path(name);
         if (!cfg.isObject()) {
             throw new IllegalStateException("no verifier " + name + " in " + vectorsFile);
