@@ -726,6 +726,11 @@ typedef struct wpn_envelope {
    */
   struct wpn_str kind;
   /**
+   * The merchant (mchid) the notification was for, with a verifier of several merchants
+   * (`docs/merchants.md`); `{NULL, 0}` for a single-merchant verifier.
+   */
+  struct wpn_str mchid;
+  /**
    * The verified `Wechatpay-Timestamp`, Unix seconds.
    */
   int64_t timestamp;
@@ -796,6 +801,21 @@ wpn_result wpn_verifier_builder_platform_certificate(struct wpn_verifier_builder
                                                      const uint8_t *pem,
                                                      size_t pem_len,
                                                      struct wpn_error **error_out);
+
+/**
+ * Adds a merchant to a verifier for several merchants behind one notify_url
+ * (`docs/merchants.md`): its merchant id (`mchid`, UTF-8) and APIv3 key. The public keys and
+ * certificates added after it, until the next merchant, are this merchant's. A verifier has
+ * either merchants or one merchant's `wpn_verifier_builder_apiv3_key()` and keys
+ * (`WPN_CONFIG_INVALID` at build otherwise). A notification then names its merchant
+ * (`wpn_envelope.mchid`).
+ */
+wpn_result wpn_verifier_builder_merchant(struct wpn_verifier_builder *builder,
+                                         const uint8_t *mchid,
+                                         size_t mchid_len,
+                                         const uint8_t *apiv3_key,
+                                         size_t apiv3_key_len,
+                                         struct wpn_error **error_out);
 
 /**
  * Sets the largest accepted difference between `Wechatpay-Timestamp` and now, in seconds

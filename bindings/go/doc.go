@@ -54,6 +54,12 @@
 // [Notification.Plaintext] and [Notification.Decode] stay available. The kinds, models and
 // accessors are generated (events.go) from models/events.json, as in every other language.
 //
+// # Many merchants
+//
+// One verifier can hold several merchants whose notify_url is the same endpoint:
+// [Config.Merchants] lists each [Merchant] with its mchid, APIv3 key and keys, and
+// [Notification.MchID] names the merchant a callback was for (docs/merchants.md).
+//
 // # Checks and errors
 //
 // [Verifier.Parse] runs every check of the APIv3 protocol in a fixed order (body size,

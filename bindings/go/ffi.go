@@ -285,7 +285,7 @@ func check(v *C.wpn_verifier, op operation, h http.Header, body []byte, now cTim
 // copyNotification copies an envelope into one Go allocation (plus the Notification).
 func copyNotification(e *C.wpn_envelope) *Notification {
 	views := [...]C.wpn_str{e.id, e.create_time, e.event_type, e.resource_type, e.summary,
-		e.original_type, e.serial, e.plaintext}
+		e.original_type, e.serial, e.mchid, e.plaintext}
 	total := 0
 	for _, v := range views {
 		total += int(v.len)
@@ -302,7 +302,7 @@ func copyNotification(e *C.wpn_envelope) *Notification {
 	copy(plain, cBytes(unsafe.Pointer(e.plaintext.data), e.plaintext.len))
 	return &Notification{
 		ID: out[0], CreateTime: out[1], EventType: out[2], ResourceType: out[3], Summary: out[4],
-		OriginalType: out[5], Serial: out[6], Kind: eventKind(e.kind),
+		OriginalType: out[5], Serial: out[6], MchID: out[7], Kind: eventKind(e.kind),
 		Timestamp: unixTime(int64(e.timestamp)),
 		Plaintext: plain[:len(plain):len(plain)],
 	}

@@ -35,8 +35,18 @@ type vectorVerifier struct {
 	APIv3Key     string                     `json:"apiv3_key"`
 	PublicKeys   []struct{ ID, PEM string } `json:"public_keys"`
 	Certificates []string                   `json:"certificates"`
-	MaxClockSkew int64                      `json:"max_clock_skew"`
-	MaxBodySize  int                        `json:"max_body_size"`
+	// Merchants, instead of the keys above: a verifier for several merchants
+	// (docs/merchants.md).
+	Merchants    []vectorMerchant `json:"merchants"`
+	MaxClockSkew int64            `json:"max_clock_skew"`
+	MaxBodySize  int              `json:"max_body_size"`
+}
+
+type vectorMerchant struct {
+	MchID        string                     `json:"mchid"`
+	APIv3Key     string                     `json:"apiv3_key"`
+	PublicKeys   []struct{ ID, PEM string } `json:"public_keys"`
+	Certificates []string                   `json:"certificates"`
 }
 
 type vectorCase struct {
@@ -51,17 +61,20 @@ type vectorCase struct {
 }
 
 type vectorExpect struct {
-	Error        Code              `json:"error"`
-	OK           bool              `json:"ok"`
-	ID           string            `json:"id"`
-	CreateTime   string            `json:"create_time"`
-	EventType    string            `json:"event_type"`
-	ResourceType string            `json:"resource_type"`
-	Summary      string            `json:"summary"`
-	OriginalType string            `json:"original_type"`
-	Plaintext    string            `json:"plaintext"`
-	Fields       map[string]string `json:"fields"`
-	ReqInfo      map[string]string `json:"req_info"`
+	Error        Code   `json:"error"`
+	OK           bool   `json:"ok"`
+	ID           string `json:"id"`
+	CreateTime   string `json:"create_time"`
+	EventType    string `json:"event_type"`
+	ResourceType string `json:"resource_type"`
+	Summary      string `json:"summary"`
+	OriginalType string `json:"original_type"`
+	Plaintext    string `json:"plaintext"`
+	// MchID is the merchant of an accepted v3_parse case: nil (JSON null) for a
+	// single-merchant verifier.
+	MchID   *string           `json:"mchid"`
+	Fields  map[string]string `json:"fields"`
+	ReqInfo map[string]string `json:"req_info"`
 	// The event catalog (models/events.json): the kind of an accepted v3_parse case and, for
 	// the event_* cases, each accessor's outcome by kind name ("ok" or a code), substrings of
 	// the own kind's accessor error, and fields of its typed result by dotted JSON path.
@@ -70,6 +83,20 @@ type vectorExpect struct {
 	EventErrorContains string          `json:"event_error_contains"`
 	EventErrorExcludes string          `json:"event_error_excludes"`
 	EventFields        map[string]any  `json:"event_fields"`
+	// MessageContains are substrings the error's message must contain.
+	MessageContains []string `json:"message_contains"`
+
+	has map[string]bool // the keys present
+}
+
+// vectorExpectKeys are the keys of expect this runner compares: a key it does not know fails
+// the test rather than going unchecked.
+var vectorExpectKeys = map[string]bool{
+	"error": true, "ok": true, "id": true, "create_time": true, "event_type": true,
+	"resource_type": true, "summary": true, "original_type": true, "plaintext": true,
+	"mchid": true, "fields": true, "req_info": true, "kind": true, "events": true,
+	"event_error_contains": true, "event_error_excludes": true, "event_fields": true,
+	"message_contains": true,
 }
 
 func (c *vectorCase) body(t testing.TB) []byte {
@@ -93,6 +120,17 @@ func (c *vectorCase) expect(t testing.TB) vectorExpect {
 	var e vectorExpect
 	if err := json.Unmarshal(c.Expect, &e); err != nil {
 		t.Fatalf("%s: expect: %v", c.Name, err)
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(c.Expect, &keys); err != nil {
+		t.Fatalf("%s: expect: %v", c.Name, err)
+	}
+	e.has = make(map[string]bool, len(keys))
+	for key := range keys {
+		if !vectorExpectKeys[key] {
+			t.Fatalf("%s: expect.%s is not known to this runner", c.Name, key)
+		}
+		e.has[key] = true
 	}
 	return e
 }
@@ -120,20 +158,52 @@ func loadVectors(t testing.TB) *vectorFile {
 	return &v
 }
 
-func (v vectorVerifier) config() Config {
+// config is the Config of a vector verifier. Everything it has is passed on (a verifier
+// mixing merchants with top-level keys is the core's to refuse).
+func (v vectorVerifier) config(t testing.TB) Config {
+	t.Helper()
 	cfg := Config{
 		APIv3Key:     v.APIv3Key,
+		PublicKeys:   vectorPublicKeys(t, v.PublicKeys),
 		Certificates: v.Certificates,
 		MaxClockSkew: time.Duration(v.MaxClockSkew) * time.Second,
 		MaxBodySize:  v.MaxBodySize,
 	}
-	if len(v.PublicKeys) > 0 {
-		cfg.PublicKeys = map[string]string{}
-		for _, k := range v.PublicKeys {
-			cfg.PublicKeys[k.ID] = k.PEM
-		}
+	for _, m := range v.Merchants {
+		cfg.Merchants = append(cfg.Merchants, Merchant{
+			MchID:        m.MchID,
+			APIv3Key:     m.APIv3Key,
+			PublicKeys:   vectorPublicKeys(t, m.PublicKeys),
+			Certificates: m.Certificates,
+		})
 	}
 	return cfg
+}
+
+// vectorPublicKeys is a list of {id, pem} as a map (nil when empty). An id listed twice
+// cannot be a map key: this runner does not support it.
+func vectorPublicKeys(t testing.TB, list []struct{ ID, PEM string }) map[string]string {
+	t.Helper()
+	if len(list) == 0 {
+		return nil
+	}
+	keys := make(map[string]string, len(list))
+	for _, k := range list {
+		if _, dup := keys[k.ID]; dup {
+			t.Fatalf("public key id %s listed twice in one configuration: a Config cannot say it", k.ID)
+		}
+		keys[k.ID] = k.PEM
+	}
+	return keys
+}
+
+// apiv3Keys are the APIv3 keys of a vector verifier: its own and its merchants'.
+func (v vectorVerifier) apiv3Keys() []string {
+	keys := []string{v.APIv3Key}
+	for _, m := range v.Merchants {
+		keys = append(keys, m.APIv3Key)
+	}
+	return keys
 }
 
 func readKeyFile(t testing.TB, name string) string {
@@ -186,6 +256,12 @@ func (k *testKit) config() Config {
 		cfg.PublicKeys = map[string]string{info.KeyID: info.PublicKeyPEM}
 	}
 	return cfg
+}
+
+// merchant is the kit as merchant mchid of a verifier for several merchants.
+func (k *testKit) merchant(mchid string) Merchant {
+	cfg := k.config()
+	return Merchant{MchID: mchid, APIv3Key: cfg.APIv3Key, PublicKeys: cfg.PublicKeys, Certificates: cfg.Certificates}
 }
 
 // verifier is a verifier configured for the kit, closed when the test ends.

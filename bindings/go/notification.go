@@ -34,6 +34,10 @@ type Notification struct {
 	// Serial is the Wechatpay-Serial of the key (public-key id or certificate serial) that
 	// verified this notification.
 	Serial string
+	// MchID is the merchant id (商户号) of the merchant the notification was for, with a
+	// verifier of several merchants ([Config.Merchants]): the merchant whose key verified it and
+	// whose APIv3 key decrypted it. It is "" for a single-merchant verifier.
+	MchID string
 	// Timestamp is the verified Wechatpay-Timestamp.
 	Timestamp time.Time
 	// Plaintext is the decrypted resource, a UTF-8 JSON document. Do not log it: it holds
@@ -54,9 +58,13 @@ func (n *Notification) Decode(v any) error {
 
 // String describes the notification without its plaintext.
 func (n Notification) String() string {
-	return fmt.Sprintf("Notification{ID:%q EventType:%q Summary:%q OriginalType:%q Kind:%q Serial:%q "+
+	mchid := ""
+	if n.MchID != "" {
+		mchid = fmt.Sprintf(" MchID:%q", n.MchID)
+	}
+	return fmt.Sprintf("Notification{ID:%q EventType:%q Summary:%q OriginalType:%q Kind:%q Serial:%q%s "+
 		"CreateTime:%q Timestamp:%d Plaintext:<%d bytes redacted>}",
-		n.ID, n.EventType, n.Summary, n.OriginalType, n.Kind, n.Serial, n.CreateTime,
+		n.ID, n.EventType, n.Summary, n.OriginalType, n.Kind, n.Serial, mchid, n.CreateTime,
 		n.Timestamp.Unix(), len(n.Plaintext))
 }
 

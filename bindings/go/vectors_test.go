@@ -34,7 +34,7 @@ func TestVectors(t *testing.T) {
 			case "v3_parse", "v3_verify":
 				err = runV3(t, vectors, c, seen)
 			case "v3_config":
-				_, err = NewVerifier(vectors.Verifiers[c.Verifier].config())
+				_, err = NewVerifier(vectors.Verifiers[c.Verifier].config(t))
 			case "v2_config":
 				_, err = NewV2Verifier(vectors.V2Keys[c.V2Key])
 			case "v2_payment", "v2_refund":
@@ -47,11 +47,20 @@ func TestVectors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
+				if len(want.MessageContains) > 0 {
+					t.Fatal("expect.message_contains on a case that expects no error")
+				}
 				return
 			}
 			wantCode(t, err, want.Error)
 			if !errors.Is(err, &Error{Code: want.Error}) {
 				t.Fatalf("errors.Is does not match the code sentinel of %v", err)
+			}
+			msg := err.(*Error).Message
+			for _, sub := range want.MessageContains {
+				if !strings.Contains(msg, sub) {
+					t.Fatalf("message %q does not contain %q", msg, sub)
+				}
 			}
 			seen[want.Error] = true
 		})
@@ -67,7 +76,7 @@ func TestVectors(t *testing.T) {
 // (envelope, kind and every typed accessor), and checks that ParseRequest on an equivalent
 // request agrees. The codes the accessors give are added to seen.
 func runV3(t *testing.T, vectors *vectorFile, c *vectorCase, seen map[Code]bool) error {
-	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
 	if err != nil {
 		t.Fatalf("verifier %s: %v", c.Verifier, err)
 	}
@@ -116,8 +125,25 @@ func runV3(t *testing.T, vectors *vectorFile, c *vectorCase, seen map[Code]bool)
 	if n.Kind != want.Kind || want.Kind == "" {
 		t.Fatalf("kind %q, want %q", n.Kind, want.Kind)
 	}
+	// expect.mchid: the merchant of a verifier with merchants, null for a single merchant.
+	if !want.has["mchid"] {
+		t.Fatal("an accepted v3_parse case without expect.mchid")
+	}
+	wantMchID := ""
+	if want.MchID != nil {
+		wantMchID = *want.MchID
+		if wantMchID == "" {
+			t.Fatal(`expect.mchid is "": a single merchant is null`)
+		}
+	}
+	if n.MchID != wantMchID {
+		t.Fatalf("mchid %q, want %q", n.MchID, wantMchID)
+	}
+	if (wantMchID != "") != (len(vectors.Verifiers[c.Verifier].Merchants) > 0) {
+		t.Fatalf("expect.mchid %q with verifier %s", wantMchID, c.Verifier)
+	}
 	checkEvents(t, n, want, seen)
-	if rn.ID != n.ID || rn.Serial != n.Serial || rn.Kind != n.Kind || !bytes.Equal(rn.Plaintext, n.Plaintext) {
+	if rn.ID != n.ID || rn.Serial != n.Serial || rn.MchID != n.MchID || rn.Kind != n.Kind || !bytes.Equal(rn.Plaintext, n.Plaintext) {
 		t.Fatalf("ParseRequest gave %v, Parse %v", rn, n)
 	}
 	if n.Serial == "" || n.Timestamp.IsZero() {
@@ -331,8 +357,10 @@ func TestVectorsNoErrorMessageRevealsASecret(t *testing.T) {
 func vectorSecrets(t *testing.T, vectors *vectorFile) []string {
 	var secrets []string
 	for _, v := range vectors.Verifiers {
-		if len(v.APIv3Key) >= 8 {
-			secrets = append(secrets, v.APIv3Key)
+		for _, key := range v.apiv3Keys() {
+			if len(key) >= 8 {
+				secrets = append(secrets, key)
+			}
 		}
 	}
 	for _, k := range vectors.V2Keys {
@@ -362,7 +390,7 @@ func vectorSecrets(t *testing.T, vectors *vectorFile) []string {
 // accessorErrorMessages returns every error the typed accessors give for an accepted v3_parse
 // case, as Error() and %#v.
 func accessorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []string {
-	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
 	if err != nil {
 		t.Fatalf("%s: %v", c.Name, err)
 	}
@@ -385,13 +413,13 @@ func vectorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []str
 	var errs []error
 	switch c.Type {
 	case "v3_config":
-		_, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+		_, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
 		errs = append(errs, err)
 	case "v2_config":
 		_, err := NewV2Verifier(vectors.V2Keys[c.V2Key])
 		errs = append(errs, err)
 	case "v3_parse", "v3_verify":
-		v, err := NewVerifier(vectors.Verifiers[c.Verifier].config())
+		v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,11 @@ const (
 // Config configures a [Verifier]. At least one public key or certificate is required.
 // Several at once are normal: platform certificates and a public key during the migration to
 // 微信支付公钥, old and new keys during a rotation.
+//
+// A verifier is for one merchant (APIv3Key with PublicKeys and/or Certificates) or, with
+// Merchants, for several merchants whose notify_url is the same endpoint; not both: with
+// Merchants set, APIv3Key, PublicKeys and Certificates must be empty (CodeConfigInvalid
+// otherwise).
 type Config struct {
 	// APIv3Key is the APIv3 key (APIv3密钥): the 32 characters set in the merchant platform.
 	APIv3Key string
@@ -46,12 +52,47 @@ type Config struct {
 	// Certificates are WeChat Pay platform certificates (平台证书), PEM or bare base64 DER;
 	// each one's serial and validity period are read from it.
 	Certificates []string
+	// Merchants configures a verifier for several merchants behind one notify_url
+	// (docs/merchants.md), in this order: each with its merchant id, APIv3 key and keys. A
+	// callback's Wechatpay-Serial selects the key, and the resource is decrypted with the APIv3
+	// key of the merchant that key belongs to ([Notification.MchID] names it). Merchants
+	// sharing a key configure it under the same serial (the same key; a serial configured for
+	// two merchants with different keys is CodeConfigInvalid), and their APIv3 keys are then
+	// tried in this order. Leave APIv3Key, PublicKeys and Certificates empty when it is set.
+	Merchants []Merchant
 	// MaxClockSkew is the largest accepted difference between Wechatpay-Timestamp and now,
 	// in whole seconds; zero means DefaultMaxClockSkew.
 	MaxClockSkew time.Duration
 	// MaxBodySize is the largest accepted body in bytes; zero means DefaultMaxBodySize.
 	MaxBodySize int
 }
+
+// Merchant is one merchant (商户) of a verifier for several merchants ([Config.Merchants]):
+// its merchant id, its APIv3 key and the WeChat Pay keys its callbacks are signed with. Every
+// merchant needs a non-empty mchid unique in the verifier, a 32-byte APIv3 key and at least one
+// key, and configures a serial at most once.
+type Merchant struct {
+	// MchID is the merchant id (商户号), e.g. "1900000001": what [Notification.MchID] gives for
+	// this merchant's callbacks.
+	MchID string
+	// APIv3Key is this merchant's APIv3 key (APIv3密钥), 32 characters.
+	APIv3Key string
+	// PublicKeys maps this merchant's WeChat Pay public-key ids (微信支付公钥ID) to the public
+	// keys, as in [Config.PublicKeys]; they are added in sorted id order.
+	PublicKeys map[string]string
+	// Certificates are this merchant's WeChat Pay platform certificates (平台证书), as in
+	// [Config.Certificates].
+	Certificates []string
+}
+
+// String describes the merchant without its APIv3 key.
+func (m Merchant) String() string {
+	return fmt.Sprintf("Merchant{MchID:%q APIv3Key:<redacted> PublicKeys:%d Certificates:%d}",
+		m.MchID, len(m.PublicKeys), len(m.Certificates))
+}
+
+// GoString is String, so that %#v does not print the APIv3 key either.
+func (m Merchant) GoString() string { return m.String() }
 
 // Verifier verifies and decrypts WeChat Pay APIv3 callbacks.
 //
@@ -64,6 +105,7 @@ type Verifier struct {
 	ptr          *C.wpn_verifier
 	maxBodySize  int
 	maxClockSkew time.Duration
+	mchids       []string // the merchant ids of Config.Merchants, in order; nil for one merchant
 }
 
 // liveHandles counts the C verifiers not yet freed (for the tests).
@@ -71,8 +113,10 @@ var liveHandles atomic.Int64
 
 // NewVerifier parses every key of cfg and builds a verifier. Any problem (an APIv3 key that
 // is not 32 bytes, a PEM that does not parse, a key that is not RSA of at least 2048 bits, no
-// key at all, a key configured twice) is an *Error with CodeConfigInvalid whose message says
-// which; it never contains a key.
+// key at all, a key configured twice; with Merchants also merchants mixed with the top-level
+// APIv3Key or keys, an empty or repeated MchID, a merchant without keys, a serial configured
+// for two merchants with different keys) is an *Error with CodeConfigInvalid whose message
+// says which; it never contains a key.
 func NewVerifier(cfg Config) (*Verifier, error) {
 	if cfg.MaxClockSkew < 0 || (cfg.MaxClockSkew > 0 && cfg.MaxClockSkew < time.Second) {
 		return nil, &Error{Code: CodeConfigInvalid, Message: fmt.Sprintf(
@@ -94,33 +138,34 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 		}
 		return nil
 	}
-	p, n := stringPtr(cfg.APIv3Key)
-	if err := step(C.wpn_verifier_builder_apiv3_key(b, p, n, &cerr)); err != nil {
+	// The single merchant's APIv3 key is set unless there are merchants (and then only when
+	// given, so that the core refuses the mix). Keys added after a merchant are that merchant's:
+	// the top-level keys come first.
+	if len(cfg.Merchants) == 0 || cfg.APIv3Key != "" {
+		p, n := stringPtr(cfg.APIv3Key)
+		err := step(C.wpn_verifier_builder_apiv3_key(b, p, n, &cerr))
+		runtime.KeepAlive(cfg.APIv3Key)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := addKeys(b, cfg.PublicKeys, cfg.Certificates); err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(cfg.PublicKeys))
-	for id := range cfg.PublicKeys {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids) // a deterministic configuration order
-	for _, id := range ids {
-		pem := cfg.PublicKeys[id]
-		ip, in := stringPtr(id)
-		pp, pn := stringPtr(pem)
-		err := step(C.wpn_verifier_builder_public_key(b, ip, in, pp, pn, &cerr))
-		runtime.KeepAlive(id)
-		runtime.KeepAlive(pem)
+	var mchids []string
+	for _, m := range cfg.Merchants {
+		ip, in := stringPtr(m.MchID)
+		kp, kn := stringPtr(m.APIv3Key)
+		err := step(C.wpn_verifier_builder_merchant(b, ip, in, kp, kn, &cerr))
+		runtime.KeepAlive(m.MchID)
+		runtime.KeepAlive(m.APIv3Key)
 		if err != nil {
 			return nil, err
 		}
-	}
-	for _, pem := range cfg.Certificates {
-		pp, pn := stringPtr(pem)
-		err := step(C.wpn_verifier_builder_platform_certificate(b, pp, pn, &cerr))
-		runtime.KeepAlive(pem)
-		if err != nil {
+		if err := addKeys(b, m.PublicKeys, m.Certificates); err != nil {
 			return nil, err
 		}
+		mchids = append(mchids, m.MchID)
 	}
 	if cfg.MaxClockSkew > 0 {
 		if err := step(C.wpn_verifier_builder_max_clock_skew(b, C.uint64_t(cfg.MaxClockSkew/time.Second), &cerr)); err != nil {
@@ -136,15 +181,46 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	if err := step(C.wpn_verifier_builder_build(b, &ptr, &cerr)); err != nil {
 		return nil, err
 	}
-	runtime.KeepAlive(cfg.APIv3Key)
 	liveHandles.Add(1)
 	v := &Verifier{
 		ptr:          ptr,
+		mchids:       mchids,
 		maxBodySize:  int(C.wpn_verifier_max_body_size(ptr)),
 		maxClockSkew: time.Duration(C.wpn_verifier_max_clock_skew(ptr)) * time.Second,
 	}
 	runtime.SetFinalizer(v, (*Verifier).Close)
 	return v, nil
+}
+
+// addKeys adds public keys (sorted by id, a deterministic configuration order) and
+// certificates to the builder: the single merchant's, or those of the merchant added last.
+func addKeys(b *C.wpn_verifier_builder, publicKeys map[string]string, certificates []string) error {
+	ids := make([]string, 0, len(publicKeys))
+	for id := range publicKeys {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var cerr *C.wpn_error
+	for _, id := range ids {
+		pem := publicKeys[id]
+		ip, in := stringPtr(id)
+		pp, pn := stringPtr(pem)
+		rc := C.wpn_verifier_builder_public_key(b, ip, in, pp, pn, &cerr)
+		runtime.KeepAlive(id)
+		runtime.KeepAlive(pem)
+		if rc != C.WPN_OK {
+			return takeError(rc, cerr)
+		}
+	}
+	for _, pem := range certificates {
+		pp, pn := stringPtr(pem)
+		rc := C.wpn_verifier_builder_platform_certificate(b, pp, pn, &cerr)
+		runtime.KeepAlive(pem)
+		if rc != C.WPN_OK {
+			return takeError(rc, cerr)
+		}
+	}
+	return nil
 }
 
 // Close frees the verifier's memory in the Rust library (wiping the APIv3 key). It waits for
@@ -242,7 +318,9 @@ func (v *Verifier) run(op operation, header http.Header, body []byte, now cTime)
 }
 
 // DecryptCertificates decrypts a GET /v3/certificates response body with this verifier's
-// APIv3 key. Verify the response first with VerifyResponse.
+// APIv3 key. Verify the response first with VerifyResponse. A verifier of several merchants
+// ([Config.Merchants]) has no one APIv3 key and refuses with CodeConfigInvalid: use the
+// package-level [DecryptCertificates] with that merchant's key.
 func (v *Verifier) DecryptCertificates(body []byte) ([]Certificate, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
@@ -262,7 +340,8 @@ func (v *Verifier) DecryptCertificates(body []byte) ([]Certificate, error) {
 }
 
 // KeyIDs returns the configured public-key ids and certificate serials, in configuration
-// order (public keys sorted by id, then certificates); nil after Close.
+// order (public keys sorted by id, then certificates; merchant by merchant with
+// [Config.Merchants], a key shared by several merchants once); nil after Close.
 func (v *Verifier) KeyIDs() []string {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
@@ -279,6 +358,10 @@ func (v *Verifier) KeyIDs() []string {
 	runtime.KeepAlive(v)
 	return ids
 }
+
+// MchIDs returns the merchant ids of a verifier for several merchants, in configuration order
+// ([Config.Merchants]); nil for a single-merchant verifier. The slice is a copy.
+func (v *Verifier) MchIDs() []string { return slices.Clone(v.mchids) }
 
 // MaxBodySize is the largest body the verifier accepts, in bytes.
 func (v *Verifier) MaxBodySize() int { return v.maxBodySize }

@@ -20,6 +20,8 @@ APIv3 JSON callbacks::
 ``headers`` may be a ``dict`` in any case, Flask, Starlette/FastAPI or Django
 ``request.headers``, Django ``request.META`` or any iterable of ``(name, value)`` pairs;
 ``body`` the raw request body as ``bytes`` (or ``bytearray``, ``memoryview``, ``str``).
+Several merchants behind one notify_url: ``Verifier.for_merchants([Merchant(mchid, apiv3_key,
+public_keys=...), ...])``; ``notification.mchid`` names the merchant of each callback.
 The RSA, AES and JSON work runs with the GIL released. APIv2 XML callbacks:
 :class:`V2Verifier`. Every error is a :class:`NotificationError` subclass with a stable
 ``.code``; a bad configuration raises :class:`ConfigError` (a ``ValueError``).
@@ -46,6 +48,7 @@ from ._native import (
     Check,
     Diagnosis,
     DownloadedCertificate,
+    Merchant,
     Notification,
     V2Verifier,
     Verifier,
@@ -79,6 +82,7 @@ __all__ = [
     "events",
     "FormatError",
     "HeadersLike",
+    "Merchant",
     "Notification",
     "NotificationError",
     "Reply",

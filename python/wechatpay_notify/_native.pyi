@@ -26,6 +26,7 @@ from wechatpay_notify._types import BytesLike, HeadersLike
 
 __all__ = [
     "Verifier",
+    "Merchant",
     "Notification",
     "V2Verifier",
     "DownloadedCertificate",
@@ -58,6 +59,27 @@ KIT_FAILURES: Final[Tuple[Tuple[str, str], ...]]
 
 _PemLike = Union[str, bytes, bytearray, memoryview]
 _Seconds = Union[int, float]
+_PublicKeys = Union[Mapping[str, _PemLike], Iterable[Tuple[str, _PemLike]]]
+_Certificates = Union[_PemLike, Iterable[_PemLike]]
+
+@final
+class Merchant:
+    """One merchant (商户) of a verifier for several merchants behind one notify_url: its
+    merchant id (mchid), its APIv3 key and the WeChat Pay keys its callbacks are signed with
+    (the forms of ``Verifier``'s ``public_keys`` and ``certificates``). Nothing is parsed until
+    ``Verifier.for_merchants`` builds the verifier (``ConfigError`` there)."""
+
+    def __new__(
+        cls,
+        mchid: str,
+        apiv3_key: BytesLike,
+        *,
+        public_keys: Optional[_PublicKeys] = None,
+        certificates: Optional[_Certificates] = None,
+    ) -> Merchant: ...
+    @property
+    def mchid(self) -> str:
+        """The merchant id (mchid)."""
 
 @final
 class Verifier:
@@ -68,13 +90,22 @@ class Verifier:
         cls,
         apiv3_key: BytesLike,
         *,
-        public_keys: Optional[
-            Union[Mapping[str, _PemLike], Iterable[Tuple[str, _PemLike]]]
-        ] = None,
-        certificates: Optional[Union[_PemLike, Iterable[_PemLike]]] = None,
+        public_keys: Optional[_PublicKeys] = None,
+        certificates: Optional[_Certificates] = None,
         max_clock_skew: Union[_Seconds, timedelta, None] = 300,
         max_body_size: Optional[int] = 1048576,
     ) -> Verifier: ...
+    @staticmethod
+    def for_merchants(
+        merchants: Iterable[Merchant],
+        *,
+        max_clock_skew: Union[_Seconds, timedelta, None] = 300,
+        max_body_size: Optional[int] = 1048576,
+    ) -> Verifier:
+        """A verifier for several merchants behind one notify_url (``docs/merchants.md``): each
+        callback is verified with the key its ``Wechatpay-Serial`` names and decrypted with the
+        APIv3 key of that key's merchant; ``Notification.mchid`` says which. ``ConfigError``
+        for every configuration rule."""
     def parse(
         self, headers: HeadersLike, body: BytesLike, *, now: Optional[_Seconds] = None
     ) -> Notification:
@@ -94,6 +125,10 @@ class Verifier:
         for a refused callback."""
     def decrypt_certificates(self, body: BytesLike) -> List[DownloadedCertificate]:
         """Decrypts a ``GET /v3/certificates`` response body with this verifier's APIv3 key."""
+    @property
+    def mchids(self) -> List[str]:
+        """The merchant ids of a verifier for several merchants, in configuration order (empty
+        for a single-merchant verifier)."""
     @property
     def key_ids(self) -> List[str]:
         """The configured public-key ids and certificate serials, in configuration order."""
@@ -129,6 +164,10 @@ class Notification:
     @property
     def serial(self) -> str:
         """The ``Wechatpay-Serial`` (public-key id or certificate serial) that verified it."""
+    @property
+    def mchid(self) -> Optional[str]:
+        """The merchant (mchid) the notification was for, with a verifier of several
+        merchants (``Verifier.for_merchants``); ``None`` for a single-merchant verifier."""
     @property
     def timestamp(self) -> int:
         """The verified ``Wechatpay-Timestamp``, Unix seconds."""
@@ -260,6 +299,12 @@ class Kit:
         max_body_size: Optional[int] = 1048576,
     ) -> Verifier:
         """The ``Verifier`` a handler accepting this kit's callbacks is configured with."""
+    def merchant(self, mchid: str) -> Merchant:
+        """The ``Merchant`` ``mchid`` of a verifier for several merchants, configured with the
+        kit's TEST APIv3 key and its public key (or certificate)."""
+    def sharing_key(self) -> Self:
+        """Another merchant's kit served by the same TEST platform key: the same ``key_id``
+        and public key (or certificate), a fresh TEST APIv3 key and APIv2 key."""
     def v2_verifier(self) -> V2Verifier:
         """The ``V2Verifier`` of the kit's APIv2 key."""
     def _callback(

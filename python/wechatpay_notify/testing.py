@@ -11,6 +11,21 @@ as WeChat Pay sends them, with throwaway TEST keys made for each :class:`Kit`.
     assert verifier.parse(headers, body).transaction().amount.total == 100
     headers, body = kit.tampered("transaction")   # refused: SIGNATURE_MISMATCH
 
+Several merchants behind one notify_url (``Verifier.for_merchants``): each kit is a merchant,
+``kit.merchant(mchid)`` its :class:`~wechatpay_notify.Merchant`, and ``kit.sharing_key()``
+another merchant's kit under the same platform key (same ``Wechatpay-Serial``, its own APIv3
+key)::
+
+    from wechatpay_notify import Verifier
+
+    shop, group = Kit(), Kit()
+    branch = shop.sharing_key()
+    verifier = Verifier.for_merchants(
+        [shop.merchant("1900000001"), branch.merchant("1900000002"), group.merchant("1900000003")]
+    )
+    headers, body = branch.notification("refund")
+    assert verifier.parse(headers, body).mchid == "1900000002"
+
 With pytest, the ``wechatpay_kit`` fixture (a session-wide :class:`Kit`) is available as soon
 as this package is installed (``wechatpay_notify.pytest_plugin``). This module does not need
 pytest.
@@ -40,7 +55,9 @@ class Kit(_NativeKit):
 
     ``kit.verifier()`` is the :class:`~wechatpay_notify.Verifier` the handler under test is
     configured with (or configure it yourself from ``kit.key_id``, ``kit.public_key_pem`` or
-    ``kit.certificate_pem``, and ``kit.apiv3_key``). Each method returns what WeChat Pay would
+    ``kit.certificate_pem``, and ``kit.apiv3_key``); for a handler of several merchants,
+    ``kit.merchant(mchid)`` is the kit's :class:`~wechatpay_notify.Merchant` and
+    ``kit.sharing_key()`` another merchant's kit under the same platform key. Each method returns what WeChat Pay would
     POST: ``(headers, body)`` for APIv3, the XML body for APIv2. Immutable and thread-safe.
     """
 

@@ -186,6 +186,27 @@ void headers_free(headers_t *h) {
     h->len = 0;
 }
 
+/* One merchant's keys (or the single merchant's): its public keys and certificates. */
+static wpn_result add_keys(wpn_verifier_builder *b, const json_t *config, wpn_error **error_out) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(config, "public_keys"), i, item) {
+        size_t id_len, pem_len;
+        const char *id = jstr(item, "id", &id_len);
+        const char *pem = jstr(item, "pem", &pem_len);
+        wpn_result rc = wpn_verifier_builder_public_key(b, (const uint8_t *)id, id_len,
+                                                        (const uint8_t *)pem, pem_len, error_out);
+        if (rc != WPN_OK) return rc;
+    }
+    json_array_foreach(json_object_get(config, "certificates"), i, item) {
+        wpn_verifier_builder_platform_certificate(b, (const uint8_t *)json_string_value(item),
+                                                  json_string_length(item), NULL);
+    }
+    return WPN_OK;
+}
+
+/* A verifier from a vector configuration: one merchant's keys, or a `merchants` list
+ * (docs/merchants.md: the keys after wpn_verifier_builder_merchant are that merchant's). */
 wpn_result build_verifier(const json_t *config, wpn_verifier **out, wpn_error **error_out) {
     wpn_verifier_builder *b = NULL;
     wpn_result rc = wpn_verifier_builder_new(&b, error_out);
@@ -193,19 +214,19 @@ wpn_result build_verifier(const json_t *config, wpn_verifier **out, wpn_error **
     size_t len;
     const char *key = jstr(config, "apiv3_key", &len);
     if (key) wpn_verifier_builder_apiv3_key(b, (const uint8_t *)key, len, NULL);
+    rc = add_keys(b, config, error_out);
+    if (rc != WPN_OK) goto done;
     size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(config, "public_keys"), i, item) {
-        size_t id_len, pem_len;
-        const char *id = jstr(item, "id", &id_len);
-        const char *pem = jstr(item, "pem", &pem_len);
-        rc = wpn_verifier_builder_public_key(b, (const uint8_t *)id, id_len,
-                                             (const uint8_t *)pem, pem_len, error_out);
+    json_t *merchant;
+    json_array_foreach(json_object_get(config, "merchants"), i, merchant) {
+        size_t mchid_len, key_len;
+        const char *mchid = jstr(merchant, "mchid", &mchid_len);
+        const char *mkey = jstr(merchant, "apiv3_key", &key_len);
+        rc = wpn_verifier_builder_merchant(b, (const uint8_t *)mchid, mchid_len,
+                                           (const uint8_t *)mkey, key_len, error_out);
         if (rc != WPN_OK) goto done;
-    }
-    json_array_foreach(json_object_get(config, "certificates"), i, item) {
-        wpn_verifier_builder_platform_certificate(b, (const uint8_t *)json_string_value(item),
-                                                  json_string_length(item), NULL);
+        rc = add_keys(b, merchant, error_out);
+        if (rc != WPN_OK) goto done;
     }
     json_t *skew = json_object_get(config, "max_clock_skew");
     if (json_is_integer(skew))

@@ -195,6 +195,18 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
     wpn_notification *n = (wpn_notification *)&err; /* must be overwritten with NULL */
     wpn_result rc = wpn_verifier_parse(v, h.items, h.len, body.data, body.len, now, &n, &err);
     check_error(rc, err, want, name);
+    /* Substrings the message must hold (e.g. the serials of every merchant). */
+    if (rc != WPN_OK) {
+        wpn_str m = message_of(err);
+        size_t k;
+        json_t *part;
+        json_array_foreach(json_object_get(json_object_get(c, "expect"), "message_contains"), k,
+                           part) {
+            CHECK(memmem(m.data, m.len, json_string_value(part), json_string_length(part)) !=
+                      NULL,
+                  name);
+        }
+    }
     /* Steps 0-10 agree: an authenticity (or format) failure of parse is the same for verify. */
     if (rc == WPN_OK)
         CHECK(vrc == WPN_OK, name);
@@ -220,6 +232,11 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
         /* The verified timestamp is the header's. */
         CHECK(env.timestamp == header_timestamp(&h), name);
         CHECK(str_eq_json(env.kind, e, "kind"), name);
+        /* The merchant (docs/merchants.md): none for a single-merchant verifier. */
+        if (json_is_string(json_object_get(e, "mchid")))
+            CHECK(str_eq_json(env.mchid, e, "mchid"), name);
+        else
+            CHECK(env.mchid.data == NULL && env.mchid.len == 0, name);
         check_events(&env, e, name);
     } else {
         CHECK(n == NULL, name);

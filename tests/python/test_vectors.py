@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 import pytest
 
 import wechatpay_notify as wn
-from testdata import load_vectors
+from testdata import apiv3_keys_of, load_vectors, verifier_from_config
 
 VECTORS = load_vectors()
 MODELS: Dict[str, Any] = json.loads(
@@ -33,14 +33,14 @@ FAMILY: Dict[str, Type[Exception]] = {
 
 
 def build_verifier(name: str) -> wn.Verifier:
-    config = VECTORS["verifiers"][name]
-    return wn.Verifier(
-        config["apiv3_key"],
-        public_keys={k["id"]: k["pem"] for k in config["public_keys"]},
-        certificates=config["certificates"],
-        max_clock_skew=config["max_clock_skew"],
-        max_body_size=config["max_body_size"],
-    )
+    """``verifiers[name]``: the single-merchant form as ``Verifier(apiv3_key, public_keys=...,
+    certificates=...)``, the ``merchants`` form as ``Verifier.for_merchants([Merchant(...),
+    ...])``, one ``Merchant`` per entry in array order (tests/vectors/README.md)."""
+    return verifier_from_config(VECTORS["verifiers"][name])
+
+
+def has_merchants(name: str) -> bool:
+    return "merchants" in VECTORS["verifiers"][name]
 
 
 def headers_of(case: Dict[str, Any]) -> List[Tuple[str, str]]:
@@ -67,6 +67,8 @@ def check_error(case: Dict[str, Any], error: Optional[BaseException]) -> str:
     message = getattr(error, "message")
     assert isinstance(message, str) and message
     assert str(error) == f"{code}: {message}"
+    for part in case["expect"].get("message_contains", []):
+        assert part in message, f"{case['name']}: {part!r} not in {message!r}"
     return str(code)
 
 
@@ -106,6 +108,13 @@ def run_case(case: Dict[str, Any]) -> Optional[str]:
         assert parsed.serial in verifier.key_ids
         assert parsed.timestamp == int(dict((k.lower(), v) for k, v in reversed(headers))["wechatpay-timestamp"].strip())
         assert parsed.kind == expect["kind"], case["name"]
+        # The merchant: null (None) exactly for a single-merchant verifier.
+        assert parsed.mchid == expect["mchid"], f"{case['name']}: mchid {parsed.mchid!r}"
+        assert (parsed.mchid is not None) == has_merchants(case["verifier"]), case["name"]
+        if parsed.mchid is not None:
+            assert parsed.mchid in verifier.mchids
+        else:
+            assert verifier.mchids == []
         check_events(case, parsed)
         return None
     v2 = wn.V2Verifier(VECTORS["v2_keys"][case["v2_key"]])
@@ -194,7 +203,7 @@ def secrets_of_vectors() -> List[str]:
     """Keys of length >= 8 and distinctive plaintext values of every valid case."""
     import json
 
-    secrets = [str(v["apiv3_key"]) for v in VECTORS["verifiers"].values() if len(str(v["apiv3_key"])) >= 8]
+    secrets = [key for v in VECTORS["verifiers"].values() for key in apiv3_keys_of(v) if len(key) >= 8]
     secrets += [str(k) for k in VECTORS["v2_keys"].values() if len(str(k)) >= 8]
     for case in CASES:
         plaintext = case["expect"].get("plaintext")
@@ -255,3 +264,19 @@ def test_no_error_message_contains_a_key_or_plaintext() -> None:
             for secret in secrets:
                 assert secret not in message, f"{case['name']}: message reveals a secret"
     assert checked > 100, f"only {checked} error messages checked"
+
+
+def test_the_merchants_cases_are_run() -> None:
+    """The ``merchants`` verifier form and its cases (docs/merchants.md) are in the vectors,
+    and run above: each merchant has an accepted case, the refusals check their messages."""
+    with_merchants = [name for name, config in VECTORS["verifiers"].items() if "merchants" in config]
+    assert with_merchants
+    named = {c["expect"]["mchid"] for c in CASES if c["type"] == "v3_parse" and c["expect"].get("ok")}
+    for name in with_merchants:
+        config = VECTORS["verifiers"][name]
+        built = outcome(lambda: build_verifier(name))[0]
+        if built is not None:
+            assert built.mchids == [m["mchid"] for m in config["merchants"]]
+            assert set(built.mchids) <= named, name
+    assert any("message_contains" in c["expect"] for c in CASES)
+    assert any(c["type"] == "v3_config" and has_merchants(c["verifier"]) for c in CASES)

@@ -70,11 +70,45 @@ def vector_request(name: str) -> Tuple[List[Tuple[str, str]], bytes, int]:
 
 def vector_verifier(name: str) -> wn.Verifier:
     """A verifier of the vectors' ``verifiers`` section, by name."""
-    config = load_vectors()["verifiers"][name]
-    return wn.Verifier(
-        config["apiv3_key"],
-        public_keys={k["id"]: k["pem"] for k in config["public_keys"]},
-        certificates=config["certificates"],
-        max_clock_skew=config["max_clock_skew"],
-        max_body_size=config["max_body_size"],
+    return verifier_from_config(load_vectors()["verifiers"][name])
+
+
+#: The keys of a verifier configuration's single-merchant form (tests/vectors/README.md).
+SINGLE_MERCHANT_KEYS = ("apiv3_key", "public_keys", "certificates")
+
+
+def verifier_from_config(config: Dict[str, Any]) -> wn.Verifier:
+    """A verifier configuration of the vectors, in either form: the single merchant's
+    ``apiv3_key``, ``public_keys`` and ``certificates``, or ``merchants`` (never both), each
+    entry a ``Merchant`` in array order with its own keys."""
+    options: Dict[str, Any] = {
+        "max_clock_skew": config["max_clock_skew"],
+        "max_body_size": config["max_body_size"],
+    }
+    if "merchants" not in config:
+        return wn.Verifier(
+            config["apiv3_key"],
+            public_keys=[(k["id"], k["pem"]) for k in config["public_keys"]],
+            certificates=config["certificates"],
+            **options,
+        )
+    assert not any(key in config for key in SINGLE_MERCHANT_KEYS), "merchants and single-merchant keys"
+    return wn.Verifier.for_merchants(
+        [
+            wn.Merchant(
+                m["mchid"],
+                m["apiv3_key"],
+                public_keys=[(k["id"], k["pem"]) for k in m["public_keys"]],
+                certificates=m["certificates"],
+            )
+            for m in config["merchants"]
+        ],
+        **options,
     )
+
+
+def apiv3_keys_of(config: Dict[str, Any]) -> List[str]:
+    """The APIv3 keys of a verifier configuration, in either form."""
+    if "merchants" in config:
+        return [str(m["apiv3_key"]) for m in config["merchants"]]
+    return [str(config["apiv3_key"])]

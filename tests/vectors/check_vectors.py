@@ -6,6 +6,12 @@ verification, AES-256-GCM, AES-256-ECB, MD5/HMAC signs, a strict flat-XML reader
 the check order of `docs/protocol.md` and `docs/apiv2.md`, and compares the outcome with the case's
 `expect`. It shares no code with generate.py, so a mistake in one shows up as a mismatch.
 
+Verifiers with `merchants` (docs/merchants.md) are built by their own rules here: the serial
+selects the key, a key shared by several merchants tries their APIv3 keys in order, and the
+one that opens the resource is the expected `mchid`; `message_contains` is compared with the
+parts the reference's own message has (the serials by merchant, the merchants tried), and the
+`merchants_` cases are checked to show what they claim (see check_merchants).
+
 Accepted v3_parse cases are also checked against the event catalog (models/events.json):
 `kind` by the Dispatch rule of models/README.md, and for the cases with `events` every typed
 accessor's result, the one defective field (by decoding the plaintext against the kind's
@@ -42,9 +48,11 @@ MAX_JSON_DEPTH = 128
 class Refused(Exception):
     """The reference refuses a case with `code`."""
 
-    def __init__(self, code: str, why: str = ""):
+    def __init__(self, code: str, why: str = "", parts: tuple[str, ...] = ()):
         super().__init__(f"{code}: {why}")
         self.code = code
+        self.why = why
+        self.parts = parts  # what docs/merchants.md says the message names
 
 
 # ----------------------------------------------------------------------------------------
@@ -153,29 +161,89 @@ def load_certificate(pem: str) -> tuple[str, RsaKey]:
     return f"{cert.serial_number:X}", RsaKey(cert.public_key(), *validity)
 
 
+class Slot:
+    """One configured id or serial: its key and the merchants (indexes) it is configured for."""
+
+    def __init__(self, label: str, key: RsaKey, is_certificate: bool):
+        self.label, self.key, self.is_certificate = label, key, is_certificate
+        self.merchants: list[int] = []
+
+
+def same_key(a: RsaKey, b: RsaKey) -> bool:
+    return a.public_key.public_numbers() == b.public_key.public_numbers()
+
+
 class V3Verifier:
+    """Either one merchant (apiv3_key, public_keys, certificates at the top) or `merchants`."""
+
+    SINGLE_FIELDS = ("apiv3_key", "public_keys", "certificates")
+
     def __init__(self, config: dict):
-        self.apiv3_key = config["apiv3_key"].encode("utf-8")
-        if len(self.apiv3_key) != 32:
-            raise Refused("CONFIG_INVALID", "APIv3 key length")
-        self.public_keys = {k["id"]: load_public_key(k["pem"]) for k in config["public_keys"]}
-        self.certificates = dict(load_certificate(pem) for pem in config["certificates"])
-        if not self.public_keys and not self.certificates:
-            raise Refused("CONFIG_INVALID", "no keys")
+        if "merchants" in config:
+            if any(field in config for field in self.SINGLE_FIELDS):
+                raise Refused("CONFIG_INVALID", "merchants and a top-level merchant")
+            entries, named = config["merchants"], True
+            if not entries:
+                raise Refused("CONFIG_INVALID", "no merchants")
+        else:
+            entries, named = [config], False
+        self.merchants: list[tuple[str | None, bytes]] = []
+        self.public_keys: dict[str, Slot] = {}  # by id, exactly
+        self.certificates: dict[str, Slot] = {}  # by serial in uppercase
+        for index, entry in enumerate(entries):
+            mchid = entry["mchid"] if named else None
+            if named and (not isinstance(mchid, str) or not mchid.strip()):
+                raise Refused("CONFIG_INVALID", "empty mchid")
+            if named and any(mchid == other for other, _ in self.merchants):
+                raise Refused("CONFIG_INVALID", f"merchant {mchid} twice")
+            apiv3_key = entry["apiv3_key"].encode("utf-8")
+            if len(apiv3_key) != 32:
+                raise Refused("CONFIG_INVALID", "APIv3 key length")
+            loaded = [(k["id"], load_public_key(k["pem"]), False) for k in entry["public_keys"]]
+            loaded += [(*load_certificate(pem), True) for pem in entry["certificates"]]
+            if not loaded:
+                raise Refused("CONFIG_INVALID", "no keys")
+            for label, key, is_certificate in loaded:
+                self.add(index, label, key, is_certificate)
+            self.merchants.append((mchid, apiv3_key))
         self.max_clock_skew = config["max_clock_skew"]
         self.max_body_size = config["max_body_size"]
 
-    def key_for(self, serial: str) -> RsaKey:
-        if serial.startswith("PUB_KEY_ID_"):
-            key = self.public_keys.get(serial)
-        else:
-            key = self.certificates.get(serial.upper())
-        if key is None:
-            raise Refused("UNKNOWN_SERIAL")
-        return key
+    def add(self, merchant: int, label: str, key: RsaKey, is_certificate: bool) -> None:
+        table = self.certificates if is_certificate else self.public_keys
+        lookup = label.upper() if is_certificate else label
+        slot = table.get(lookup)
+        if slot is None:
+            slot = table[lookup] = Slot(label, key, is_certificate)
+        elif merchant in slot.merchants:
+            raise Refused("CONFIG_INVALID", f"{label} twice for one merchant")
+        elif not same_key(slot.key, key):
+            raise Refused("CONFIG_INVALID", f"one serial, two keys: {label}")
+        slot.merchants.append(merchant)
 
-    def verify(self, headers: list[list[str]], body: bytes, now: int) -> None:
-        """Steps 0-10."""
+    def configured(self) -> tuple[str, ...]:
+        """docs/merchants.md: `<mchid> <serial>` per key of each merchant, in order."""
+        slots = list(self.public_keys.values()) + list(self.certificates.values())
+        return tuple(
+            f"{mchid} {slot.label}"
+            for index, (mchid, _) in enumerate(self.merchants)
+            if mchid is not None
+            for slot in slots
+            if index in slot.merchants
+        )
+
+    def slot_for(self, serial: str) -> Slot:
+        if serial.startswith("PUB_KEY_ID_"):
+            slot = self.public_keys.get(serial)
+        else:
+            slot = self.certificates.get(serial.upper())
+        if slot is None:
+            parts = self.configured()
+            raise Refused("UNKNOWN_SERIAL", f"{serial} (configured: {'; '.join(parts)})", parts)
+        return slot
+
+    def verify(self, headers: list[list[str]], body: bytes, now: int) -> Slot:
+        """Steps 0-10; the slot of the key that verified."""
         if len(body) > self.max_body_size:
             raise Refused("BODY_TOO_LARGE")
         if body.lstrip(WHITESPACE)[:1] == b"<":
@@ -199,7 +267,8 @@ class V3Verifier:
             raise Refused("TIMESTAMP_SKEW")
         if signature.startswith("WECHATPAY/SIGNTEST/"):
             raise Refused("SIGNATURE_PROBE")
-        key = self.key_for(serial)
+        slot = self.slot_for(serial)
+        key = slot.key
         if key.expired(now):
             raise Refused("KEY_EXPIRED")
         raw_signature = strict_b64(signature.encode("utf-8"))
@@ -210,15 +279,16 @@ class V3Verifier:
             key.public_key.verify(raw_signature, message, PKCS1v15(), hashes.SHA256())
         except InvalidSignature as e:
             raise Refused("SIGNATURE_MISMATCH") from e
+        return slot
 
     def parse(self, headers: list[list[str]], body: bytes, now: int) -> dict:
         """Steps 0-15."""
-        self.verify(headers, body, now)
+        slot = self.verify(headers, body, now)
         envelope = parse_envelope(body)
         resource = envelope["resource"]
         if resource.get("algorithm") != "AEAD_AES_256_GCM":
             raise Refused("UNSUPPORTED_ALGORITHM")
-        plaintext = self.decrypt(resource)
+        plaintext, mchid = self.decrypt(resource, slot)
         return {
             "ok": True,
             **{
@@ -227,10 +297,11 @@ class V3Verifier:
             },
             "original_type": resource.get("original_type", ""),
             "plaintext": plaintext,
+            "mchid": mchid,
         }
 
-    def decrypt(self, resource: dict) -> str:
-        """Steps 13-15."""
+    def decrypt(self, resource: dict, slot: Slot) -> tuple[str, str | None]:
+        """Steps 13-15 with the APIv3 keys of the slot's merchants, in configuration order."""
         nonce, ciphertext, aad = (
             resource.get("nonce"),
             resource.get("ciphertext"),
@@ -241,15 +312,22 @@ class V3Verifier:
         sealed = strict_b64(ciphertext.encode())
         if sealed is None or len(sealed) < 16:
             raise Refused("MALFORMED_RESOURCE", "ciphertext base64")
-        try:
-            plaintext = AESGCM(self.apiv3_key).decrypt(nonce.encode(), sealed, aad.encode())
-        except InvalidTag as e:
-            raise Refused("DECRYPT_FAILED") from e
+        tried = []
+        for index in slot.merchants:
+            mchid, apiv3_key = self.merchants[index]
+            try:
+                plaintext = AESGCM(apiv3_key).decrypt(nonce.encode(), sealed, aad.encode())
+                break
+            except InvalidTag:
+                tried.append(mchid)
+        else:
+            parts = tuple(mchid for mchid in tried if mchid is not None) if len(tried) > 1 else ()
+            raise Refused("DECRYPT_FAILED", f"tried {', '.join(parts)}", parts)
         try:
             json.loads(plaintext.decode("utf-8"))
         except ValueError as e:
             raise Refused("MALFORMED_RESOURCE", "plaintext") from e
-        return plaintext.decode("utf-8")
+        return plaintext.decode("utf-8"), mchid
 
 
 def header_reader(headers: list[list[str]]):
@@ -348,6 +426,7 @@ def v2_refund(key: bytes, body: bytes) -> dict:
 
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "models" / "events.json"
 EVENT_KEYS = ("kind", "events", "event_error_contains", "event_error_excludes", "event_fields")
+MESSAGE_KEYS = ("message_contains",)
 ACCESSOR_RESULTS = ("ok", "UNEXPECTED_EVENT", "MALFORMED_RESOURCE")
 SCALARS = {"string": (str,), "int": (int,), "bool": (bool,)}
 
@@ -560,25 +639,118 @@ def check_event_coverage(doc: dict, catalog: EventCatalog) -> list[str]:
 # ----------------------------------------------------------------------------------------
 
 
-def evaluate(doc: dict, case: dict) -> dict:
-    kind = case["type"]
+def evaluate(doc: dict, case: dict) -> tuple[dict, Refused | None]:
+    """The reference's result, and its refusal (with the message parts) when it refuses."""
     try:
-        if kind.startswith("v3_"):
-            verifier = V3Verifier(doc["verifiers"][case["verifier"]])
-            if kind == "v3_config":
-                return {"ok": True}
-            body = bytes.fromhex(case["body_hex"])
-            if kind == "v3_verify":
-                verifier.verify(case["headers"], body, case["now"])
-                return {"ok": True}
-            return verifier.parse(case["headers"], body, case["now"])
-        key = v2_key(doc["v2_keys"][case["v2_key"]])
-        if kind == "v2_config":
+        return evaluate_case(doc, case), None
+    except Refused as refused:
+        return {"error": refused.code}, refused
+
+
+def evaluate_case(doc: dict, case: dict) -> dict:
+    kind = case["type"]
+    if kind.startswith("v3_"):
+        verifier = V3Verifier(doc["verifiers"][case["verifier"]])
+        if kind == "v3_config":
             return {"ok": True}
         body = bytes.fromhex(case["body_hex"])
-        return v2_payment(key, body) if kind == "v2_payment" else v2_refund(key, body)
-    except Refused as refused:
-        return {"error": refused.code}
+        if kind == "v3_verify":
+            verifier.verify(case["headers"], body, case["now"])
+            return {"ok": True}
+        return verifier.parse(case["headers"], body, case["now"])
+    key = v2_key(doc["v2_keys"][case["v2_key"]])
+    if kind == "v2_config":
+        return {"ok": True}
+    body = bytes.fromhex(case["body_hex"])
+    return v2_payment(key, body) if kind == "v2_payment" else v2_refund(key, body)
+
+
+def check_message(doc: dict, case: dict, refused: Refused | None) -> list[str]:
+    """`expect.message_contains`: exactly the parts the reference's message names."""
+    contains = case["expect"].get("message_contains")
+    if contains is None:
+        return []
+    if refused is None or "error" not in case["expect"]:
+        return ["message_contains on a case that does not fail"]
+    if not isinstance(contains, list) or not contains or not all(isinstance(x, str) and x for x in contains):
+        return ["message_contains must be a non-empty list of non-empty strings"]
+    problems = []
+    if sorted(contains) != sorted(refused.parts):
+        problems.append(f"message_contains {contains}, the reference's message names {list(refused.parts)}")
+    missing = [part for part in contains if part not in refused.why]
+    if missing:
+        problems.append(f"message_contains {missing} not in the reference's message {refused.why!r}")
+    config = doc["verifiers"].get(case.get("verifier"), {})
+    secrets = [config.get("apiv3_key")] + [m["apiv3_key"] for m in config.get("merchants", [])]
+    if any(secret and secret in part for secret in secrets for part in contains):
+        problems.append("message_contains holds an APIv3 key, which a message never shows")
+    return problems
+
+
+def check_merchants(doc: dict) -> list[str]:
+    """The `merchants_` cases show what they claim: every merchant named by its own callback,
+    a shared serial whose first merchant's key fails, a shared serial no key opens, an unknown
+    serial, and one serial configured with two different keys."""
+    problems = []
+    for name, config in doc["verifiers"].items():
+        if "merchants" in config and any(field in config for field in V3Verifier.SINGLE_FIELDS):
+            problems.append(f"verifier {name}: merchants and top-level merchant fields")
+    cases = [case for case in doc["cases"] if case["name"].startswith("merchants_")]
+    seen = {"shared_not_first": False, "decrypt_failed": False, "unknown_serial": False, "two_keys": False}
+    named: dict[str, set[str]] = {}
+    for case in cases:
+        config = doc["verifiers"][case["verifier"]]
+        if "merchants" not in config:
+            problems.append(f"{case['name']}: verifier {case['verifier']} has no merchants")
+            continue
+        expect = case["expect"]
+        if case["type"] == "v3_config":
+            problems.extend(f"{case['name']}: {p}" for p in check_two_keys(config))
+            seen["two_keys"] = True
+            continue
+        verifier = V3Verifier(config)
+        serial = header_reader(case["headers"])("Wechatpay-Serial")
+        if expect.get("error") == "UNKNOWN_SERIAL":
+            seen["unknown_serial"] = True
+            continue
+        slot = verifier.slot_for(serial)
+        mchids = [verifier.merchants[i][0] for i in slot.merchants]
+        if expect.get("ok"):
+            named.setdefault(case["verifier"], set()).add(expect["mchid"])
+            if json.loads(expect["plaintext"]).get("mchid") != expect["mchid"]:
+                problems.append(f"{case['name']}: the plaintext's mchid is not expect.mchid")
+            if expect["mchid"] in mchids[1:]:
+                seen["shared_not_first"] = True
+        elif expect.get("error") == "DECRYPT_FAILED" and len(mchids) > 1:
+            seen["decrypt_failed"] = True
+    for name, mchids in named.items():
+        every = {m["mchid"] for m in doc["verifiers"][name]["merchants"]}
+        if mchids != every:
+            problems.append(f"verifier {name}: merchants without an accepted case: {sorted(every - mchids)}")
+    problems.extend(f"no merchants_ case showing {what}" for what, ok in seen.items() if not ok)
+    return problems
+
+
+def check_two_keys(config: dict) -> list[str]:
+    """A merchants config refused only because one id or serial names two different keys."""
+    problems = []
+    for entry in config["merchants"]:
+        alone = {key: value for key, value in entry.items() if key != "mchid"}
+        try:
+            V3Verifier({**alone, "max_clock_skew": config["max_clock_skew"], "max_body_size": 1})
+        except Refused as refused:
+            problems.append(f"merchant {entry['mchid']} alone does not build: {refused}")
+    seen: dict[str, list[RsaKey]] = {}
+    for entry in config["merchants"]:
+        for key in entry["public_keys"]:
+            seen.setdefault(key["id"], []).append(load_public_key(key["pem"]))
+        for pem in entry["certificates"]:
+            serial, key = load_certificate(pem)
+            seen.setdefault(serial, []).append(key)
+    conflicts = [s for s, keys in seen.items() if any(not same_key(keys[0], k) for k in keys[1:])]
+    if len(conflicts) != 1:
+        problems.append(f"expected exactly one id with two different keys, found {conflicts}")
+    return problems
 
 
 def check_case_shape(case: dict) -> list[str]:
@@ -604,9 +776,9 @@ def main(argv: list[str]) -> int:
         return 1
     failures = 0
     for case in doc["cases"]:
-        got = evaluate(doc, case)
-        problems = check_case_shape(case)
-        expect = {key: value for key, value in case["expect"].items() if key not in EVENT_KEYS}
+        got, refused = evaluate(doc, case)
+        problems = check_case_shape(case) + check_message(doc, case, refused)
+        expect = {key: value for key, value in case["expect"].items() if key not in EVENT_KEYS + MESSAGE_KEYS}
         if got != expect:
             problems.append(f"expected {case['expect']}, reference gives {got}")
         elif case["type"] == "v3_parse" and got.get("ok"):
@@ -619,6 +791,9 @@ def main(argv: list[str]) -> int:
     for problem in check_event_coverage(doc, catalog):
         failures += 1
         print(f"MISMATCH event cases: {problem}")
+    for problem in check_merchants(doc):
+        failures += 1
+        print(f"MISMATCH merchants cases: {problem}")
     events = sum(1 for case in doc["cases"] if "events" in case["expect"])
     print(f"check: {len(doc['cases'])} cases ({events} with typed accessors), {failures} mismatches")
     return 1 if failures else 0

@@ -14,6 +14,10 @@ What it makes
     the `event_` cases add, for every kind's typed accessor, "ok" or the error it must give.
     Their plaintexts are the samples of models/samples/, as they are or with one change.
 
+    Every accepted APIv3 case also says which merchant it was for (`mchid`, null for a
+    single-merchant verifier); the `merchants_` cases use a verifier holding several merchants
+    (docs/merchants.md), one of whose serials is shared by two of them.
+
     keys/: throwaway RSA and EC test keys and self-signed certificates. They are created on
     the first run and reused afterwards, so re-running is stable.
 
@@ -81,6 +85,15 @@ APIV3_KEY = "wpnTestAPIv3Key0123456789abcdefg"  # 32 ASCII bytes
 WRONG_APIV3_KEY = "WRONGapiv3KeyWRONGapiv3KeyWRONG0"
 V2_KEY = "wpnTestAPIv2Key0123456789ABCDEFG"  # 32 ASCII bytes
 OTHER_V2_KEY = "someOtherMerchantsAPIv2Key012345"
+
+# Many merchants behind one notify_url (docs/merchants.md): each merchant its own APIv3 key.
+MCHID_1, MCHID_2, MCHID_3 = "1900000001", "1900000002", "1900000003"
+MERCHANT_APIV3_KEYS = {
+    MCHID_1: "wpnMerchant1APIv3Key0123456789ab",
+    MCHID_2: "wpnMerchant2APIv3Key0123456789ab",
+    MCHID_3: "wpnMerchant3APIv3Key0123456789ab",
+}
+NO_MERCHANTS_APIV3_KEY = "wpnNoMerchantsAPIv3Key0123456789"  # 32 bytes, no merchant's key
 
 PUB_KEY_ID_B = "PUB_KEY_ID_0114232134912410000000000000"
 PUB_KEY_ID_B_NEXT = "PUB_KEY_ID_0114232134912410000000000001"
@@ -290,6 +303,21 @@ def verifier(apiv3_key: str, public_keys=(), certificates=(), max_body_size=MAX_
     }
 
 
+def merchant(mchid: str, apiv3_key: str, public_keys=(), certificates=()) -> dict:
+    """One entry of a verifier's `merchants`: the keys given here are this merchant's."""
+    return {
+        "mchid": mchid,
+        "apiv3_key": apiv3_key,
+        "public_keys": [{"id": key_id, "pem": pem} for key_id, pem in public_keys],
+        "certificates": list(certificates),
+    }
+
+
+def merchants_verifier(*merchants: dict, max_body_size=MAX_BODY_SIZE) -> dict:
+    """A verifier for several merchants (docs/merchants.md), in configuration order."""
+    return {"merchants": list(merchants), "max_clock_skew": MAX_CLOCK_SKEW, "max_body_size": max_body_size}
+
+
 def verifiers(k: Keys) -> dict:
     default_keys = {"public_keys": [(PUB_KEY_ID_B, k.platform_b_pub)], "certificates": [k.platform_a_cert]}
     return {
@@ -305,6 +333,12 @@ def verifiers(k: Keys) -> dict:
         "java_peer_cert": verifier(APIV3_KEY, certificates=[k.java_cert_pem]),
         "java_peer_pubkey": verifier(APIV3_KEY, public_keys=[(PUB_KEY_ID_JAVA, k.java_pub_pem)]),
         "go_peer": verifier(APIV3_KEY, certificates=[k.go_peer["platform_certificate_pem"]]),
+        # Three merchants behind one notify_url: 1 and 3 share public key B under one id.
+        "merchants": merchants_verifier(
+            merchant(MCHID_1, MERCHANT_APIV3_KEYS[MCHID_1], public_keys=[(PUB_KEY_ID_B, k.platform_b_pub)]),
+            merchant(MCHID_2, MERCHANT_APIV3_KEYS[MCHID_2], certificates=[k.platform_a_cert]),
+            merchant(MCHID_3, MERCHANT_APIV3_KEYS[MCHID_3], public_keys=[(PUB_KEY_ID_B, k.platform_b_pub)]),
+        ),
         # Each of these must fail to build (CONFIG_INVALID).
         "invalid_apiv3_key_31_bytes": verifier(APIV3_KEY[:31], **default_keys),
         "invalid_apiv3_key_33_bytes": verifier(APIV3_KEY + "h", **default_keys),
@@ -323,6 +357,11 @@ def verifiers(k: Keys) -> dict:
             APIV3_KEY, public_keys=[(PUB_KEY_ID_B, k.rsa_1024_pub)], certificates=[k.platform_a_cert]
         ),
         "invalid_no_keys": verifier(APIV3_KEY),
+        # One id for two merchants with different keys (B and B-next): one serial names one key.
+        "invalid_merchants_serial_two_keys": merchants_verifier(
+            merchant(MCHID_1, MERCHANT_APIV3_KEYS[MCHID_1], public_keys=[(PUB_KEY_ID_B, k.platform_b_pub)]),
+            merchant(MCHID_2, MERCHANT_APIV3_KEYS[MCHID_2], public_keys=[(PUB_KEY_ID_B, k.platform_b_next_pub)]),
+        ),
     }
 
 
@@ -472,11 +511,13 @@ SMALL_PLAINTEXT = {
 _ORIGINAL_TYPE = object()  # sentinel: associated_data = the event's original_type
 
 
-def resource(name: str, event: Event, plaintext: bytes, associated_data=_ORIGINAL_TYPE) -> dict:
-    """The encrypted `resource` object; associated_data=None leaves the field out."""
+def resource(
+    name: str, event: Event, plaintext: bytes, associated_data=_ORIGINAL_TYPE, apiv3_key: str = APIV3_KEY
+) -> dict:
+    """The `resource` object sealed under `apiv3_key`; associated_data=None leaves the field out."""
     aad = event.original_type if associated_data is _ORIGINAL_TYPE else associated_data
     nonce = gcm_nonce(name)
-    sealed = seal(plaintext, nonce.encode(), (aad or "").encode())
+    sealed = seal(plaintext, nonce.encode(), (aad or "").encode(), apiv3_key)
     fields = {"original_type": event.original_type, "algorithm": ALGORITHM, "ciphertext": sealed}
     if event.original_type is None:
         del fields["original_type"]
@@ -502,13 +543,23 @@ def envelope(
     }
 
 
-def parsed(env: dict, event: Event = TRANSACTION, plaintext: str | None = None) -> dict:
-    """The `expect` of a v3_parse case that succeeds, with the catalog kind it dispatches to."""
+def parsed(
+    env: dict, event: Event = TRANSACTION, plaintext: str | None = None, mchid: str | None = None
+) -> dict:
+    """The `expect` of a v3_parse case that succeeds, with the catalog kind it dispatches to and
+    the merchant it was for (`mchid`: None for a single-merchant verifier)."""
     fields = {field: env.get(field, "") for field in ENVELOPE_FIELDS}
     text = plaintext if plaintext is not None else compact_json(event.plaintext).decode("utf-8")
     original_type = env["resource"].get("original_type", "")
     kind = kind_of(env.get("event_type", ""), env["resource"].get("original_type"), json.loads(text))
-    return {"ok": True, **fields, "original_type": original_type, "plaintext": text, "kind": kind}
+    return {
+        "ok": True,
+        **fields,
+        "original_type": original_type,
+        "plaintext": text,
+        "kind": kind,
+        "mchid": mchid,
+    }
 
 
 def padded_to(body: bytes, size: int) -> bytes:
@@ -1638,7 +1689,12 @@ def v3_config_cases(all_verifiers: dict) -> list[dict]:
         "invalid_rsa_1024_key": "An RSA key of 1024 bits, under the 2048-bit minimum.",
         "invalid_no_keys": "No public key and no certificate at all.",
     }
-    assert set(descriptions) == {name for name in all_verifiers if name.startswith("invalid_")}
+    generic = {
+        name
+        for name in all_verifiers
+        if name.startswith("invalid_") and not name.startswith("invalid_merchants_")
+    }
+    assert set(descriptions) == generic  # invalid_merchants_*: see v3_merchants_cases
     return [
         {
             "name": f"config_{name.removeprefix('invalid_')}",
@@ -1649,6 +1705,107 @@ def v3_config_cases(all_verifiers: dict) -> list[dict]:
         }
         for name, description in descriptions.items()
     ]
+
+
+# ----------------------------------------------------------------------------------------
+# Many merchants behind one notify_url (docs/merchants.md)
+# ----------------------------------------------------------------------------------------
+
+
+def merchant_event(mchid: str) -> Event:
+    """The transaction sample as merchant `mchid` would receive it."""
+    return Event(
+        TRANSACTION.event_type,
+        TRANSACTION.summary,
+        TRANSACTION.original_type,
+        with_field(TRANSACTION.plaintext, "mchid", mchid),
+    )
+
+
+def configured_serials(config: dict) -> list[str]:
+    """`"<mchid> <id or serial>"` for each key of each merchant of a `merchants` verifier."""
+    found = []
+    for entry in config["merchants"]:
+        ids = [key["id"] for key in entry["public_keys"]]
+        for pem in entry["certificates"]:
+            ids.append(f"{x509.load_pem_x509_certificate(pem.encode()).serial_number:X}")
+        assert len(ids) == 1, "message_contains assumes one key per merchant"
+        found.extend(f"{entry['mchid']} {key_id}" for key_id in ids)
+    return found
+
+
+def v3_merchants_cases(k: Keys, all_verifiers: dict) -> list[dict]:
+    """The `merchants` verifier: the serial selects the key, the APIv3 key names the merchant."""
+    config = all_verifiers["merchants"]
+    mchids = [entry["mchid"] for entry in config["merchants"]]
+    assert mchids == [MCHID_1, MCHID_2, MCHID_3]
+    cases = []
+
+    def callback(name, description, signer, apiv3_key, mchid=None, event=None, expect=None):
+        event = event or merchant_event(mchid)
+        env = envelope(name, event, apiv3_key=apiv3_key)
+        expect = expect or parsed(env, event, mchid=mchid)
+        cases.append(v3_signed_case(name, description, compact_json(env), expect, signer, verifier="merchants"))
+
+    callback(
+        "merchants_first_public_key",
+        f"Merchant {MCHID_1}'s callback, signed with public key B (an id shared with {MCHID_3}) and sealed with "
+        f"{MCHID_1}'s APIv3 key: the first key tried opens it, mchid {MCHID_1}.",
+        k.platform_b,
+        MERCHANT_APIV3_KEYS[MCHID_1],
+        MCHID_1,
+    )
+    callback(
+        "merchants_second_certificate",
+        f"Merchant {MCHID_2}'s callback, signed with platform certificate A, configured for {MCHID_2} "
+        f"only: decrypted with {MCHID_2}'s APIv3 key, mchid {MCHID_2}.",
+        k.platform_a,
+        MERCHANT_APIV3_KEYS[MCHID_2],
+        MCHID_2,
+    )
+    callback(
+        "merchants_third_shared_serial",
+        f"Merchant {MCHID_3}'s callback under the id it shares with {MCHID_1} (same key B): {MCHID_1}'s "
+        f"APIv3 key is tried first and fails, {MCHID_3}'s opens it, mchid {MCHID_3}.",
+        k.platform_b,
+        MERCHANT_APIV3_KEYS[MCHID_3],
+        MCHID_3,
+    )
+    callback(
+        "merchants_shared_serial_no_key_decrypts",
+        f"A callback under the shared id sealed with an APIv3 key neither {MCHID_1} nor {MCHID_3} has: "
+        "DECRYPT_FAILED, naming both merchants tried.",
+        k.platform_b,
+        NO_MERCHANTS_APIV3_KEY,
+        event=merchant_event(MCHID_1),
+        expect={"error": "DECRYPT_FAILED", "message_contains": [MCHID_1, MCHID_3]},
+    )
+    callback(
+        "merchants_unknown_serial",
+        "Signed with public key B-next under an id no merchant configures: UNKNOWN_SERIAL, the message "
+        "lists the configured serials by merchant.",
+        k.platform_b_next,
+        MERCHANT_APIV3_KEYS[MCHID_1],
+        event=merchant_event(MCHID_1),
+        expect={"error": "UNKNOWN_SERIAL", "message_contains": configured_serials(config)},
+    )
+    assert all(PUB_KEY_ID_B_NEXT not in key for key in configured_serials(config))
+
+    invalid = all_verifiers["invalid_merchants_serial_two_keys"]
+    ids = [key["id"] for entry in invalid["merchants"] for key in entry["public_keys"]]
+    pems = [key["pem"] for entry in invalid["merchants"] for key in entry["public_keys"]]
+    assert ids == [PUB_KEY_ID_B, PUB_KEY_ID_B] and pems[0] != pems[1]
+    cases.append(
+        {
+            "name": "merchants_config_serial_two_keys",
+            "description": f"{PUB_KEY_ID_B} configured for {MCHID_1} with key B and for {MCHID_2} with key "
+            "B-next: one serial names one key, CONFIG_INVALID.",
+            "type": "v3_config",
+            "verifier": "invalid_merchants_serial_two_keys",
+            "expect": error("CONFIG_INVALID"),
+        }
+    )
+    return cases
 
 
 # ----------------------------------------------------------------------------------------
@@ -2317,6 +2474,7 @@ def all_cases(k: Keys, all_verifiers: dict) -> list[dict]:
         v3_body_cases(k),
         v3_resource_cases(k),
         v3_config_cases(all_verifiers),
+        v3_merchants_cases(k, all_verifiers),
         v3_event_cases(k),
         v2_payment_valid_cases(),
         v2_payment_error_cases(),
@@ -2327,6 +2485,11 @@ def all_cases(k: Keys, all_verifiers: dict) -> list[dict]:
     names = collections.Counter(case["name"] for case in cases)
     duplicates = [name for name, count in names.items() if count > 1]
     assert not duplicates, f"duplicate case names: {duplicates}"
+    for case in cases:  # expect.mchid: the merchant with merchants, null for a single merchant
+        if case["type"] == "v3_parse" and case["expect"].get("ok"):
+            merchants = "merchants" in all_verifiers[case["verifier"]]
+            assert "mchid" in case["expect"], case["name"]
+            assert (case["expect"]["mchid"] is not None) == merchants, case["name"]
     return cases
 
 
@@ -2365,6 +2528,8 @@ def print_summary(doc: dict) -> None:
     )
     counts = ", ".join(f"{k} {n}" for k, n in sorted(own.items()))
     print(f"event_ cases: {len(events)} (own accessor: {counts})")
+    merchants = [case["name"] for case in cases if case["name"].startswith("merchants_")]
+    print(f"merchants_ cases: {len(merchants)}")
 
 
 ALL_CODES = (

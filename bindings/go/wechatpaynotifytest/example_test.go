@@ -108,3 +108,40 @@ func ExampleKit_Callback() {
 	// Output:
 	// EV-1 REFUND.ABNORMAL refund ABNORMAL true
 }
+
+// One verifier for several merchants behind one notify_url: a kit per merchant.
+func ExampleKit_Merchant() {
+	shop, err := wechatpaynotifytest.NewKit()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer shop.Close()
+	outlet, err := wechatpaynotifytest.NewKit(wechatpaynotifytest.WithCertificate())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer outlet.Close()
+	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+		Merchants: []wechatpaynotify.Merchant{shop.Merchant("1900000001"), outlet.Merchant("1900000002")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer v.Close()
+	for _, kit := range []*wechatpaynotifytest.Kit{outlet, shop} {
+		header, body, err := kit.Callback(wechatpaynotify.EventTransaction)
+		if err != nil {
+			log.Fatal(err)
+		}
+		n, err := v.Parse(header, body)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(n.MchID, n.Serial == kit.KeyID())
+	}
+	fmt.Println(v.MchIDs())
+	// Output:
+	// 1900000002 true
+	// 1900000001 true
+	// [1900000001 1900000002]
+}

@@ -20,7 +20,8 @@
 // realistic resource of that kind; [Merge], [Resource], [ID], [EventType] and [At] change it,
 // and [Failure] builds in one of the failures WeChat Pay, the network or a mistaken setup
 // produce ([FailureKinds]), each refused with the code [FailureKind.Code] gives. [Kit.V2Payment]
-// and [Kit.V2Refund] build APIv2 (XML) callbacks.
+// and [Kit.V2Refund] build APIv2 (XML) callbacks. [Kit.Merchant] configures a kit as one
+// merchant of a verifier for several ([wechatpaynotify.Config.Merchants]): a kit per merchant.
 //
 // The kit is the testing kit of the wechatpay-notify Rust core (docs/testing.md in the
 // repository), the one implementation of WeChat Pay's side in every language of the project,
@@ -121,6 +122,31 @@ func (k *Kit) Config() wechatpaynotify.Config {
 		cfg.PublicKeys = map[string]string{k.info.KeyID: k.info.PublicKeyPEM}
 	}
 	return cfg
+}
+
+// Merchant is the kit as one merchant of a verifier for several merchants
+// ([wechatpaynotify.Config.Merchants]): mchid with the kit's APIv3 key and either its public
+// key under [Kit.KeyID] or its certificate, as in [Kit.Config]. A kit is one merchant's WeChat
+// Pay: make a kit per merchant (their keys differ) and configure one verifier with all of them:
+//
+//	a, _ := wechatpaynotifytest.NewKit()
+//	b, _ := wechatpaynotifytest.NewKit(wechatpaynotifytest.WithCertificate())
+//	v, _ := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
+//		Merchants: []wechatpaynotify.Merchant{a.Merchant("1900000001"), b.Merchant("1900000002")},
+//	})
+//	// a's callbacks parse with MchID "1900000001", b's with "1900000002".
+//
+// Kits never share a platform key (the library gives each its own), so merchants sharing a
+// key are configured by hand: another merchant with its own APIv3Key and this kit's
+// PublicKeyPEM under KeyID.
+func (k *Kit) Merchant(mchid string) wechatpaynotify.Merchant {
+	m := wechatpaynotify.Merchant{MchID: mchid, APIv3Key: k.info.APIv3Key}
+	if k.info.CertificatePEM != "" {
+		m.Certificates = []string{k.info.CertificatePEM}
+	} else {
+		m.PublicKeys = map[string]string{k.info.KeyID: k.info.PublicKeyPEM}
+	}
+	return m
 }
 
 // Verifier is wechatpaynotify.NewVerifier(k.Config()): a verifier that accepts the kit's

@@ -438,6 +438,56 @@ func TestCertificateKit(t *testing.T) {
 	wantCode(t, err, wechatpaynotify.CodeSignatureMismatch)
 }
 
+// TestMerchant: Kit.Merchant configures a kit as one merchant of a verifier for several; each
+// kit's callbacks name their merchant, through the handler too.
+func TestMerchant(t *testing.T) {
+	kits := bothKits(t)
+	pub, cert := kits["public key"], kits["certificate"]
+	mp, mc := pub.Merchant("1900000001"), cert.Merchant("1900000002")
+	if mp.MchID != "1900000001" || mp.APIv3Key != pub.APIv3Key() || mp.PublicKeys[pub.KeyID()] != pub.PublicKeyPEM() ||
+		len(mp.PublicKeys) != 1 || mp.Certificates != nil {
+		t.Fatalf("public-key kit merchant %v", mp)
+	}
+	if mc.APIv3Key != cert.APIv3Key() || len(mc.Certificates) != 1 || mc.Certificates[0] != cert.CertificatePEM() || mc.PublicKeys != nil {
+		t.Fatalf("certificate kit merchant %v", mc)
+	}
+	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{Merchants: []wechatpaynotify.Merchant{mp, mc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	seen := map[string]string{}
+	h := wechatpaynotify.NewHandler(v, func(_ context.Context, n *wechatpaynotify.Notification) error {
+		seen[n.Serial] = n.MchID
+		return nil
+	})
+	for _, k := range []*kitT{pub, cert} {
+		rec := httptest.NewRecorder()
+		req, err := k.Request(wechatpaynotify.EventRefund)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNoContent {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+	if seen[pub.KeyID()] != "1900000001" || seen[cert.KeyID()] != "1900000002" {
+		t.Fatalf("merchants seen %v", seen)
+	}
+	// Another kit's callback: UNKNOWN_SERIAL listing the merchants' serials.
+	header, body := callback(t, newKit(t), wechatpaynotify.EventTransaction)
+	_, err = v.Parse(header, body)
+	wantCode(t, err, wechatpaynotify.CodeUnknownSerial)
+	if msg := err.Error(); !strings.Contains(msg, "1900000001 "+pub.KeyID()) || !strings.Contains(msg, "1900000002 "+cert.KeyID()) {
+		t.Fatalf("UNKNOWN_SERIAL message %q", msg)
+	}
+	// A kit's failures are the same for a merchant: another APIv3 key fails to decrypt.
+	header, body = callback(t, pub, wechatpaynotify.EventTransaction, failure(wechatpaynotifytest.FailureOtherAPIv3Key))
+	_, err = v.Parse(header, body)
+	wantCode(t, err, wechatpaynotify.CodeDecryptFailed)
+}
+
 func TestV2(t *testing.T) {
 	k := newKit(t)
 	v, err := k.V2Verifier()

@@ -139,21 +139,31 @@ fn configured_list(config: &Config) -> String {
     config
         .keys
         .iter()
-        .map(|k| match k.kind {
-            KeyKind::PublicKey => format!("public key id {} ({})", k.id, k.file.display()),
-            KeyKind::Certificate {
-                not_before,
-                not_after,
-            } => format!(
-                "certificate serial {} ({}, valid {} to {})",
-                k.id,
-                k.file.display(),
-                timefmt::utc(not_before),
-                timefmt::utc(not_after)
-            ),
+        .map(|k| {
+            let whose = k
+                .mchid
+                .as_deref()
+                .map_or(String::new(), |m| format!("merchant {m}: "));
+            format!("{whose}{}", describe_key(k))
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn describe_key(k: &crate::config::KeyInfo) -> String {
+    match k.kind {
+        KeyKind::PublicKey => format!("public key id {} ({})", k.id, k.file.display()),
+        KeyKind::Certificate {
+            not_before,
+            not_after,
+        } => format!(
+            "certificate serial {} ({}, valid {} to {})",
+            k.id,
+            k.file.display(),
+            timefmt::utc(not_before),
+            timefmt::utc(not_after)
+        ),
+    }
 }
 
 fn header_str(req: &RawRequest, name: &str) -> Option<String> {
@@ -296,19 +306,33 @@ pub fn advice(report: &Report, req: &RawRequest, config: &Config) -> Vec<String>
                 .to_ascii_uppercase()
                 .starts_with(PUBLIC_KEY_ID_PREFIX)
             {
+                let configure = match &config.merchants_file {
+                    Some(file) => format!(
+                        "add {{ id = \"{serial}\", file = \"pub_key.pem\" }} to the public_keys of \
+                         the merchant it belongs to in {}",
+                        file.display()
+                    ),
+                    None => format!("pass --public-key {serial}=pub_key.pem"),
+                };
                 out.push(format!(
                     "The callback is signed with the WeChat Pay public key {serial} (微信支付公钥): \
                      download that public key in the merchant platform (商户平台 > 账户中心 > API安全 \
-                     > 微信支付公钥) and pass --public-key {serial}=pub_key.pem. The id must match \
-                     exactly."
+                     > 微信支付公钥) and {configure}. The id must match exactly."
                 ));
             } else {
                 out.push(format!(
                     "The callback is signed with the platform certificate serial {serial} \
                      (平台证书): download the platform certificates (GET /v3/certificates, then \
-                     `wechatpay-notify decrypt-certs`) and pass --certificate. Your own merchant \
+                     `wechatpay-notify decrypt-certs`) and {}. Your own merchant \
                      certificate (apiclient_cert.pem, its serial shown in 商户平台 > API安全 > \
-                     API证书) signs your requests, never WeChat Pay's callbacks."
+                     API证书) signs your requests, never WeChat Pay's callbacks.",
+                    match &config.merchants_file {
+                        Some(file) => format!(
+                            "list it under the certificates of the merchant it belongs to in {}",
+                            file.display()
+                        ),
+                        None => "pass --certificate".to_owned(),
+                    }
                 ));
                 if config.keys.iter().all(|k| k.kind == KeyKind::PublicKey)
                     && !config.keys.is_empty()
@@ -425,6 +449,20 @@ pub fn advice(report: &Report, req: &RawRequest, config: &Config) -> Vec<String>
                  service provider (服务商) uses its own APIv3 key, not the sub-merchant's."
                     .to_owned(),
             );
+            if let (Some(file), Some(serial)) = (&config.merchants_file, &serial) {
+                let mchids = config.merchants_of(serial);
+                out.push(format!(
+                    "With {}, the APIv3 keys tried are those of the merchants {serial} is \
+                     configured for ({}): the merchant this callback was sent for is not among \
+                     them, or its apiv3_key_file / apiv3_key_env holds another merchant's key.",
+                    file.display(),
+                    if mchids.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        mchids.join(", ")
+                    }
+                ));
+            }
             if config.same_v2_and_v3_key {
                 out.push(
                     "The same value was given as APIv2 key and APIv3 key: they are two different \

@@ -97,9 +97,10 @@ pub struct VerifierArgs {
     #[arg(long, value_name = "UNIX_SECS", allow_negative_numbers = true)]
     pub now: Option<i64>,
 
-    /// Largest accepted difference between Wechatpay-Timestamp and now, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
-    pub max_clock_skew: u64,
+    /// Largest accepted difference between Wechatpay-Timestamp and now, in seconds
+    /// [default: 300, or max_clock_skew of --config].
+    #[arg(long, value_name = "SECS")]
+    pub max_clock_skew: Option<u64>,
 
     /// Largest accepted body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = wechatpay_notify::DEFAULT_MAX_BODY_SIZE)]
@@ -116,6 +117,17 @@ pub struct InspectArgs {
     /// Check the request as an APIv2 (XML) handler would, whatever the body looks like.
     #[arg(long)]
     pub v2: bool,
+
+    /// Several merchants behind one notify_url: a TOML file listing each [[merchant]] with its
+    /// mchid, its APIv3 key's file (apiv3_key_file) or environment variable (apiv3_key_env),
+    /// and its public_keys and certificates files (paths relative to the file). Instead of
+    /// --apiv3-key*, --public-key and --certificate.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["apiv3_key", "apiv3_key_file", "public_keys", "certificates"]
+    )]
+    pub config: Option<PathBuf>,
 
     /// Keys and limits.
     #[command(flatten)]
@@ -269,6 +281,17 @@ pub struct ListenArgs {
     /// Wait this long before answering, to see what a slow endpoint does to WeChat Pay.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub delay_ms: u64,
+
+    /// Several merchants behind one notify_url: a TOML file listing each [[merchant]] with its
+    /// mchid, its APIv3 key's file (apiv3_key_file) or environment variable (apiv3_key_env),
+    /// and its public_keys and certificates files (paths relative to the file). Instead of
+    /// --apiv3-key*, --public-key and --certificate.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["apiv3_key", "apiv3_key_file", "public_keys", "certificates"]
+    )]
+    pub config: Option<PathBuf>,
 
     /// Keys and limits.
     #[command(flatten)]

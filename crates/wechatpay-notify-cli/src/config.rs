@@ -42,6 +42,19 @@ pub struct LoadedKey {
     pub note: Option<String>,
 }
 
+/// Reads a key file; one trailing newline (LF or CRLF) is removed, and then `true`.
+pub(crate) fn read_key_file(path: &Path) -> std::io::Result<(Secret, bool)> {
+    let mut bytes = Zeroizing::new(std::fs::read(path)?);
+    let trimmed_len = bytes
+        .strip_suffix(b"\r\n")
+        .or_else(|| bytes.strip_suffix(b"\n"))
+        .map(<[u8]>::len);
+    if let Some(len) = trimmed_len {
+        bytes.truncate(len);
+    }
+    Ok((Secret(bytes), trimmed_len.is_some()))
+}
+
 fn load_key(
     value: &Option<String>,
     file: &Option<PathBuf>,
@@ -56,23 +69,17 @@ fn load_key(
         }));
     }
     if let Some(path) = file {
-        let mut bytes = std::fs::read(path)
+        let (secret, trimmed) = read_key_file(path)
             .map_err(|e| UsageError::new(format!("cannot read {}: {e}", path.display())))?;
-        let mut note = None;
-        let trimmed_len = bytes
-            .strip_suffix(b"\r\n")
-            .or_else(|| bytes.strip_suffix(b"\n"))
-            .map(<[u8]>::len);
-        if let Some(len) = trimmed_len {
-            bytes.truncate(len);
-            note = Some(format!(
+        let note = trimmed.then(|| {
+            format!(
                 "{} ends with a newline, which was ignored here; make sure your application \
                  strips it too (a 33-byte key fails)",
                 path.display()
-            ));
-        }
+            )
+        });
         return Ok(Some(LoadedKey {
-            secret: Secret::new(bytes),
+            secret,
             source: format!("--{flag}-file {}", path.display()),
             note,
         }));
@@ -129,6 +136,8 @@ pub struct KeyInfo {
     pub kind: KeyKind,
     /// The file it came from.
     pub file: PathBuf,
+    /// The merchant it is configured for (`--config`); `None` for the single-merchant options.
+    pub mchid: Option<String>,
 }
 
 /// The verifiers built from the options.
@@ -147,6 +156,10 @@ pub struct Config {
     pub notes: Vec<String>,
     /// The APIv2 key and the APIv3 key were given the same value (they are different keys).
     pub same_v2_and_v3_key: bool,
+    /// The `--config` file the merchants came from, if any.
+    pub merchants_file: Option<PathBuf>,
+    /// The merchant ids of `--config`, in its order (empty for the single-merchant options).
+    pub mchids: Vec<String>,
 }
 
 impl Config {
@@ -163,6 +176,19 @@ impl Config {
                  or --certificate FILE)"
             )
         }
+    }
+
+    /// The merchants the key `serial` (`Wechatpay-Serial`) is configured for, with
+    /// `--config` (ids exactly, certificate serials in any case).
+    pub fn merchants_of(&self, serial: &str) -> Vec<&str> {
+        self.keys
+            .iter()
+            .filter(|k| match k.kind {
+                KeyKind::PublicKey => k.id == serial,
+                KeyKind::Certificate { .. } => k.id.eq_ignore_ascii_case(serial),
+            })
+            .filter_map(|k| k.mchid.as_deref())
+            .collect()
     }
 
     /// The time to check against: `--now`, or the system clock.
@@ -188,21 +214,33 @@ pub fn pem_blocks<'a>(text: &'a str, label: &str) -> Vec<&'a str> {
     blocks
 }
 
-/// Advice when a key file holds the wrong kind of thing.
-fn wrong_file_hint(text: &str, wanted: &str) -> String {
+/// Advice when a key file holds the wrong kind of thing; `in_config` words it for a
+/// `--config` file rather than for the options.
+pub(crate) fn wrong_file_hint(text: &str, wanted: &str, in_config: bool) -> String {
     if text.contains("PRIVATE KEY-----") {
         format!("it holds a private key (apiclient_key.pem is your merchant private key); {wanted}")
     } else if text.contains("-----BEGIN CERTIFICATE-----") && wanted.contains("public key") {
-        "it holds a certificate: pass certificates with --certificate FILE".to_owned()
+        if in_config {
+            "it holds a certificate: list certificates under certificates = [\"FILE\"]".to_owned()
+        } else {
+            "it holds a certificate: pass certificates with --certificate FILE".to_owned()
+        }
     } else if text.contains("-----BEGIN PUBLIC KEY-----") && wanted.contains("certificate") {
-        "it holds a public key: pass a 微信支付公钥 with --public-key PUB_KEY_ID_...=FILE"
-            .to_owned()
+        if in_config {
+            "it holds a public key: list a 微信支付公钥 under public_keys = [{ id = \
+             \"PUB_KEY_ID_...\", file = \"FILE\" }]"
+                .to_owned()
+        } else {
+            "it holds a public key: pass a 微信支付公钥 with --public-key PUB_KEY_ID_...=FILE"
+                .to_owned()
+        }
     } else {
         wanted.to_owned()
     }
 }
 
-fn read_text(path: &Path) -> Result<String, UsageError> {
+/// Reads a PEM file as text.
+pub(crate) fn read_text(path: &Path) -> Result<String, UsageError> {
     let bytes = std::fs::read(path)
         .map_err(|e| UsageError::new(format!("cannot read {}: {e}", path.display())))?;
     String::from_utf8(bytes)
@@ -210,6 +248,71 @@ fn read_text(path: &Path) -> Result<String, UsageError> {
 }
 
 impl VerifierArgs {
+    /// `--max-clock-skew`, else `max_clock_skew` of a `--config` file, else 300 s.
+    fn clock_skew(&self, from_file: Option<u64>) -> Duration {
+        self.max_clock_skew.or(from_file).map_or(
+            wechatpay_notify::DEFAULT_MAX_CLOCK_SKEW,
+            Duration::from_secs,
+        )
+    }
+
+    /// The APIv2 verifier of `--v2-key*`, if given.
+    fn v2_verifier(&self, v2_key: &Option<LoadedKey>) -> Result<Option<V2Verifier>, UsageError> {
+        v2_key
+            .as_ref()
+            .map(|key| {
+                V2Verifier::new(key.secret.bytes())
+                    .map(|v| v.with_max_body_size(self.max_body_size))
+                    .map_err(|e| UsageError::new(format!("{}: {}", key.source, e.message())))
+            })
+            .transpose()
+    }
+
+    /// Builds the verifiers from the options, or with `merchants_file` (`--config`) from the
+    /// merchants it lists (the single-merchant key options are then refused by the command
+    /// line).
+    pub fn load_with(&self, merchants_file: Option<&Path>) -> Result<Config, UsageError> {
+        match merchants_file {
+            Some(file) => self.load_merchants(file),
+            None => self.load(),
+        }
+    }
+
+    /// Builds a verifier for the merchants of a `--config` file (`docs/merchants.md`).
+    fn load_merchants(&self, file: &Path) -> Result<Config, UsageError> {
+        let loaded = crate::merchants::load(file)?;
+        let v2_key = self.v2.load()?;
+        let mut notes = loaded.notes;
+        notes.extend(v2_key.as_ref().and_then(|k| k.note.clone()));
+        let mut builder = Verifier::builder()
+            .max_clock_skew(self.clock_skew(loaded.max_clock_skew))
+            .max_body_size(self.max_body_size);
+        for merchant in loaded.merchants {
+            builder = builder.merchant(merchant);
+        }
+        // What the core still refuses: a serial configured with different keys.
+        let verifier = builder
+            .build()
+            .map_err(|e| UsageError::new(format!("{}: {}", file.display(), e.message())))?;
+        let same_v2_and_v3_key = v2_key.as_ref().is_some_and(|v2| {
+            loaded
+                .apiv3_keys
+                .iter()
+                .any(|k| k.bytes() == v2.secret.bytes())
+        });
+        Ok(Config {
+            apiv3_key: None,
+            verifier: Some(verifier),
+            v2: self.v2_verifier(&v2_key)?,
+            keys: loaded.keys,
+            now: self.now,
+            notes,
+            same_v2_and_v3_key,
+            merchants_file: Some(file.to_path_buf()),
+            mchids: loaded.mchids,
+        })
+    }
+
     /// Builds the verifiers. APIv3 material that is incomplete or invalid is a usage error
     /// naming the problem; none at all leaves `verifier` empty.
     pub fn load(&self) -> Result<Config, UsageError> {
@@ -219,7 +322,7 @@ impl VerifierArgs {
         notes.extend(apiv3.as_ref().and_then(|k| k.note.clone()));
         notes.extend(v2_key.as_ref().and_then(|k| k.note.clone()));
         let mut builder = Verifier::builder()
-            .max_clock_skew(Duration::from_secs(self.max_clock_skew))
+            .max_clock_skew(self.clock_skew(None))
             .max_body_size(self.max_body_size);
         let mut keys = Vec::new();
         for spec in &self.public_keys {
@@ -236,7 +339,8 @@ impl VerifierArgs {
                     e.message(),
                     wrong_file_hint(
                         &text,
-                        "the 微信支付公钥 file (pub_key.pem) starts with -----BEGIN PUBLIC KEY-----"
+                        "the 微信支付公钥 file (pub_key.pem) starts with -----BEGIN PUBLIC KEY-----",
+                        false
                     )
                 )));
             }
@@ -252,6 +356,7 @@ impl VerifierArgs {
                 id: id.to_owned(),
                 kind: KeyKind::PublicKey,
                 file: path,
+                mchid: None,
             });
         }
         for path in &self.certificates {
@@ -261,7 +366,11 @@ impl VerifierArgs {
                 return Err(UsageError::new(format!(
                     "--certificate {}: no -----BEGIN CERTIFICATE----- block; {}",
                     path.display(),
-                    wrong_file_hint(&text, "a platform certificate is an X.509 PEM certificate")
+                    wrong_file_hint(
+                        &text,
+                        "a platform certificate is an X.509 PEM certificate",
+                        false
+                    )
                 )));
             }
             for block in blocks {
@@ -275,6 +384,7 @@ impl VerifierArgs {
                         not_after: cert.not_after(),
                     },
                     file: path.clone(),
+                    mchid: None,
                 });
                 builder = builder.platform_certificate(block);
             }
@@ -295,14 +405,7 @@ impl VerifierArgs {
                     .map_err(|e| UsageError::new(format!("{}: {}", key.source, e.message())))?,
             ),
         };
-        let v2 = match &v2_key {
-            Some(key) => Some(
-                V2Verifier::new(key.secret.bytes())
-                    .map_err(|e| UsageError::new(format!("{}: {}", key.source, e.message())))?
-                    .with_max_body_size(self.max_body_size),
-            ),
-            None => None,
-        };
+        let v2 = self.v2_verifier(&v2_key)?;
         let same_v2_and_v3_key =
             matches!((&apiv3, &v2_key), (Some(a), Some(b)) if a.secret.bytes() == b.secret.bytes());
         Ok(Config {
@@ -313,6 +416,8 @@ impl VerifierArgs {
             now: self.now,
             notes,
             same_v2_and_v3_key,
+            merchants_file: None,
+            mchids: Vec::new(),
         })
     }
 }
@@ -333,13 +438,20 @@ mod tests {
 
     #[test]
     fn hints_name_the_kind_of_file() {
-        assert!(wrong_file_hint("-----BEGIN PRIVATE KEY-----", "x").contains("private key"));
-        assert!(wrong_file_hint("-----BEGIN RSA PRIVATE KEY-----", "x").contains("apiclient_key"));
+        assert!(wrong_file_hint("-----BEGIN PRIVATE KEY-----", "x", false).contains("private key"));
         assert!(
-            wrong_file_hint("-----BEGIN CERTIFICATE-----", "a public key")
+            wrong_file_hint("-----BEGIN RSA PRIVATE KEY-----", "x", false)
+                .contains("apiclient_key")
+        );
+        assert!(
+            wrong_file_hint("-----BEGIN CERTIFICATE-----", "a public key", false)
                 .contains("--certificate")
         );
-        assert_eq!(wrong_file_hint("garbage", "wanted"), "wanted");
+        assert!(
+            wrong_file_hint("-----BEGIN CERTIFICATE-----", "a public key", true)
+                .contains("certificates = [")
+        );
+        assert_eq!(wrong_file_hint("garbage", "wanted", false), "wanted");
     }
 
     #[test]

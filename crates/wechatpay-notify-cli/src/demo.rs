@@ -174,10 +174,13 @@ pub fn run(json: bool, style: Style) -> CliResult {
             id: kit.key_id().to_owned(),
             kind: KeyKind::PublicKey,
             file: "(generated)".into(),
+            mchid: None,
         }],
         now: None,
         notes: Vec::new(),
         same_v2_and_v3_key: false,
+        merchants_file: None,
+        mchids: Vec::new(),
     };
     let server = Server::bind(SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0))?;
     let url = format!("http://{}/wechatpay/notify", server.addr());

@@ -24,7 +24,7 @@ fn examine(args: &InspectArgs) -> Result<(RawRequest, Config, Report), UsageErro
             args.request.display()
         ))
     })?;
-    let config = args.keys.load()?;
+    let config = args.keys.load_with(args.config.as_deref())?;
     let report = inspect::inspect(&config, &req.headers, &req.body, args.v2)?;
     Ok((req, config, report))
 }
@@ -78,6 +78,7 @@ fn typed_lines(n: &Notification) -> Vec<String> {
 pub fn accepted_json(accepted: &Accepted) -> Value {
     match accepted {
         Accepted::V3(n) => json!({
+            "mchid": n.mchid(),
             "kind": n.kind().as_str(),
             "event": match typed_event(n) {
                 Ok(value) => json!({ "ok": true, "fields": value }),
@@ -156,6 +157,8 @@ pub fn run_doctor(args: &InspectArgs, json: bool, style: Style) -> CliResult {
                 "content_length": req.content_length(),
             },
             "now": report.now,
+            "config": config.merchants_file,
+            "merchants": config.mchids,
             "checks": steps,
             "verdict": verdict,
             "warnings": warnings,
@@ -166,7 +169,7 @@ pub fn run_doctor(args: &InspectArgs, json: bool, style: Style) -> CliResult {
         println!("{doc}");
         return Ok(Outcome::from_ok(report.accepted()));
     }
-    print_request(style, args, &req, &report);
+    print_request(style, args, &req, &report, &config);
     for w in warnings.iter().chain(config.notes.iter()) {
         println!("  {} {w}", style.warn("warning:"));
     }
@@ -217,7 +220,13 @@ pub fn run_doctor(args: &InspectArgs, json: bool, style: Style) -> CliResult {
     Ok(Outcome::from_ok(report.accepted()))
 }
 
-fn print_request(style: Style, args: &InspectArgs, req: &RawRequest, report: &Report) {
+fn print_request(
+    style: Style,
+    args: &InspectArgs,
+    req: &RawRequest,
+    report: &Report,
+    config: &Config,
+) {
     println!("{} {}", style.bold("Request"), args.request.display());
     let line = match (req.method(), req.target()) {
         (Some(m), Some(t)) => format!("{m} {t}"),
@@ -240,6 +249,22 @@ fn print_request(style: Style, args: &InspectArgs, req: &RawRequest, report: &Re
                 "a platform certificate serial (平台证书序列号)"
             };
             println!("  Wechatpay-Serial {serial}: {kind}");
+            if let Some(file) = &config.merchants_file {
+                let mchids = config.merchants_of(&serial);
+                let whose = match mchids.as_slice() {
+                    [] => "no merchant".to_owned(),
+                    [one] => format!("merchant {one}"),
+                    many => format!(
+                        "merchants {} (shared: the APIv3 key decides)",
+                        many.join(", ")
+                    ),
+                };
+                println!(
+                    "  {} merchants in {}; this serial is configured for {whose}",
+                    config.mchids.len(),
+                    file.display()
+                );
+            }
         }
         if let Some(ts) = header_text(req, wechatpay_notify::HEADER_TIMESTAMP) {
             let when = ts
@@ -258,6 +283,9 @@ fn print_request(style: Style, args: &InspectArgs, req: &RawRequest, report: &Re
 fn print_accepted(accepted: &Accepted) {
     match accepted {
         Accepted::V3(n) => {
+            if let Some(mchid) = n.mchid() {
+                println!("  mchid {mchid} (the merchant whose keys verified and decrypted it)");
+            }
             println!(
                 "  id {}  event_type {}  summary {}  create_time {}",
                 n.id(),
@@ -305,6 +333,9 @@ pub fn run_parse(args: &InspectArgs, json: bool) -> CliResult {
             json!({ "ok": true, "protocol": report.protocol.as_str(), "notification": accepted_json(a) })
         ),
         (Ok(Accepted::V3(n)), false) => {
+            if let Some(mchid) = n.mchid() {
+                println!("mchid {mchid}");
+            }
             for line in typed_lines(n) {
                 println!("{line}");
             }

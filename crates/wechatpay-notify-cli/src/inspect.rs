@@ -126,6 +126,14 @@ impl Report {
         }
     }
 
+    /// The merchant (mchid) of an accepted APIv3 callback, with `--config`.
+    pub fn mchid(&self) -> Option<&str> {
+        match &self.verdict {
+            Ok(Accepted::V3(n)) => n.mchid(),
+            _ => None,
+        }
+    }
+
     /// The event catalog kind of an accepted APIv3 callback (`docs/events.md`).
     pub fn kind(&self) -> Option<&'static str> {
         match &self.verdict {

@@ -21,6 +21,7 @@ pub mod doctor;
 pub mod error;
 pub mod inspect;
 pub mod listen;
+pub mod merchants;
 pub mod raw_request;
 pub mod simulate;
 pub mod style;

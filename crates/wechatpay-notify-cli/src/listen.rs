@@ -40,6 +40,8 @@ pub struct Event {
     pub event: Option<String>,
     /// The event catalog kind of an accepted APIv3 callback (`docs/events.md`).
     pub kind: Option<&'static str>,
+    /// The merchant of an accepted APIv3 callback, with `--config` (`docs/merchants.md`).
+    pub mchid: Option<String>,
     /// The verdict code, `None` when accepted.
     pub code: Option<ErrorCode>,
     /// The verdict message when refused.
@@ -82,8 +84,12 @@ impl Event {
         } else {
             String::new()
         };
+        let mchid = self
+            .mchid
+            .as_deref()
+            .map_or(String::new(), |m| format!("  mchid={m}"));
         format!(
-            "{}  {} {}  id={}  event={}  {}  -> {}{}",
+            "{}  {} {}  id={}{mchid}  event={}  {}  -> {}{}",
             timefmt::utc(self.time),
             self.method,
             self.path,
@@ -106,6 +112,7 @@ impl Event {
             "id": self.id,
             "event": self.event,
             "kind": self.kind,
+            "mchid": self.mchid,
             "verdict": self.verdict(),
             "message": self.message,
             "status": self.status,
@@ -166,6 +173,7 @@ impl Receiver {
             id: None,
             event: None,
             kind: None,
+            mchid: None,
             code: None,
             message: None,
             status: 0,
@@ -184,6 +192,7 @@ impl Receiver {
                     event.id = report.id(&req.body);
                     event.event = report.event(&req.body);
                     event.kind = report.kind();
+                    event.mchid = report.mchid().map(str::to_owned);
                     event.code = report.code();
                     event.message = report
                         .verdict
@@ -370,12 +379,13 @@ fn serve_one(mut request: tiny_http::Request, receiver: &Receiver, on_event: &dy
 
 /// Runs `listen` until SIGINT or SIGTERM.
 pub fn run(args: &ListenArgs, json: bool, style: Style) -> CliResult {
-    let config = args.keys.load()?;
+    let config = args.keys.load_with(args.config.as_deref())?;
     if config.verifier.is_none() && config.v2.is_none() {
         return Err(UsageError::new(config.missing_v3_reason()));
     }
     let notes = config.notes.clone();
     let summary = describe_config(&config);
+    let mchids = config.mchids.clone();
     let server = Server::bind(SocketAddr::new(args.bind, args.port))?;
     let receiver = Arc::new(Receiver::new(
         config,
@@ -387,7 +397,10 @@ pub fn run(args: &ListenArgs, json: bool, style: Style) -> CliResult {
         .map_err(|e| UsageError::new(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     let url = format!("http://{}/", server.addr());
     if json {
-        println!("{}", json!({ "listening": url, "keys": summary }));
+        println!(
+            "{}",
+            json!({ "listening": url, "keys": summary, "merchants": mchids })
+        );
     } else {
         println!(
             "{} {url} (any path; POST callbacks here, Ctrl-C to stop)",
@@ -441,9 +454,33 @@ pub fn run(args: &ListenArgs, json: bool, style: Style) -> CliResult {
 /// The configured keys in one line (ids and serials, never keys).
 pub fn describe_config(config: &Config) -> String {
     let mut parts = Vec::new();
-    if config.verifier.is_some() {
-        let ids: Vec<&str> = config.keys.iter().map(|k| k.id.as_str()).collect();
-        parts.push(format!("APIv3 verifying {}", ids.join(", ")));
+    match (&config.verifier, &config.merchants_file) {
+        (Some(_), Some(file)) => {
+            let merchants: Vec<String> = config
+                .mchids
+                .iter()
+                .map(|m| {
+                    let ids: Vec<&str> = config
+                        .keys
+                        .iter()
+                        .filter(|k| k.mchid.as_deref() == Some(m))
+                        .map(|k| k.id.as_str())
+                        .collect();
+                    format!("{m} {}", ids.join(" "))
+                })
+                .collect();
+            parts.push(format!(
+                "APIv3 verifying {} merchants of {}: {}",
+                config.mchids.len(),
+                file.display(),
+                merchants.join("; ")
+            ));
+        }
+        (Some(_), None) => {
+            let ids: Vec<&str> = config.keys.iter().map(|k| k.id.as_str()).collect();
+            parts.push(format!("APIv3 verifying {}", ids.join(", ")));
+        }
+        (None, _) => {}
     }
     if config.v2.is_some() {
         parts.push("APIv2 key set".to_owned());

@@ -37,8 +37,8 @@ fn secrets(vectors: &Value) -> Vec<String> {
     let mut s: Vec<String> = vectors["verifiers"]
         .as_object()
         .unwrap()
-        .values()
-        .filter_map(|v| v["apiv3_key"].as_str().map(str::to_owned))
+        .keys()
+        .flat_map(|name| common::verifier_apiv3_keys(vectors, name))
         .collect();
     s.extend(
         vectors["v2_keys"]
@@ -111,6 +111,11 @@ fn doctor_gives_every_vector_its_expected_verdict() {
                 assert_eq!(verdict["ok"], false, "{name}: {}", r.stdout);
                 assert_eq!(verdict["code"], code, "{name}: {}", r.stdout);
                 assert_eq!(r.code, 1, "{name}");
+                for part in expect["message_contains"].as_array().into_iter().flatten() {
+                    let part = part.as_str().unwrap();
+                    let message = verdict["message"].as_str().unwrap();
+                    assert!(message.contains(part), "{name}: {part:?} not in {message}");
+                }
                 // The failing check is listed with the same code (every v3 code has a step).
                 assert!(
                     doc["checks"]
@@ -146,6 +151,8 @@ fn doctor_gives_every_vector_its_expected_verdict() {
                     let plain: Value =
                         serde_json::from_str(expect["plaintext"].as_str().unwrap()).unwrap();
                     assert_eq!(n["resource"], plain, "{name}");
+                    // The merchant, with the merchants form (--config); null otherwise.
+                    assert_eq!(n["mchid"], expect["mchid"], "{name}");
                     assert_eq!(doc["reply"]["status"], 204);
                     assert!(doc["checks"]
                         .as_array()
@@ -196,10 +203,9 @@ fn invalid_configurations_are_usage_errors() {
         let r = run(&args);
         assert_eq!(r.code, 2, "{}: {}{}", case["name"], r.stdout, r.stderr);
         assert!(r.stderr.starts_with("wechatpay-notify: "), "{}", r.stderr);
-        let key = vectors["verifiers"][case["verifier"].as_str().unwrap()]["apiv3_key"]
-            .as_str()
-            .unwrap();
-        assert!(!r.stderr.contains(key), "the key appears in the error");
+        for key in common::verifier_apiv3_keys(&vectors, case["verifier"].as_str().unwrap()) {
+            assert!(!r.stderr.contains(&key), "the key appears in the error");
+        }
         n += 1;
     }
     assert!(n >= 9);

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use wechatpay_notify::{ErrorCode, Verifier};
+use wechatpay_notify::{ErrorCode, Merchant, Verifier};
 use zeroize::Zeroizing;
 
 use crate::error::wpn_error;
@@ -23,6 +23,9 @@ pub struct wpn_verifier_builder {
     apiv3_key: Option<Zeroizing<Vec<u8>>>,
     public_keys: Vec<(String, Vec<u8>)>,
     certificates: Vec<Vec<u8>>,
+    /// The merchants of a verifier for several merchants; keys added after a merchant are
+    /// that merchant's.
+    merchants: Vec<Merchant>,
     max_clock_skew: Option<u64>,
     max_body_size: Option<usize>,
 }
@@ -76,7 +79,10 @@ pub unsafe extern "C" fn wpn_verifier_builder_public_key(
         let id = bytes_arg(id, id_len, "id")?;
         let pem = bytes_arg(pem, pem_len, "pem")?;
         let id = utf8_arg(id, "public key id", ErrorCode::ConfigInvalid)?;
-        builder.public_keys.push((id.to_owned(), pem.to_vec()));
+        match builder.merchants.pop() {
+            Some(m) => builder.merchants.push(m.public_key(id, pem)),
+            None => builder.public_keys.push((id.to_owned(), pem.to_vec())),
+        }
         Ok(())
     })
 }
@@ -93,7 +99,35 @@ pub unsafe extern "C" fn wpn_verifier_builder_platform_certificate(
     guard(error_out, || {
         let builder = arg_mut(builder, "builder")?;
         let pem = bytes_arg(pem, pem_len, "pem")?;
-        builder.certificates.push(pem.to_vec());
+        match builder.merchants.pop() {
+            Some(m) => builder.merchants.push(m.platform_certificate(pem)),
+            None => builder.certificates.push(pem.to_vec()),
+        }
+        Ok(())
+    })
+}
+
+/// Adds a merchant to a verifier for several merchants behind one notify_url
+/// (`docs/merchants.md`): its merchant id (`mchid`, UTF-8) and APIv3 key. The public keys and
+/// certificates added after it, until the next merchant, are this merchant's. A verifier has
+/// either merchants or one merchant's `wpn_verifier_builder_apiv3_key()` and keys
+/// (`WPN_CONFIG_INVALID` at build otherwise). A notification then names its merchant
+/// (`wpn_envelope.mchid`).
+#[no_mangle]
+pub unsafe extern "C" fn wpn_verifier_builder_merchant(
+    builder: *mut wpn_verifier_builder,
+    mchid: *const u8,
+    mchid_len: usize,
+    apiv3_key: *const u8,
+    apiv3_key_len: usize,
+    error_out: *mut *mut wpn_error,
+) -> wpn_result {
+    guard(error_out, || {
+        let builder = arg_mut(builder, "builder")?;
+        let mchid = bytes_arg(mchid, mchid_len, "mchid")?;
+        let key = bytes_arg(apiv3_key, apiv3_key_len, "apiv3_key")?;
+        let mchid = utf8_arg(mchid, "mchid", ErrorCode::ConfigInvalid)?;
+        builder.merchants.push(Merchant::new(mchid, key));
         Ok(())
     })
 }
@@ -149,6 +183,9 @@ pub unsafe extern "C" fn wpn_verifier_builder_build(
         }
         for pem in &config.certificates {
             b = b.platform_certificate(pem);
+        }
+        for merchant in &config.merchants {
+            b = b.merchant(merchant.clone());
         }
         if let Some(seconds) = config.max_clock_skew {
             b = b.max_clock_skew(Duration::from_secs(seconds));

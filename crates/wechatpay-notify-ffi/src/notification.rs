@@ -48,6 +48,9 @@ pub struct wpn_envelope {
     /// The catalog kind (`docs/events.md`): `"transaction"`, `"refund"`, ..., or `"unknown"`
     /// for a callback the catalog does not describe (not an error). A static string.
     pub kind: wpn_str,
+    /// The merchant (mchid) the notification was for, with a verifier of several merchants
+    /// (`docs/merchants.md`); `{NULL, 0}` for a single-merchant verifier.
+    pub mchid: wpn_str,
     /// The verified `Wechatpay-Timestamp`, Unix seconds.
     pub timestamp: i64,
 }
@@ -63,6 +66,7 @@ impl Empty for wpn_envelope {
         serial: wpn_str::NONE,
         plaintext: wpn_str::NONE,
         kind: wpn_str::NONE,
+        mchid: wpn_str::NONE,
         timestamp: 0,
     };
 }
@@ -79,6 +83,7 @@ impl wpn_envelope {
             serial: wpn_str::of(n.serial()),
             plaintext: wpn_str::of(n.plaintext()),
             kind: wpn_str::of(n.kind().as_str()),
+            mchid: n.mchid().map_or(wpn_str::NONE, wpn_str::of),
             timestamp: n.timestamp(),
         }
     }

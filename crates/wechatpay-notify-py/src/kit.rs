@@ -6,6 +6,8 @@
 //! public methods with their Python signatures and documentation are in
 //! `python/wechatpay_notify/testing.py`, which subclasses this class.
 
+use std::cell::RefCell;
+
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple};
@@ -15,11 +17,19 @@ use wechatpay_notify::v2::SignType;
 use wechatpay_notify::EventKind;
 
 use crate::errors::IntoPyResult;
+use crate::merchant::PyMerchant;
 use crate::v2::PyV2Verifier;
 use crate::verifier::PyVerifier;
 
 /// How deeply a resource given to the kit may nest (the verifier refuses deeper JSON).
 const MAX_DEPTH: usize = 128;
+
+thread_local! {
+    /// The kit `sharing_key` hands to the `__new__` it calls next on this thread, so that the
+    /// new kit is an instance of the caller's class (`wechatpay_notify.testing.Kit`, or a
+    /// subclass of it): PyO3 fills a subclass instance only through `__new__`.
+    static ADOPT: RefCell<Option<Kit>> = const { RefCell::new(None) };
+}
 
 /// A throwaway WeChat Pay for tests: an RSA-2048 test key pair made for this kit (under a
 /// ``PUB_KEY_ID_`` id, or with a self-signed platform certificate), a test APIv3 key and a
@@ -143,6 +153,9 @@ impl PyKit {
     #[new]
     #[pyo3(signature = (*, certificate = false))]
     fn new(py: Python<'_>, certificate: bool) -> PyResult<Self> {
+        if let Some(inner) = ADOPT.with(|slot| slot.borrow_mut().take()) {
+            return Ok(PyKit { inner });
+        }
         // RSA key generation takes a while (~0.1 s): without the GIL.
         let inner = py
             .detach(|| {
@@ -207,6 +220,30 @@ impl PyKit {
             max_clock_skew,
             max_body_size,
         )
+    }
+
+    /// The ``Merchant`` ``mchid`` of a verifier for several merchants
+    /// (``Verifier.for_merchants``), configured with the kit's TEST APIv3 key and its public
+    /// key (or certificate).
+    fn merchant(&self, mchid: &str) -> PyMerchant {
+        let certificate = usize::from(self.inner.key().certificate_pem().is_some());
+        PyMerchant::new_core(self.inner.merchant(mchid), 1 - certificate, certificate)
+    }
+
+    /// Another merchant's kit served by the same TEST platform key: the same ``key_id`` and
+    /// public key (or certificate), a fresh TEST APIv3 key and APIv2 key. Merchants that
+    /// share a key (``docs/merchants.md``) are tested with it.
+    fn sharing_key<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let shared = slf.get().inner.sharing_key();
+        // `Kit.__new__(type(self))`: an instance of the caller's class, without running a
+        // subclass's own `__new__` or `__init__`; `new` adopts `shared` before anything else.
+        ADOPT.with(|slot| *slot.borrow_mut() = Some(shared));
+        let made = py
+            .get_type::<PyKit>()
+            .call_method1(pyo3::intern!(py, "__new__"), (slf.get_type(),));
+        ADOPT.with(|slot| slot.borrow_mut().take());
+        made
     }
 
     /// The ``V2Verifier`` of the kit's APIv2 key.

@@ -16,6 +16,7 @@ mod events;
 mod headers;
 mod json;
 mod kit;
+mod merchant;
 mod notification;
 mod replies;
 mod v2;
@@ -31,6 +32,7 @@ use wechatpay_notify::ErrorCode;
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<verifier::PyVerifier>()?;
+    m.add_class::<merchant::PyMerchant>()?;
     m.add_class::<notification::PyNotification>()?;
     m.add_class::<v2::PyV2Verifier>()?;
     m.add_class::<certificates::PyDownloadedCertificate>()?;

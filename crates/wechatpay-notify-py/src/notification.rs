@@ -91,6 +91,13 @@ impl PyNotification {
         self.inner.serial()
     }
 
+    /// The merchant (mchid) the notification was for, with a verifier of several merchants
+    /// (`Verifier.for_merchants`); `None` for a single-merchant verifier.
+    #[getter]
+    fn mchid(&self) -> Option<&str> {
+        self.inner.mchid()
+    }
+
     /// The verified `Wechatpay-Timestamp`, Unix seconds.
     #[getter]
     fn timestamp(&self) -> i64 {
@@ -128,12 +135,15 @@ impl PyNotification {
     fn __repr__(&self) -> String {
         format!(
             "Notification(id={:?}, event_type={:?}, create_time={:?}, original_type={:?}, \
-             serial={:?}, plaintext=<{} bytes>)",
+             serial={:?}{}, plaintext=<{} bytes>)",
             self.inner.id(),
             self.inner.event_type(),
             self.inner.create_time(),
             self.inner.original_type(),
             self.inner.serial(),
+            self.inner
+                .mchid()
+                .map_or(String::new(), |m| format!(", mchid={m:?}")),
             self.inner.plaintext().len()
         )
     }

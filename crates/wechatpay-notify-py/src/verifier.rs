@@ -14,6 +14,7 @@ use crate::convert::{bytes_like, key_bytes, non_negative, unix_time};
 use crate::diagnosis::PyDiagnosis;
 use crate::errors::{config_error, IntoPyResult};
 use crate::headers;
+use crate::merchant::merchant_list;
 use crate::notification::PyNotification;
 
 /// Verifies and decrypts WeChat Pay APIv3 callbacks. Immutable and safe to share between
@@ -76,7 +77,9 @@ impl PyVerifier {
 }
 
 /// Iterates `(id, pem)` pairs from a mapping or an iterable of pairs.
-fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Zeroizing<Vec<u8>>)>> {
+pub(crate) fn public_key_pairs(
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Vec<(String, Zeroizing<Vec<u8>>)>> {
     let py = obj.py();
     let iterable = if let Ok(dict) = obj.cast::<PyDict>() {
         dict.items().into_any()
@@ -108,7 +111,7 @@ fn public_key_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Zeroizing<V
 }
 
 /// One PEM (`str` or bytes) or an iterable of them.
-fn certificate_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Zeroizing<Vec<u8>>>> {
+pub(crate) fn certificate_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Zeroizing<Vec<u8>>>> {
     if obj.is_instance_of::<PyString>()
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
@@ -160,6 +163,31 @@ impl PyVerifier {
                 builder = builder.platform_certificate(pem);
             }
         }
+        PyVerifier::configured(py, builder, max_clock_skew, max_body_size)
+    }
+
+    /// A verifier for several merchants behind one notify_url (`docs/merchants.md`): each
+    /// callback is verified with the key its `Wechatpay-Serial` names and decrypted with the
+    /// APIv3 key of that key's merchant; `Notification.mchid` says which.
+    #[staticmethod]
+    #[pyo3(signature = (merchants, *, max_clock_skew = None, max_body_size = None))]
+    #[pyo3(text_signature = "(merchants, *, max_clock_skew=300, max_body_size=1048576)")]
+    fn for_merchants(
+        py: Python<'_>,
+        merchants: &Bound<'_, PyAny>,
+        max_clock_skew: Option<&Bound<'_, PyAny>>,
+        max_body_size: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let merchants = merchant_list(merchants)?;
+        if merchants.is_empty() {
+            return Err(config_error(
+                py,
+                "Verifier.for_merchants needs at least one Merchant",
+            ));
+        }
+        let builder = merchants
+            .into_iter()
+            .fold(Verifier::builder(), VerifierBuilder::merchant);
         PyVerifier::configured(py, builder, max_clock_skew, max_body_size)
     }
 
@@ -236,6 +264,13 @@ impl PyVerifier {
             .collect())
     }
 
+    /// The merchant ids of a verifier for several merchants, in configuration order (empty
+    /// for a single-merchant verifier).
+    #[getter]
+    fn mchids(&self) -> Vec<String> {
+        self.inner.mchids().map(str::to_owned).collect()
+    }
+
     /// The configured public-key ids and certificate serials, in configuration order.
     #[getter]
     fn key_ids(&self) -> Vec<String> {
@@ -255,8 +290,14 @@ impl PyVerifier {
     }
 
     fn __repr__(&self) -> String {
+        let mchids: Vec<&str> = self.inner.mchids().collect();
         format!(
-            "Verifier(key_ids={:?}, max_clock_skew={}, max_body_size={})",
+            "Verifier({}key_ids={:?}, max_clock_skew={}, max_body_size={})",
+            if mchids.is_empty() {
+                String::new()
+            } else {
+                format!("mchids={mchids:?}, ")
+            },
             self.inner.key_ids().collect::<Vec<_>>(),
             self.inner.max_clock_skew(),
             self.inner.max_body_size()

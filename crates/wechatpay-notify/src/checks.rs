@@ -346,6 +346,7 @@ impl Envelope<'_> {
         serial: String,
         timestamp: i64,
         plaintext: String,
+        mchid: Option<String>,
     ) -> Notification {
         let original_type = self
             .resource_str("original_type")
@@ -364,6 +365,7 @@ impl Envelope<'_> {
             timestamp,
             plaintext,
             kind: std::sync::OnceLock::new(),
+            mchid,
         }
     }
 }
@@ -415,16 +417,23 @@ pub(crate) fn resource_fields<'e>(envelope: &'e Envelope<'_>) -> Result<Resource
 }
 
 /// Steps 12-15.
-pub(crate) fn decrypt_envelope(key: &Apiv3Key, envelope: &Envelope<'_>) -> Result<String> {
+/// `open` runs step 14 with the candidate APIv3 keys (`Verifier::open_for`) and gives the
+/// plaintext and its merchant.
+pub(crate) fn decrypt_envelope(
+    envelope: &Envelope<'_>,
+    open: impl FnOnce(&dyn Fn(&Apiv3Key) -> Result<Vec<u8>>) -> Result<(Vec<u8>, Option<String>)>,
+) -> Result<(String, Option<String>)> {
     algorithm(envelope)?;
     let fields = resource_fields(envelope)?;
     let sealed = decode_sealed(fields.nonce.as_bytes(), fields.ciphertext.as_bytes())?;
-    let plaintext = key.open(
-        fields.nonce.as_bytes(),
-        fields.associated_data.as_bytes(),
-        sealed,
-    )?;
-    plaintext_json(plaintext)
+    let (plaintext, merchant) = open(&|key: &Apiv3Key| {
+        key.open(
+            fields.nonce.as_bytes(),
+            fields.associated_data.as_bytes(),
+            sealed.clone(),
+        )
+    })?;
+    Ok((plaintext_json(plaintext)?, merchant))
 }
 
 /// Step 15.

@@ -4,6 +4,7 @@
 use crate::checks::{self, SignedHeaders};
 use crate::error::{Error, Result};
 use crate::headers::{Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::keys::ConfiguredKey;
 use crate::notification::Notification;
 use crate::resource::decode_sealed;
 use crate::verifier::Verifier;
@@ -146,8 +147,8 @@ impl Verifier {
                 verdict,
             };
         }
-        self.diagnose_signature(&mut r, headers, body, now);
-        self.diagnose_resource(&mut r, body);
+        let key = self.diagnose_signature(&mut r, headers, body, now);
+        self.diagnose_resource(&mut r, body, key);
         Diagnosis {
             checks: r.into_checks(),
             verdict,
@@ -160,7 +161,7 @@ impl Verifier {
         headers: &H,
         body: &[u8],
         now: i64,
-    ) {
+    ) -> Option<&ConfiguredKey> {
         r.record(2, SignedHeaders::read(headers));
         r.record(3, checks::signature_type(headers));
         let serial = checks::header(headers, HEADER_SERIAL);
@@ -228,9 +229,12 @@ impl Verifier {
             }
             _ => r.skip(10, "signature inputs incomplete"),
         }
+        key
     }
 
-    fn diagnose_resource(&self, r: &mut Recorder, body: &[u8]) {
+    /// Steps 11-15; step 14 tries the APIv3 keys of the merchants of `key` (of every merchant
+    /// when step 7 found none).
+    fn diagnose_resource(&self, r: &mut Recorder, body: &[u8], key: Option<&ConfiguredKey>) {
         let Some(envelope) = r.record(11, checks::parse_envelope(body)) else {
             r.skip_rest(12, "no notification envelope");
             return;
@@ -246,12 +250,15 @@ impl Verifier {
             return;
         };
         let (f, sealed) = fields;
-        match r.record(
-            14,
-            self.apiv3_key()
-                .open(f.nonce.as_bytes(), f.associated_data.as_bytes(), sealed),
-        ) {
-            Some(plain) => {
+        let opened = self.open_for(key, |apiv3| {
+            apiv3.open(
+                f.nonce.as_bytes(),
+                f.associated_data.as_bytes(),
+                sealed.clone(),
+            )
+        });
+        match r.record(14, opened) {
+            Some((plain, _)) => {
                 r.record(15, checks::plaintext_json(plain));
             }
             None => r.skip(15, "not decrypted"),

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use std::collections::HashMap;
+
 use crate::bytes::printable;
 use crate::error::{Error, ErrorCode, Result};
 use crate::key_text::{self, Decoded};
@@ -103,6 +105,9 @@ pub(crate) struct ConfiguredKey {
     pub(crate) not_before: i64,
     pub(crate) not_after: i64,
     pub(crate) key: RsaPublicKey,
+    /// The merchants (indexes into the verifier's merchants) this key is configured for: one,
+    /// or several when merchants share a key (a 服务商 and its sub-merchants, or a group).
+    pub(crate) merchants: Vec<u32>,
 }
 
 impl ConfiguredKey {
@@ -122,6 +127,7 @@ impl ConfiguredKey {
             not_before: i64::MIN,
             not_after: i64::MAX,
             key,
+            merchants: Vec::new(),
         })
     }
 
@@ -134,6 +140,7 @@ impl ConfiguredKey {
             not_before: cert.not_before(),
             not_after: cert.not_after(),
             key: cert.into_key(),
+            merchants: Vec::new(),
         })
     }
 
@@ -142,35 +149,82 @@ impl ConfiguredKey {
         self.is_certificate
             .then_some((self.not_before, self.not_after))
     }
-
-    /// Whether `Wechatpay-Serial` names this key: ids exactly, certificate serials as hex
-    /// in any case.
-    pub(crate) fn matches(&self, serial: &[u8]) -> bool {
-        if !self.is_certificate {
-            self.id.as_bytes() == serial
-        } else {
-            self.id.as_bytes().eq_ignore_ascii_case(serial)
-        }
-    }
 }
 
-/// The configured keys, in configuration order, each id or serial at most once.
+/// The configured keys, in configuration order, each id or serial at most once, with an
+/// index so that finding the key of a `Wechatpay-Serial` costs the same for one merchant as
+/// for thousands.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyRing {
     keys: Vec<ConfiguredKey>,
+    /// Public-key ids, exactly as configured (they match exactly).
+    by_id: HashMap<String, usize>,
+    /// Certificate serials in uppercase (they match in any case).
+    by_serial: HashMap<String, usize>,
+    /// The merchant ids, for messages (none for a single-merchant verifier).
+    mchids: Vec<Option<String>>,
 }
 
 impl KeyRing {
-    /// Adds a key; an id or serial configured twice is `CONFIG_INVALID`.
-    pub(crate) fn push(&mut self, new: ConfiguredKey) -> Result<()> {
-        if self.keys.iter().any(|k| k.id.eq_ignore_ascii_case(&new.id)) {
-            return Err(Error::config(format!(
-                "key id or serial {} is configured twice",
-                new.id
-            )));
+    /// Adds a key for `merchant`. An id or serial already configured is shared when it is the
+    /// same key (the merchant is added to it), and `CONFIG_INVALID` when it is another key or
+    /// the same merchant configures it twice.
+    pub(crate) fn push(&mut self, mut new: ConfiguredKey, merchant: u32) -> Result<()> {
+        if let Some(i) = self.position_ci(&new.id) {
+            let existing = &mut self.keys[i];
+            let twice = existing.merchants.contains(&merchant);
+            if twice
+                || !existing.key.same_key(&new.key)
+                || existing.is_certificate != new.is_certificate
+            {
+                let whose = |m: u32| -> String {
+                    self.mchids
+                        .get(m as usize)
+                        .cloned()
+                        .flatten()
+                        .map_or(String::new(), |id| format!(" of merchant {id}"))
+                };
+                return Err(Error::config(if twice {
+                    format!(
+                        "key id or serial {} is configured twice{}",
+                        new.id,
+                        whose(merchant)
+                    )
+                } else {
+                    format!(
+                        "key id or serial {} is configured{} and{} with different keys: one \
+                         serial names one key",
+                        new.id,
+                        whose(existing.merchants[0]),
+                        whose(merchant)
+                    )
+                }));
+            }
+            existing.merchants.push(merchant);
+            return Ok(());
+        }
+        new.merchants = vec![merchant];
+        let index = self.keys.len();
+        if new.is_certificate {
+            self.by_serial.insert(new.id.to_ascii_uppercase(), index);
+        } else {
+            self.by_id.insert(new.id.clone(), index);
         }
         self.keys.push(new);
         Ok(())
+    }
+
+    /// The merchant ids, for messages; `None` entries for an anonymous (single) merchant.
+    pub(crate) fn set_mchids(&mut self, mchids: Vec<Option<String>>) {
+        self.mchids = mchids;
+    }
+
+    fn position_ci(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .iter()
+            .chain(self.by_serial.iter())
+            .find(|(k, _)| k.eq_ignore_ascii_case(id))
+            .map(|(_, i)| *i)
     }
 
     /// The ids and serials, in configuration order.
@@ -181,14 +235,47 @@ impl KeyRing {
     /// Step 7: the key `Wechatpay-Serial` names, or `UNKNOWN_SERIAL` listing what is
     /// configured and what the serial looks like.
     pub(crate) fn find(&self, serial: &[u8]) -> Result<&ConfiguredKey> {
-        self.keys
+        let found = std::str::from_utf8(serial).ok().and_then(|s| {
+            self.by_id.get(s).or_else(|| {
+                // Serials are hex: compare in uppercase (short; allocation only on this path).
+                if s.len() <= 64 {
+                    self.by_serial.get(&s.to_ascii_uppercase())
+                } else {
+                    None
+                }
+            })
+        });
+        match found {
+            Some(&i) => Ok(&self.keys[i]),
+            None => Err(self.unknown_serial(serial)),
+        }
+    }
+
+    /// The configured ids and serials, grouped by merchant when there are merchants.
+    fn configured(&self) -> String {
+        if self.keys.is_empty() {
+            return "none".to_owned();
+        }
+        if self.mchids.iter().all(Option::is_none) {
+            return self.ids().collect::<Vec<_>>().join(", ");
+        }
+        self.mchids
             .iter()
-            .find(|k| k.matches(serial))
-            .ok_or_else(|| self.unknown_serial(serial))
+            .enumerate()
+            .map(|(m, mchid)| {
+                let ids: Vec<&str> = self
+                    .keys
+                    .iter()
+                    .filter(|k| k.merchants.contains(&(m as u32)))
+                    .map(|k| k.id.as_str())
+                    .collect();
+                format!("{} {}", mchid.as_deref().unwrap_or("-"), ids.join(" "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn unknown_serial(&self, serial: &[u8]) -> Error {
-        let ids: Vec<&str> = self.ids().collect();
         let looks_like_id = serial.len() >= PUBLIC_KEY_ID_PREFIX.len()
             && serial[..PUBLIC_KEY_ID_PREFIX.len()]
                 .eq_ignore_ascii_case(PUBLIC_KEY_ID_PREFIX.as_bytes());
@@ -214,11 +301,7 @@ impl KeyRing {
             format!(
                 "Wechatpay-Serial {} matches no configured key (configured: {}); {hint}",
                 printable(serial),
-                if ids.is_empty() {
-                    "none".to_owned()
-                } else {
-                    ids.join(", ")
-                }
+                self.configured()
             ),
         )
     }

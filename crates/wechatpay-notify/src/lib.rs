@@ -63,7 +63,7 @@ pub use resource::{
 };
 pub use rsa_key::{RsaPublicKey, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use verifier::{
-    unix_now, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CLOCK_SKEW,
+    unix_now, Merchant, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CLOCK_SKEW,
 };
 
 /// This library's version.

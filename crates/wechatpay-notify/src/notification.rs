@@ -24,6 +24,8 @@ pub struct Notification {
     pub(crate) plaintext: String,
     /// The catalog kind, decided on first use (`Notification::kind`).
     pub(crate) kind: OnceLock<EventKind>,
+    /// The merchant it was for, with a verifier of several merchants.
+    pub(crate) mchid: Option<String>,
 }
 
 impl Notification {
@@ -62,6 +64,13 @@ impl Notification {
     /// certificate serial in uppercase hex (`Wechatpay-Serial` matched it case-insensitively).
     pub fn serial(&self) -> &str {
         &self.serial
+    }
+
+    /// The merchant (mchid) the notification was for, decided by the key that verified it and
+    /// the APIv3 key that decrypted it; `None` for a single-merchant verifier
+    /// (`docs/merchants.md`).
+    pub fn mchid(&self) -> Option<&str> {
+        self.mchid.as_deref()
     }
 
     /// The verified `Wechatpay-Timestamp`, Unix seconds.
@@ -112,6 +121,7 @@ impl PartialEq for Notification {
             && self.serial == other.serial
             && self.timestamp == other.timestamp
             && self.plaintext == other.plaintext
+            && self.mchid == other.mchid
     }
 }
 
@@ -128,6 +138,7 @@ impl fmt::Debug for Notification {
             .field("original_type", &self.original_type)
             .field("serial", &self.serial)
             .field("timestamp", &self.timestamp)
+            .field("mchid", &self.mchid)
             .field(
                 "plaintext",
                 &format_args!("<{} bytes redacted>", self.plaintext.len()),

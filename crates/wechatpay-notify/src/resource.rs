@@ -24,6 +24,14 @@ pub struct Apiv3Key {
     cipher: Aes256Gcm,
 }
 
+/// Overwrites the stack below the caller with zeros, where the next call's frame will be.
+#[inline(never)]
+fn scrub_stack() {
+    let mut area = [0u8; 16 * 1024];
+    zeroize::Zeroize::zeroize(&mut area[..]);
+    std::hint::black_box(&area);
+}
+
 impl Apiv3Key {
     /// Builds the key from its 32 bytes (the 32 characters set in the merchant platform).
     pub fn new(key: impl AsRef<[u8]>) -> Result<Self> {
@@ -41,6 +49,10 @@ impl Apiv3Key {
                 key.len()
             )));
         }
+        // The cipher is built on the stack: an AES key schedule is a union of the hardware and
+        // software forms, and the unused part is copied along with the rest, so stale stack
+        // bytes (a moved-from key schedule of an earlier call) must not be in that region.
+        scrub_stack();
         let cipher = Aes256Gcm::new_from_slice(key)
             .map_err(|_| Error::config("APIv3 key must be exactly 32 bytes"))?;
         Ok(Apiv3Key { cipher })

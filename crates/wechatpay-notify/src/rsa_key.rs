@@ -28,6 +28,11 @@ pub struct RsaPublicKey {
 }
 
 impl RsaPublicKey {
+    /// True when both are the same key (the same PKCS#1 encoding).
+    pub(crate) fn same_key(&self, other: &RsaPublicKey) -> bool {
+        self.key.as_ref() == other.key.as_ref()
+    }
+
     /// Parses a public key from any form WeChat Pay hands out: SubjectPublicKeyInfo PEM
     /// (`BEGIN PUBLIC KEY`, the 微信支付公钥 file), PKCS#1 PEM (`BEGIN RSA PUBLIC KEY`), an
     /// X.509 certificate PEM (its key is used), or the same DER as base64 without armour.

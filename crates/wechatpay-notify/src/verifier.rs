@@ -17,11 +17,63 @@ pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Default `max_body_size`: 1 MiB (real notifications are about 1 KB).
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 
+/// One merchant (商户) of a verifier for several merchants behind one notify_url
+/// ([`VerifierBuilder::merchant`]): its merchant id, its APIv3 key and the WeChat Pay keys its
+/// callbacks are signed with. Nothing is parsed until the verifier is built.
+#[derive(Clone)]
+pub struct Merchant {
+    mchid: String,
+    apiv3_key: Zeroizing<Vec<u8>>,
+    public_keys: Vec<(String, Vec<u8>)>,
+    certificates: Vec<Vec<u8>>,
+}
+
+impl Merchant {
+    /// A merchant by its id (mchid) and APIv3 key (APIv3密钥).
+    pub fn new(mchid: impl Into<String>, apiv3_key: impl AsRef<[u8]>) -> Merchant {
+        Merchant {
+            mchid: mchid.into(),
+            apiv3_key: Zeroizing::new(apiv3_key.as_ref().to_vec()),
+            public_keys: Vec::new(),
+            certificates: Vec::new(),
+        }
+    }
+
+    /// A WeChat Pay public key (微信支付公钥) of this merchant, under its id.
+    pub fn public_key(mut self, id: impl Into<String>, pem: impl AsRef<[u8]>) -> Self {
+        self.public_keys.push((id.into(), pem.as_ref().to_vec()));
+        self
+    }
+
+    /// A WeChat Pay platform certificate (平台证书) of this merchant.
+    pub fn platform_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// The merchant id.
+    pub fn mchid(&self) -> &str {
+        &self.mchid
+    }
+}
+
+impl fmt::Debug for Merchant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Merchant")
+            .field("mchid", &self.mchid)
+            .field("apiv3_key", &"<redacted>")
+            .field("public_keys", &self.public_keys.len())
+            .field("certificates", &self.certificates.len())
+            .finish()
+    }
+}
+
 /// Builds a [`Verifier`]. Nothing is parsed until [`VerifierBuilder::build`].
 pub struct VerifierBuilder {
     apiv3_key: Option<Zeroizing<Vec<u8>>>,
     public_keys: Vec<(String, Vec<u8>)>,
     certificates: Vec<Vec<u8>>,
+    merchants: Vec<Merchant>,
     max_clock_skew: Duration,
     max_body_size: usize,
 }
@@ -47,6 +99,14 @@ impl VerifierBuilder {
         self
     }
 
+    /// A merchant of a verifier for several merchants behind one notify_url
+    /// (`docs/merchants.md`). Call once per merchant; a verifier has either merchants or the
+    /// single merchant's `apiv3_key` and keys given to the builder directly, not both.
+    pub fn merchant(mut self, merchant: Merchant) -> Self {
+        self.merchants.push(merchant);
+        self
+    }
+
     /// Largest accepted difference between `Wechatpay-Timestamp` and now (default 300 s).
     pub fn max_clock_skew(mut self, skew: Duration) -> Self {
         self.max_clock_skew = skew;
@@ -61,25 +121,72 @@ impl VerifierBuilder {
 
     /// Parses every key and builds the verifier; any problem is `CONFIG_INVALID`.
     pub fn build(self) -> Result<Verifier> {
-        let apiv3 = match &self.apiv3_key {
-            Some(key) => Apiv3Key::new(key.as_slice())?,
-            None => return Err(Error::config("no APIv3 key configured")),
-        };
-        if self.public_keys.is_empty() && self.certificates.is_empty() {
-            return Err(Error::config(
-                "no WeChat Pay key configured: add the 微信支付公钥 (public_key) or the platform \
-                 certificates (platform_certificate)",
-            ));
-        }
+        let single = self.apiv3_key.is_some()
+            || !self.public_keys.is_empty()
+            || !self.certificates.is_empty();
+        let merchants: Vec<Merchant> =
+            match (single, self.merchants.is_empty()) {
+                (true, false) => return Err(Error::config(
+                    "configure either merchants (merchant) or one merchant's apiv3_key and keys \
+                     on the builder, not both",
+                )),
+                (_, false) => self.merchants,
+                (_, true) => vec![Merchant {
+                    mchid: String::new(),
+                    apiv3_key: self
+                        .apiv3_key
+                        .ok_or_else(|| Error::config("no APIv3 key configured"))?,
+                    public_keys: self.public_keys,
+                    certificates: self.certificates,
+                }],
+            };
+        let named = !single;
         let mut keys = KeyRing::default();
-        for (id, pem) in &self.public_keys {
-            keys.push(ConfiguredKey::public_key(id, pem)?)?;
-        }
-        for pem in &self.certificates {
-            keys.push(ConfiguredKey::certificate(pem)?)?;
+        keys.set_mchids(
+            merchants
+                .iter()
+                .map(|m| named.then(|| m.mchid.clone()))
+                .collect(),
+        );
+        let mut entries = Vec::with_capacity(merchants.len());
+        for (index, m) in merchants.iter().enumerate() {
+            let whose = if named {
+                if m.mchid.trim().is_empty() {
+                    return Err(Error::config("a merchant's mchid must not be empty"));
+                }
+                if merchants[..index].iter().any(|o| o.mchid == m.mchid) {
+                    return Err(Error::config(format!(
+                        "merchant {} is configured twice",
+                        m.mchid
+                    )));
+                }
+                format!(" of merchant {}", m.mchid)
+            } else {
+                String::new()
+            };
+            let apiv3 = Apiv3Key::new(m.apiv3_key.as_slice())
+                .map_err(|e| Error::config(format!("{}{whose}", e.message())))?;
+            if m.public_keys.is_empty() && m.certificates.is_empty() {
+                return Err(Error::config(format!(
+                    "no WeChat Pay key configured{whose}: add the 微信支付公钥 (public_key) or \
+                     the platform certificates (platform_certificate)"
+                )));
+            }
+            let index = u32::try_from(index)
+                .map_err(|_| Error::config("too many merchants for one verifier"))?;
+            for (id, pem) in &m.public_keys {
+                keys.push(ConfiguredKey::public_key(id, pem)?, index)?;
+            }
+            for pem in &m.certificates {
+                keys.push(ConfiguredKey::certificate(pem)?, index)?;
+            }
+            entries.push(MerchantEntry {
+                mchid: named.then(|| m.mchid.clone()),
+                apiv3,
+            });
         }
         Ok(Verifier {
-            apiv3,
+            merchants: entries,
             keys,
             max_clock_skew: i64::try_from(self.max_clock_skew.as_secs()).unwrap_or(i64::MAX),
             max_body_size: self.max_body_size,
@@ -93,6 +200,7 @@ impl fmt::Debug for VerifierBuilder {
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
             .field("public_keys", &self.public_keys.len())
             .field("certificates", &self.certificates.len())
+            .field("merchants", &self.merchants)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("max_body_size", &self.max_body_size)
             .finish()
@@ -105,7 +213,7 @@ impl fmt::Debug for VerifierBuilder {
 /// Every key is parsed once, when it is built. Rotating keys means building a new verifier.
 #[derive(Clone)]
 pub struct Verifier {
-    apiv3: Apiv3Key,
+    merchants: Vec<MerchantEntry>,
     keys: KeyRing,
     max_clock_skew: i64,
     max_body_size: usize,
@@ -118,6 +226,7 @@ impl Verifier {
             apiv3_key: None,
             public_keys: Vec::new(),
             certificates: Vec::new(),
+            merchants: Vec::new(),
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
@@ -140,8 +249,9 @@ impl Verifier {
     ) -> Result<Notification> {
         let (key, timestamp) = self.verify_request(headers, body, now, Signed::Callback)?;
         let envelope = checks::parse_envelope(body)?;
-        let plaintext = checks::decrypt_envelope(&self.apiv3, &envelope)?;
-        Ok(envelope.into_notification(key.id.clone(), timestamp, plaintext))
+        let (plaintext, merchant) =
+            checks::decrypt_envelope(&envelope, |open| self.open_for(Some(key), open))?;
+        Ok(envelope.into_notification(key.id.clone(), timestamp, plaintext, merchant))
     }
 
     /// Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`), using the system clock.
@@ -175,11 +285,25 @@ impl Verifier {
 
     /// Decrypts a `GET /v3/certificates` response with this verifier's APIv3 key.
     /// Verify the response first with [`Verifier::verify_response`].
+    /// For a verifier of several merchants, use [`crate::decrypt_certificates`] with the
+    /// merchant's APIv3 key (`CONFIG_INVALID` here).
     pub fn decrypt_certificates(
         &self,
         body: &[u8],
     ) -> Result<Vec<crate::certificates::DownloadedCertificate>> {
-        crate::certificates::decrypt_with(&self.apiv3, body)
+        match self.merchants.as_slice() {
+            [only] if only.mchid.is_none() => crate::certificates::decrypt_with(&only.apiv3, body),
+            _ => Err(Error::config(
+                "this verifier holds several merchants: decrypt a certificate download with \
+                 decrypt_certificates(apiv3_key, body) and that merchant's APIv3 key",
+            )),
+        }
+    }
+
+    /// The merchant ids of a verifier for several merchants, in configuration order (none for
+    /// a single-merchant verifier).
+    pub fn mchids(&self) -> impl Iterator<Item = &str> {
+        self.merchants.iter().filter_map(|m| m.mchid.as_deref())
     }
 
     /// The configured public-key ids and certificate serials, in configuration order.
@@ -226,10 +350,58 @@ impl Verifier {
         &self.keys
     }
 
-    /// The APIv3 key (for the diagnosis).
-    pub(crate) fn apiv3_key(&self) -> &Apiv3Key {
-        &self.apiv3
+    /// Step 14 for the merchants of `key` (all merchants when the serial is unknown, for the
+    /// diagnosis): the first APIv3 key whose AES-GCM tag verifies gives the plaintext, and its
+    /// merchant. A wrong key can never give a plaintext: the tag authenticates.
+    pub(crate) fn open_for(
+        &self,
+        key: Option<&ConfiguredKey>,
+        open: impl Fn(&Apiv3Key) -> Result<Vec<u8>>,
+    ) -> Result<(Vec<u8>, Option<String>)> {
+        let all: Vec<u32>;
+        let candidates: &[u32] = match key {
+            Some(k) => &k.merchants,
+            None => {
+                all = (0..self.merchants.len() as u32).collect();
+                &all
+            }
+        };
+        let mut last = None;
+        for &m in candidates {
+            let Some(entry) = self.merchants.get(m as usize) else {
+                continue;
+            };
+            match open(&entry.apiv3) {
+                Ok(plain) => return Ok((plain, entry.mchid.clone())),
+                Err(e) => last = Some(e),
+            }
+        }
+        let e = last.unwrap_or_else(|| Error::config("no merchant configured"));
+        if candidates.len() > 1 && e.code() == crate::ErrorCode::DecryptFailed {
+            let mchids: Vec<&str> = candidates
+                .iter()
+                .filter_map(|&m| self.merchants.get(m as usize)?.mchid.as_deref())
+                .collect();
+            return Err(Error::new(
+                e.code(),
+                format!(
+                    "{} (tried the APIv3 keys of the {} merchants this key is configured for: {})",
+                    e.message(),
+                    candidates.len(),
+                    mchids.join(", ")
+                ),
+            ));
+        }
+        Err(e)
     }
+}
+
+/// A merchant as the verifier holds it: its id (none for a single-merchant verifier) and its
+/// parsed APIv3 key.
+#[derive(Clone)]
+struct MerchantEntry {
+    mchid: Option<String>,
+    apiv3: Apiv3Key,
 }
 
 /// What a signature covers: a callback (whose body must not be APIv2 XML, step 1) or an API
@@ -243,7 +415,8 @@ enum Signed {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("apiv3_key", &"<redacted>")
+            .field("apiv3_keys", &"<redacted>")
+            .field("mchids", &self.mchids().collect::<Vec<_>>())
             .field("keys", &self.key_ids().collect::<Vec<_>>())
             .field("max_clock_skew", &self.max_clock_skew)
             .field("max_body_size", &self.max_body_size)

@@ -15,6 +15,13 @@ fn expect_error(case: &Value, result: Result<(), Error>) -> Option<ErrorCode> {
         (Some(code), Err(e)) => {
             assert_eq!(e.code().as_str(), code, "{name}: {e}");
             assert!(!e.message().is_empty(), "{name}: empty message");
+            for part in case["expect"]["message_contains"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                assert!(e.message().contains(part.as_str().unwrap()), "{name}: {e}");
+            }
             Some(e.code())
         }
         (Some(code), Ok(())) => panic!("{name}: accepted, expected {code}"),
@@ -102,6 +109,8 @@ fn run_v3(vectors: &Value, case: &Value) -> Option<ErrorCode> {
             assert_eq!(n.event_type(), expect["event_type"], "{name}");
             assert_eq!(n.resource_type(), expect["resource_type"], "{name}");
             assert_eq!(n.summary(), expect["summary"], "{name}");
+            // The merchant (docs/merchants.md): none for a single-merchant verifier.
+            assert_eq!(n.mchid(), expect["mchid"].as_str(), "{name}");
             assert_eq!(n.original_type(), expect["original_type"], "{name}");
             assert_eq!(n.plaintext(), expect["plaintext"], "{name}");
             let typed: Value = n.resource().unwrap();

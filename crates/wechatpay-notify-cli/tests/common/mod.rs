@@ -120,10 +120,67 @@ pub fn raw_request(headers: &[(String, String)], body: &[u8], style: usize) -> V
     out
 }
 
-/// Writes the key files of a named vector verifier and returns the matching options.
+/// The APIv3 keys of a named vector verifier (of every merchant of the merchants form).
+pub fn verifier_apiv3_keys(vectors: &Value, name: &str) -> Vec<String> {
+    let cfg = &vectors["verifiers"][name];
+    let merchants = cfg["merchants"].as_array().into_iter().flatten();
+    std::iter::once(cfg)
+        .chain(merchants)
+        .filter_map(|c| c["apiv3_key"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Writes a `--config` file (docs/merchants.md) for the merchants form of a vector verifier,
+/// its keys in files beside it (APIv3 keys in files, never in the TOML), and returns its path.
+pub fn write_merchants_config(dir: &Path, name: &str, merchants: &[Value]) -> String {
+    let mut toml = String::new();
+    for (m, merchant) in merchants.iter().enumerate() {
+        let mchid = merchant["mchid"].as_str().unwrap();
+        let key_file = format!("{name}.m{m}.apiv3");
+        write(dir, &key_file, merchant["apiv3_key"].as_str().unwrap());
+        toml.push_str(&format!(
+            "[[merchant]]\nmchid = {mchid:?}\napiv3_key_file = {key_file:?}\n"
+        ));
+        let mut public_keys = Vec::new();
+        for (i, pk) in merchant["public_keys"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let file = format!("{name}.m{m}.pub{i}.pem");
+            write(dir, &file, pk["pem"].as_str().unwrap());
+            public_keys.push(format!(
+                "{{ id = {:?}, file = {file:?} }}",
+                pk["id"].as_str().unwrap()
+            ));
+        }
+        toml.push_str(&format!("public_keys = [{}]\n", public_keys.join(", ")));
+        let mut certificates = Vec::new();
+        for (i, cert) in merchant["certificates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let file = format!("{name}.m{m}.cert{i}.pem");
+            write(dir, &file, cert.as_str().unwrap());
+            certificates.push(format!("{file:?}"));
+        }
+        toml.push_str(&format!("certificates = [{}]\n\n", certificates.join(", ")));
+    }
+    write(dir, &format!("{name}.merchants.toml"), toml)
+}
+
+/// Writes the key files of a named vector verifier and returns the matching options:
+/// `--config` for the merchants form, the single-merchant key options otherwise.
 pub fn verifier_args(dir: &Path, vectors: &Value, name: &str) -> Vec<String> {
     let cfg = &vectors["verifiers"][name];
     let mut args = Vec::new();
+    if let Some(merchants) = cfg["merchants"].as_array() {
+        args.push("--config".to_owned());
+        args.push(write_merchants_config(dir, name, merchants));
+    }
     if let Some(key) = cfg["apiv3_key"].as_str() {
         args.push("--apiv3-key-file".to_owned());
         args.push(write(dir, &format!("{name}.apiv3"), key));

@@ -28,6 +28,7 @@ mod samples;
 mod v2;
 
 use std::fmt;
+use std::sync::Arc;
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit};
@@ -148,7 +149,7 @@ impl fmt::Debug for Callback {
 /// a self-signed platform certificate with its serial and validity), an APIv3 key and an APIv2
 /// key, all random test values that never leave memory.
 pub struct Kit {
-    key: TestKey,
+    key: Arc<TestKey>,
     apiv3_key: Zeroizing<String>,
     v2_key: Zeroizing<String>,
 }
@@ -181,9 +182,29 @@ impl Kit {
     /// `--platform-private-key`, with fresh APIv3 and APIv2 keys.
     pub fn with_key(key: TestKey) -> Kit {
         Kit {
-            key,
+            key: Arc::new(key),
             apiv3_key: Zeroizing::new(keys::random_key()),
             v2_key: Zeroizing::new(keys::random_key()),
+        }
+    }
+
+    /// Another merchant's kit served by the same platform key: the same `Wechatpay-Serial`, a
+    /// fresh APIv3 key and APIv2 key (`docs/merchants.md`: merchants that share a key).
+    pub fn sharing_key(&self) -> Kit {
+        Kit {
+            key: Arc::clone(&self.key),
+            apiv3_key: Zeroizing::new(keys::random_key()),
+            v2_key: Zeroizing::new(keys::random_key()),
+        }
+    }
+
+    /// The merchant `mchid` of a verifier for several merchants, configured with this kit's
+    /// APIv3 key and platform key (add it with `VerifierBuilder::merchant`).
+    pub fn merchant(&self, mchid: &str) -> crate::Merchant {
+        let merchant = crate::Merchant::new(mchid, self.apiv3_key.as_bytes());
+        match self.key.certificate_pem() {
+            Some(pem) => merchant.platform_certificate(pem),
+            None => merchant.public_key(self.key.key_id(), self.key.public_key_pem()),
         }
     }
 

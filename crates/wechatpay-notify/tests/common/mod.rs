@@ -25,13 +25,31 @@ pub fn notifications() -> Value {
     load_json("notifications.json")
 }
 
+/// A verifier builder for a vector configuration: one merchant's keys, or a `merchants` list
+/// (tests/vectors/README.md).
 pub fn builder_for(config: &Value) -> VerifierBuilder {
-    let mut b = Verifier::builder().apiv3_key(config["apiv3_key"].as_str().unwrap());
+    let mut b = Verifier::builder();
+    if let Some(key) = config["apiv3_key"].as_str() {
+        b = b.apiv3_key(key);
+    }
     for pk in config["public_keys"].as_array().into_iter().flatten() {
         b = b.public_key(pk["id"].as_str().unwrap(), pk["pem"].as_str().unwrap());
     }
     for cert in config["certificates"].as_array().into_iter().flatten() {
         b = b.platform_certificate(cert.as_str().unwrap());
+    }
+    for m in config["merchants"].as_array().into_iter().flatten() {
+        let mut merchant = wechatpay_notify::Merchant::new(
+            m["mchid"].as_str().unwrap(),
+            m["apiv3_key"].as_str().unwrap(),
+        );
+        for pk in m["public_keys"].as_array().into_iter().flatten() {
+            merchant = merchant.public_key(pk["id"].as_str().unwrap(), pk["pem"].as_str().unwrap());
+        }
+        for cert in m["certificates"].as_array().into_iter().flatten() {
+            merchant = merchant.platform_certificate(cert.as_str().unwrap());
+        }
+        b = b.merchant(merchant);
     }
     if let Some(s) = config["max_clock_skew"].as_u64() {
         b = b.max_clock_skew(Duration::from_secs(s));

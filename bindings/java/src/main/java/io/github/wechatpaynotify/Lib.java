@@ -357,7 +357,7 @@ final class Lib {
     /** {@code wpn_envelope}: every field of a notification, filled by {@code wpn_notification_envelope}. */
     @Structure.FieldOrder({
         "id", "create_time", "event_type", "resource_type", "summary", "original_type", "serial", "plaintext",
-        "kind", "timestamp"
+        "kind", "mchid", "timestamp"
     })
     public static final class Envelope extends Struct {
         /** {@code id}. */
@@ -378,6 +378,11 @@ final class Lib {
         public Str plaintext;
         /** {@code kind}: the catalog kind's name, or {@code "unknown"} (a static string). */
         public Str kind;
+        /**
+         * {@code mchid}: the merchant the notification was for, with a verifier of several
+         * merchants; {@code {NULL, 0}} for a single-merchant verifier.
+         */
+        public Str mchid;
         /** {@code int64_t timestamp}. */
         public long timestamp;
 
@@ -538,6 +543,13 @@ final class Lib {
     /** @param b builder @param pem pem @param pemLen length @param errorOut out @return result */
     static native int wpn_verifier_builder_platform_certificate(
             Pointer b, byte[] pem, long pemLen, PointerByReference errorOut);
+
+    /**
+     * @param b builder @param mchid merchant id @param mchidLen length @param key APIv3 key
+     * @param keyLen length @param errorOut out @return result
+     */
+    static native int wpn_verifier_builder_merchant(
+            Pointer b, byte[] mchid, long mchidLen, byte[] key, long keyLen, PointerByReference errorOut);
 
     /** @param b builder @param seconds skew @param errorOut out @return result */
     static native int wpn_verifier_builder_max_clock_skew(Pointer b, long seconds, PointerByReference errorOut);

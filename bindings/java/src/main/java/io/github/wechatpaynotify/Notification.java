@@ -5,6 +5,7 @@ import io.github.wechatpaynotify.events.EventKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,7 @@ public final class Notification extends NotificationEvents {
     private final long timestamp;
     private final String plaintext;
     private final EventKind kind;
+    private final String mchid;
 
     Notification(
             String id,
@@ -45,7 +47,8 @@ public final class Notification extends NotificationEvents {
             String serial,
             long timestamp,
             String plaintext,
-            String kind) {
+            String kind,
+            String mchid) {
         this.id = id;
         this.createTime = createTime;
         this.eventType = eventType;
@@ -55,6 +58,7 @@ public final class Notification extends NotificationEvents {
         this.serial = serial;
         this.timestamp = timestamp;
         this.plaintext = plaintext;
+        this.mchid = mchid;
         // A kind the loaded library knows and this binding does not (a newer library) has no
         // accessor here: it is UNKNOWN to this binding.
         this.kind = kind == null ? EventKind.UNKNOWN : EventKind.fromWireName(kind).orElse(EventKind.UNKNOWN);
@@ -122,6 +126,17 @@ public final class Notification extends NotificationEvents {
      */
     public String serial() {
         return serial;
+    }
+
+    /**
+     * The merchant this notification was for, with a verifier of several merchants ({@link
+     * Verifier.Builder#merchant(Merchant)}, docs/merchants.md): the mchid of the merchant whose
+     * key verified it and whose APIv3 key decrypted it.
+     *
+     * @return the merchant id, or empty for a verifier of a single merchant
+     */
+    public Optional<String> mchid() {
+        return Optional.ofNullable(mchid);
     }
 
     /**
@@ -276,6 +291,7 @@ public final class Notification extends NotificationEvents {
     @Override
     public String toString() {
         return "Notification{id=" + id
+                + (mchid == null ? "" : ", mchid=" + mchid)
                 + ", createTime=" + createTime
                 + ", eventType=" + eventType
                 + ", resourceType=" + resourceType

@@ -48,6 +48,11 @@ import java.util.Objects;
  * call ({@code Long.MIN_VALUE}, the C ABI's {@code WPN_SYSTEM_CLOCK}, also means the system
  * clock; docs/c-abi.md).
  *
+ * <p>One verifier can serve many merchants behind one {@code notify_url} (docs/merchants.md):
+ * configure each with {@link Builder#merchant(Merchant)} instead of {@link
+ * Builder#apiV3Key(String)} and the keys, and {@link Notification#mchid()} says which merchant
+ * each callback was for.
+ *
  * <p>The verifier holds native memory. {@link #close()} frees it at once; a verifier that is
  * never closed is freed by a {@link Cleaner} after it becomes unreachable. Calls after {@code
  * close()} throw {@link IllegalStateException}; calls in progress on other threads finish
@@ -62,6 +67,7 @@ public final class Verifier implements AutoCloseable {
     private final NativeHandle handle;
     private final Cleaner.Cleanable cleanable;
     private final List<String> keyIds;
+    private final List<String> mchids;
     private final Duration maxClockSkew;
     private final long maxBodySize;
 
@@ -72,6 +78,16 @@ public final class Verifier implements AutoCloseable {
      * @param pointer the {@code wpn_verifier *}, not null
      */
     Verifier(Pointer pointer) {
+        this(pointer, Collections.emptyList());
+    }
+
+    /**
+     * Takes ownership of a native verifier built with these merchants.
+     *
+     * @param pointer the {@code wpn_verifier *}, not null
+     * @param mchids the merchant ids, in configuration order; empty for a single merchant
+     */
+    private Verifier(Pointer pointer, List<String> mchids) {
         this.handle = new NativeHandle(pointer, Lib::wpn_verifier_free, "Verifier");
         this.cleanable = Cleaners.CLEANER.register(this, handle);
         long count = Lib.wpn_verifier_key_count(pointer);
@@ -84,6 +100,7 @@ public final class Verifier implements AutoCloseable {
             ids.add(id.value());
         }
         this.keyIds = Collections.unmodifiableList(ids);
+        this.mchids = Collections.unmodifiableList(new ArrayList<>(mchids));
         this.maxClockSkew = Duration.ofSeconds(Lib.wpn_verifier_max_clock_skew(pointer));
         this.maxBodySize = Lib.wpn_verifier_max_body_size(pointer);
     }
@@ -244,13 +261,16 @@ public final class Verifier implements AutoCloseable {
 
     /**
      * Decrypts a {@code GET /v3/certificates} response body with this verifier's APIv3 key.
-     * Verify the response first with {@link #verifyResponse(Map, byte[])}.
+     * Verify the response first with {@link #verifyResponse(Map, byte[])}. A verifier of
+     * several merchants has no one APIv3 key: use {@link
+     * WechatpayNotify#decryptCertificates(String, byte[])} with that merchant's key.
      *
      * @param body the response body
      * @return the platform certificates, decrypted and parsed
      * @throws NotificationException {@link ErrorCode#MALFORMED_BODY}, {@link
      *     ErrorCode#UNSUPPORTED_ALGORITHM}, {@link ErrorCode#MALFORMED_RESOURCE} or {@link
      *     ErrorCode#DECRYPT_FAILED}
+     * @throws ConfigException when this verifier holds several merchants
      * @throws IllegalStateException when this verifier is closed
      */
     public List<DownloadedCertificate> decryptCertificates(byte[] body) {
@@ -273,6 +293,15 @@ public final class Verifier implements AutoCloseable {
      */
     public List<String> keyIds() {
         return keyIds;
+    }
+
+    /**
+     * The merchant ids of a verifier for several merchants, in configuration order.
+     *
+     * @return an unmodifiable list of mchids; empty for a single-merchant verifier
+     */
+    public List<String> mchids() {
+        return mchids;
     }
 
     /**
@@ -308,7 +337,7 @@ public final class Verifier implements AutoCloseable {
      */
     @Override
     public String toString() {
-        return "Verifier{keys=" + keyIds + ", maxClockSkew=" + maxClockSkew.getSeconds() + "s, maxBodySize="
+        return "Verifier{" + (mchids.isEmpty() ? "" : "merchants=" + mchids + ", ") + "keys=" + keyIds + ", maxClockSkew=" + maxClockSkew.getSeconds() + "s, maxBodySize="
                 + maxBodySize + (handle.isClosed() ? ", closed" : "") + "}";
     }
 
@@ -385,7 +414,8 @@ public final class Verifier implements AutoCloseable {
                     e.string("serial"),
                     e.int64("timestamp"),
                     e.string("plaintext"),
-                    e.string("kind"));
+                    e.string("kind"),
+                    e.string("mchid"));
         } finally {
             Lib.wpn_notification_free(n);
         }
@@ -430,8 +460,14 @@ public final class Verifier implements AutoCloseable {
     /**
      * Configures a {@link Verifier}. Nothing is parsed until {@link #build()}, which reports
      * every problem as a {@link ConfigException}. Not thread-safe; reusable.
+     *
+     * <p>A verifier serves either one merchant, configured with {@link #apiV3Key(String)} and
+     * that merchant's keys ({@link #publicKey(String, String)}, {@link
+     * #platformCertificate(String)}), or several merchants, each added with {@link
+     * #merchant(Merchant)}; {@link #build()} refuses a mix of the two.
      */
     public static final class Builder {
+        private final List<Merchant> merchants = new ArrayList<>();
         private byte[] apiV3Key;
         private final List<String> publicKeyIds = new ArrayList<>();
         private final List<byte[]> publicKeys = new ArrayList<>();
@@ -442,7 +478,8 @@ public final class Verifier implements AutoCloseable {
         private Builder() {}
 
         /**
-         * The APIv3 key (APIv3密钥): the 32 characters set in the merchant platform.
+         * The APIv3 key (APIv3密钥): the 32 characters set in the merchant platform. For a
+         * verifier of one merchant; several merchants each give theirs in a {@link Merchant}.
          *
          * @param key the key; must be exactly 32 bytes in UTF-8
          * @return this builder
@@ -535,6 +572,21 @@ public final class Verifier implements AutoCloseable {
         }
 
         /**
+         * Adds a merchant of a verifier for many merchants behind one {@code notify_url}
+         * (docs/merchants.md): its mchid, APIv3 key and WeChat Pay keys. Call once per
+         * merchant. Such a verifier has no single-merchant configuration: {@link #build()}
+         * refuses merchants together with {@link #apiV3Key(String)}, {@link #publicKey(String,
+         * String)} or {@link #platformCertificate(String)} on this builder.
+         *
+         * @param merchant the merchant
+         * @return this builder
+         */
+        public Builder merchant(Merchant merchant) {
+            merchants.add(Objects.requireNonNull(merchant, "merchant"));
+            return this;
+        }
+
+        /**
          * The largest accepted difference between {@code Wechatpay-Timestamp} and now
          * (default 300 seconds). Whole seconds; must not be negative.
          *
@@ -563,7 +615,9 @@ public final class Verifier implements AutoCloseable {
          * @return the verifier; close it when it is no longer needed
          * @throws ConfigException when the APIv3 key is not 32 bytes, a PEM does not parse, a
          *     key is not RSA or is under 2048 bits, no key is configured, a serial is
-         *     configured twice, or a limit is negative
+         *     configured twice, or a limit is negative; with merchants, also when the
+         *     single-merchant settings are used too, a mchid is empty or repeated, a merchant
+         *     has no key, or one serial is configured with different keys for two merchants
          */
         public Verifier build() {
             if (maxClockSkew != null && maxClockSkew.isNegative()) {
@@ -588,6 +642,13 @@ public final class Verifier implements AutoCloseable {
                 for (byte[] pem : certificates) {
                     Errors.check(Lib.wpn_verifier_builder_platform_certificate(b, pem, pem.length, err), err);
                 }
+                // After the single-merchant keys: the C ABI gives each key added after a
+                // merchant to that merchant.
+                List<String> mchids = new ArrayList<>(merchants.size());
+                for (Merchant m : merchants) {
+                    m.addTo(b, err);
+                    mchids.add(m.mchid());
+                }
                 if (maxClockSkew != null) {
                     Errors.check(Lib.wpn_verifier_builder_max_clock_skew(b, maxClockSkew.getSeconds(), err), err);
                 }
@@ -595,7 +656,7 @@ public final class Verifier implements AutoCloseable {
                     Errors.check(Lib.wpn_verifier_builder_max_body_size(b, maxBodySize, err), err);
                 }
                 Errors.check(Lib.wpn_verifier_builder_build(b, out, err), err);
-                return new Verifier(out.getValue());
+                return new Verifier(out.getValue(), mchids);
             } finally {
                 Lib.wpn_verifier_builder_free(b);
             }
@@ -620,7 +681,8 @@ public final class Verifier implements AutoCloseable {
         @Override
         public String toString() {
             return "Verifier.Builder{apiV3Key=" + (apiV3Key == null ? "unset" : "<redacted>") + ", publicKeys="
-                    + publicKeyIds + ", certificates=" + certificates.size() + "}";
+                    + publicKeyIds + ", certificates=" + certificates.size()
+                    + (merchants.isEmpty() ? "" : ", merchants=" + merchants) + "}";
         }
     }
 }

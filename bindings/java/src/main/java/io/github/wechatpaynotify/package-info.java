@@ -13,9 +13,13 @@
  * {@link io.github.wechatpaynotify.events}, through the kind's accessor ({@link
  * io.github.wechatpaynotify.Notification#transaction()}, ...); docs/events.md lists the kinds.
  *
+ * <p>One verifier can serve many merchants behind one {@code notify_url}: add each as a {@link
+ * io.github.wechatpaynotify.Merchant}, and {@link io.github.wechatpaynotify.Notification#mchid()}
+ * names the merchant of each callback (docs/merchants.md).
+ *
  * <p>The repository's docs are the reference: docs/protocol.md (the APIv3 checks, in order,
  * steps 0-15), docs/errors.md (the codes and their families), docs/events.md (the callback
  * kinds and how they are recognised), docs/replies.md (replies and WeChat Pay's retries),
- * docs/apiv2.md (the APIv2 rules) and docs/c-abi.md (the C ABI this binding calls).
+ * docs/merchants.md (many merchants), docs/apiv2.md (the APIv2 rules) and docs/c-abi.md (the C ABI this binding calls).
  */
 package io.github.wechatpaynotify;

@@ -28,6 +28,9 @@ class ConformanceTest {
     /** Cases with {@code events}, and {@code event_fields} entries, checked by the last run. */
     private static int eventCases;
     private static int eventFieldsChecked;
+    /** {@code expect.message_contains} substrings and accepted {@code merchants} cases checked by the last run. */
+    private static int messageChecks;
+    private static int merchantCases;
 
     @Test
     void everyVectorCaseGivesItsExpectedResult() {
@@ -75,6 +78,8 @@ class ConformanceTest {
         assertEquals(all.size(), ran);
         assertTrue(eventCases >= 25, "only " + eventCases + " event_ cases");
         assertTrue(eventFieldsChecked >= 30, "only " + eventFieldsChecked + " event_fields checked");
+        assertTrue(merchantCases >= 3, "only " + merchantCases + " accepted cases name a merchant");
+        assertTrue(messageChecks >= 4, "only " + messageChecks + " message_contains substrings checked");
         assertEquals(EnumSet.allOf(ErrorCode.class), codesSeen, "every error code has a vector case");
     }
 
@@ -94,6 +99,11 @@ class ConformanceTest {
             }
             assertEquals(expected.asText(), e.code().name(), name + ": " + e.getMessage());
             assertFalse(e.detail().isEmpty(), name + ": empty message");
+            for (JsonNode part : c.get("expect").path("message_contains")) {
+                messageChecks++;
+                assertTrue(e.getMessage().contains(part.asText()),
+                        name + ": the message lacks \"" + part.asText() + "\": " + e.getMessage());
+            }
             assertTrue(e.getMessage().startsWith(e.code().name() + ": "), name);
             if (e.code() == ErrorCode.CONFIG_INVALID) {
                 assertTrue(e instanceof ConfigException, name + ": CONFIG_INVALID is a ConfigException");
@@ -152,6 +162,19 @@ class ConformanceTest {
         assertEquals(expect.get("original_type").asText(), n.originalType(), name);
         assertEquals(expect.get("plaintext").asText(), n.plaintext(), name);
         assertEquals(n.plaintext(), n.resourceJson(), name);
+        // expect.mchid: the merchant of a verifier of several merchants, null for a single one.
+        assertTrue(expect.has("mchid"), name + ": an accepted case without expect.mchid");
+        JsonNode mchid = expect.get("mchid");
+        assertEquals(mchid.isNull() ? Optional.empty() : Optional.of(mchid.asText()), n.mchid(), name + ": mchid");
+        List<String> mchids = TestData.mchids(c.get("verifier").asText());
+        assertEquals(mchids, verifier.mchids(), name);
+        // A merchant is named exactly when the verifier has merchants, and is one of them.
+        assertEquals(!mchids.isEmpty(), n.mchid().isPresent(), name + ": mchid " + n.mchid());
+        n.mchid().ifPresent(m -> assertTrue(mchids.contains(m), name + ": mchid " + m));
+        if (n.mchid().isPresent()) {
+            merchantCases++;
+            assertTrue(n.toString().contains("mchid=" + n.mchid().get()), name);
+        }
         assertTrue(verifier.keyIds().stream().anyMatch(id -> id.equalsIgnoreCase(n.serial())), name);
         assertEquals(Long.parseLong(headers.first("Wechatpay-Timestamp").trim()), n.timestamp(), name);
         assertNotNull(n.resource(JsonNode.class), name);
@@ -357,9 +380,14 @@ class ConformanceTest {
         JsonNode vectors = TestData.notifications();
         List<String> secrets = new ArrayList<>();
         vectors.get("verifiers").forEach(v -> {
-            String key = v.path("apiv3_key").asText("");
-            if (key.length() >= 8) {
-                secrets.add(key);
+            List<JsonNode> configs = new ArrayList<>();
+            configs.add(v);
+            v.path("merchants").forEach(configs::add);
+            for (JsonNode config : configs) {
+                String key = config.path("apiv3_key").asText("");
+                if (key.length() >= 8) {
+                    secrets.add(key);
+                }
             }
         });
         vectors.get("v2_keys").forEach(k -> {

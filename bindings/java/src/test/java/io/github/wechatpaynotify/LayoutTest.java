@@ -26,13 +26,13 @@ class LayoutTest {
         Lib.Envelope e = new Lib.Envelope();
         String[] strings = {
             "id", "create_time", "event_type", "resource_type", "summary", "original_type", "serial", "plaintext",
-            "kind"
+            "kind", "mchid"
         };
         for (int i = 0; i < strings.length; i++) {
             assertEquals(16 * i, e.offsetOf(strings[i]), strings[i]);
         }
-        assertEquals(144, e.offsetOf("timestamp"));
-        assertEquals(152, e.size());
+        assertEquals(160, e.offsetOf("timestamp"));
+        assertEquals(168, e.size());
 
         Lib.HttpResponse r = new Lib.HttpResponse();
         assertEquals(0, r.offsetOf("status"));

@@ -134,7 +134,7 @@ class NativeLoadingTest {
             Class<?> type = Class.forName(Notification.class.getName(), true, isolated);
             Constructor<?> ctor = type.getDeclaredConstructors()[0];
             ctor.setAccessible(true);
-            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}", "unknown");
+            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}", "unknown", null);
             assertEquals("{\"a\":1}", type.getMethod("resourceJson").invoke(n));
             Method resource = type.getMethod("resource", Class.class);
             InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -146,7 +146,7 @@ class NativeLoadingTest {
             // The typed accessors need no Jackson (a payment of 100 fen from the vectors).
             String plaintext = TestData.namedCase("valid_java_peer_public_key").get("expect").get("plaintext").asText();
             Object payment = ctor.newInstance("id", "t", "TRANSACTION.SUCCESS", "r", "s", "transaction", "serial", 1L,
-                    plaintext, "transaction");
+                    plaintext, "transaction", null);
             Object t = type.getMethod("transaction").invoke(payment);
             Object amount = t.getClass().getMethod("getAmount").invoke(t);
             assertEquals(100L, amount.getClass().getMethod("getTotal").invoke(amount));

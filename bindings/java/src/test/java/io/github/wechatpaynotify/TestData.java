@@ -79,18 +79,29 @@ final class TestData {
         return out;
     }
 
-    /** A builder configured as the named verifier of notifications.json. */
+    /**
+     * A builder configured as the named verifier of notifications.json: the single merchant's
+     * {@code apiv3_key}, {@code public_keys} and {@code certificates}, and/or a {@code merchants}
+     * list (each with {@code mchid}, {@code apiv3_key}, {@code public_keys} and {@code
+     * certificates}), given as they are so that the core judges any mix.
+     */
     static Verifier.Builder builderFor(String verifierName) {
         JsonNode cfg = notifications().get("verifiers").get(verifierName);
         if (cfg == null) {
             throw new IllegalArgumentException("no verifier " + verifierName);
         }
-        Verifier.Builder b = Verifier.builder().apiV3Key(cfg.get("apiv3_key").asText());
+        Verifier.Builder b = Verifier.builder();
+        if (cfg.hasNonNull("apiv3_key")) {
+            b.apiV3Key(cfg.get("apiv3_key").asText());
+        }
         for (JsonNode pk : cfg.path("public_keys")) {
             b.publicKey(pk.get("id").asText(), pk.get("pem").asText());
         }
         for (JsonNode cert : cfg.path("certificates")) {
             b.platformCertificate(cert.asText());
+        }
+        for (JsonNode m : cfg.path("merchants")) {
+            b.merchant(merchant(m));
         }
         if (cfg.hasNonNull("max_clock_skew")) {
             b.maxClockSkew(Duration.ofSeconds(cfg.get("max_clock_skew").asLong()));
@@ -99,6 +110,27 @@ final class TestData {
             b.maxBodySize(cfg.get("max_body_size").asLong());
         }
         return b;
+    }
+
+    /** A {@code merchants} entry of a verifier of notifications.json. */
+    static Merchant merchant(JsonNode m) {
+        Merchant.Builder b = Merchant.builder(m.get("mchid").asText(), m.get("apiv3_key").asText());
+        for (JsonNode pk : m.path("public_keys")) {
+            b.publicKey(pk.get("id").asText(), pk.get("pem").asText());
+        }
+        for (JsonNode cert : m.path("certificates")) {
+            b.platformCertificate(cert.asText());
+        }
+        return b.build();
+    }
+
+    /** The {@code mchid}s of the {@code merchants} of a verifier of notifications.json, in order. */
+    static List<String> mchids(String verifierName) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : notifications().get("verifiers").get(verifierName).path("merchants")) {
+            out.add(m.get("mchid").asText());
+        }
+        return out;
     }
 
     /** A case's headers, in order (a later duplicate name does not replace the first). */

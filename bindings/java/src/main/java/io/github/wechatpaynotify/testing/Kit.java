@@ -1,6 +1,7 @@
 package io.github.wechatpaynotify.testing;
 
 import io.github.wechatpaynotify.KitNative;
+import io.github.wechatpaynotify.Merchant;
 import io.github.wechatpaynotify.V2Verifier;
 import io.github.wechatpaynotify.Verifier;
 import io.github.wechatpaynotify.events.EventKind;
@@ -140,6 +141,36 @@ public final class Kit implements AutoCloseable {
         return certificate.isPresent()
                 ? builder.platformCertificate(certificate.get())
                 : builder.publicKey(keyId(), publicKeyPem());
+    }
+
+    /**
+     * The merchant {@code mchid} of a verifier for several merchants (docs/merchants.md),
+     * configured with the kit's APIv3 key and its public key under its id (or its
+     * certificate): a verifier built with it accepts the kit's callbacks and names {@code mchid}
+     * as their merchant ({@link io.github.wechatpaynotify.Notification#mchid()}). Use one kit
+     * per merchant to test several:
+     *
+     * <pre>{@code
+     * try (Kit a = Kit.create(); Kit b = Kit.withCertificate();
+     *      Verifier verifier = Verifier.builder()
+     *          .merchant(a.merchant("1900000001"))
+     *          .merchant(b.merchant("1900000002"))
+     *          .build()) {
+     *     TestCallback paid = b.notification(EventKind.TRANSACTION).build();
+     *     assert verifier.parse(paid.headers(), paid.body()).mchid().get().equals("1900000002");
+     * }
+     * }</pre>
+     *
+     * @param mchid the merchant id
+     * @return the merchant, for {@link Verifier.Builder#merchant(Merchant)}
+     */
+    public Merchant merchant(String mchid) {
+        Merchant.Builder merchant = Merchant.builder(Objects.requireNonNull(mchid, "mchid"), apiV3Key());
+        Optional<String> certificate = certificatePem();
+        return (certificate.isPresent()
+                        ? merchant.platformCertificate(certificate.get())
+                        : merchant.publicKey(keyId(), publicKeyPem()))
+                .build();
     }
 
     /**
