@@ -63,6 +63,13 @@ type vectorVerifier struct {
 	Certificates []string                   `json:"certificates"`
 	MaxClockSkew int64                      `json:"max_clock_skew"`
 	MaxBodySize  int                        `json:"max_body_size"`
+	// Several merchants behind one notify_url (docs/merchants.md), instead of the keys above.
+	Merchants []struct {
+		MchID        string                     `json:"mchid"`
+		APIv3Key     string                     `json:"apiv3_key"`
+		PublicKeys   []struct{ ID, PEM string } `json:"public_keys"`
+		Certificates []string                   `json:"certificates"`
+	} `json:"merchants"`
 }
 
 type vectorCase struct {
@@ -357,8 +364,19 @@ func main() {
 		for _, k := range cfg.PublicKeys {
 			keys[k.ID] = k.PEM
 		}
+		var merchants []wechatpaynotify.Merchant
+		for _, m := range cfg.Merchants {
+			mkeys := map[string]string{}
+			for _, k := range m.PublicKeys {
+				mkeys[k.ID] = k.PEM
+			}
+			merchants = append(merchants, wechatpaynotify.Merchant{
+				MchID: m.MchID, APIv3Key: m.APIv3Key, PublicKeys: mkeys, Certificates: m.Certificates,
+			})
+		}
 		v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
 			APIv3Key: cfg.APIv3Key, PublicKeys: keys, Certificates: cfg.Certificates,
+			Merchants:    merchants,
 			MaxClockSkew: time.Duration(cfg.MaxClockSkew) * time.Second, MaxBodySize: cfg.MaxBodySize,
 		})
 		if err != nil {

@@ -33,6 +33,22 @@ def main() -> int:
         name = case["verifier"]
         if name not in verifiers:
             config = vectors["verifiers"][name]
+            if "merchants" in config:  # several merchants (docs/merchants.md)
+                verifiers[name] = wn.Verifier.for_merchants(
+                    [
+                        wn.Merchant(
+                            m["mchid"],
+                            m["apiv3_key"],
+                            public_keys=[(k["id"], k["pem"]) for k in m["public_keys"]],
+                            certificates=m["certificates"],
+                        )
+                        for m in config["merchants"]
+                    ],
+                    max_clock_skew=config["max_clock_skew"],
+                    max_body_size=config["max_body_size"],
+                )
+        if name not in verifiers:
+            config = vectors["verifiers"][name]
             verifiers[name] = wn.Verifier(
                 config["apiv3_key"],
                 public_keys={key["id"]: key["pem"] for key in config["public_keys"]},

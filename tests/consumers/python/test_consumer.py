@@ -46,6 +46,20 @@ assert len(VALID) >= 20 and XML, "the vectors lost their valid or XML APIv3 case
 
 
 def build_verifier(config: Dict[str, Any]) -> wn.Verifier:
+    if "merchants" in config:  # several merchants behind one notify_url (docs/merchants.md)
+        return wn.Verifier.for_merchants(
+            [
+                wn.Merchant(
+                    m["mchid"],
+                    m["apiv3_key"],
+                    public_keys=[(key["id"], key["pem"]) for key in m["public_keys"]],
+                    certificates=m["certificates"],
+                )
+                for m in config["merchants"]
+            ],
+            max_clock_skew=config["max_clock_skew"],
+            max_body_size=config["max_body_size"],
+        )
     return wn.Verifier(
         config["apiv3_key"],
         public_keys={key["id"]: key["pem"] for key in config["public_keys"]},
