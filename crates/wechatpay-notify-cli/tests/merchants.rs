@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -509,23 +508,9 @@ impl Listener {
         if json {
             args.push("--json");
         }
-        let mut child = common::command(&args)
-            .env(ENV_B, s.b.apiv3_key())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let mut command = common::command(&args);
+        command.env(ENV_B, s.b.apiv3_key());
+        let (child, lines) = common::spawn_lines(command);
         let first = lines
             .recv_timeout(Duration::from_secs(10))
             .expect("listen started");

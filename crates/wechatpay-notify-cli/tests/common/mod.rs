@@ -244,3 +244,28 @@ pub fn case_headers(case: &Value) -> Vec<(String, String)> {
 pub fn case_body(case: &Value) -> Vec<u8> {
     hex::decode(case["body_hex"].as_str().unwrap()).unwrap()
 }
+
+/// Starts `command` with stdout piped and no stdin; its stdout lines arrive on the receiver
+/// (for long-running commands such as `listen`).
+pub fn spawn_lines(
+    mut command: Command,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead as _;
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, lines)
+}

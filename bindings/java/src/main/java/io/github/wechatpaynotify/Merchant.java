@@ -2,9 +2,7 @@ package io.github.wechatpaynotify;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,7 +203,7 @@ public final class Merchant {
          * @throws ConfigException when the file cannot be read
          */
         public Builder publicKeyFile(String id, Path pemFile) {
-            return publicKey(id, read(pemFile, "public key"));
+            return publicKey(id, Verifier.Builder.read(pemFile, "public key"));
         }
 
         /**
@@ -238,7 +236,7 @@ public final class Merchant {
          * @throws ConfigException when the file cannot be read
          */
         public Builder platformCertificateFile(Path pemFile) {
-            return platformCertificate(read(pemFile, "platform certificate"));
+            return platformCertificate(Verifier.Builder.read(pemFile, "platform certificate"));
         }
 
         /**
@@ -249,17 +247,6 @@ public final class Merchant {
          */
         public Merchant build() {
             return new Merchant(this);
-        }
-
-        private static byte[] read(Path file, String what) {
-            Objects.requireNonNull(file, "file");
-            try {
-                return Files.readAllBytes(file);
-            } catch (IOException e) {
-                ConfigException c = new ConfigException("cannot read the " + what + " file " + file + ": " + e);
-                c.initCause(e);
-                throw c;
-            }
         }
 
         /**

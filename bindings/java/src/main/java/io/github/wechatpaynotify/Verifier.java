@@ -662,7 +662,15 @@ public final class Verifier implements AutoCloseable {
             }
         }
 
-        private static byte[] read(Path file, String what) {
+        /**
+         * Reads a key or certificate file (also for {@link Merchant.Builder}).
+         *
+         * @param file the file
+         * @param what what it holds, for the message
+         * @return its bytes
+         * @throws ConfigException when the file cannot be read
+         */
+        static byte[] read(Path file, String what) {
             Objects.requireNonNull(file, "file");
             try {
                 return Files.readAllBytes(file);
