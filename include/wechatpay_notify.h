@@ -324,13 +324,13 @@ enum wpn_fields_format
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * The value tree of `docs/c-abi.md` ("Event field trees"): for a binding without a JSON
-   * reader (Java).
+   * The value tree of `docs/c-abi.md` ("Event field trees"), written straight from the
+   * checked model: what the Go and Java bindings decode their typed models from.
    */
   WPN_FIELDS_TREE = 0,
   /**
-   * Compact JSON holding exactly the model's fields under their exact names: for a binding
-   * with a JSON decoder of its own (Go), which then reads only what the core checked.
+   * Compact JSON holding exactly the model's fields under their exact names: for a C or C++
+   * program with a JSON library of its own, which then reads only what the core checked.
    */
   WPN_FIELDS_JSON = 1,
 };
@@ -763,6 +763,13 @@ extern "C" {
  * The library's version, e.g. `"0.1.0"`: a static, NUL-terminated string (never free it).
  */
 const char *wpn_version(void);
+
+/**
+ * The cryptographic backend the library was built with: `"aws-lc"` (aws-lc-rs, chosen with
+ * the cargo feature `aws-lc`) or `"ring"` (ring and RustCrypto's aes-gcm). A static,
+ * NUL-terminated string (never free it).
+ */
+const char *wpn_backend(void);
 
 /**
  * Starts a verifier configuration: no keys, default limits (`WPN_DEFAULT_MAX_CLOCK_SKEW`,

@@ -12,7 +12,9 @@
 # the same dependency features each time and the second and later calls compile nothing.
 # (Selecting one package with -p, or leaving out --all-targets, resolves features differently
 # and rebuilds part of the tree.)
-NATIVE_SELECTION=(--release --workspace --exclude wechatpay-notify-py)
+# The backend (scripts/backend.sh) is part of the selection: the tests link what is released.
+source "$(dirname "${BASH_SOURCE[0]}")/backend.sh"
+NATIVE_SELECTION=(--release --workspace --exclude wechatpay-notify-py "${BACKEND_CARGO_FEATURES[@]}")
 
 # The installed C library of the shared build, linked by the C, Go and Java tests.
 NATIVE_PREFIX="$PWD/target/native"

@@ -71,7 +71,8 @@ rm -f "$out"/wechatpay_notify-*.whl "$out"/wechatpay_notify-*.tar.gz
 start=$SECONDS
 # --locked: build exactly what Cargo.lock pins. The interpreter only names the build; the
 # extension is abi3 (cp38-abi3), so any CPython 3.8+ imports the one wheel.
-"$maturin" build --locked --profile "$WPN_PY_PROFILE" "${link[@]}" --interpreter "$venv/bin/python" --out "$out"
+source scripts/backend.sh
+"$maturin" build --locked --profile "$WPN_PY_PROFILE" "${BACKEND_PY_FEATURES[@]}" "${link[@]}" --interpreter "$venv/bin/python" --out "$out"
 "$maturin" sdist --out "$out"
 build_seconds=$((SECONDS - start))
 

@@ -30,8 +30,10 @@ echo "--- release $version for $target into dist/"
 started=$SECONDS
 # The C library alone, as cdylib and staticlib: the crate's rlib (for its Rust benchmark) would
 # turn link-time optimisation off.
-cargo rustc --profile dist -p wechatpay-notify-ffi --lib --crate-type cdylib,staticlib
-cargo build --profile dist -p wechatpay-notify-cli
+source scripts/backend.sh
+echo "backend: $WPN_BACKEND"
+cargo rustc --profile dist -p wechatpay-notify-ffi "${BACKEND_CARGO_FEATURES[@]}" --lib --crate-type cdylib,staticlib
+cargo build --profile dist -p wechatpay-notify-cli "${BACKEND_CARGO_FEATURES[@]}"
 echo "dist build: $((SECONDS - started)) s"
 c_name="wechatpay-notify-$version-$target"
 bash scripts/install-c.sh --prefix "$stage/$c_name" --profile dist --no-build

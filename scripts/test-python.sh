@@ -17,7 +17,9 @@ py="$root/.venv/bin/python"
 
 # The real install path of a user: build backend maturin (from PyPI, isolated), release
 # profile, abi3 wheel. Cargo reuses the workspace's target/ from test-rust.sh.
-"$py" -m pip install --quiet --force-reinstall --no-deps .
+# The backend of scripts/backend.sh, chosen the way a user building from source chooses it.
+source scripts/backend.sh
+MATURIN_PEP517_ARGS="${BACKEND_PY_FEATURES[*]}" "$py" -m pip install --quiet --force-reinstall --no-deps .
 
 # The conformance vectors are what their generator makes, and its independent checker agrees.
 "$py" tests/vectors/generate.py --check

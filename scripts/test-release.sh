@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 bash scripts/release.sh
 echo "release.sh: $((SECONDS - started)) s"
+source scripts/backend.sh
 export WPN_DIST="$PWD/dist"
 WPN_VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
 export WPN_VERSION

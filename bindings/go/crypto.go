@@ -99,3 +99,7 @@ func DecryptResource(apiv3Key, nonce, associatedData, ciphertext string) ([]byte
 
 // Version is the version of the linked wechatpay-notify library, e.g. "0.1.0".
 func Version() string { return C.GoString(C.wpn_version()) }
+
+// Backend is the cryptographic backend the linked library was built with: "aws-lc"
+// (aws-lc-rs, the released library) or "ring" (ring and RustCrypto's aes-gcm).
+func Backend() string { return C.GoString(C.wpn_backend()) }

@@ -45,8 +45,9 @@
 // [Notification.CombineTransaction], [Notification.Refund], [Notification.PartnerRefund],
 // [Notification.ProfitSharing], [Notification.TransferBill] and [Notification.Complaint]
 // ([EventKinds] lists the kinds). An accessor asks the core whether the resource is of its kind
-// and holds every required field with the right JSON type, then decodes it with
-// encoding/json: it fails with [CodeUnexpectedEvent] ([ErrUnexpectedEvent]) for a notification
+// and holds every required field with the right JSON type, and fills the model from the fields
+// the core decoded (a compact value tree, read by generated code: no encoding/json, no
+// reflection): it fails with [CodeUnexpectedEvent] ([ErrUnexpectedEvent]) for a notification
 // of another kind, and with [CodeMalformedResource] naming the field (never its value) for a
 // missing or mistyped one. In the models, required fields are values and optional ones
 // pointers, or slices for lists, nil when absent; keys the catalog does not know are ignored.

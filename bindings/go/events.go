@@ -7,6 +7,7 @@ package wechatpaynotify
 // RFC 3339 strings. A field the documentation marks required (必填) is a value, any
 // other a pointer (nil when absent or null) or a slice (nil when absent). Keys the
 // catalog does not know are ignored, so new fields from WeChat Pay never break a decode.
+// Each model's readTree method fills it from the value tree the core gives (tree.go).
 
 // EventKind is the kind of a callback in the event catalog (docs/events.md): which typed
 // accessor of [Notification] applies. Its value is the kind's name, the same in every
@@ -81,9 +82,18 @@ func (k EventKind) String() string { return string(k) }
 // [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) Transaction() (*Transaction, error) {
+	r, err := n.event(EventTransaction)
+	if err != nil {
+		return nil, err
+	}
 	v := new(Transaction)
-	if err := n.event(EventTransaction, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -93,9 +103,18 @@ func (n *Notification) Transaction() (*Transaction, error) {
 // fails with [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) PartnerTransaction() (*PartnerTransaction, error) {
+	r, err := n.event(EventPartnerTransaction)
+	if err != nil {
+		return nil, err
+	}
 	v := new(PartnerTransaction)
-	if err := n.event(EventPartnerTransaction, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -105,9 +124,18 @@ func (n *Notification) PartnerTransaction() (*PartnerTransaction, error) {
 // fails with [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) CombineTransaction() (*CombineTransaction, error) {
+	r, err := n.event(EventCombineTransaction)
+	if err != nil {
+		return nil, err
+	}
 	v := new(CombineTransaction)
-	if err := n.event(EventCombineTransaction, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -116,9 +144,18 @@ func (n *Notification) CombineTransaction() (*CombineTransaction, error) {
 // Refund returns the resource of a 直连退款 result ([EventRefund]). It fails with [CodeUnexpectedEvent]
 // when n is of another kind (see [Notification.Kind]), and with [CodeMalformedResource], naming the
 // field but never its value, when a required field is missing or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) Refund() (*Refund, error) {
+	r, err := n.event(EventRefund)
+	if err != nil {
+		return nil, err
+	}
 	v := new(Refund)
-	if err := n.event(EventRefund, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -128,9 +165,18 @@ func (n *Notification) Refund() (*Refund, error) {
 // [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) PartnerRefund() (*PartnerRefund, error) {
+	r, err := n.event(EventPartnerRefund)
+	if err != nil {
+		return nil, err
+	}
 	v := new(PartnerRefund)
-	if err := n.event(EventPartnerRefund, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -140,9 +186,18 @@ func (n *Notification) PartnerRefund() (*PartnerRefund, error) {
 // [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) ProfitSharing() (*ProfitSharing, error) {
+	r, err := n.event(EventProfitSharing)
+	if err != nil {
+		return nil, err
+	}
 	v := new(ProfitSharing)
-	if err := n.event(EventProfitSharing, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -152,9 +207,18 @@ func (n *Notification) ProfitSharing() (*ProfitSharing, error) {
 // [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) TransferBill() (*TransferBill, error) {
+	r, err := n.event(EventTransferBill)
+	if err != nil {
+		return nil, err
+	}
 	v := new(TransferBill)
-	if err := n.event(EventTransferBill, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -164,9 +228,18 @@ func (n *Notification) TransferBill() (*TransferBill, error) {
 // [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), and with
 // [CodeMalformedResource], naming the field but never its value, when a required field is missing
 // or has the wrong JSON type.
+//
+// The core checks the resource and gives its fields, which fill the model without encoding/json
+// (the model's strings share one allocation); a field tree this package cannot read, which would be
+// a bug, is a [CodePanic] error.
 func (n *Notification) Complaint() (*Complaint, error) {
+	r, err := n.event(EventComplaint)
+	if err != nil {
+		return nil, err
+	}
 	v := new(Complaint)
-	if err := n.event(EventComplaint, v); err != nil {
+	v.readTree(&r)
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -242,6 +315,54 @@ type Transaction struct {
 	PromotionDetail []PromotionDetail `json:"promotion_detail,omitempty"`
 }
 
+// readTree fills m from the object at r, the value tree of a Transaction: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *Transaction) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "appid":
+			m.AppID = r.str()
+		case "mchid":
+			m.MchID = r.str()
+		case "out_trade_no":
+			m.OutTradeNo = r.str()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "trade_type":
+			m.TradeType = r.str()
+		case "trade_state":
+			m.TradeState = r.str()
+		case "trade_state_desc":
+			m.TradeStateDesc = r.str()
+		case "bank_type":
+			m.BankType = r.str()
+		case "attach":
+			m.Attach = r.optStr()
+		case "success_time":
+			m.SuccessTime = r.str()
+		case "payer":
+			m.Payer.readTree(r)
+		case "amount":
+			m.Amount.readTree(r)
+		case "scene_info":
+			if !r.null() {
+				m.SceneInfo = new(SceneInfo)
+				m.SceneInfo.readTree(r)
+			}
+		case "promotion_detail":
+			if c := r.array(); c >= 0 {
+				m.PromotionDetail = make([]PromotionDetail, c)
+				for i := range m.PromotionDetail {
+					m.PromotionDetail[i].readTree(r)
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
 // PartnerTransaction is the resource of a 服务商 payment result ([EventPartnerTransaction]), returned
 // by [Notification.PartnerTransaction].
 //
@@ -288,6 +409,58 @@ type PartnerTransaction struct {
 	PromotionDetail []PromotionDetail `json:"promotion_detail,omitempty"`
 }
 
+// readTree fills m from the object at r, the value tree of a PartnerTransaction: each member by its
+// key, null leaving a field at its zero value (nil when optional), and a member the catalog does
+// not know (from a newer library) skipped.
+func (m *PartnerTransaction) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "sp_appid":
+			m.SpAppID = r.str()
+		case "sp_mchid":
+			m.SpMchID = r.str()
+		case "sub_appid":
+			m.SubAppID = r.optStr()
+		case "sub_mchid":
+			m.SubMchID = r.str()
+		case "out_trade_no":
+			m.OutTradeNo = r.str()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "trade_type":
+			m.TradeType = r.str()
+		case "trade_state":
+			m.TradeState = r.str()
+		case "trade_state_desc":
+			m.TradeStateDesc = r.str()
+		case "bank_type":
+			m.BankType = r.str()
+		case "attach":
+			m.Attach = r.optStr()
+		case "success_time":
+			m.SuccessTime = r.str()
+		case "payer":
+			m.Payer.readTree(r)
+		case "amount":
+			m.Amount.readTree(r)
+		case "scene_info":
+			if !r.null() {
+				m.SceneInfo = new(SceneInfo)
+				m.SceneInfo.readTree(r)
+			}
+		case "promotion_detail":
+			if c := r.array(); c >= 0 {
+				m.PromotionDetail = make([]PromotionDetail, c)
+				for i := range m.PromotionDetail {
+					m.PromotionDetail[i].readTree(r)
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
 // Payer is the type of [Transaction.Payer] and [CombineTransaction.CombinePayerInfo].
 //
 // A paying user identified by one openid. Shared by Transaction.payer and
@@ -295,6 +468,20 @@ type PartnerTransaction struct {
 type Payer struct {
 	// The user's openid (用户标识) under the order's app id (appid, or combine_appid for 合单).
 	OpenID string `json:"openid"`
+}
+
+// readTree fills m from the object at r, the value tree of a Payer: each member by its key, null
+// leaving a field at its zero value (nil when optional), and a member the catalog does not know
+// (from a newer library) skipped.
+func (m *Payer) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "openid":
+			m.OpenID = r.str()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // PartnerPayer is the type of [PartnerTransaction.Payer].
@@ -308,6 +495,22 @@ type PartnerPayer struct {
 	SpOpenID string `json:"sp_openid"`
 	// The user's openid under sub_appid (用户子标识); only when a sub_appid is involved.
 	SubOpenID *string `json:"sub_openid,omitempty"`
+}
+
+// readTree fills m from the object at r, the value tree of a PartnerPayer: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *PartnerPayer) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "sp_openid":
+			m.SpOpenID = r.str()
+		case "sub_openid":
+			m.SubOpenID = r.optStr()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // TransactionAmount is the type of [Transaction.Amount] and [PartnerTransaction.Amount].
@@ -324,6 +527,26 @@ type TransactionAmount struct {
 	PayerCurrency string `json:"payer_currency"`
 }
 
+// readTree fills m from the object at r, the value tree of a TransactionAmount: each member by its
+// key, null leaving a field at its zero value (nil when optional), and a member the catalog does
+// not know (from a newer library) skipped.
+func (m *TransactionAmount) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "total":
+			m.Total = r.int64()
+		case "payer_total":
+			m.PayerTotal = r.int64()
+		case "currency":
+			m.Currency = r.str()
+		case "payer_currency":
+			m.PayerCurrency = r.str()
+		default:
+			r.skip()
+		}
+	}
+}
+
 // SceneInfo is the type of [Transaction.SceneInfo], [PartnerTransaction.SceneInfo] and
 // [CombineTransaction.SceneInfo].
 //
@@ -334,6 +557,20 @@ type TransactionAmount struct {
 type SceneInfo struct {
 	// Merchant terminal or device id (商户端设备号).
 	DeviceID *string `json:"device_id,omitempty"`
+}
+
+// readTree fills m from the object at r, the value tree of a SceneInfo: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *SceneInfo) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "device_id":
+			m.DeviceID = r.optStr()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // PromotionDetail is the item type of [Transaction.PromotionDetail],
@@ -368,6 +605,45 @@ type PromotionDetail struct {
 	GoodsDetail []PromotionGoodsDetail `json:"goods_detail,omitempty"`
 }
 
+// readTree fills m from the object at r, the value tree of a PromotionDetail: each member by its
+// key, null leaving a field at its zero value (nil when optional), and a member the catalog does
+// not know (from a newer library) skipped.
+func (m *PromotionDetail) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "coupon_id":
+			m.CouponID = r.str()
+		case "name":
+			m.Name = r.optStr()
+		case "scope":
+			m.Scope = r.optStr()
+		case "type":
+			m.Type = r.optStr()
+		case "amount":
+			m.Amount = r.int64()
+		case "stock_id":
+			m.StockID = r.optStr()
+		case "wechatpay_contribute":
+			m.WechatpayContribute = r.optInt64()
+		case "merchant_contribute":
+			m.MerchantContribute = r.optInt64()
+		case "other_contribute":
+			m.OtherContribute = r.optInt64()
+		case "currency":
+			m.Currency = r.optStr()
+		case "goods_detail":
+			if c := r.array(); c >= 0 {
+				m.GoodsDetail = make([]PromotionGoodsDetail, c)
+				for i := range m.GoodsDetail {
+					m.GoodsDetail[i].readTree(r)
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
 // PromotionGoodsDetail is the item type of [PromotionDetail.GoodsDetail].
 //
 // One item covered by a single-item promotion.
@@ -385,6 +661,28 @@ type PromotionGoodsDetail struct {
 	DiscountAmount int64 `json:"discount_amount"`
 	// Free-text item note (商品备注).
 	GoodsRemark *string `json:"goods_remark,omitempty"`
+}
+
+// readTree fills m from the object at r, the value tree of a PromotionGoodsDetail: each member by
+// its key, null leaving a field at its zero value (nil when optional), and a member the catalog
+// does not know (from a newer library) skipped.
+func (m *PromotionGoodsDetail) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "goods_id":
+			m.GoodsID = r.str()
+		case "quantity":
+			m.Quantity = r.int64()
+		case "unit_price":
+			m.UnitPrice = r.int64()
+		case "discount_amount":
+			m.DiscountAmount = r.int64()
+		case "goods_remark":
+			m.GoodsRemark = r.optStr()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // CombineTransaction is the resource of a 合单支付 payment result ([EventCombineTransaction]), returned
@@ -408,6 +706,41 @@ type CombineTransaction struct {
 	SubOrders []CombineSubOrder `json:"sub_orders"`
 	// Who paid (支付者), openid under combine_appid.
 	CombinePayerInfo *Payer `json:"combine_payer_info,omitempty"`
+}
+
+// readTree fills m from the object at r, the value tree of a CombineTransaction: each member by its
+// key, null leaving a field at its zero value (nil when optional), and a member the catalog does
+// not know (from a newer library) skipped.
+func (m *CombineTransaction) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "combine_appid":
+			m.CombineAppID = r.str()
+		case "combine_mchid":
+			m.CombineMchID = r.str()
+		case "combine_out_trade_no":
+			m.CombineOutTradeNo = r.str()
+		case "scene_info":
+			if !r.null() {
+				m.SceneInfo = new(SceneInfo)
+				m.SceneInfo.readTree(r)
+			}
+		case "sub_orders":
+			if c := r.array(); c >= 0 {
+				m.SubOrders = make([]CombineSubOrder, c)
+				for i := range m.SubOrders {
+					m.SubOrders[i].readTree(r)
+				}
+			}
+		case "combine_payer_info":
+			if !r.null() {
+				m.CombinePayerInfo = new(Payer)
+				m.CombinePayerInfo.readTree(r)
+			}
+		default:
+			r.skip()
+		}
+	}
 }
 
 // CombineSubOrder is the item type of [CombineTransaction.SubOrders].
@@ -447,6 +780,47 @@ type CombineSubOrder struct {
 	PromotionDetail []PromotionDetail `json:"promotion_detail,omitempty"`
 }
 
+// readTree fills m from the object at r, the value tree of a CombineSubOrder: each member by its
+// key, null leaving a field at its zero value (nil when optional), and a member the catalog does
+// not know (from a newer library) skipped.
+func (m *CombineSubOrder) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "mchid":
+			m.MchID = r.str()
+		case "trade_type":
+			m.TradeType = r.str()
+		case "trade_state":
+			m.TradeState = r.str()
+		case "bank_type":
+			m.BankType = r.optStr()
+		case "attach":
+			m.Attach = r.str()
+		case "success_time":
+			m.SuccessTime = r.str()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "out_trade_no":
+			m.OutTradeNo = r.str()
+		case "sub_appid":
+			m.SubAppID = r.optStr()
+		case "sub_mchid":
+			m.SubMchID = r.optStr()
+		case "amount":
+			m.Amount.readTree(r)
+		case "promotion_detail":
+			if c := r.array(); c >= 0 {
+				m.PromotionDetail = make([]PromotionDetail, c)
+				for i := range m.PromotionDetail {
+					m.PromotionDetail[i].readTree(r)
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
 // CombineAmount is the type of [CombineSubOrder.Amount].
 //
 // Amounts of a 合单 sub-order, in fen (分). Note the different key names from TransactionAmount.
@@ -465,6 +839,28 @@ type CombineAmount struct {
 	// Exchange rate used when currencies differ, scaled by 10^8; seen only in the mirrored example,
 	// not in the field table.
 	SettlementRate *int64 `json:"settlement_rate,omitempty"`
+}
+
+// readTree fills m from the object at r, the value tree of a CombineAmount: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *CombineAmount) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "total_amount":
+			m.TotalAmount = r.int64()
+		case "currency":
+			m.Currency = r.str()
+		case "payer_amount":
+			m.PayerAmount = r.int64()
+		case "payer_currency":
+			m.PayerCurrency = r.str()
+		case "settlement_rate":
+			m.SettlementRate = r.optInt64()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // Refund is the resource of a 直连退款 result ([EventRefund]), returned by [Notification.Refund].
@@ -495,6 +891,36 @@ type Refund struct {
 	UserReceivedAccount string `json:"user_received_account"`
 	// Refund amounts (金额信息).
 	Amount RefundAmount `json:"amount"`
+}
+
+// readTree fills m from the object at r, the value tree of a Refund: each member by its key, null
+// leaving a field at its zero value (nil when optional), and a member the catalog does not know
+// (from a newer library) skipped.
+func (m *Refund) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "mchid":
+			m.MchID = r.str()
+		case "out_trade_no":
+			m.OutTradeNo = r.str()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "out_refund_no":
+			m.OutRefundNo = r.str()
+		case "refund_id":
+			m.RefundID = r.str()
+		case "refund_status":
+			m.RefundStatus = r.str()
+		case "success_time":
+			m.SuccessTime = r.optStr()
+		case "user_received_account":
+			m.UserReceivedAccount = r.str()
+		case "amount":
+			m.Amount.readTree(r)
+		default:
+			r.skip()
+		}
+	}
 }
 
 // PartnerRefund is the resource of a 服务商退款 result ([EventPartnerRefund]), returned by
@@ -532,6 +958,40 @@ type PartnerRefund struct {
 	RefundAccount *string `json:"refund_account,omitempty"`
 }
 
+// readTree fills m from the object at r, the value tree of a PartnerRefund: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *PartnerRefund) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "sp_mchid":
+			m.SpMchID = r.str()
+		case "sub_mchid":
+			m.SubMchID = r.str()
+		case "out_trade_no":
+			m.OutTradeNo = r.str()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "out_refund_no":
+			m.OutRefundNo = r.str()
+		case "refund_id":
+			m.RefundID = r.str()
+		case "refund_status":
+			m.RefundStatus = r.str()
+		case "success_time":
+			m.SuccessTime = r.optStr()
+		case "user_received_account":
+			m.UserReceivedAccount = r.str()
+		case "amount":
+			m.Amount.readTree(r)
+		case "refund_account":
+			m.RefundAccount = r.optStr()
+		default:
+			r.skip()
+		}
+	}
+}
+
 // RefundAmount is the type of [Refund.Amount] and [PartnerRefund.Amount].
 //
 // Refund amounts in fen (分). Shared by Refund and PartnerRefund.
@@ -544,6 +1004,26 @@ type RefundAmount struct {
 	PayerTotal int64 `json:"payer_total"`
 	// What goes back to the user in fen (用户退款金额).
 	PayerRefund int64 `json:"payer_refund"`
+}
+
+// readTree fills m from the object at r, the value tree of a RefundAmount: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *RefundAmount) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "total":
+			m.Total = r.int64()
+		case "refund":
+			m.Refund = r.int64()
+		case "payer_total":
+			m.PayerTotal = r.int64()
+		case "payer_refund":
+			m.PayerRefund = r.int64()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // ProfitSharing is the resource of a 分账动账 movement ([EventProfitSharing]), returned by
@@ -575,6 +1055,34 @@ type ProfitSharing struct {
 	SuccessTime string `json:"success_time"`
 }
 
+// readTree fills m from the object at r, the value tree of a ProfitSharing: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *ProfitSharing) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "mchid":
+			m.MchID = r.optStr()
+		case "sp_mchid":
+			m.SpMchID = r.optStr()
+		case "sub_mchid":
+			m.SubMchID = r.optStr()
+		case "transaction_id":
+			m.TransactionID = r.str()
+		case "order_id":
+			m.OrderID = r.str()
+		case "out_order_no":
+			m.OutOrderNo = r.str()
+		case "receiver":
+			m.Receiver.readTree(r)
+		case "success_time":
+			m.SuccessTime = r.str()
+		default:
+			r.skip()
+		}
+	}
+}
+
 // ProfitSharingReceiver is the type of [ProfitSharing.Receiver].
 //
 // The receiver side of one profit-sharing movement.
@@ -587,6 +1095,26 @@ type ProfitSharingReceiver struct {
 	Amount int64 `json:"amount"`
 	// Reason text of the split or return (分账/回退描述).
 	Description string `json:"description"`
+}
+
+// readTree fills m from the object at r, the value tree of a ProfitSharingReceiver: each member by
+// its key, null leaving a field at its zero value (nil when optional), and a member the catalog
+// does not know (from a newer library) skipped.
+func (m *ProfitSharingReceiver) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "type":
+			m.Type = r.str()
+		case "account":
+			m.Account = r.str()
+		case "amount":
+			m.Amount = r.int64()
+		case "description":
+			m.Description = r.str()
+		default:
+			r.skip()
+		}
+	}
 }
 
 // TransferBill is the resource of a 商家转账 bill final state ([EventTransferBill]), returned by
@@ -624,6 +1152,38 @@ type TransferBill struct {
 	UpdateTime string `json:"update_time"`
 }
 
+// readTree fills m from the object at r, the value tree of a TransferBill: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *TransferBill) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "mchid":
+			m.MchID = r.optStr()
+		case "mch_id":
+			m.MchIDAlt = r.optStr()
+		case "out_bill_no":
+			m.OutBillNo = r.str()
+		case "transfer_bill_no":
+			m.TransferBillNo = r.str()
+		case "state":
+			m.State = r.str()
+		case "transfer_amount":
+			m.TransferAmount = r.int64()
+		case "openid":
+			m.OpenID = r.optStr()
+		case "fail_reason":
+			m.FailReason = r.optStr()
+		case "create_time":
+			m.CreateTime = r.str()
+		case "update_time":
+			m.UpdateTime = r.str()
+		default:
+			r.skip()
+		}
+	}
+}
+
 // Complaint is the resource of a 消费者投诉 event ([EventComplaint]), returned by
 // [Notification.Complaint].
 //
@@ -637,4 +1197,20 @@ type Complaint struct {
 	// MERCHANT_APPROVE_REFUND, MERCHANT_REJECT_REFUND or REFUND_SUCCESS; WeChat Pay adds values
 	// over time, so treat unknown ones as valid.
 	ActionType string `json:"action_type"`
+}
+
+// readTree fills m from the object at r, the value tree of a Complaint: each member by its key,
+// null leaving a field at its zero value (nil when optional), and a member the catalog does not
+// know (from a newer library) skipped.
+func (m *Complaint) readTree(r *treeReader) {
+	for n := r.object(); n > 0 && r.err == nil; n-- {
+		switch r.member() {
+		case "complaint_id":
+			m.ComplaintID = r.str()
+		case "action_type":
+			m.ActionType = r.str()
+		default:
+			r.skip()
+		}
+	}
 }

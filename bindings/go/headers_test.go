@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// TestHeaderShapes covers the header array handed to C (a []C.wpn_header pointing into a
-// pinned, pooled Go buffer): many Wechatpay-* headers (the pooled arrays grow, then serve
-// smaller sets), names in any case, other headers (not passed to C), empty values (passed as
-// NULL), and a nil header.
+// TestHeaderShapes covers the headers handed to C (names and values back to back in a pooled Go
+// buffer, their lengths in another, laid out as a wpn_header array on the C side, on the C
+// stack up to 16 headers and in one malloc beyond): many Wechatpay-* headers (the pooled
+// buffers grow, then serve smaller sets), names in any case, other headers (not passed to C),
+// empty values (passed as NULL), and a nil header.
 func TestHeaderShapes(t *testing.T) {
 	k := theKit(t)
 	v := k.verifier(t)
@@ -46,9 +47,8 @@ func TestHeaderShapes(t *testing.T) {
 	_, err := v.ParseAt(dup, b, now)
 	wantCode(t, err, CodeTimestampSkew)
 
-	// After the large set above, the pooled arrays serve smaller sets again, including one
-	// whose bytes need a new, larger buffer (the header array must then hold no pointer into
-	// the old, unpinned one).
+	// After the large set above, the pooled buffers serve smaller sets again, including one
+	// whose bytes need a new, larger buffer.
 	big := h.Clone()
 	big.Set("Wechatpay-Extra", strings.Repeat("x", 16<<10))
 	for _, hs := range []http.Header{h, big, h} {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )
@@ -85,5 +86,13 @@ func TestV2Requests(t *testing.T) {
 func TestVersion(t *testing.T) {
 	if v := Version(); v == "" || strings.Count(v, ".") != 2 {
 		t.Fatalf("version %q", v)
+	}
+}
+
+// TestBackend: the backend, and the one scripts/backend.sh chose when it is in the environment.
+func TestBackend(t *testing.T) {
+	b, want := Backend(), os.Getenv("WPN_BACKEND")
+	if (b != "ring" && b != "aws-lc") || (want != "" && b != want) {
+		t.Fatalf("backend %q, WPN_BACKEND %q", b, want)
 	}
 }

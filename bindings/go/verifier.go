@@ -370,29 +370,34 @@ func (v *Verifier) MaxBodySize() int { return v.maxBodySize }
 func (v *Verifier) MaxClockSkew() time.Duration { return v.maxClockSkew }
 
 // readBody reads at most limit+1 bytes of r's body and puts back everything it read, so that
-// the whole body can be read again.
+// the whole body can be read again. It allocates the body once, at its size (read straight
+// into it when Content-Length gives the size, else through a pooled buffer), and the reader
+// put back.
 func readBody(r *http.Request, limit int) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	size := 512
+	upTo := limit + 1 // one byte more than the limit tells a body too large
+	var data []byte
+	var err error
 	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
-		size = int(r.ContentLength) + 1 // room for the EOF read, so no growth
+		// Room for the read that gives EOF, so that the buffer never grows.
+		data, err = readUpTo(r.Body, make([]byte, 0, int(r.ContentLength)+1), upTo)
+	} else {
+		p := bodyPool.Get().(*[]byte)
+		var read []byte
+		read, err = readUpTo(r.Body, (*p)[:0], upTo)
+		if err == nil {
+			data = make([]byte, len(read))
+			copy(data, read) // with the make above: one allocation, not cleared first
+		}
+		if cap(read) <= 64<<10 { // do not keep unusually large buffers alive
+			*p = read[:0]
+			bodyPool.Put(p)
+		}
 	}
-	data := make([]byte, 0, size)
-	body := io.LimitReader(r.Body, int64(limit)+1)
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := body.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("wechatpay-notify: reading the request body: %w", err)
-		}
+	if err != nil {
+		return nil, fmt.Errorf("wechatpay-notify: reading the request body: %w", err)
 	}
 	if len(data) > limit {
 		// Too large: the rest stays unread; the body reads as what was read, then the rest.
@@ -402,10 +407,46 @@ func readBody(r *http.Request, limit int) ([]byte, error) {
 		}{io.MultiReader(bytes.NewReader(data), r.Body), r.Body}
 	} else {
 		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(data))
+		b := new(replayBody)
+		b.Reset(data)
+		r.Body = b
 	}
 	return data, nil
 }
+
+// bodyPool holds the buffers readBody reads a body of unknown size into.
+var bodyPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+// readUpTo appends what body reads to data until EOF or until data holds upTo bytes, growing
+// data when it is full.
+func readUpTo(body io.Reader, data []byte, upTo int) ([]byte, error) {
+	for len(data) < upTo {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := body.Read(data[len(data):min(cap(data), upTo)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// replayBody is a request body that ParseRequest read, put back to be read again (io.NopCloser
+// around a bytes.Reader, in one allocation).
+type replayBody struct {
+	bytes.Reader
+}
+
+// Close does nothing: the body was read into memory.
+func (*replayBody) Close() error { return nil }
 
 // unixTime converts Unix seconds to a time.Time.
 func unixTime(sec int64) time.Time { return time.Unix(sec, 0) }

@@ -1,9 +1,12 @@
 """Go: the binding's `events.go` (the models, `EventKind`, and one accessor per kind).
 
 The accessors call `Notification.event` (bindings/go/ffi.go, hand-written), which asks the core
-(`wpn_event_decode`) whether the resource is of the kind and decodes as its model, then fills
-the generated struct with encoding/json. Required fields are values, optional ones pointers
-(lists stay slices, nil when absent), so a missing optional field is never mistaken for a zero.
+(`wpn_event_decode`) whether the resource is of the kind and decodes as its model, and receives
+the model's fields as a value tree (docs/c-abi.md, "Event field trees"). Each model gets a
+generated `readTree` method that fills it from the tree with the hand-written `treeReader`
+(bindings/go/tree.go): a switch on each member's key, no reflection, and members it does not know
+skipped. Required fields are values, optional ones pointers (lists stay slices, nil when absent),
+so a missing optional field is never mistaken for a zero.
 The output is gofmt-clean as written: every field, constant and map entry has a comment line or
 spans several lines, so gofmt has nothing to align.
 """
@@ -83,6 +86,69 @@ def go_type(t: Type, required: bool) -> str:
         assert t.model is not None
         base = t.model
     return base if required else "*" + base
+
+
+# The treeReader method that reads a scalar of the catalog, required and optional.
+TREE_SCALARS = {
+    "string": ("str", "optStr"),
+    "int": ("int64", "optInt64"),
+    "bool": ("bool", "optBool"),
+}
+
+
+def tree_read(t: Type, required: bool, target: str, indent: str, depth: int = 0) -> List[str]:
+    """Go statements reading the next value of the tree (type `t`) into the addressable
+    `target`, of type go_type(t, required). Null leaves the target as it is: the zero value,
+    nil for an optional field or a list."""
+    if t.item is not None:
+        count, index = f"c{depth}" if depth else "c", f"i{depth}" if depth else "i"
+        lines = [
+            f"{indent}if {count} := r.array(); {count} >= 0 {{",
+            f"{indent}\t{target} = make({go_type(t, True)}, {count})",
+            f"{indent}\tfor {index} := range {target} {{",
+        ]
+        lines += tree_read(t.item, True, f"{target}[{index}]", indent + "\t\t", depth + 1)
+        return lines + [f"{indent}\t}}", f"{indent}}}"]
+    if t.scalar is not None:
+        value, optional = TREE_SCALARS[t.scalar]
+        return [f"{indent}{target} = r.{value if required else optional}()"]
+    assert t.model is not None
+    if required:
+        return [f"{indent}{target}.readTree(r)"]
+    return [
+        f"{indent}if !r.null() {{",
+        f"{indent}\t{target} = new({t.model})",
+        f"{indent}\t{target}.readTree(r)",
+        f"{indent}}}",
+    ]
+
+
+def tree_reader(m: Model) -> List[str]:
+    """The model's readTree method."""
+    out: List[str] = []
+    paragraphs(out, [
+        f"readTree fills m from the object at r, the value tree of a {m.name}: each member by its "
+        "key, null leaving a field at its zero value (nil when optional), and a member the catalog "
+        "does not know (from a newer library) skipped.",
+    ])
+    out += [
+        f"func (m *{m.name}) readTree(r *treeReader) {{",
+        "\tfor n := r.object(); n > 0 && r.err == nil; n-- {",
+        "\t\tswitch r.member() {",
+    ]
+    names = field_names(m)
+    for f in m.fields:
+        out.append(f'\t\tcase "{f.name}":')
+        out += tree_read(f.type, f.required, f"m.{names[f.name]}", "\t\t\t")
+    out += [
+        "\t\tdefault:",
+        "\t\t\tr.skip()",
+        "\t\t}",
+        "\t}",
+        "}",
+        "",
+    ]
+    return out
 
 
 def comment(out: List[str], text: str, indent: str = "") -> None:
@@ -172,6 +238,7 @@ def generate(catalog: Catalog) -> str:
         "// RFC 3339 strings. A field the documentation marks required (必填) is a value, any",
         "// other a pointer (nil when absent or null) or a slice (nil when absent). Keys the",
         "// catalog does not know are ignored, so new fields from WeChat Pay never break a decode.",
+        "// Each model's readTree method fills it from the value tree the core gives (tree.go).",
         "",
     ]
 
@@ -218,11 +285,19 @@ def generate(catalog: Catalog) -> str:
             f"It fails with [CodeUnexpectedEvent] when n is of another kind (see [Notification.Kind]), "
             f"and with [CodeMalformedResource], naming the field but never its value, when a "
             f"required field is missing or has the wrong JSON type.",
+            "The core checks the resource and gives its fields, which fill the model without "
+            "encoding/json (the model's strings share one allocation); a field tree this package "
+            "cannot read, which would be a bug, is a [CodePanic] error.",
         ])
         out += [
             f"func (n *Notification) {accessor_name(k)}() (*{k.model}, error) {{",
+            f"\tr, err := n.event({const_name(k)})",
+            "\tif err != nil {",
+            "\t\treturn nil, err",
+            "\t}",
             f"\tv := new({k.model})",
-            f"\tif err := n.event({const_name(k)}, v); err != nil {{",
+            "\tv.readTree(&r)",
+            "\tif err := r.end(); err != nil {",
             "\t\treturn nil, err",
             "\t}",
             "\treturn v, nil",
@@ -266,6 +341,7 @@ def generate(catalog: Catalog) -> str:
             tag = f.name if f.required else f.name + ",omitempty"
             out.append(f'\t{names[f.name]} {go_type(f.type, f.required)} `json:"{tag}"`')
         out += ["}", ""]
+        out += tree_reader(m)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

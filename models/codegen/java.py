@@ -5,15 +5,21 @@ Generates, in the package `io.github.wechatpaynotify.events`:
 * one immutable final class per model: private final fields, JavaBean getters (`getAppid()`,
   `getAmount()`); a required field is a `String`, `long`, `boolean`, model or `List`, an
   optional one an `Optional<String>`, `OptionalLong`, `Optional<Boolean>` or `Optional<Model>`
-  (an optional list is an empty `List` when absent); `equals`, `hashCode`, `toString`; and a
-  `public static fromTree(Map<String, ?>)` factory that builds it from the value tree the native
-  library gives (`wpn_event_decode`), with no JSON library;
+  (an optional list is an empty `List` when absent); `equals`, `hashCode`, `toString`; a
+  `public static fromTreeBytes(byte[])` factory that reads the value tree the native library
+  gives (`wpn_event_decode`, docs/c-abi.md "Event field trees") in one pass, straight from its
+  bytes, through the model's generated `read(TreeReader)` (no maps, no JSON library); and a
+  `public static fromTree(Map<String, ?>)` factory that builds it from the same fields as maps
+  (for tests and hand-made values);
 * `EventKind`: one constant per kind and `UNKNOWN`, each with its `wireName()`;
-* `Trees`: the package-private readers the factories share;
+* `TreeReader`: the package-private cursor over the tree's bytes that the `read(TreeReader)`
+  methods share (keys matched as bytes, in the order the library writes them; unknown keys
+  checked and skipped);
+* `Trees`: the package-private readers the `fromTree(Map)` factories share;
 
 and, in `io.github.wechatpaynotify`, `NotificationEvents`: the abstract superclass of the
 hand-written `Notification`, with one `public final` accessor per kind (`transaction()`, ...)
-that calls `Notification`'s hand-written `event(kind, fromTree)`.
+that calls `Notification`'s hand-written `event(kind, fromTreeBytes)`.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ JAVA_KEYWORDS = {
 
 # Names the generated files use unqualified: a model may not be called one of them.
 RESERVED_TYPES = {
-    "EventKind", "Trees", "Reader", "Object", "String", "Long", "Boolean", "Integer", "List",
+    "EventKind", "Trees", "TreeReader", "Reader", "Object", "String", "Long", "Boolean", "Integer", "List",
     "Map", "Objects", "Optional", "OptionalLong", "Override", "ArrayList", "Notification",
     "NotificationEvents", "NotificationException", "ErrorCode", "Function", "Class",
 }
@@ -53,6 +59,12 @@ RESERVED_METHODS = {
     "toString", "equals", "hashCode", "getClass", "notify", "notifyAll", "wait", "clone",
     "finalize",
 }
+
+# Names of the locals of a generated read(TreeReader): no field may take them.
+READ_LOCALS = {"reader", "count", "index", "key", "present", "KEYS"}
+
+# The keys of a model are matched through a 64-bit mask (TreeReader.Keys).
+MAX_FIELDS = 64
 
 
 # ---- names and types --------------------------------------------------------------------
@@ -120,6 +132,40 @@ def reader(t: Type) -> str:
         return "Trees::bool"
     assert t.model is not None
     return f"{t.model}::read"
+
+
+def tree_item(t: Type, depth: int = 1) -> str:
+    """A `TreeReader.Item` expression reading one (non-null) list item of type `t`."""
+    if t.item is not None:
+        name = f"reader{depth}"
+        return f"{name} -> {name}.list({tree_item(t.item, depth + 1)})"
+    if t.scalar == "string":
+        return "TreeReader::string"
+    if t.scalar == "int":
+        return "TreeReader::int64Boxed"
+    if t.scalar == "bool":
+        return "TreeReader::boolBoxed"
+    assert t.model is not None
+    return f"{t.model}::read"
+
+
+def tree_value(t: Type) -> str:
+    """An expression reading a (non-null) value of type `t` from `reader`."""
+    if t.item is not None:
+        return f"reader.list({tree_item(t.item)})"
+    if t.scalar == "string":
+        return "reader.string()"
+    if t.scalar == "int":
+        return "reader.int64()"
+    if t.scalar == "bool":
+        return "reader.bool()"
+    assert t.model is not None
+    return f"{t.model}.read(reader)"
+
+
+def initial(f: Field) -> str:
+    """The value of a read(TreeReader) local before its key is seen."""
+    return {"long": "0", "boolean": "false"}.get(field_type(f), "null")
 
 
 def describe(t: Type) -> str:
@@ -253,6 +299,10 @@ def check(catalog: Catalog) -> None:
         if m.name in RESERVED_TYPES or m.name in JAVA_KEYWORDS or not m.name[:1].isupper():
             raise ValueError(f"model {m.name}: not usable as a Java class name here")
         idents = [field_ident(f) for f in m.fields]
+        if len(m.fields) > MAX_FIELDS:
+            raise ValueError(f"model {m.name}: more than {MAX_FIELDS} fields")
+        if READ_LOCALS & set(idents):
+            raise ValueError(f"model {m.name}: a field's Java name clashes with a local of read(TreeReader)")
         getters = [getter(f) for f in m.fields]
         if len(set(idents)) != len(idents) or len(set(getters)) != len(getters):
             raise ValueError(f"model {m.name}: two fields have the same Java name")
@@ -315,6 +365,14 @@ def model_file(catalog: Catalog, m: Model) -> str:
     )
     out += javadoc("", paragraphs)
     out.append(f"public final class {m.name} {{")
+    required = sum(1 << i for i, f in enumerate(m.fields) if f.required)
+    out.append("    /** The JSON keys, in the order the native library writes them, and which are required. */")
+    out += call_lines(
+        "    private static final TreeReader.Keys KEYS = new TreeReader.Keys(",
+        [f"0x{required:x}L"] + [java_string(f.name) for f in m.fields],
+        ");",
+    )
+    out.append("")
     for f in m.fields:
         out.append(f"    private final {field_type(f)} {field_ident(f)};")
     if m.fields:
@@ -341,11 +399,11 @@ def model_file(catalog: Catalog, m: Model) -> str:
         f"{{@code {f.name}}} ({tree_type(f.type)}{'' if f.required else ', optional'})" for f in m.fields
     )
     out += javadoc("    ", [
-        f"Builds a {{@code {m.name}}} from a value tree: the map of the resource's fields by their "
-        "JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and "
-        "nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it "
-        "does not know are ignored; an absent or {@code null} optional field is left empty. Also "
-        "a way to make one in a test.",
+        f"Builds a {{@code {m.name}}} from a value tree given as maps: the resource's fields by "
+        "their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s "
+        "and nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native "
+        "library's bytes). Keys it does not know are ignored; an absent or {@code null} optional "
+        "field is left empty. A way to make one in a test.",
         f"Fields: {field_list}." if m.fields else "It has no fields.",
     ], [
         "@param tree the fields by JSON name",
@@ -370,6 +428,73 @@ def model_file(catalog: Catalog, m: Model) -> str:
             out.append(f'                Trees.{how}(tree, "{f.name}", path, {reader(f.type)}){end}')
     else:
         out += ["        Trees.object(value, path);", f"        return new {m.name}();"]
+    out += ["    }", ""]
+
+    out += javadoc("    ", [
+        f"Builds a {{@code {m.name}}} from a value tree in its binary form: the bytes the native "
+        "library's {@code wpn_event_decode} writes (docs/c-abi.md, \"Event field trees\"), which "
+        "the typed accessors of {@code Notification} read with it, in one pass and without "
+        "building maps. Keys it does not know are checked and skipped; an absent or {@code null} "
+        "optional field is left empty.",
+    ], [
+        "@param tree the bytes of one value tree, an object, with nothing after it",
+        f"@return the {{@code {m.name}}}",
+        "@throws IllegalArgumentException when the bytes are not one well-formed value tree "
+        "(truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code "
+        "128}), when a required field is missing or {@code null}, or when a field holds another "
+        "type (the message names the field by its path, or the byte offset, never a value)",
+    ])
+    out += [
+        f"    public static {m.name} fromTreeBytes(byte[] tree) {{",
+        '        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));',
+        f"        {m.name} value = read(reader);",
+        "        reader.finish();",
+        "        return value;",
+        "    }",
+        "",
+        f"    /** Reads the {{@code {m.name}}} at the reader's position, an object (not {{@code null}}). */",
+        f"    static {m.name} read(TreeReader reader) {{",
+    ]
+    for f in m.fields:
+        out.append(f"        {field_type(f)} {field_ident(f)} = {initial(f)};")
+    if m.fields:
+        out.append("        long present = 0;")
+    out += [
+        "        int count = reader.object();",
+        "        for (int index = 0; index < count; index++) {",
+    ]
+    if m.fields:
+        out += [
+            "            int key = reader.key(KEYS);",
+            "            if (key < 0) {",
+            "                reader.skip();",
+            "            } else if (!reader.nullValue()) {",
+            "                present |= 1L << key;",
+            "                switch (key) {",
+        ]
+        for i, f in enumerate(m.fields):
+            out += [
+                f"                    case {i}:",
+                f"                        {field_ident(f)} = {tree_value(f.type)};",
+                "                        break;",
+            ]
+        out += [
+            "                    default:",
+            "                        break;",
+            "                }",
+            "            }",
+            "        }",
+            "        reader.end(KEYS, present);",
+        ]
+        out += call_lines(f"        return new {m.name}(", [field_ident(f) for f in m.fields], ");")
+    else:
+        out += [
+            "            reader.key(KEYS);",
+            "            reader.skip();",
+            "        }",
+            "        reader.end(KEYS, 0);",
+            f"        return new {m.name}();",
+        ]
     out += ["    }", ""]
 
     # Getters.
@@ -662,6 +787,464 @@ final class Trees {
 '''
 
 
+TREE_READER = '''package io.github.wechatpaynotify.events;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A cursor over a value tree in its binary form (docs/c-abi.md, "Event field trees"), for the
+ * models' {@code fromTreeBytes} factories: each model's generated {@code read(TreeReader)} reads
+ * its object in one pass, matching keys as bytes, and builds no map, list or string it does not
+ * keep. Each value is a tag byte and its payload, integers little-endian: {@code 'n'} null;
+ * {@code 't'}, {@code 'f'} true, false; {@code 'i'} + int64; {@code 'd'} + float64; {@code 's'}
+ * + uint32 length + UTF-8; {@code 'a'} + uint32 count + values; {@code 'o'} + uint32 count +
+ * (uint32 key length, key, value) per member.
+ *
+ * <p>The native library writes a model's keys in the model's order, so a key is usually matched
+ * at the first comparison ({@link #key}). Keys a model does not know are checked and skipped
+ * ({@link #skip}). Every problem is an {@link IllegalArgumentException}: a malformed tree
+ * (truncated, bytes after it, an unknown tag, a repeated key, nesting deeper than {@link
+ * #MAX_DEPTH}) names the byte offset; a value of another type, a missing required field or a
+ * {@code null} list item names the field by its path ({@code amount.total}, {@code
+ * promotion_detail.0.amount}); never a value.
+ */
+final class TreeReader {
+    /** Deeper nesting is refused, so a bad tree cannot exhaust the stack. */
+    static final int MAX_DEPTH = 128;
+
+    private static final VarHandle INT64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle UINT32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The JSON keys of a model, in its order, as UTF-8 bytes, and which of them are required.
+     * At most 64 (the generator checks).
+     */
+    static final class Keys {
+        final String[] names;
+        final byte[][] utf8;
+        final long required;
+
+        Keys(long required, String... names) {
+            this.names = names;
+            this.utf8 = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                utf8[i] = names[i].getBytes(StandardCharsets.UTF_8);
+            }
+            this.required = required;
+        }
+    }
+
+    /**
+     * Reads one item of a list.
+     *
+     * @param <T> what it reads
+     */
+    @FunctionalInterface
+    interface Item<T> {
+        /**
+         * Reads the (non-null) value at the reader's position.
+         *
+         * @param reader the reader
+         * @return what it holds
+         */
+        T read(TreeReader reader);
+    }
+
+    private final byte[] bytes;
+    private int at;
+    /** How many objects and lists are open: the depth of the values being read, 0 at the root. */
+    private int depth;
+    /**
+     * Per open container (index {@code depth - 1}): the key being read ({@code null} in a list,
+     * or for a key the model does not know) or the list index, for messages; the keys seen (a
+     * mask over the model's {@code Keys}); the key expected next; and where unknown keys start
+     * (for the repeated-key check: rarely needed, made on demand).
+     */
+    private String[] pathKey = new String[8];
+    private int[] pathIndex = new int[8];
+    private long[] seen = new long[8];
+    private int[] next = new int[8];
+    private int[][] unknown;
+
+    TreeReader(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Ends the read of a whole tree: nothing may follow the root value. */
+    void finish() {
+        if (at != bytes.length) {
+            throw malformed((bytes.length - at) + " bytes after the value");
+        }
+    }
+
+    // ---- containers ---------------------------------------------------------------------
+
+    /**
+     * Opens the object at the position; {@link #end} closes it.
+     *
+     * @return its member count
+     */
+    int object() {
+        expect('o', "an object");
+        int count = count(5);
+        open();
+        return count;
+    }
+
+    /**
+     * Reads the key of the next member of the open object.
+     *
+     * @param model the model's keys
+     * @return the key's index in {@code model}, or -1 for a key it does not know (then {@link
+     *     #skip()} its value)
+     */
+    int key(Keys model) {
+        int d = depth - 1;
+        int keyAt = at;
+        int len = length("a key");
+        int start = at;
+        at += len;
+        byte[][] utf8 = model.utf8;
+        int n = utf8.length;
+        int k = next[d];
+        for (int tried = 0; tried < n; tried++, k = k + 1 == n ? 0 : k + 1) {
+            byte[] name = utf8[k];
+            if (name.length == len && same(name, start)) {
+                long bit = 1L << k;
+                if ((seen[d] & bit) != 0) {
+                    at = keyAt;
+                    throw malformed("a repeated key");
+                }
+                seen[d] |= bit;
+                next[d] = k + 1 == n ? 0 : k + 1;
+                pathKey[d] = model.names[k];
+                return k;
+            }
+        }
+        pathKey[d] = null;
+        unknownKey(d, keyAt);
+        return -1;
+    }
+
+    /**
+     * Closes the object opened by {@link #object()}, after its last member.
+     *
+     * @param model the model's keys
+     * @param present the keys read with a non-null value (a mask over {@code model})
+     */
+    void end(Keys model, long present) {
+        long missing = model.required & ~present;
+        if (missing != 0) {
+            pathKey[depth - 1] = model.names[Long.numberOfTrailingZeros(missing)];
+            throw new IllegalArgumentException("the required field `" + path() + "` is missing");
+        }
+        close();
+    }
+
+    /**
+     * Reads the list at the position.
+     *
+     * @param <T> what its items are
+     * @param reader reads one item
+     * @return the items, unmodifiable
+     */
+    <T> List<T> list(Item<T> reader) {
+        expect('a', "a list");
+        int count = count(1);
+        if (count == 0) {
+            return List.of();
+        }
+        open();
+        int d = depth - 1;
+        Object[] items = new Object[count];
+        for (int i = 0; i < count; i++) {
+            pathIndex[d] = i;
+            if (nullValue()) {
+                throw new IllegalArgumentException("the item `" + path() + "` is null");
+            }
+            items[i] = reader.read(this);
+        }
+        close();
+        @SuppressWarnings("unchecked")
+        List<T> list = (List<T>) (count == 1 ? List.of(items[0]) : List.of(items));
+        return list;
+    }
+
+    // ---- scalars ------------------------------------------------------------------------
+
+    /**
+     * Reads a {@code null} when the position holds one.
+     *
+     * @return whether it did
+     */
+    boolean nullValue() {
+        if (at < bytes.length && bytes[at] == 'n') {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    String string() {
+        expect('s', "a string");
+        int len = length("a string");
+        String s = new String(bytes, at, len, StandardCharsets.UTF_8);
+        at += len;
+        return s;
+    }
+
+    long int64() {
+        expect('i', "an integer");
+        need(8);
+        long v = (long) INT64.get(bytes, at);
+        at += 8;
+        return v;
+    }
+
+    Long int64Boxed() {
+        return int64();
+    }
+
+    boolean bool() {
+        need(1);
+        byte tag = bytes[at];
+        if (tag == 't' || tag == 'f') {
+            at++;
+            return tag == 't';
+        }
+        throw wrongType("a boolean");
+    }
+
+    Boolean boolBoxed() {
+        return bool();
+    }
+
+    // ---- skipping -----------------------------------------------------------------------
+
+    /** Skips the value at the position (a key the model does not know), checking it is well formed. */
+    void skip() {
+        skip(depth);
+    }
+
+    private void skip(int valueDepth) {
+        if (valueDepth > MAX_DEPTH) {
+            throw malformed("nested deeper than " + MAX_DEPTH);
+        }
+        need(1);
+        byte tag = bytes[at++];
+        switch (tag) {
+            case 'n':
+            case 't':
+            case 'f':
+                return;
+            case 'i':
+            case 'd':
+                need(8);
+                at += 8;
+                return;
+            case 's': {
+                int len = length("a string");
+                at += len;
+                return;
+            }
+            case 'a': {
+                int count = count(1);
+                for (int i = 0; i < count; i++) {
+                    skip(valueDepth + 1);
+                }
+                return;
+            }
+            case 'o': {
+                int count = count(5);
+                int[] starts = new int[count];
+                for (int i = 0; i < count; i++) {
+                    starts[i] = at;
+                    int len = length("a key");
+                    for (int j = 0; j < i; j++) {
+                        if (sameKey(starts[j], starts[i])) {
+                            at = starts[i];
+                            throw malformed("a repeated key");
+                        }
+                    }
+                    at += len;
+                    skip(valueDepth + 1);
+                }
+                return;
+            }
+            default:
+                at--;
+                throw malformed("unknown tag 0x" + Integer.toHexString(tag & 0xff));
+        }
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    private void open() {
+        if (depth == pathKey.length) {
+            int size = depth * 2;
+            pathKey = Arrays.copyOf(pathKey, size);
+            pathIndex = Arrays.copyOf(pathIndex, size);
+            seen = Arrays.copyOf(seen, size);
+            next = Arrays.copyOf(next, size);
+            if (unknown != null) {
+                unknown = Arrays.copyOf(unknown, size);
+            }
+        }
+        pathKey[depth] = null;
+        seen[depth] = 0;
+        next[depth] = 0;
+        if (unknown != null) {
+            unknown[depth] = null;
+        }
+        depth++;
+    }
+
+    private void close() {
+        depth--;
+    }
+
+    /** Records where an unknown key starts; a second one with the same bytes is malformed. */
+    private void unknownKey(int d, int keyAt) {
+        if (unknown == null) {
+            unknown = new int[pathKey.length][];
+        }
+        int[] starts = unknown[d];
+        if (starts == null) {
+            starts = new int[] {0};
+        }
+        int n = starts[0];
+        for (int i = 1; i <= n; i++) {
+            if (sameKey(starts[i], keyAt)) {
+                at = keyAt;
+                throw malformed("a repeated key");
+            }
+        }
+        if (n + 1 == starts.length) {
+            starts = Arrays.copyOf(starts, starts.length * 2);
+        }
+        starts[n + 1] = keyAt;
+        starts[0] = n + 1;
+        unknown[d] = starts;
+    }
+
+    /** Whether {@code name} is at {@code start} (keys are short: a plain loop beats a vectorized compare). */
+    private boolean same(byte[] name, int start) {
+        for (int i = 0; i < name.length; i++) {
+            if (bytes[start + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the keys whose length fields start at {@code a} and {@code b} are the same bytes. */
+    private boolean sameKey(int a, int b) {
+        int la = (int) UINT32.get(bytes, a);
+        int lb = (int) UINT32.get(bytes, b);
+        return la == lb && Arrays.equals(bytes, a + 4, a + 4 + la, bytes, b + 4, b + 4 + lb);
+    }
+
+    /** Consumes the tag {@code tag}, or fails: another tag is a wrong type, an unknown one malformed. */
+    private void expect(char tag, String expected) {
+        need(1);
+        if (bytes[at] != tag) {
+            throw wrongType(expected);
+        }
+        at++;
+    }
+
+    /** A uint32 length of bytes that must follow. */
+    private int length(String what) {
+        long len = uint32();
+        if (len > bytes.length - at) {
+            throw malformed(what + " of " + len + " bytes with " + (bytes.length - at) + " left");
+        }
+        return (int) len;
+    }
+
+    /** A uint32 count of items that each take at least {@code minSize} bytes. */
+    private int count(int minSize) {
+        long count = uint32();
+        if (count * minSize > bytes.length - at) {
+            throw malformed("a count of " + count + " with " + (bytes.length - at) + " bytes left");
+        }
+        return (int) count;
+    }
+
+    private long uint32() {
+        need(4);
+        long v = (int) UINT32.get(bytes, at) & 0xFFFF_FFFFL;
+        at += 4;
+        return v;
+    }
+
+    private void need(int n) {
+        if (bytes.length - at < n) {
+            throw malformed("truncated");
+        }
+    }
+
+    /** The path of the value being read: keys and list indexes from the root, dot-separated. */
+    private String path() {
+        StringBuilder s = new StringBuilder();
+        for (int d = 0; d < depth; d++) {
+            if (d > 0) {
+                s.append('.');
+            }
+            if (pathKey[d] != null) {
+                s.append(pathKey[d]);
+            } else {
+                s.append(pathIndex[d]);
+            }
+        }
+        return s.toString();
+    }
+
+    private IllegalArgumentException wrongType(String expected) {
+        String held;
+        switch (bytes[at]) {
+            case 'n':
+                held = "null";
+                break;
+            case 't':
+            case 'f':
+                held = "a boolean";
+                break;
+            case 'i':
+                held = "an integer";
+                break;
+            case 'd':
+                held = "a float";
+                break;
+            case 's':
+                held = "a string";
+                break;
+            case 'a':
+                held = "a list";
+                break;
+            case 'o':
+                held = "an object";
+                break;
+            default:
+                return malformed("unknown tag 0x" + Integer.toHexString(bytes[at] & 0xff));
+        }
+        String where = depth == 0 ? "the resource" : "the field `" + path() + "`";
+        return new IllegalArgumentException(where + " holds " + held + ", expected " + expected);
+    }
+
+    private IllegalArgumentException malformed(String what) {
+        return new IllegalArgumentException(
+                "malformed value tree (" + what + " at byte " + at + " of " + bytes.length + ")");
+    }
+}
+'''
+
+
 def package_info(catalog: Catalog) -> str:
     out = [HEADER]
     out += javadoc("", [
@@ -681,7 +1264,7 @@ def notification_events(catalog: Catalog) -> str:
     models = sorted({k.model for k in catalog.kinds} | {"EventKind"})
     out = [HEADER, f"package {MAIN_PACKAGE};", ""]
     out += [f"import {PACKAGE}.{m};" for m in models]
-    out += ["import java.util.Map;", "import java.util.function.Function;", ""]
+    out += ["import java.util.function.Function;", ""]
     out += javadoc("", [
         "The typed accessors of a {@link Notification}, one per kind of the event catalog "
         "(models/events.json, docs/events.md): generated, and extended by {@code Notification} "
@@ -711,9 +1294,9 @@ def notification_events(catalog: Catalog) -> str:
         "    /**",
         "     * Checks that this notification is of kind {@code kind} and decodes its resource as that",
         "     * kind's model (the native library's {@code wpn_event_decode}), then builds it with",
-        "     * {@code fromTree} from the fields the library gives.",
+        "     * {@code fromTreeBytes} from the value tree of the fields the library gives.",
         "     */",
-        "    abstract <T> T event(EventKind kind, Function<Map<String, Object>, T> fromTree);",
+        "    abstract <T> T event(EventKind kind, Function<byte[], T> fromTreeBytes);",
         "",
     ]
     for k in catalog.kinds:
@@ -729,7 +1312,7 @@ def notification_events(catalog: Catalog) -> str:
         ])
         out += [
             f"    public final {k.model} {accessor(k)}() throws NotificationException {{",
-            f"        return event(EventKind.{constant(k)}, {k.model}::fromTree);",
+            f"        return event(EventKind.{constant(k)}, {k.model}::fromTreeBytes);",
             "    }",
             "",
         ]
@@ -746,6 +1329,7 @@ def outputs(catalog: Catalog) -> Dict[str, str]:
         files[f"{events}{m.name}.java"] = model_file(catalog, m)
     files[events + "EventKind.java"] = event_kind_file(catalog)
     files[events + "Trees.java"] = HEADER + "\n" + TREES
+    files[events + "TreeReader.java"] = HEADER + "\n" + TREE_READER
     files[events + "package-info.java"] = package_info(catalog)
     files[ROOT + "NotificationEvents.java"] = notification_events(catalog)
     return files

@@ -40,6 +40,7 @@ from ._errors import (
 )
 from ._native import (
     AUTHENTICITY_CODES,
+    BACKEND,
     CORE_VERSION,
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_CLOCK_SKEW,
@@ -68,6 +69,7 @@ __version__: str = CORE_VERSION
 
 __all__ = [
     "AUTHENTICITY_CODES",
+    "BACKEND",
     "BytesLike",
     "CORE_VERSION",
     "ConfigError",

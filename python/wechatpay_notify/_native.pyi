@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_MAX_CLOCK_SKEW",
     "DEFAULT_V2_MAX_BODY_SIZE",
     "CORE_VERSION",
+    "BACKEND",
 ]
 
 ERROR_CODES: Final[Tuple[str, ...]]
@@ -55,6 +56,9 @@ DEFAULT_MAX_BODY_SIZE: Final[int]
 DEFAULT_MAX_CLOCK_SKEW: Final[int]
 DEFAULT_V2_MAX_BODY_SIZE: Final[int]
 CORE_VERSION: Final[str]
+#: The cryptographic backend the extension was built with: ``"aws-lc"`` (aws-lc-rs, the
+#: released wheels) or ``"ring"`` (ring and RustCrypto's aes-gcm).
+BACKEND: Final[str]
 KIT_FAILURES: Final[Tuple[Tuple[str, str], ...]]
 
 _PemLike = Union[str, bytes, bytearray, memoryview]

@@ -1023,6 +1023,11 @@ static void codes_and_version(void) {
     CHECK(WPN_SYSTEM_CLOCK == INT64_MIN, "WPN_SYSTEM_CLOCK");
     const char *version = wpn_version();
     CHECK(version != NULL && strlen(version) >= 5 && strchr(version, '.') != NULL, "version");
+    /* The backend, and the one scripts/backend.sh chose when it is in the environment. */
+    const char *backend = wpn_backend(), *want = getenv("WPN_BACKEND");
+    CHECK(backend != NULL && (strcmp(backend, "ring") == 0 || strcmp(backend, "aws-lc") == 0) &&
+              (want == NULL || *want == '\0' || strcmp(backend, want) == 0),
+          "backend");
 }
 
 /* `now`: explicit Unix seconds, or WPN_SYSTEM_CLOCK (INT64_MIN) for the system clock. The

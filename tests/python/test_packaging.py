@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import os
 from pathlib import Path
 
 import wechatpay_notify as wn
@@ -23,6 +24,12 @@ def test_metadata() -> None:
     assert not importlib.metadata.requires("wechatpay-notify")
     meta = importlib.metadata.metadata("wechatpay-notify")
     assert meta["Requires-Python"] == ">=3.8"
+
+
+def test_backend() -> None:
+    # The one scripts/backend.sh chose (scripts/test-python.sh), when it is in the environment.
+    assert wn.BACKEND in ("ring", "aws-lc")
+    assert os.environ.get("WPN_BACKEND") in (None, "", wn.BACKEND)
 
 
 def test_public_names_and_signatures() -> None:

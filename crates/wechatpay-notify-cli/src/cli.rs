@@ -8,12 +8,25 @@ use wechatpay_notify::EventKind;
 
 use crate::style::ColorChoice;
 
+/// What `--version` prints after the name: the version and the cryptographic backend, e.g.
+/// `0.1.0 (aws-lc)`.
+fn version_line() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        format!(
+            "{} ({})",
+            wechatpay_notify::VERSION,
+            wechatpay_notify::BACKEND
+        )
+    })
+}
+
 /// Find out why WeChat Pay callbacks (回调通知) do not arrive or do not verify.
 ///
 /// Exit status: 0 accepted / no problem, 1 rejected / problem found, 2 usage error.
 /// Start with `wechatpay-notify demo`.
 #[derive(Parser)]
-#[command(name = "wechatpay-notify", version, max_term_width = 100)]
+#[command(name = "wechatpay-notify", version = version_line(), max_term_width = 100)]
 pub struct Cli {
     /// Machine-readable JSON output (one JSON document; `listen` writes one per line).
     #[arg(long, global = true)]

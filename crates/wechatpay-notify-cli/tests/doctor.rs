@@ -449,7 +449,13 @@ fn usage_errors_exit_2() {
     ] {
         assert!(help.stdout.contains(sub), "--help lacks {sub}");
     }
-    assert_eq!(run(&["--version"]).code, 0);
+    let version = run(&["--version"]);
+    assert_eq!(version.code, 0);
+    assert!(
+        version.stdout.contains(wechatpay_notify::BACKEND),
+        "--version does not name the backend: {}",
+        version.stdout
+    );
 }
 
 #[test]

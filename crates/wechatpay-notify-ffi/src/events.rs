@@ -2,8 +2,8 @@
 //! (`wpn_envelope.kind`); `wpn_event_decode` checks a resource against a kind's model and can
 //! give its fields as a tree of values (`docs/c-abi.md`, "Event field trees").
 
-use wechatpay_notify::events::{check_event, kind_of};
-use wechatpay_notify::{Error, ErrorCode, EventKind};
+use wechatpay_notify::events::{check_event_into, kind_of, ModelSink};
+use wechatpay_notify::{Error, ErrorCode, Event, EventKind};
 use zeroize::Zeroizing;
 
 use crate::error::wpn_error;
@@ -11,16 +11,17 @@ use crate::guard::{guard, into_handle};
 use crate::resource::wpn_buffer;
 use crate::result::wpn_result;
 use crate::strings::{bytes_arg, utf8_arg};
+use crate::tree;
 
 /// The form in which `wpn_event_decode` gives a model's fields.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum wpn_fields_format {
-    /// The value tree of `docs/c-abi.md` ("Event field trees"): for a binding without a JSON
-    /// reader (Java).
+    /// The value tree of `docs/c-abi.md` ("Event field trees"), written straight from the
+    /// checked model: what the Go and Java bindings decode their typed models from.
     WPN_FIELDS_TREE = 0,
-    /// Compact JSON holding exactly the model's fields under their exact names: for a binding
-    /// with a JSON decoder of its own (Go), which then reads only what the core checked.
+    /// Compact JSON holding exactly the model's fields under their exact names: for a C or C++
+    /// program with a JSON library of its own, which then reads only what the core checked.
     WPN_FIELDS_JSON = 1,
 }
 
@@ -81,16 +82,12 @@ pub unsafe extern "C" fn wpn_event_decode(
                     ),
                 )
             })?;
-        let value = check_event(wanted, actual, event_type, plaintext, !fields_out.is_null())?;
-        if let (Some(out), Some(value)) = (fields_out.as_mut(), value) {
-            let mut bytes = Zeroizing::new(Vec::with_capacity(plaintext.len()));
-            match format {
-                wpn_fields_format::WPN_FIELDS_TREE => encode(&value, &mut bytes),
-                wpn_fields_format::WPN_FIELDS_JSON => {
-                    // Serializing a JSON value to memory cannot fail.
-                    serde_json::to_writer(&mut *bytes, &value).unwrap_or_default()
-                }
-            }
+        let encode = Encode {
+            format: (!fields_out.is_null()).then_some(format),
+            capacity: plaintext.len() * 2 + 64,
+        };
+        let fields = check_event_into(wanted, actual, event_type, plaintext, encode)?;
+        if let (Some(out), Some(bytes)) = (fields_out.as_mut(), fields) {
             *out = into_handle(wpn_buffer::new(bytes));
         }
         Ok(())
@@ -104,60 +101,36 @@ fn printable(bytes: &[u8]) -> String {
     }
 }
 
-/// Appends the value tree encoding of `value` (`docs/c-abi.md`, "Event field trees").
-fn encode(value: &serde_json::Value, out: &mut Vec<u8>) {
-    use serde_json::Value;
-    let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
-    match value {
-        Value::Null => out.push(b'n'),
-        Value::Bool(true) => out.push(b't'),
-        Value::Bool(false) => out.push(b'f'),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => {
-                out.push(b'i');
-                out.extend_from_slice(&i.to_le_bytes());
-            }
-            None => {
-                out.push(b'd');
-                out.extend_from_slice(&n.as_f64().unwrap_or(f64::NAN).to_le_bytes());
-            }
-        },
-        Value::String(s) => {
-            out.push(b's');
-            out.extend_from_slice(&len(s.len()));
-            out.extend_from_slice(s.as_bytes());
-        }
-        Value::Array(items) => {
-            out.push(b'a');
-            out.extend_from_slice(&len(items.len()));
-            items.iter().for_each(|v| encode(v, out));
-        }
-        Value::Object(map) => {
-            out.push(b'o');
-            out.extend_from_slice(&len(map.len()));
-            for (k, v) in map {
-                out.extend_from_slice(&len(k.len()));
-                out.extend_from_slice(k.as_bytes());
-                encode(v, out);
-            }
-        }
-    }
+/// Encodes the decoded model into the buffer `wpn_event_decode` gives, when one was asked for,
+/// in a buffer of `capacity` bytes: twice the plaintext, more than either form takes, so that
+/// it never grows (a grown buffer would leave a copy of the fields behind, unwiped).
+struct Encode {
+    format: Option<wpn_fields_format>,
+    capacity: usize,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl ModelSink for Encode {
+    type Output = Option<Zeroizing<Vec<u8>>>;
 
-    #[test]
-    fn value_trees() {
-        let value = serde_json::json!({"a": [1, "x", true, null], "b": {"c": -2}});
-        let mut out = Vec::new();
-        encode(&value, &mut out);
-        let mut want = vec![b'o', 2, 0, 0, 0, 1, 0, 0, 0, b'a', b'a', 4, 0, 0, 0, b'i'];
-        want.extend_from_slice(&1i64.to_le_bytes());
-        want.extend_from_slice(&[b's', 1, 0, 0, 0, b'x', b't', b'n']);
-        want.extend_from_slice(&[1, 0, 0, 0, b'b', b'o', 1, 0, 0, 0, 1, 0, 0, 0, b'c', b'i']);
-        want.extend_from_slice(&(-2i64).to_le_bytes());
-        assert_eq!(out, want);
+    fn take<T: Event>(self, model: &T) -> wechatpay_notify::Result<Self::Output> {
+        let Some(format) = self.format else {
+            return Ok(None);
+        };
+        let mut bytes = Zeroizing::new(Vec::with_capacity(self.capacity));
+        let failed = match format {
+            wpn_fields_format::WPN_FIELDS_TREE => {
+                tree::write(model, &mut bytes).err().map(|e| e.to_string())
+            }
+            wpn_fields_format::WPN_FIELDS_JSON => serde_json::to_writer(&mut *bytes, model)
+                .err()
+                .map(|e| e.to_string()),
+        };
+        match failed {
+            None => Ok(Some(bytes)),
+            Some(why) => Err(Error::new(
+                ErrorCode::MalformedResource,
+                format!("the resource could not be re-encoded ({why})"),
+            )),
+        }
     }
 }

@@ -28,6 +28,7 @@ mod reply;
 mod resource;
 mod result;
 mod strings;
+mod tree;
 mod v2;
 mod verifier;
 
@@ -65,6 +66,17 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 #[no_mangle]
 pub extern "C" fn wpn_version() -> *const c_char {
     VERSION.as_ptr().cast()
+}
+
+/// The cryptographic backend the library was built with: `"aws-lc"` (aws-lc-rs, chosen with
+/// the cargo feature `aws-lc`) or `"ring"` (ring and RustCrypto's aes-gcm). A static,
+/// NUL-terminated string (never free it).
+#[no_mangle]
+pub extern "C" fn wpn_backend() -> *const c_char {
+    static BACKEND: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    BACKEND
+        .get_or_init(|| std::ffi::CString::new(wechatpay_notify::BACKEND).unwrap_or_default())
+        .as_ptr()
 }
 
 #[cfg(test)]

@@ -70,5 +70,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wechatpay_notify::v2::DEFAULT_V2_MAX_BODY_SIZE,
     )?;
     m.add("CORE_VERSION", wechatpay_notify::VERSION)?;
+    m.add("BACKEND", wechatpay_notify::BACKEND)?;
     Ok(())
 }

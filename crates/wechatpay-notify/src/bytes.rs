@@ -19,6 +19,13 @@ pub fn looks_like_json(body: &[u8]) -> bool {
     matches!(first_non_whitespace(body), Some(b'{' | b'['))
 }
 
+/// Decodes standard, padded base64 (RFC 4648 section 4) with nothing else in it: no
+/// whitespace, no missing padding, no stray bits in the last character. The one base64 decoder
+/// of every input this library reads.
+pub(crate) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    base64_simd::STANDARD.decode_to_vec(text).ok()
+}
+
 /// A header value made safe to quote in a message: printable ASCII up to 80 characters.
 pub(crate) fn printable(value: &[u8]) -> String {
     if value.len() <= 80 && value.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
@@ -40,5 +47,16 @@ mod tests {
         assert!(!looks_like_json(b"<xml/>"));
         assert_eq!(printable(b"PUB_KEY_ID_1"), "\"PUB_KEY_ID_1\"");
         assert_eq!(printable(&[0xff; 3]), "<3 bytes, not shown>");
+    }
+
+    #[test]
+    fn base64_is_strict() {
+        assert_eq!(decode_base64(b"QUI="), Some(b"AB".to_vec()));
+        assert_eq!(decode_base64(b""), Some(Vec::new()));
+        for bad in [
+            "QUJ=", "QUI", "QUI==", " QUJD", "QU\nJD", "QUJD====", "QU-_", "====",
+        ] {
+            assert_eq!(decode_base64(bad.as_bytes()), None, "{bad:?}");
+        }
     }
 }

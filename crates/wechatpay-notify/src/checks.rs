@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
-use serde::Deserialize;
+use crate::bytes::decode_base64;
 
 use crate::bytes::{first_non_whitespace, looks_like_xml, printable};
+use crate::envelope::{Envelope, Field, Resource};
 use crate::error::{Error, ErrorCode, Result};
 use crate::headers::{
     Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
@@ -191,14 +191,12 @@ pub(crate) fn decode_signature(value: &[u8], key: &RsaPublicKey) -> Result<Vec<u
             ),
         ));
     }
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(value)
-        .map_err(|_| {
-            Error::new(
-                ErrorCode::MalformedSignature,
-                "Wechatpay-Signature is not standard base64",
-            )
-        })?;
+    let signature = decode_base64(value).ok_or_else(|| {
+        Error::new(
+            ErrorCode::MalformedSignature,
+            "Wechatpay-Signature is not standard base64",
+        )
+    })?;
     if signature.len() != key.modulus_len() {
         return Err(Error::new(
             ErrorCode::MalformedSignature,
@@ -240,23 +238,6 @@ pub fn signed_message(timestamp: &[u8], nonce: &[u8], body: &[u8]) -> Vec<u8> {
     message
 }
 
-/// The notification envelope of step 11.
-#[derive(Deserialize)]
-pub(crate) struct Envelope<'a> {
-    #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    create_time: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    event_type: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    resource_type: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    summary: Option<Cow<'a, str>>,
-    #[serde(default)]
-    resource: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
 fn json_error(code: ErrorCode, what: &str, e: &serde_json::Error) -> Error {
     Error::new(
         code,
@@ -276,19 +257,25 @@ pub const MAX_JSON_DEPTH: usize = 32;
 /// unknown fields without a depth limit, so the bound is checked here, in one linear pass
 /// that only tracks brackets outside strings (the JSON itself is validated by serde_json).
 pub(crate) fn json_depth_within(json: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&b) = json.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            // Skip a string in one search per escape: strings are most of a notification.
+            b'"' => loop {
+                let Some(rest) = json.get(i..) else {
+                    return true;
+                };
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    None => return true,
+                    Some(j) if rest[j] == b'\\' => i += j + 2,
+                    Some(j) => {
+                        i += j + 1;
+                        break;
+                    }
+                }
+            },
             b'{' | b'[' => {
                 depth += 1;
                 if depth > max {
@@ -332,13 +319,17 @@ pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>> {
     Ok(envelope)
 }
 
-impl Envelope<'_> {
-    fn resource_str(&self, name: &str) -> Option<Option<&str>> {
-        let resource = self.resource.as_ref()?;
-        Some(match resource.get(name) {
-            None | Some(serde_json::Value::Null) => None,
-            Some(value) => Some(value.as_str()?),
-        })
+impl<'a> Envelope<'a> {
+    /// The checked envelope's resource (`parse_envelope` refuses an envelope without one).
+    fn fields(&self) -> &Resource<'a> {
+        const NONE: &Resource<'static> = &Resource {
+            algorithm: Field::Absent,
+            ciphertext: Field::Absent,
+            associated_data: Field::Absent,
+            nonce: Field::Absent,
+            original_type: Field::Absent,
+        };
+        self.resource.as_ref().unwrap_or(NONE)
     }
 
     pub(crate) fn into_notification(
@@ -348,12 +339,8 @@ impl Envelope<'_> {
         plaintext: String,
         mchid: Option<String>,
     ) -> Notification {
-        let original_type = self
-            .resource_str("original_type")
-            .flatten()
-            .unwrap_or_default()
-            .to_owned();
         let text = |v: Option<Cow<'_, str>>| v.map(Cow::into_owned).unwrap_or_default();
+        let original_type = text(self.resource.and_then(|r| r.original_type.into_text()));
         Notification {
             id: text(self.id),
             create_time: text(self.create_time),
@@ -379,7 +366,7 @@ pub(crate) struct ResourceFields<'e> {
 
 /// Step 12.
 pub(crate) fn algorithm(envelope: &Envelope<'_>) -> Result<()> {
-    match envelope.resource_str("algorithm").flatten() {
+    match envelope.fields().algorithm.text().flatten() {
         Some(ALGORITHM_AES_GCM) => Ok(()),
         other => Err(Error::new(
             ErrorCode::UnsupportedAlgorithm,
@@ -393,26 +380,27 @@ pub(crate) fn algorithm(envelope: &Envelope<'_>) -> Result<()> {
 
 /// Step 13, first half: the string fields of `resource`.
 pub(crate) fn resource_fields<'e>(envelope: &'e Envelope<'_>) -> Result<ResourceFields<'e>> {
-    let field = |name: &str| -> Result<Option<&'e str>> {
-        envelope.resource_str(name).ok_or_else(|| {
+    let field = |name: &str, value: &'e Field<'_>| -> Result<Option<&'e str>> {
+        value.text().ok_or_else(|| {
             Error::new(
                 ErrorCode::MalformedResource,
                 format!("resource.{name} is not a string"),
             )
         })
     };
-    let required = |name: &str| -> Result<&'e str> {
-        field(name)?.ok_or_else(|| {
+    let required = |name: &str, value: &'e Field<'_>| -> Result<&'e str> {
+        field(name, value)?.ok_or_else(|| {
             Error::new(
                 ErrorCode::MalformedResource,
                 format!("resource.{name} is missing"),
             )
         })
     };
+    let r = envelope.fields();
     Ok(ResourceFields {
-        nonce: required("nonce")?,
-        ciphertext: required("ciphertext")?,
-        associated_data: field("associated_data")?.unwrap_or_default(),
+        nonce: required("nonce", &r.nonce)?,
+        ciphertext: required("ciphertext", &r.ciphertext)?,
+        associated_data: field("associated_data", &r.associated_data)?.unwrap_or_default(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! same DER as bare base64; and the SubjectPublicKeyInfo inside them. Used by
 //! [`RsaPublicKey::from_pem`](crate::RsaPublicKey::from_pem) and the certificate loader.
 
-use base64::Engine as _;
+use crate::bytes::decode_base64;
 use der::{Decode, Encode};
 use spki::ObjectIdentifier;
 use x509_cert::Certificate;
@@ -32,9 +32,8 @@ pub(crate) fn decode_key_text(text: &[u8]) -> Result<Decoded> {
         if compact.is_empty() {
             return Err(Error::config("key text is empty"));
         }
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|_| Error::config("key text is neither PEM nor base64"))?;
+        let der = decode_base64(compact.as_bytes())
+            .ok_or_else(|| Error::config("key text is neither PEM nor base64"))?;
         return Ok(Decoded::Der(der));
     };
     let block = &text[start..];

@@ -28,10 +28,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod backend;
 mod bytes;
 pub mod certificates;
 mod checks;
 pub mod diagnose;
+mod envelope;
 mod error;
 pub mod events;
 mod headers;
@@ -68,6 +70,10 @@ pub use verifier::{
 
 /// This library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The cryptographic backend of this build: `"ring"` (the default: ring's RSA, RustCrypto's
+/// AES-256-GCM) or `"aws-lc"` (the cargo feature `aws-lc`: aws-lc-rs for both).
+pub const BACKEND: &str = backend::NAME;
 
 #[cfg(test)]
 mod send_sync {

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use aes_gcm::aead::AeadInPlace;
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
-use base64::Engine as _;
+use crate::bytes::decode_base64;
+
+use crate::backend::AeadKey;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -21,15 +21,7 @@ pub const TAG_LEN: usize = 16;
 /// The APIv3 key, ready to decrypt. The expanded AES key is wiped when this is dropped.
 #[derive(Clone)]
 pub struct Apiv3Key {
-    cipher: Aes256Gcm,
-}
-
-/// Overwrites the stack below the caller with zeros, where the next call's frame will be.
-#[inline(never)]
-fn scrub_stack() {
-    let mut area = [0u8; 16 * 1024];
-    zeroize::Zeroize::zeroize(&mut area[..]);
-    std::hint::black_box(&area);
+    cipher: AeadKey,
 }
 
 impl Apiv3Key {
@@ -49,12 +41,8 @@ impl Apiv3Key {
                 key.len()
             )));
         }
-        // The cipher is built on the stack: an AES key schedule is a union of the hardware and
-        // software forms, and the unused part is copied along with the rest, so stale stack
-        // bytes (a moved-from key schedule of an earlier call) must not be in that region.
-        scrub_stack();
-        let cipher = Aes256Gcm::new_from_slice(key)
-            .map_err(|_| Error::config("APIv3 key must be exactly 32 bytes"))?;
+        let cipher =
+            AeadKey::new(key).ok_or_else(|| Error::config("APIv3 key must be exactly 32 bytes"))?;
         Ok(Apiv3Key { cipher })
     }
 
@@ -78,20 +66,25 @@ impl Apiv3Key {
         associated_data: &[u8],
         mut sealed: Vec<u8>,
     ) -> Result<Vec<u8>> {
-        let tag_start = sealed.len() - TAG_LEN;
-        let tag = Tag::clone_from_slice(&sealed[tag_start..]);
-        sealed.truncate(tag_start);
-        self.cipher
-            .decrypt_in_place_detached(Nonce::from_slice(nonce), associated_data, &mut sealed, &tag)
-            .map_err(|_| {
-                Error::new(
-                    ErrorCode::DecryptFailed,
-                    "AES-256-GCM authentication failed: the APIv3 key configured here is not the \
-                     one set in the merchant platform (账户中心 > API安全 > APIv3密钥), or it was \
-                     never set there; or the ciphertext, nonce or associated_data was altered",
-                )
-            })?;
-        Ok(sealed)
+        let nonce: &[u8; NONCE_LEN] = match nonce.try_into() {
+            Ok(nonce) if sealed.len() >= TAG_LEN => nonce,
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::MalformedResource,
+                    "resource nonce or ciphertext has the wrong length",
+                ))
+            }
+        };
+        if self.cipher.open(nonce, associated_data, &mut sealed) {
+            Ok(sealed)
+        } else {
+            Err(Error::new(
+                ErrorCode::DecryptFailed,
+                "AES-256-GCM authentication failed: the APIv3 key configured here is not the \
+                 one set in the merchant platform (账户中心 > API安全 > APIv3密钥), or it was \
+                 never set there; or the ciphertext, nonce or associated_data was altered",
+            ))
+        }
     }
 }
 
@@ -106,14 +99,12 @@ pub(crate) fn decode_sealed(nonce: &[u8], ciphertext_b64: &[u8]) -> Result<Vec<u
             ),
         ));
     }
-    let sealed = base64::engine::general_purpose::STANDARD
-        .decode(ciphertext_b64)
-        .map_err(|_| {
-            Error::new(
-                ErrorCode::MalformedResource,
-                "resource ciphertext is not standard base64",
-            )
-        })?;
+    let sealed = decode_base64(ciphertext_b64).ok_or_else(|| {
+        Error::new(
+            ErrorCode::MalformedResource,
+            "resource ciphertext is not standard base64",
+        )
+    })?;
     if sealed.len() < TAG_LEN {
         return Err(Error::new(
             ErrorCode::MalformedResource,
@@ -154,6 +145,8 @@ pub fn decrypt_resource(
 mod tests {
     use super::*;
     use aes_gcm::aead::Aead;
+    use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+    use base64::Engine as _;
 
     const KEY: &[u8; 32] = b"0123456789abcdef0123456789abcdef";
 

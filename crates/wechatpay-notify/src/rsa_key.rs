@@ -1,16 +1,16 @@
 //! The RSA verification seam: one key type, built once per key, with `verify(msg, sig)`, and
 //! every way to build it from the forms WeChat Pay hands out.
 //!
-//! ring is the backend. Everything about the key (DER structure, size, exponent) is checked
-//! here once, when the verifier is built; the hot path only calls [`RsaPublicKey::verify`].
-//! A second backend (for example aws-lc-rs's parsed keys) would replace the body of this
-//! module behind a cargo feature without touching any caller.
+//! Everything about the key (DER structure, size, exponent) is checked here once, when the
+//! verifier is built; the hot path only calls [`RsaPublicKey::verify`], which hands the
+//! signature to the backend in [`crate::backend`] (ring, or aws-lc-rs with the feature
+//! `aws-lc`).
 
 use std::fmt;
 
 use der::Decode;
-use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 
+use crate::backend::RsaKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::key_text::{self, Decoded};
 
@@ -22,7 +22,7 @@ pub const MAX_RSA_BITS: usize = 8192;
 /// An RSA public key, validated for RSASSA-PKCS1-v1_5 with SHA-256.
 #[derive(Clone)]
 pub struct RsaPublicKey {
-    key: UnparsedPublicKey<Box<[u8]>>,
+    key: RsaKey,
     modulus_len: usize,
     bits: usize,
 }
@@ -30,7 +30,7 @@ pub struct RsaPublicKey {
 impl RsaPublicKey {
     /// True when both are the same key (the same PKCS#1 encoding).
     pub(crate) fn same_key(&self, other: &RsaPublicKey) -> bool {
-        self.key.as_ref() == other.key.as_ref()
+        self.key.pkcs1_der() == other.key.pkcs1_der()
     }
 
     /// Parses a public key from any form WeChat Pay hands out: SubjectPublicKeyInfo PEM
@@ -95,8 +95,14 @@ impl RsaPublicKey {
                 "RSA public exponent must be odd, at least 3 and below 2^33",
             ));
         }
+        let key = RsaKey::new(der).ok_or_else(|| {
+            Error::config(format!(
+                "RSA public key is refused by the {} backend",
+                crate::BACKEND
+            ))
+        })?;
         Ok(RsaPublicKey {
-            key: UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der.into()),
+            key,
             modulus_len: bits.div_ceil(8),
             bits,
         })
@@ -128,12 +134,14 @@ impl RsaPublicKey {
                 ),
             ));
         }
-        self.key.verify(message, signature).map_err(|_| {
-            Error::new(
+        if self.key.verify(message, signature) {
+            Ok(())
+        } else {
+            Err(Error::new(
                 ErrorCode::SignatureMismatch,
                 "RSA-SHA256 signature does not match",
-            )
-        })
+            ))
+        }
     }
 }
 

@@ -3,8 +3,8 @@
  * archive of dist/, linked dynamically and statically, through pkg-config and CMake.
  *
  * Usage: consumer DIR. DIR holds one conformance vector laid out by run.sh: apiv3_key, key_id,
- * key.pem, now, serial, signature, timestamp, nonce, body, expected_id and version. Prints
- * "c consumer: N passed, 0 failed" and exits 0 when every check passed. */
+ * key.pem, now, serial, signature, timestamp, nonce, body, expected_id, version and backend.
+ * Prints "c consumer: N passed, 0 failed" and exits 0 when every check passed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,11 +95,15 @@ int main(int argc, char **argv) {
     file_t key = slurp(dir, "apiv3_key"), key_id = slurp(dir, "key_id"), pem = slurp(dir, "key.pem");
     file_t now_text = slurp(dir, "now"), body = slurp(dir, "body");
     file_t expected_id = slurp(dir, "expected_id"), version = slurp(dir, "version");
+    file_t backend = slurp(dir, "backend");
     int64_t now = strtoll((const char *)now_text.data, NULL, 10);
 
     CHECK(strlen(wpn_version()) == version.len &&
               memcmp(wpn_version(), version.data, version.len) == 0,
           "wpn_version() is the release version");
+    CHECK(strlen(wpn_backend()) == backend.len &&
+              memcmp(wpn_backend(), backend.data, backend.len) == 0,
+          "wpn_backend() is the release backend");
 
     wpn_verifier_builder *b = NULL;
     wpn_verifier *v = NULL;
@@ -139,6 +143,7 @@ int main(int argc, char **argv) {
     free(body.data);
     free(expected_id.data);
     free(version.data);
+    free(backend.data);
     printf("c consumer: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -3,11 +3,11 @@
 # repo, its shared library checked (SONAME, symlinks, only wpn_ symbols exported), and one
 # program (consumer.c) built four ways — pkg-config dynamic and static, CMake find_package
 # shared and static — and run against a conformance vector.
-# Environment: WPN_DIST (absolute dist/), WPN_VERSION.
+# Environment: WPN_DIST (absolute dist/), WPN_VERSION, WPN_BACKEND.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-: "${WPN_DIST:?}" "${WPN_VERSION:?}"
+: "${WPN_DIST:?}" "${WPN_VERSION:?}" "${WPN_BACKEND:?}"
 archive=$(ls "$WPN_DIST"/c/wechatpay-notify-"$WPN_VERSION"-*.tar.gz)
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -50,7 +50,7 @@ echo "shared library: SONAME $soname, $count exported symbols, all wpn_, strippe
 # --- one conformance vector, laid out as files for consumer.c --------------------------------
 vector="$tmp/vector"
 mkdir -p "$vector"
-python3 - "$root/tests/vectors/notifications.json" "$vector" "$WPN_VERSION" <<'PY'
+python3 - "$root/tests/vectors/notifications.json" "$vector" "$WPN_VERSION" "$WPN_BACKEND" <<'PY'
 import json, pathlib, sys
 vectors = json.load(open(sys.argv[1]))
 out = pathlib.Path(sys.argv[2])
@@ -64,7 +64,7 @@ files = {
     "now": str(case["now"]), "serial": headers["wechatpay-serial"],
     "signature": headers["wechatpay-signature"], "timestamp": headers["wechatpay-timestamp"],
     "nonce": headers["wechatpay-nonce"], "expected_id": case["expect"]["id"],
-    "version": sys.argv[3],
+    "version": sys.argv[3], "backend": sys.argv[4],
 }
 for name, text in files.items():
     (out / name).write_text(text)

@@ -329,13 +329,17 @@ func main() {
 	log.SetPrefix("notifyapp: ")
 	vectorsPath := flag.String("vectors", "", "path of tests/vectors/notifications.json")
 	wantVersion := flag.String("version", "", "the library version Version() must return")
+	wantBackend := flag.String("backend", "", "the cryptographic backend Backend() must return")
 	flag.Parse()
-	if *vectorsPath == "" || *wantVersion == "" {
-		log.Fatal("usage: notifyapp -vectors FILE -version X.Y.Z")
+	if *vectorsPath == "" || *wantVersion == "" || *wantBackend == "" {
+		log.Fatal("usage: notifyapp -vectors FILE -version X.Y.Z -backend aws-lc|ring")
 	}
 
 	if v := wechatpaynotify.Version(); v != *wantVersion {
 		log.Fatalf("FAIL: Version() is %q, want %q", v, *wantVersion)
+	}
+	if b := wechatpaynotify.Backend(); b != *wantBackend {
+		log.Fatalf("FAIL: Backend() is %q, want %q", b, *wantBackend)
 	}
 	data, err := os.ReadFile(*vectorsPath)
 	if err != nil {

@@ -6,7 +6,7 @@
 # notifications through the package's handler); then `go mod vendor` and the same app built
 # and run from the vendored tree.
 #
-#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 bash tests/consumers/go/run.sh
+#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/go/run.sh
 #
 # The module comes from file://$WPN_DIST/goproxy; gin and the module's own dependencies come
 # from the proxy `go env GOPROXY` names. The checksum database is off (the release is not
@@ -18,6 +18,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 : "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}" "${WPN_VERSION:?set WPN_VERSION}"
+: "${WPN_BACKEND:?set WPN_BACKEND to the backend of the release (scripts/backend.sh)}"
 # gin v1.10.x supports Go >= 1.20 and has fewer dependencies than v1.11+ (no HTTP/3 stack).
 gin_version="${WPN_GIN_VERSION:-v1.10.1}"
 
@@ -94,7 +95,7 @@ pass
 echo "go get: $module@v$WPN_VERSION, gin $(go list -m -f '{{.Version}}' github.com/gin-gonic/gin)"
 
 # --- build and run -------------------------------------------------------------------------------
-vectors=(-vectors "$root/tests/vectors/notifications.json" -version "$WPN_VERSION")
+vectors=(-vectors "$root/tests/vectors/notifications.json" -version "$WPN_VERSION" -backend "$WPN_BACKEND")
 checked=0
 run_app() { # BINARY LABEL
     local needed out passed

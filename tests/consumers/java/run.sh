@@ -9,9 +9,10 @@
 # payment accepted, every failure refused with its code).
 #
 # Environment: WPN_DIST (absolute path of dist/), WPN_VERSION (default: the workspace version
-# of Cargo.toml). Maven resolves Spring Boot into the local repository (~/.m2/repository, or
-# WPN_M2_REPOSITORY); this project's group is purged from it before and after the run, so the
-# artifact can only come from $WPN_DIST/maven, which is checked afterwards.
+# of Cargo.toml), WPN_BACKEND (the release's backend, scripts/backend.sh). Maven resolves Spring
+# Boot into the local repository (~/.m2/repository, or WPN_M2_REPOSITORY); this project's group
+# is purged from it before and after the run, so the artifact can only come from
+# $WPN_DIST/maven, which is checked afterwards.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -19,6 +20,7 @@ root="$(cd "$here/../../.." && pwd)"
 fail() { echo "tests/consumers/java/run.sh: $*" >&2; exit 1; }
 
 : "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}"
+: "${WPN_BACKEND:?set WPN_BACKEND to the backend of the release (scripts/backend.sh)}"
 case "$WPN_DIST" in /*) ;; *) fail "WPN_DIST must be an absolute path: $WPN_DIST" ;; esac
 version="${WPN_VERSION:-$(sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -n 1)}"
 dist_repo="$WPN_DIST/maven"
@@ -33,7 +35,8 @@ trap 'rm -rf "$work"; purge' EXIT
 purge
 
 cp -R "$here/src" "$work/src"
-sed -e "s|@WPN_VERSION@|$version|g" -e "s|@WPN_MAVEN_REPO@|file://$dist_repo|g" "$here/pom.xml" > "$work/pom.xml"
+sed -e "s|@WPN_VERSION@|$version|g" -e "s|@WPN_BACKEND@|$WPN_BACKEND|g" -e "s|@WPN_MAVEN_REPO@|file://$dist_repo|g" \
+    "$here/pom.xml" > "$work/pom.xml"
 
 cd "$work"
 # Not quiet: Surefire's "Tests run:" summary is the result CI reads.

@@ -1,6 +1,6 @@
 """The one abi3 wheel on another CPython: every APIv3 parse case, the standard library only.
 
-    python abi3_check.py VECTORS VERSION REPO
+    python abi3_check.py VECTORS VERSION BACKEND REPO
 
 Runs on the oldest CPython the package supports (3.8) and the newest one found (run.sh), with
 no third-party package but wechatpay_notify. Prints ``abi3 <python>: N passed, M failed``
@@ -16,10 +16,12 @@ import wechatpay_notify as wn
 
 
 def main() -> int:
-    vectors_path, version, repo = sys.argv[1:]
+    vectors_path, version, backend, repo = sys.argv[1:]
     failures = []
     if wn.__version__ != version:
         failures.append(f"__version__ is {wn.__version__}, expected {version}")
+    if wn.BACKEND != backend:
+        failures.append(f"BACKEND is {wn.BACKEND}, expected {backend}")
     package = Path(wn.__file__).resolve()
     if Path(repo).resolve() in package.parents or Path(sys.prefix).resolve() not in package.parents:
         failures.append(f"imported from {package}, not from the venv {sys.prefix}")

@@ -3,13 +3,15 @@
 # serving a Flask app over real HTTP (test_consumer.py, consumer_app.py), and the wheel on other
 # CPython versions (abi3_check.py).
 #
-#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 bash tests/consumers/python/run.sh
+#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/python/run.sh
 #
 # 1. wheel: a venv whose PATH has no cargo or rustc installs $WPN_DIST/python's abi3 wheel and
-#    Flask, binaries only (--only-binary :all:), so nothing can be compiled.
+#    Flask, binaries only (--only-binary :all:), so nothing can be compiled. Its backend is
+#    $WPN_BACKEND, the release's.
 # 2. sdist: a venv with the Rust toolchain installs wechatpay_notify-$WPN_VERSION.tar.gz, which
 #    pip builds with maturin in an isolated build env. Cargo builds in the repo's target/ (or
-#    WPN_CONSUMER_TARGET_DIR) so the compiled dependencies are reused.
+#    WPN_CONSUMER_TARGET_DIR) so the compiled dependencies are reused. A plain pip install (no
+#    MATURIN_PEP517_ARGS) builds the crate's default backend, ring.
 # 3. abi3: the same wheel in a venv of the oldest supported CPython (3.8) and of the newest one
 #    found, with nothing else installed: every APIv3 parse case directly (abi3_check.py).
 #
@@ -24,6 +26,7 @@ die() { echo "python consumer: $*" >&2; exit 1; }
 
 : "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}"
 : "${WPN_VERSION:?set WPN_VERSION to the version being released}"
+: "${WPN_BACKEND:?set WPN_BACKEND to the backend of the release (scripts/backend.sh)}"
 case "$WPN_DIST" in /*) ;; *) die "WPN_DIST must be absolute: $WPN_DIST" ;; esac
 
 shopt -s nullglob
@@ -66,9 +69,13 @@ consumer() {
     local venv="$work/$name-venv" start=$SECONDS
     echo "== python consumer ($name): $(basename "$artifact")"
     "$python" -m venv "$venv"
-    local run=(env -u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME)
+    local run=(env -u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME -u MATURIN_PEP517_ARGS)
+    # The backend the installed package must report: the release's for the wheel, the crate's
+    # default for the sdist built by a plain pip install.
+    local backend=ring
     if [ "$name" = wheel ]; then
         run+=(-u CARGO -u CARGO_HOME -u CARGO_TARGET_DIR -u RUSTC -u RUSTUP_HOME -u RUSTUP_TOOLCHAIN)
+        backend="$WPN_BACKEND"
     fi
     run+=(PATH="$path")
     if [ "$name" = wheel ]; then
@@ -81,8 +88,9 @@ consumer() {
     fi
     "${run[@]}" "$venv/bin/python" -m pip install --quiet "$@" "$artifact" -r "$app/requirements.txt"
     local installed=$((SECONDS - start)) rc=0
-    (cd "$app" && "${run[@]}" WPN_VERSION="$WPN_VERSION" WPN_VECTORS="$vectors" WPN_REPO="$root" \
-        WPN_ARTIFACT="$(basename "$artifact")" WPN_CONSUMER="$name" WPN_CONSUMER_VENV="$venv" \
+    (cd "$app" && "${run[@]}" WPN_VERSION="$WPN_VERSION" WPN_EXPECT_BACKEND="$backend" \
+        WPN_VECTORS="$vectors" WPN_REPO="$root" WPN_ARTIFACT="$(basename "$artifact")" \
+        WPN_CONSUMER="$name" WPN_CONSUMER_VENV="$venv" \
         "$venv/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$work/$name.xml" test_consumer.py) || rc=$?
     local counts
     counts="$("$python" - "$work/$name.xml" <<'PY'
@@ -133,7 +141,7 @@ for i in "${!abi3_pythons[@]}"; do
     run=(env -u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME -u CARGO_TARGET_DIR PATH="$venv/bin:$system_path")
     "${run[@]}" "$venv/bin/python" -m pip install --quiet --no-index --only-binary :all: "$wheel"
     rc=0
-    out="$(cd "$app" && "${run[@]}" "$venv/bin/python" abi3_check.py "$vectors" "$WPN_VERSION" "$root")" || rc=$?
+    out="$(cd "$app" && "${run[@]}" "$venv/bin/python" abi3_check.py "$vectors" "$WPN_VERSION" "$WPN_BACKEND" "$root")" || rc=$?
     echo "$out"
     counts="$(tail -1 <<<"$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')"
     [ -n "$counts" ] || counts="0 1"

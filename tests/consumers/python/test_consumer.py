@@ -4,9 +4,10 @@ Run by run.sh, once in a venv that installed the wheel (no Rust toolchain on PAT
 one that built the sdist. A Flask app (consumer_app.py) listens on 127.0.0.1 through werkzeug's
 server in a thread; urllib posts the APIv3 cases of tests/vectors/notifications.json to it.
 
-Environment: WPN_VERSION, WPN_VECTORS (the vectors file), WPN_REPO (the source tree, which the
-package must not be imported from), WPN_ARTIFACT (file name of the wheel or sdist installed),
-WPN_CONSUMER (``wheel`` or ``sdist``), WPN_CONSUMER_VENV (the venv).
+Environment: WPN_VERSION, WPN_EXPECT_BACKEND (the backend this install must report: the
+release's for the wheel, ``ring`` for the sdist), WPN_VECTORS (the vectors file), WPN_REPO (the
+source tree, which the package must not be imported from), WPN_ARTIFACT (file name of the wheel
+or sdist installed), WPN_CONSUMER (``wheel`` or ``sdist``), WPN_CONSUMER_VENV (the venv).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import wechatpay_notify as wn
 from consumer_app import Recorder, create_app
 
 VERSION = os.environ["WPN_VERSION"]
+BACKEND = os.environ["WPN_EXPECT_BACKEND"]
 REPO = Path(os.environ["WPN_REPO"]).resolve()
 ARTIFACT = os.environ["WPN_ARTIFACT"]
 CONSUMER = os.environ["WPN_CONSUMER"]
@@ -142,6 +144,7 @@ def failure_message(content_type: str, body: bytes) -> str:
 def test_installed_package_is_the_released_artifact() -> None:
     assert wn.__version__ == VERSION
     assert importlib.metadata.version("wechatpay-notify") == VERSION
+    assert wn.BACKEND == BACKEND
     # Imported from this venv's site-packages, not from the source tree.
     package = Path(wn.__file__ or "").resolve()
     assert sys.prefix == str(VENV) or Path(sys.prefix).resolve() == VENV, sys.prefix

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
+use crate::bytes::decode_base64;
 use ecb::cipher::block_padding::Pkcs7;
 use ecb::cipher::{BlockDecryptMut, KeyInit};
 use md5::{Digest, Md5};
@@ -45,9 +45,7 @@ pub(crate) fn decrypt_req_info(key: &[u8; 32], req_info: &str) -> Result<BTreeMa
         .chars()
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    let ciphertext = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|_| failed("not base64"))?;
+    let ciphertext = decode_base64(compact.as_bytes()).ok_or_else(|| failed("not base64"))?;
     let plain = ecb::Decryptor::<aes::Aes256>::new(key.into())
         .decrypt_padded_vec_mut::<Pkcs7>(&ciphertext)
         .map_err(|_| failed("bad length or padding"))?;
@@ -59,6 +57,7 @@ pub(crate) fn decrypt_req_info(key: &[u8; 32], req_info: &str) -> Result<BTreeMa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
     use ecb::cipher::BlockEncryptMut;
 
     #[test]

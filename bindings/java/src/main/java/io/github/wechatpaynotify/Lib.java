@@ -23,6 +23,16 @@ import java.util.Map;
  * a pointer; the one {@code wpn_str} passed by value is a {@link StrValue};
  * the structures here declare the C layout, and the binding reads the fields it needs straight
  * from their native memory (see {@link Struct}).
+ *
+ * <p>The calls of every callback ({@code wpn_verifier_parse}, {@code wpn_verifier_verify},
+ * {@code wpn_verifier_verify_response}, {@code wpn_notification_envelope}, {@code
+ * wpn_notification_free}, {@code wpn_event_decode}, {@code wpn_buffer_data}, {@code
+ * wpn_buffer_free}) are declared with primitive arguments only: every pointer, handle and
+ * {@code size_t} is a {@code long} (an address, 0 for NULL; the same registers as a pointer on
+ * the 64-bit platforms this binding supports). JNA then converts no object: the inputs and
+ * out-parameters are laid out in the calling thread's {@link Scratch} block, and the structures
+ * the library fills are read there at the offsets of {@link Envelope} and {@link Slice}
+ * (checked against the C header by {@code LayoutTest}).
  */
 final class Lib {
     /** The name of the C library: {@code libwechatpay_notify.so} on Linux. */
@@ -334,7 +344,7 @@ final class Lib {
          */
         byte[] value() {
             Pointer p = getPointer();
-            return Lib.bytes(p.getPointer(offsetOf("data")), p.getLong(offsetOf("len")));
+            return Lib.bytes(p.getPointer(Str.DATA), p.getLong(Str.LEN));
         }
     }
 
@@ -360,6 +370,47 @@ final class Lib {
         "kind", "mchid", "timestamp"
     })
     public static final class Envelope extends Struct {
+        /** The size of the structure. */
+        static final int SIZE;
+        /** Offset of {@code id}, a {@code wpn_str}. */
+        static final int ID;
+        /** Offset of {@code create_time}. */
+        static final int CREATE_TIME;
+        /** Offset of {@code event_type}. */
+        static final int EVENT_TYPE;
+        /** Offset of {@code resource_type}. */
+        static final int RESOURCE_TYPE;
+        /** Offset of {@code summary}. */
+        static final int SUMMARY;
+        /** Offset of {@code original_type}. */
+        static final int ORIGINAL_TYPE;
+        /** Offset of {@code serial}. */
+        static final int SERIAL;
+        /** Offset of {@code plaintext}. */
+        static final int PLAINTEXT;
+        /** Offset of {@code kind}. */
+        static final int KIND;
+        /** Offset of {@code mchid}. */
+        static final int MCHID;
+        /** Offset of {@code timestamp}, an {@code int64_t}. */
+        static final int TIMESTAMP;
+
+        static {
+            Envelope layout = new Envelope();
+            SIZE = layout.size();
+            ID = layout.offsetOf("id");
+            CREATE_TIME = layout.offsetOf("create_time");
+            EVENT_TYPE = layout.offsetOf("event_type");
+            RESOURCE_TYPE = layout.offsetOf("resource_type");
+            SUMMARY = layout.offsetOf("summary");
+            ORIGINAL_TYPE = layout.offsetOf("original_type");
+            SERIAL = layout.offsetOf("serial");
+            PLAINTEXT = layout.offsetOf("plaintext");
+            KIND = layout.offsetOf("kind");
+            MCHID = layout.offsetOf("mchid");
+            TIMESTAMP = layout.offsetOf("timestamp");
+        }
+
         /** {@code id}. */
         public Str id;
         /** {@code create_time}. */
@@ -504,6 +555,9 @@ final class Lib {
     /** @return {@code const char *}: the static version string */
     static native Pointer wpn_version();
 
+    /** @return {@code const char *}: the static backend name */
+    static native Pointer wpn_backend();
+
     /** @param code result code @return {@code const char *}: its static name */
     static native Pointer wpn_error_code_name(int code);
 
@@ -567,31 +621,36 @@ final class Lib {
     // ---- verifier ---------------------------------------------------------------------------
 
     /**
+     * All addresses ({@code long}, 0 for NULL).
+     *
      * @param v verifier @param headers {@code wpn_header} array @param headersLen count
      * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
-     * @param notificationOut out @param errorOut out @return result
+     * @param notificationOut {@code wpn_notification **} @param errorOut {@code wpn_error **}
+     * @return result
      */
     static native int wpn_verifier_parse(
-            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
-            PointerByReference notificationOut, PointerByReference errorOut);
+            long v, long headers, long headersLen, long body, long bodyLen, long now, long notificationOut,
+            long errorOut);
 
     /**
+     * All addresses ({@code long}, 0 for NULL).
+     *
      * @param v verifier @param headers {@code wpn_header} array @param headersLen count
      * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
-     * @param errorOut out @return result
+     * @param errorOut {@code wpn_error **} @return result
      */
     static native int wpn_verifier_verify(
-            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
-            PointerByReference errorOut);
+            long v, long headers, long headersLen, long body, long bodyLen, long now, long errorOut);
 
     /**
+     * All addresses ({@code long}, 0 for NULL).
+     *
      * @param v verifier @param headers {@code wpn_header} array @param headersLen count
      * @param body body @param bodyLen length @param now Unix seconds or {@link #SYSTEM_CLOCK}
-     * @param errorOut out @return result
+     * @param errorOut {@code wpn_error **} @return result
      */
     static native int wpn_verifier_verify_response(
-            Pointer v, Pointer headers, long headersLen, byte[] body, long bodyLen, long now,
-            PointerByReference errorOut);
+            long v, long headers, long headersLen, long body, long bodyLen, long now, long errorOut);
 
     /**
      * @param v verifier @param body body @param bodyLen length @param certificatesOut out
@@ -617,23 +676,29 @@ final class Lib {
 
     // ---- notification -----------------------------------------------------------------------
 
-    /** @param n notification @param envelopeOut filled @return C bool */
-    static native byte wpn_notification_envelope(Pointer n, Envelope envelopeOut);
+    /**
+     * @param n {@code wpn_notification *} @param envelopeOut {@code wpn_envelope *}, filled
+     * @return C bool
+     */
+    static native byte wpn_notification_envelope(long n, long envelopeOut);
 
-    /** @param n notification to free */
-    static native void wpn_notification_free(Pointer n);
+    /** @param n {@code wpn_notification *} to free */
+    static native void wpn_notification_free(long n);
 
     // ---- event catalog ----------------------------------------------------------------------
 
     /**
+     * All addresses ({@code long}, 0 for NULL).
+     *
      * @param kind kind name @param kindLen length @param eventType event type
      * @param eventTypeLen length @param originalType original type @param originalTypeLen length
-     * @param plaintext plaintext @param plaintextLen length @param fieldsOut out (a value-tree
-     * buffer) @param errorOut out @return result
+     * @param plaintext plaintext @param plaintextLen length @param format {@link #FIELDS_TREE}
+     * @param fieldsOut {@code wpn_buffer **} (a value-tree buffer) @param errorOut {@code
+     * wpn_error **} @return result
      */
     static native int wpn_event_decode(
-            byte[] kind, long kindLen, byte[] eventType, long eventTypeLen, byte[] originalType, long originalTypeLen,
-            byte[] plaintext, long plaintextLen, int format, PointerByReference fieldsOut, PointerByReference errorOut);
+            long kind, long kindLen, long eventType, long eventTypeLen, long originalType, long originalTypeLen,
+            long plaintext, long plaintextLen, int format, long fieldsOut, long errorOut);
 
     /** {@code WPN_FIELDS_TREE}: the value tree {@code wpn_event_decode} writes (docs/c-abi.md). */
     static final int FIELDS_TREE = 0;
@@ -652,8 +717,17 @@ final class Lib {
     /** @param buffer buffer @param dataOut filled @return C bool */
     static native byte wpn_buffer_data(Pointer buffer, Slice dataOut);
 
+    /**
+     * @param buffer {@code wpn_buffer *} @param dataOut {@code wpn_slice *}, filled
+     * @return C bool
+     */
+    static native byte wpn_buffer_data(long buffer, long dataOut);
+
     /** @param buffer buffer to wipe and free */
     static native void wpn_buffer_free(Pointer buffer);
+
+    /** @param buffer {@code wpn_buffer *} to wipe and free */
+    static native void wpn_buffer_free(long buffer);
 
     /**
      * @param key key @param keyLen length @param body body @param bodyLen length

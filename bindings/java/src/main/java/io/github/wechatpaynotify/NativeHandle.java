@@ -20,6 +20,7 @@ final class NativeHandle implements Runnable {
     static final AtomicLong FREED = new AtomicLong();
 
     private final Pointer pointer;
+    private final long address;
     private final Consumer<Pointer> free;
     private final String what;
     /** The owner's reference (1 until closed) plus one per call in progress. */
@@ -38,6 +39,7 @@ final class NativeHandle implements Runnable {
             throw new IllegalArgumentException("null native handle");
         }
         this.pointer = pointer;
+        this.address = Pointer.nativeValue(pointer);
         this.free = free;
         this.what = what;
     }
@@ -49,13 +51,34 @@ final class NativeHandle implements Runnable {
      * @throws IllegalStateException when the owner was closed
      */
     Pointer acquire() {
+        enter();
+        return pointer;
+    }
+
+    /**
+     * Marks the start of a native call and returns the address to pass to the primitive-only
+     * calls of {@link Lib}.
+     *
+     * @return the native address, valid until {@link #release()}
+     * @throws IllegalStateException when the owner was closed
+     */
+    long acquireAddress() {
+        enter();
+        return address;
+    }
+
+    /**
+     * Counts a call in: one compare-and-set, no lock (threads sharing the handle never wait for
+     * one another).
+     */
+    private void enter() {
         while (true) {
             int n = users.get();
             if (n == 0 || closed.get()) {
                 throw new IllegalStateException(what + " is closed");
             }
             if (users.compareAndSet(n, n + 1)) {
-                return pointer;
+                return;
             }
         }
     }

@@ -1,10 +1,8 @@
 package io.github.wechatpaynotify;
 
-import com.sun.jna.Pointer;
 import io.github.wechatpaynotify.events.EventKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -24,6 +22,15 @@ import java.util.function.Function;
  */
 public final class Notification extends NotificationEvents {
     private static final boolean JACKSON_PRESENT = jacksonPresent();
+    /** The kinds, and their wire names as UTF-8, by ordinal. */
+    private static final EventKind[] KINDS = EventKind.values();
+    private static final byte[][] WIRE_NAMES = new byte[KINDS.length][];
+
+    static {
+        for (EventKind k : KINDS) {
+            WIRE_NAMES[k.ordinal()] = k.wireName().getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     private final String id;
     private final String createTime;
@@ -33,7 +40,10 @@ public final class Notification extends NotificationEvents {
     private final String originalType;
     private final String serial;
     private final long timestamp;
-    private final String plaintext;
+    /** The plaintext as the library gave it, UTF-8; never exposed (copied by {@link #plaintextBytes()}). */
+    private final byte[] plaintextUtf8;
+    /** The plaintext as a string, decoded on first use (a benign race: strings are immutable). */
+    private String plaintext;
     private final EventKind kind;
     private final String mchid;
 
@@ -46,8 +56,8 @@ public final class Notification extends NotificationEvents {
             String originalType,
             String serial,
             long timestamp,
-            String plaintext,
-            String kind,
+            byte[] plaintextUtf8,
+            EventKind kind,
             String mchid) {
         this.id = id;
         this.createTime = createTime;
@@ -57,11 +67,27 @@ public final class Notification extends NotificationEvents {
         this.originalType = originalType;
         this.serial = serial;
         this.timestamp = timestamp;
-        this.plaintext = plaintext;
+        this.plaintextUtf8 = plaintextUtf8 == null ? new byte[0] : plaintextUtf8;
         this.mchid = mchid;
-        // A kind the loaded library knows and this binding does not (a newer library) has no
-        // accessor here: it is UNKNOWN to this binding.
-        this.kind = kind == null ? EventKind.UNKNOWN : EventKind.fromWireName(kind).orElse(EventKind.UNKNOWN);
+        this.kind = kind;
+    }
+
+    /**
+     * The kind named by {@code wpn_envelope.kind}. A kind the loaded library knows and this
+     * binding does not (a newer library) has no accessor here: it is UNKNOWN to this binding.
+     *
+     * @param wireName the name's UTF-8 bytes, or null
+     * @return the kind
+     */
+    static EventKind kindOf(byte[] wireName) {
+        if (wireName != null) {
+            for (int i = 0; i < KINDS.length; i++) {
+                if (Arrays.equals(WIRE_NAMES[i], wireName)) {
+                    return KINDS[i];
+                }
+            }
+        }
+        return EventKind.UNKNOWN;
     }
 
     /**
@@ -166,54 +192,70 @@ public final class Notification extends NotificationEvents {
      * The typed accessors' one implementation: {@code wpn_event_decode} checks that this is a
      * notification of {@code wanted} and that its resource decodes as that kind's model (the
      * native library decides, as for every language), and gives the model's fields as a value
-     * tree, which {@code fromTree} turns into the model.
+     * tree, which {@code fromTreeBytes} reads into the model in one pass. The arguments are laid
+     * out in the thread's scratch block and the plaintext's copy there is wiped after the call;
+     * the tree's copy is wiped once read.
      */
     @Override
-    <T> T event(EventKind wanted, Function<Map<String, Object>, T> fromTree) {
-        byte[] name = wanted.wireName().getBytes(StandardCharsets.UTF_8);
+    <T> T event(EventKind wanted, Function<byte[], T> fromTreeBytes) {
+        byte[] name = WIRE_NAMES[wanted.ordinal()];
         byte[] event = utf8(eventType);
         byte[] original = utf8(originalType);
-        byte[] resource = utf8(plaintext);
-        Scratch s = Scratch.forCall();
-        int result = Lib.wpn_event_decode(
-                name, name.length, event, event.length, original, original.length, resource, resource.length,
-                Lib.FIELDS_TREE, s.handleOut, s.errorOut);
-        Arrays.fill(resource, (byte) 0);
-        Errors.check(result, s.errorOut);
-        Pointer buffer = s.handleOut.getValue();
-        if (buffer == null) {
-            throw new IllegalStateException("wpn_event_decode succeeded without a buffer");
-        }
-        Object tree;
+        byte[] resource = plaintextUtf8;
+        long eventAt = name.length;
+        long originalAt = eventAt + event.length;
+        long resourceAt = originalAt + original.length;
+        Scratch s = Scratch.forBlockCall();
+        byte[] tree;
         try {
-            Lib.Slice data = s.slice;
-            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, data))) {
-                throw new IllegalStateException("wpn_event_decode gave an unreadable buffer");
-            }
-            byte[] bytes = data.value();
+            s.begin(resourceAt + resource.length);
+            s.put(0, name);
+            s.put(eventAt, event);
+            s.put(originalAt, original);
+            s.put(resourceAt, resource);
+            long at = s.request();
+            int result;
             try {
-                tree = ValueTree.read(bytes == null ? new byte[0] : bytes);
+                result = Lib.wpn_event_decode(
+                        at, name.length, at + eventAt, event.length, at + originalAt, original.length,
+                        at + resourceAt, resource.length, Lib.FIELDS_TREE, s.outAddress(), s.errorAddress());
             } finally {
-                if (bytes != null) {
-                    Arrays.fill(bytes, (byte) 0);
-                }
+                s.wipe(resourceAt, resource.length);
             }
+            if (result != Lib.OK) {
+                throw Errors.exception(result, s.error());
+            }
+            tree = takeBuffer(s);
         } finally {
-            Lib.wpn_buffer_free(buffer);
+            s.end();
         }
-        if (!(tree instanceof Map)) {
-            throw new IllegalStateException("wpn_event_decode gave a value tree that is not an object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) tree;
         try {
-            return fromTree.apply(fields);
+            return fromTreeBytes.apply(tree);
         } catch (IllegalArgumentException e) {
             // The library checked the resource against the same catalog: a mismatch means the
-            // library and this binding were generated from different catalogs.
+            // library and this binding were generated from different catalogs (or a bug).
             throw new IllegalStateException("the " + wanted.wireName() + " fields given by the wechatpay-notify "
                     + "native library do not fit this binding's model (" + e.getMessage()
-                    + "): are the library and the binding of the same version?", e);
+                    + "): are the library and the binding of the same version? If they are, please report it", e);
+        } finally {
+            Arrays.fill(tree, (byte) 0);
+        }
+    }
+
+    /** Copies the bytes of the {@code wpn_buffer} a call wrote to the scratch's out-parameter, and frees it. */
+    private static byte[] takeBuffer(Scratch s) {
+        long buffer = s.out();
+        if (buffer == 0) {
+            throw new IllegalStateException("wpn_event_decode succeeded without a buffer");
+        }
+        try {
+            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, s.structAddress()))) {
+                throw new IllegalStateException("wpn_event_decode gave an unreadable buffer");
+            }
+            byte[] bytes = s.bytes(0);
+            return bytes == null ? new byte[0] : bytes;
+        } finally {
+            Lib.wpn_buffer_free(buffer);
         }
     }
 
@@ -228,7 +270,12 @@ public final class Notification extends NotificationEvents {
      * @return the decrypted JSON text
      */
     public String plaintext() {
-        return plaintext;
+        String text = plaintext;
+        if (text == null) {
+            text = new String(plaintextUtf8, StandardCharsets.UTF_8);
+            plaintext = text;
+        }
+        return text;
     }
 
     /**
@@ -237,7 +284,7 @@ public final class Notification extends NotificationEvents {
      * @return a new array holding the UTF-8 plaintext
      */
     public byte[] plaintextBytes() {
-        return plaintext.getBytes(StandardCharsets.UTF_8);
+        return plaintextUtf8.clone();
     }
 
     /**
@@ -247,7 +294,7 @@ public final class Notification extends NotificationEvents {
      * @return the decrypted JSON text
      */
     public String resourceJson() {
-        return plaintext;
+        return plaintext();
     }
 
     /**
@@ -271,7 +318,7 @@ public final class Notification extends NotificationEvents {
                     "Notification.resource(Class) needs Jackson (com.fasterxml.jackson.core:jackson-databind) on "
                             + "the class path; add it, or decode Notification.resourceJson() with your JSON library");
         }
-        return JacksonSupport.decode(plaintext, type);
+        return JacksonSupport.decode(plaintext(), type);
     }
 
     private static boolean jacksonPresent() {
@@ -300,6 +347,6 @@ public final class Notification extends NotificationEvents {
                 + ", kind=" + kind.wireName()
                 + ", serial=" + serial
                 + ", timestamp=" + timestamp
-                + ", plaintext=<" + plaintext.length() + " chars redacted>}";
+                + ", plaintext=<" + plaintext().length() + " chars redacted>}";
     }
 }

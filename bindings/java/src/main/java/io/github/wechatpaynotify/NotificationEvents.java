@@ -10,7 +10,6 @@ import io.github.wechatpaynotify.events.ProfitSharing;
 import io.github.wechatpaynotify.events.Refund;
 import io.github.wechatpaynotify.events.Transaction;
 import io.github.wechatpaynotify.events.TransferBill;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -41,9 +40,9 @@ public abstract class NotificationEvents {
     /**
      * Checks that this notification is of kind {@code kind} and decodes its resource as that
      * kind's model (the native library's {@code wpn_event_decode}), then builds it with
-     * {@code fromTree} from the fields the library gives.
+     * {@code fromTreeBytes} from the value tree of the fields the library gives.
      */
-    abstract <T> T event(EventKind kind, Function<Map<String, Object>, T> fromTree);
+    abstract <T> T event(EventKind kind, Function<byte[], T> fromTreeBytes);
 
     /**
      * The resource of a 直连支付 payment result callback ({@code TRANSACTION.SUCCESS}): Payment success
@@ -56,7 +55,7 @@ public abstract class NotificationEvents {
      *     required field is missing or has the wrong JSON type
      */
     public final Transaction transaction() throws NotificationException {
-        return event(EventKind.TRANSACTION, Transaction::fromTree);
+        return event(EventKind.TRANSACTION, Transaction::fromTreeBytes);
     }
 
     /**
@@ -69,7 +68,7 @@ public abstract class NotificationEvents {
      *     when a required field is missing or has the wrong JSON type
      */
     public final PartnerTransaction partnerTransaction() throws NotificationException {
-        return event(EventKind.PARTNER_TRANSACTION, PartnerTransaction::fromTree);
+        return event(EventKind.PARTNER_TRANSACTION, PartnerTransaction::fromTreeBytes);
     }
 
     /**
@@ -82,7 +81,7 @@ public abstract class NotificationEvents {
      *     when a required field is missing or has the wrong JSON type
      */
     public final CombineTransaction combineTransaction() throws NotificationException {
-        return event(EventKind.COMBINE_TRANSACTION, CombineTransaction::fromTree);
+        return event(EventKind.COMBINE_TRANSACTION, CombineTransaction::fromTreeBytes);
     }
 
     /**
@@ -96,7 +95,7 @@ public abstract class NotificationEvents {
      *     required field is missing or has the wrong JSON type
      */
     public final Refund refund() throws NotificationException {
-        return event(EventKind.REFUND, Refund::fromTree);
+        return event(EventKind.REFUND, Refund::fromTreeBytes);
     }
 
     /**
@@ -110,7 +109,7 @@ public abstract class NotificationEvents {
      *     a required field is missing or has the wrong JSON type
      */
     public final PartnerRefund partnerRefund() throws NotificationException {
-        return event(EventKind.PARTNER_REFUND, PartnerRefund::fromTree);
+        return event(EventKind.PARTNER_REFUND, PartnerRefund::fromTreeBytes);
     }
 
     /**
@@ -126,7 +125,7 @@ public abstract class NotificationEvents {
      *     a required field is missing or has the wrong JSON type
      */
     public final ProfitSharing profitSharing() throws NotificationException {
-        return event(EventKind.PROFIT_SHARING, ProfitSharing::fromTree);
+        return event(EventKind.PROFIT_SHARING, ProfitSharing::fromTreeBytes);
     }
 
     /**
@@ -139,7 +138,7 @@ public abstract class NotificationEvents {
      *     required field is missing or has the wrong JSON type
      */
     public final TransferBill transferBill() throws NotificationException {
-        return event(EventKind.TRANSFER_BILL, TransferBill::fromTree);
+        return event(EventKind.TRANSFER_BILL, TransferBill::fromTreeBytes);
     }
 
     /**
@@ -153,6 +152,6 @@ public abstract class NotificationEvents {
      *     required field is missing or has the wrong JSON type
      */
     public final Complaint complaint() throws NotificationException {
-        return event(EventKind.COMPLAINT, Complaint::fromTree);
+        return event(EventKind.COMPLAINT, Complaint::fromTreeBytes);
     }
 }

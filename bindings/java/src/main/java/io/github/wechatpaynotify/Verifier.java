@@ -1,6 +1,5 @@
 package io.github.wechatpaynotify;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
@@ -127,7 +126,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parse(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
+        return parse(headers, body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -142,7 +141,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parse(Headers headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
+        return parse(headers, body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -158,7 +157,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, nowUnixSeconds);
+        return parse(headers, body, nowUnixSeconds);
     }
 
     /**
@@ -173,7 +172,7 @@ public final class Verifier implements AutoCloseable {
      */
     public Notification parseAt(Headers headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        return parse(names(headers), values(headers), body, nowUnixSeconds);
+        return parse(headers, body, nowUnixSeconds);
     }
 
     /**
@@ -187,7 +186,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verify(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
+        check(Kind.VERIFY, headers, body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -200,7 +199,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verify(Headers headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
+        check(Kind.VERIFY, headers, body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -214,7 +213,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds);
+        check(Kind.VERIFY, headers, body, nowUnixSeconds);
     }
 
     /**
@@ -228,7 +227,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyAt(Headers headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, names(headers), values(headers), body, nowUnixSeconds);
+        check(Kind.VERIFY, headers, body, nowUnixSeconds);
     }
 
     /**
@@ -242,7 +241,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyResponse(Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, names(headers), values(headers), body, Lib.SYSTEM_CLOCK);
+        check(Kind.RESPONSE, headers, body, Lib.SYSTEM_CLOCK);
     }
 
     /**
@@ -256,7 +255,7 @@ public final class Verifier implements AutoCloseable {
      */
     public void verifyResponseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
         Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, names(headers), values(headers), body, nowUnixSeconds);
+        check(Kind.RESPONSE, headers, body, nowUnixSeconds);
     }
 
     /**
@@ -351,110 +350,137 @@ public final class Verifier implements AutoCloseable {
     /**
      * {@code wpn_verifier_parse}; {@code now} is Unix seconds or {@link Lib#SYSTEM_CLOCK}.
      */
-    private Notification parse(List<String> names, List<String> values, byte[] body, long now) {
-        Objects.requireNonNull(body, "body");
-        Scratch s = Scratch.forCall();
-        Memory headers = s.headers(names, values);
-        try {
-            Pointer v = handle.acquire();
-            try {
-                int r = Lib.wpn_verifier_parse(
-                        v, headers, names.size(), body, body.length, now, s.handleOut, s.errorOut);
-                if (r != Lib.OK) {
-                    throw Errors.exception(r, s.errorOut.getValue());
-                }
-            } finally {
-                handle.release();
-            }
-            return readNotification(s.handleOut.getValue(), s.envelope);
-        } finally {
-            s.release(headers);
-        }
+    private Notification parse(Map<String, String> headers, byte[] body, long now) {
+        Scratch s = Scratch.forBlockCall();
+        return parse(s, encode(headers, s), body, now);
+    }
+
+    private Notification parse(Headers headers, byte[] body, long now) {
+        Scratch s = Scratch.forBlockCall();
+        return parse(s, encode(headers, s), body, now);
     }
 
     /**
      * {@code wpn_verifier_verify} or {@code wpn_verifier_verify_response}; {@code now} is Unix
      * seconds or {@link Lib#SYSTEM_CLOCK}.
      */
-    private void check(Kind kind, List<String> names, List<String> values, byte[] body, long now) {
+    private void check(Kind kind, Map<String, String> headers, byte[] body, long now) {
+        Scratch s = Scratch.forBlockCall();
+        check(kind, s, encode(headers, s), body, now);
+    }
+
+    private void check(Kind kind, Headers headers, byte[] body, long now) {
+        Scratch s = Scratch.forBlockCall();
+        check(kind, s, encode(headers, s), body, now);
+    }
+
+    /**
+     * One native call with the headers and body laid out in the thread's scratch block, then one
+     * to read the envelope; the notification is freed before returning.
+     */
+    private Notification parse(Scratch s, int count, byte[] body, long now) {
         Objects.requireNonNull(body, "body");
-        Scratch s = Scratch.forCall();
-        Memory headers = s.headers(names, values);
         try {
-            Pointer v = handle.acquire();
+            long bodyAt = s.headers(count, body);
+            long request = s.request();
+            long v = handle.acquireAddress();
             int r;
             try {
-                r = kind == Kind.VERIFY
-                        ? Lib.wpn_verifier_verify(v, headers, names.size(), body, body.length, now, s.errorOut)
-                        : Lib.wpn_verifier_verify_response(v, headers, names.size(), body, body.length, now, s.errorOut);
+                r = Lib.wpn_verifier_parse(
+                        v, request, count, request + bodyAt, body.length, now, s.outAddress(), s.errorAddress());
             } finally {
                 handle.release();
             }
             if (r != Lib.OK) {
-                throw Errors.exception(r, s.errorOut.getValue());
+                throw Errors.exception(r, s.error());
             }
         } finally {
-            s.release(headers);
+            s.end();
+        }
+        return readNotification(s);
+    }
+
+    private void check(Kind kind, Scratch s, int count, byte[] body, long now) {
+        Objects.requireNonNull(body, "body");
+        try {
+            long bodyAt = s.headers(count, body);
+            long request = s.request();
+            long v = handle.acquireAddress();
+            int r;
+            try {
+                r = kind == Kind.VERIFY
+                        ? Lib.wpn_verifier_verify(v, request, count, request + bodyAt, body.length, now, s.errorAddress())
+                        : Lib.wpn_verifier_verify_response(
+                                v, request, count, request + bodyAt, body.length, now, s.errorAddress());
+            } finally {
+                handle.release();
+            }
+            if (r != Lib.OK) {
+                throw Errors.exception(r, s.error());
+            }
+        } finally {
+            s.end();
         }
     }
 
-    /** Copies a notification's envelope (read with one call) and frees the notification. */
-    private static Notification readNotification(Pointer n, Lib.Envelope e) {
+    /**
+     * Copies the envelope of the notification a parse wrote to the scratch's out-parameter (one
+     * call fills it, each string is one copy) and frees the notification. The plaintext stays
+     * bytes until {@link Notification#plaintext()} is asked for.
+     */
+    private static Notification readNotification(Scratch s) {
+        long n = s.out();
+        if (n == 0) {
+            throw new IllegalStateException("wpn_verifier_parse succeeded without a notification");
+        }
         try {
-            if (!Lib.isTrue(Lib.wpn_notification_envelope(n, e))) {
-                throw new IllegalStateException("wpn_verifier_parse succeeded without a notification");
+            if (!Lib.isTrue(Lib.wpn_notification_envelope(n, s.structAddress()))) {
+                throw new IllegalStateException("wpn_notification_envelope failed");
             }
             return new Notification(
-                    e.string("id"),
-                    e.string("create_time"),
-                    e.string("event_type"),
-                    e.string("resource_type"),
-                    e.string("summary"),
-                    e.string("original_type"),
-                    e.string("serial"),
-                    e.int64("timestamp"),
-                    e.string("plaintext"),
-                    e.string("kind"),
-                    e.string("mchid"));
+                    s.string(Lib.Envelope.ID),
+                    s.string(Lib.Envelope.CREATE_TIME),
+                    s.string(Lib.Envelope.EVENT_TYPE),
+                    s.string(Lib.Envelope.RESOURCE_TYPE),
+                    s.string(Lib.Envelope.SUMMARY),
+                    s.string(Lib.Envelope.ORIGINAL_TYPE),
+                    s.string(Lib.Envelope.SERIAL),
+                    s.int64(Lib.Envelope.TIMESTAMP),
+                    s.bytes(Lib.Envelope.PLAINTEXT),
+                    Notification.kindOf(s.bytes(Lib.Envelope.KIND)),
+                    s.string(Lib.Envelope.MCHID));
         } finally {
             Lib.wpn_notification_free(n);
         }
     }
 
-    private static List<String> names(Map<String, String> headers) {
-        List<String> out = new ArrayList<>(headers.size());
+    /** UTF-8 encodes the headers (those with a null name or value are left out) into {@link Scratch#parts}. */
+    private static int encode(Map<String, String> headers, Scratch s) {
+        byte[][] parts = s.parts(2 * headers.size());
+        int count = 0;
         for (Map.Entry<String, String> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getValue() != null) {
-                out.add(e.getKey());
+            String name = e.getKey();
+            String value = e.getValue();
+            if (name != null && value != null) {
+                if (2 * count + 2 > parts.length) {
+                    parts = s.parts(2 * count + 2); // a map whose size() was stale
+                }
+                parts[2 * count] = name.getBytes(StandardCharsets.UTF_8);
+                parts[2 * count + 1] = value.getBytes(StandardCharsets.UTF_8);
+                count++;
             }
         }
-        return out;
+        return count;
     }
 
-    private static List<String> values(Map<String, String> headers) {
-        List<String> out = new ArrayList<>(headers.size());
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getValue() != null) {
-                out.add(e.getValue());
-            }
+    private static int encode(Headers headers, Scratch s) {
+        int count = headers.size();
+        byte[][] parts = s.parts(2 * count);
+        for (int i = 0; i < count; i++) {
+            parts[2 * i] = headers.name(i).getBytes(StandardCharsets.UTF_8);
+            parts[2 * i + 1] = headers.value(i).getBytes(StandardCharsets.UTF_8);
         }
-        return out;
-    }
-
-    private static List<String> names(Headers headers) {
-        List<String> out = new ArrayList<>(headers.size());
-        for (int i = 0; i < headers.size(); i++) {
-            out.add(headers.name(i));
-        }
-        return out;
-    }
-
-    private static List<String> values(Headers headers) {
-        List<String> out = new ArrayList<>(headers.size());
-        for (int i = 0; i < headers.size(); i++) {
-            out.add(headers.value(i));
-        }
-        return out;
+        return count;
     }
 
     /**

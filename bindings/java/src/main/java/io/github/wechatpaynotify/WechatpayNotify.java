@@ -25,6 +25,16 @@ public final class WechatpayNotify {
     }
 
     /**
+     * The cryptographic backend the loaded native library was built with.
+     *
+     * @return {@code aws-lc} (aws-lc-rs, the released library) or {@code ring} (ring and
+     *     RustCrypto's aes-gcm)
+     */
+    public static String nativeBackend() {
+        return Lib.cString(Lib.wpn_backend());
+    }
+
+    /**
      * Decrypts one {@code AEAD_AES_256_GCM} resource with the APIv3 key.
      *
      * @param apiV3Key the APIv3 key, exactly 32 bytes

@@ -3,13 +3,14 @@ package io.github.wechatpaynotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wechatpaynotify.events.EventKind;
+import io.github.wechatpaynotify.events.Payer;
 import io.github.wechatpaynotify.events.PromotionDetail;
 import io.github.wechatpaynotify.events.Refund;
+import io.github.wechatpaynotify.events.SceneInfo;
 import io.github.wechatpaynotify.events.Transaction;
 import io.github.wechatpaynotify.testing.TestCallback;
 import java.io.ByteArrayOutputStream;
@@ -20,14 +21,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** The value tree reader, the generated models and kinds, and the accessors end to end. */
+/** The value tree reader of the models, the generated models and kinds, and the accessors end to end. */
 class EventsTest {
 
     // ---- the value tree reader, on hand-made buffers ---------------------------------------
@@ -72,69 +72,143 @@ class EventsTest {
     }
 
     @Test
-    void valueTreeReadsEveryTag() {
-        // The core's own test value, {"a": [1, "x", true, null], "b": {"c": -2}}, plus the other tags.
+    void treeBytesAreReadWithUnknownKeysOfEveryTagSkipped() {
+        // A promotion in another key order than the model's, with unknown keys holding every tag
+        // (nested), an optional field set to null, and a list of models.
         byte[] bytes = new Tree()
-                .tag('o').u32(4)
-                .str("a").tag('a').u32(4).i(1).s("x").tag('t').tag('n')
-                .str("b").tag('o').u32(1).str("c").i(-2)
+                .tag('o').u32(9)
+                .str("amount").i(10)
                 .str("金额").tag('a').u32(3).i(Long.MAX_VALUE).i(Long.MIN_VALUE).tag('f')
+                .str("coupon_id").s("109519")
+                .str("x").tag('o').u32(2).str("a").tag('a').u32(4).i(1).s("x").tag('t').tag('n')
+                        .str("b").tag('o').u32(1).str("c").i(-2)
                 .str("d").tag('d').i64(Double.doubleToLongBits(1.5))
+                .str("type").tag('n')
+                .str("goods_detail").tag('a').u32(1)
+                        .tag('o').u32(5).str("goods_id").s("M1").str("quantity").i(1).str("unit_price").i(100)
+                        .str("discount_amount").i(1).str("y").tag('o').u32(0)
+                .str("name").s("单品惠-6")
+                .str("wechatpay_contribute").i(0)
                 .bytes();
-        Object tree = ValueTree.read(bytes);
-        Map<String, Object> want = new LinkedHashMap<>();
-        want.put("a", Arrays.asList(1L, "x", true, null));
-        want.put("b", Map.of("c", -2L));
-        want.put("金额", List.of(Long.MAX_VALUE, Long.MIN_VALUE, false));
-        want.put("d", 1.5);
-        assertEquals(want, tree);
-        assertEquals(List.of("a", "b", "金额", "d"), List.copyOf(((Map<?, ?>) tree).keySet()), "key order is kept");
-        assertThrows(UnsupportedOperationException.class, () -> ((Map<?, ?>) tree).clear());
+        PromotionDetail p = PromotionDetail.fromTreeBytes(bytes);
+        Map<String, Object> goods = Map.of("goods_id", "M1", "quantity", 1L, "unit_price", 100L, "discount_amount", 1L);
+        Map<String, Object> tree = new HashMap<>();
+        tree.put("coupon_id", "109519");
+        tree.put("amount", 10L);
+        tree.put("name", "单品惠-6");
+        tree.put("wechatpay_contribute", 0L);
+        tree.put("goods_detail", List.of(goods));
+        assertEquals(PromotionDetail.fromTree(tree), p);
+        assertEquals(Optional.of("单品惠-6"), p.getName());
+        assertEquals(Optional.empty(), p.getType(), "null is absent");
+        assertEquals(OptionalLong.of(0), p.getWechatpayContribute());
+        assertThrows(UnsupportedOperationException.class, () -> p.getGoodsDetail().clear());
 
-        // The exact bytes of the core's unit test (crates/wechatpay-notify-ffi/src/events.rs).
+        // The exact bytes of the core's unit test (crates/wechatpay-notify-ffi/src/events.rs),
+        // {"a": [1, "x", true, null], "b": {"c": -2}}: read through, then Payer's key is missing.
         byte[] core = {
             'o', 2, 0, 0, 0, 1, 0, 0, 0, 'a', 'a', 4, 0, 0, 0, 'i', 1, 0, 0, 0, 0, 0, 0, 0,
             's', 1, 0, 0, 0, 'x', 't', 'n', 1, 0, 0, 0, 'b', 'o', 1, 0, 0, 0, 1, 0, 0, 0, 'c',
             'i', -2, -1, -1, -1, -1, -1, -1, -1,
         };
-        assertEquals(Map.of("a", Arrays.asList(1L, "x", true, null), "b", Map.of("c", -2L)), ValueTree.read(core));
-
-        assertNull(ValueTree.read(new byte[] {'n'}));
-        assertEquals("", ValueTree.read(new Tree().s("").bytes()));
-        assertEquals(List.of(), ValueTree.read(new Tree().tag('a').u32(0).bytes()));
-        assertEquals(Map.of(), ValueTree.read(new Tree().tag('o').u32(0).bytes()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Payer.fromTreeBytes(core));
+        assertEquals("the required field `openid` is missing", e.getMessage());
+        assertEquals("o", Payer.fromTreeBytes(new Tree().tag('o').u32(1).str("openid").s("o").bytes()).getOpenid());
+        assertEquals(Optional.empty(), SceneInfo.fromTreeBytes(new Tree().tag('o').u32(0).bytes()).getDeviceId());
+        assertThrows(NullPointerException.class, () -> Payer.fromTreeBytes(null));
     }
 
     @Test
-    void valueTreeRefusesMalformedBuffers() {
+    void treeBytesThatDoNotFitNameTheFieldNeverTheValue() {
+        String[][] cases = {
+            {"a required field missing", "the required field `amount.payer_total` is missing"},
+            {"a required field null", "the required field `amount.total` is missing"},
+            {"a wrong type", "the field `refund_status` holds an integer, expected a string"},
+            {"a null item", "the item `goods_detail.0` is null"},
+            {"a wrong item", "the field `goods_detail.0.quantity` holds a string, expected an integer"},
+            {"not an object", "the resource holds a list, expected an object"},
+        };
+        Tree amountWithoutPayerTotal = new Tree().str("amount").tag('o').u32(2).str("total").i(9).str("refund").i(9);
+        Tree amountWithNullTotal = new Tree().str("amount").tag('o').u32(4).str("total").tag('n').str("refund").i(9)
+                .str("payer_total").i(9).str("payer_refund").i(9);
+        Tree amount = new Tree().str("amount").tag('o').u32(4).str("total").i(9).str("refund").i(9)
+                .str("payer_total").i(9).str("payer_refund").i(9);
+        byte[][] trees = {
+            refundBytes("SUCCESS", amountWithoutPayerTotal),
+            refundBytes("SUCCESS", amountWithNullTotal),
+            refundBytes(null, amount),
+            new Tree().tag('o').u32(3).str("coupon_id").s("c").str("amount").i(1)
+                    .str("goods_detail").tag('a').u32(1).tag('n').bytes(),
+            new Tree().tag('o').u32(3).str("coupon_id").s("c").str("amount").i(1)
+                    .str("goods_detail").tag('a').u32(1).tag('o').u32(4).str("goods_id").s("g")
+                    .str("quantity").s("12345").str("unit_price").i(1).str("discount_amount").i(0).bytes(),
+            new Tree().tag('a').u32(0).bytes(),
+        };
+        for (int i = 0; i < cases.length; i++) {
+            byte[] b = trees[i];
+            boolean refund = i < 3;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> {
+                        if (refund) {
+                            Refund.fromTreeBytes(b);
+                        } else {
+                            PromotionDetail.fromTreeBytes(b);
+                        }
+                    }, cases[i][0]);
+            assertEquals(cases[i][1], e.getMessage(), cases[i][0]);
+            assertFalse(e.getMessage().contains("12345"), e.getMessage());
+        }
+    }
+
+    /** A refund's tree; {@code status} null makes refund_status an integer. */
+    private static byte[] refundBytes(String status, Tree amount) {
+        Tree t = new Tree().tag('o').u32(8)
+                .str("mchid").s("1900000001").str("out_trade_no").s("TEST-ORDER").str("transaction_id").s("4200000001")
+                .str("out_refund_no").s("TEST-REFUND").str("refund_id").s("50000000001");
+        t = status == null ? t.str("refund_status").i(12345) : t.str("refund_status").s(status);
+        t.str("user_received_account").s("招商银行信用卡0403");
+        byte[] head = t.bytes();
+        byte[] tail = amount.bytes();
+        byte[] out = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
+
+    @Test
+    void malformedTreeBytesAreRefused() {
         byte[][] bad = {
             {},                                                         // nothing
-            {'n', 'n'},                                                 // trailing bytes
+            new Tree().tag('o').u32(1).str("openid").s("o").tag('n').bytes(), // trailing bytes
             {'x'},                                                      // unknown tag
-            {'i', 1, 2, 3},                                             // truncated integer
-            new Tree().tag('s').u32(5).bytes(),                         // string longer than the buffer
-            new Tree().tag('a').u32(0xFFFF_FFFFL).bytes(),              // a count the buffer cannot hold
+            new Tree().tag('o').u32(1).str("openid").tag('x').bytes(), // unknown tag of a field
+            new Tree().tag('o').u32(1).str("k").tag('x').bytes(),      // unknown tag of an unknown key
+            new Tree().tag('o').u32(1).str("k").tag('i').u32(3).bytes(), // truncated integer
+            new Tree().tag('o').u32(1).str("openid").tag('s').u32(5).bytes(), // string longer than the buffer
+            new Tree().tag('o').u32(1).str("k").tag('a').u32(0xFFFF_FFFFL).bytes(), // a count the buffer cannot hold
+            new Tree().tag('o').u32(0xFFFF_FFFFL).bytes(),
             new Tree().tag('o').u32(1).str("k").bytes(),                // key without a value
-            new Tree().tag('o').u32(2).str("k").tag('n').str("k").tag('t').bytes(), // repeated key
+            new Tree().tag('o').u32(2).str("k").tag('n').str("k").tag('t').bytes(), // repeated unknown key
+            new Tree().tag('o').u32(2).str("openid").s("a").str("openid").s("b").bytes(), // repeated key
+            new Tree().tag('o').u32(2).str("openid").s("a").str("openid").tag('n').bytes(),
+            new Tree().tag('o').u32(2).str("k").tag('o').u32(2).str("j").tag('n').str("j").tag('n').bytes(),
         };
         for (byte[] b : bad) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ValueTree.read(b),
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Payer.fromTreeBytes(b),
                     Arrays.toString(b));
-            assertTrue(e.getMessage().contains("malformed value tree"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("malformed value tree ("), e.getMessage());
         }
-        // Nesting is bounded.
-        Tree deep = new Tree();
-        for (int i = 0; i <= ValueTree.MAX_DEPTH; i++) {
-            deep.tag('a').u32(1);
+        // Nesting is bounded: the root is at depth 0, its members' values at 1.
+        assertThrows(IllegalArgumentException.class, () -> SceneInfo.fromTreeBytes(nested(128)));
+        SceneInfo.fromTreeBytes(nested(127));
+    }
+
+    /** {"x": [[...[null]...]]} with {@code arrays} arrays: the null is at depth {@code arrays + 1}. */
+    private static byte[] nested(int arrays) {
+        Tree t = new Tree().tag('o').u32(1).str("x");
+        for (int i = 0; i < arrays; i++) {
+            t.tag('a').u32(1);
         }
-        deep.tag('n');
-        assertThrows(IllegalStateException.class, () -> ValueTree.read(deep.bytes()));
-        Tree ok = new Tree();
-        for (int i = 0; i < ValueTree.MAX_DEPTH; i++) {
-            ok.tag('a').u32(1);
-        }
-        ok.tag('n');
-        ValueTree.read(ok.bytes());
+        return t.tag('n').bytes();
     }
 
     // ---- generated models -------------------------------------------------------------------

@@ -67,6 +67,15 @@ class NativeLoadingTest {
         assertEquals(workspace, WechatpayNotify.nativeVersion());
     }
 
+    /** The backend, and the one scripts/backend.sh chose when it is in the environment. */
+    @Test
+    void backendIsRingOrAwsLc() {
+        String backend = WechatpayNotify.nativeBackend();
+        assertTrue(backend.equals("ring") || backend.equals("aws-lc"), backend);
+        String want = System.getenv("WPN_BACKEND");
+        assertTrue(want == null || want.isEmpty() || want.equals(backend), backend + ", WPN_BACKEND " + want);
+    }
+
     @Test
     void loadsFromThePropertyFromJnaLibraryPathOrFromTheJar() throws Exception {
         String lib = INSTALLED_LIB.toRealPath().toString();
@@ -134,7 +143,11 @@ class NativeLoadingTest {
             Class<?> type = Class.forName(Notification.class.getName(), true, isolated);
             Constructor<?> ctor = type.getDeclaredConstructors()[0];
             ctor.setAccessible(true);
-            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L, "{\"a\":1}", "unknown", null);
+            // (..., timestamp, plaintext as UTF-8, kind, mchid); EventKind as the isolated loader has it.
+            Class<?> kinds = Class.forName("io.github.wechatpaynotify.events.EventKind", true, isolated);
+            Method kind = kinds.getMethod("valueOf", String.class);
+            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L,
+                    "{\"a\":1}".getBytes(StandardCharsets.UTF_8), kind.invoke(null, "UNKNOWN"), null);
             assertEquals("{\"a\":1}", type.getMethod("resourceJson").invoke(n));
             Method resource = type.getMethod("resource", Class.class);
             InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -146,7 +159,7 @@ class NativeLoadingTest {
             // The typed accessors need no Jackson (a payment of 100 fen from the vectors).
             String plaintext = TestData.namedCase("valid_java_peer_public_key").get("expect").get("plaintext").asText();
             Object payment = ctor.newInstance("id", "t", "TRANSACTION.SUCCESS", "r", "s", "transaction", "serial", 1L,
-                    plaintext, "transaction", null);
+                    plaintext.getBytes(StandardCharsets.UTF_8), kind.invoke(null, "TRANSACTION"), null);
             Object t = type.getMethod("transaction").invoke(payment);
             Object amount = t.getClass().getMethod("getAmount").invoke(t);
             assertEquals(100L, amount.getClass().getMethod("getTotal").invoke(amount));

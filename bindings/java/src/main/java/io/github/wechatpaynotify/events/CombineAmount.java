@@ -16,6 +16,10 @@ import java.util.OptionalLong;
  * shows every field.
  */
 public final class CombineAmount {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0xfL, "total_amount", "currency", "payer_amount", "payer_currency", "settlement_rate");
+
     private final long totalAmount;
     private final String currency;
     private final long payerAmount;
@@ -36,11 +40,11 @@ public final class CombineAmount {
     }
 
     /**
-     * Builds a {@code CombineAmount} from a value tree: the map of the resource's fields by their
-     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code CombineAmount} from a value tree given as maps: the resource's fields by
+     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code total_amount} ({@code Long}), {@code currency} ({@code String}), {@code
      * payer_amount} ({@code Long}), {@code payer_currency} ({@code String}), {@code
@@ -64,6 +68,67 @@ public final class CombineAmount {
                 Trees.required(tree, "payer_amount", path, Trees::int64),
                 Trees.required(tree, "payer_currency", path, Trees::string),
                 Trees.optional(tree, "settlement_rate", path, Trees::int64));
+    }
+
+    /**
+     * Builds a {@code CombineAmount} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code CombineAmount}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static CombineAmount fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        CombineAmount value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code CombineAmount} at the reader's position, an object (not {@code null}). */
+    static CombineAmount read(TreeReader reader) {
+        long totalAmount = 0;
+        String currency = null;
+        long payerAmount = 0;
+        String payerCurrency = null;
+        Long settlementRate = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        totalAmount = reader.int64();
+                        break;
+                    case 1:
+                        currency = reader.string();
+                        break;
+                    case 2:
+                        payerAmount = reader.int64();
+                        break;
+                    case 3:
+                        payerCurrency = reader.string();
+                        break;
+                    case 4:
+                        settlementRate = reader.int64();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new CombineAmount(totalAmount, currency, payerAmount, payerCurrency, settlementRate);
     }
 
     /**

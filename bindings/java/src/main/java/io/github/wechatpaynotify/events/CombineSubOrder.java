@@ -17,6 +17,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class CombineSubOrder {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x4f7L, "mchid", "trade_type", "trade_state", "bank_type", "attach", "success_time",
+            "transaction_id", "out_trade_no", "sub_appid", "sub_mchid", "amount", "promotion_detail");
+
     private final String mchid;
     private final String tradeType;
     private final String tradeState;
@@ -58,11 +63,11 @@ public final class CombineSubOrder {
     }
 
     /**
-     * Builds a {@code CombineSubOrder} from a value tree: the map of the resource's fields by their
-     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code CombineSubOrder} from a value tree given as maps: the resource's fields by
+     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code mchid} ({@code String}), {@code trade_type} ({@code String}), {@code
      * trade_state} ({@code String}), {@code bank_type} ({@code String}, optional), {@code attach}
@@ -96,6 +101,97 @@ public final class CombineSubOrder {
                 Trees.optional(tree, "sub_mchid", path, Trees::string),
                 Trees.required(tree, "amount", path, CombineAmount::read),
                 Trees.optional(tree, "promotion_detail", path, Trees.listOf(PromotionDetail::read)));
+    }
+
+    /**
+     * Builds a {@code CombineSubOrder} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code CombineSubOrder}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static CombineSubOrder fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        CombineSubOrder value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code CombineSubOrder} at the reader's position, an object (not {@code null}). */
+    static CombineSubOrder read(TreeReader reader) {
+        String mchid = null;
+        String tradeType = null;
+        String tradeState = null;
+        String bankType = null;
+        String attach = null;
+        String successTime = null;
+        String transactionId = null;
+        String outTradeNo = null;
+        String subAppid = null;
+        String subMchid = null;
+        CombineAmount amount = null;
+        List<PromotionDetail> promotionDetail = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        mchid = reader.string();
+                        break;
+                    case 1:
+                        tradeType = reader.string();
+                        break;
+                    case 2:
+                        tradeState = reader.string();
+                        break;
+                    case 3:
+                        bankType = reader.string();
+                        break;
+                    case 4:
+                        attach = reader.string();
+                        break;
+                    case 5:
+                        successTime = reader.string();
+                        break;
+                    case 6:
+                        transactionId = reader.string();
+                        break;
+                    case 7:
+                        outTradeNo = reader.string();
+                        break;
+                    case 8:
+                        subAppid = reader.string();
+                        break;
+                    case 9:
+                        subMchid = reader.string();
+                        break;
+                    case 10:
+                        amount = CombineAmount.read(reader);
+                        break;
+                    case 11:
+                        promotionDetail = reader.list(PromotionDetail::read);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new CombineSubOrder(
+                mchid, tradeType, tradeState, bankType, attach, successTime, transactionId, outTradeNo,
+                subAppid, subMchid, amount, promotionDetail);
     }
 
     /**

@@ -19,6 +19,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class CombineTransaction {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x17L, "combine_appid", "combine_mchid", "combine_out_trade_no", "scene_info", "sub_orders",
+            "combine_payer_info");
+
     private final String combineAppid;
     private final String combineMchid;
     private final String combineOutTradeNo;
@@ -42,11 +47,11 @@ public final class CombineTransaction {
     }
 
     /**
-     * Builds a {@code CombineTransaction} from a value tree: the map of the resource's fields by
+     * Builds a {@code CombineTransaction} from a value tree given as maps: the resource's fields by
      * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code combine_appid} ({@code String}), {@code combine_mchid} ({@code String}),
      * {@code combine_out_trade_no} ({@code String}), {@code scene_info} ({@code Map}, optional),
@@ -71,6 +76,72 @@ public final class CombineTransaction {
                 Trees.optional(tree, "scene_info", path, SceneInfo::read),
                 Trees.required(tree, "sub_orders", path, Trees.listOf(CombineSubOrder::read)),
                 Trees.optional(tree, "combine_payer_info", path, Payer::read));
+    }
+
+    /**
+     * Builds a {@code CombineTransaction} from a value tree in its binary form: the bytes the
+     * native library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which
+     * the typed accessors of {@code Notification} read with it, in one pass and without building
+     * maps. Keys it does not know are checked and skipped; an absent or {@code null} optional field
+     * is left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code CombineTransaction}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static CombineTransaction fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        CombineTransaction value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code CombineTransaction} at the reader's position, an object (not {@code null}). */
+    static CombineTransaction read(TreeReader reader) {
+        String combineAppid = null;
+        String combineMchid = null;
+        String combineOutTradeNo = null;
+        SceneInfo sceneInfo = null;
+        List<CombineSubOrder> subOrders = null;
+        Payer combinePayerInfo = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        combineAppid = reader.string();
+                        break;
+                    case 1:
+                        combineMchid = reader.string();
+                        break;
+                    case 2:
+                        combineOutTradeNo = reader.string();
+                        break;
+                    case 3:
+                        sceneInfo = SceneInfo.read(reader);
+                        break;
+                    case 4:
+                        subOrders = reader.list(CombineSubOrder::read);
+                        break;
+                    case 5:
+                        combinePayerInfo = Payer.read(reader);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new CombineTransaction(
+                combineAppid, combineMchid, combineOutTradeNo, sceneInfo, subOrders, combinePayerInfo);
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.Optional;
  * shows every field.
  */
 public final class PartnerPayer {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(0x1L, "sp_openid", "sub_openid");
+
     private final String spOpenid;
     private final String subOpenid;
 
@@ -27,11 +30,11 @@ public final class PartnerPayer {
     }
 
     /**
-     * Builds a {@code PartnerPayer} from a value tree: the map of the resource's fields by their
+     * Builds a {@code PartnerPayer} from a value tree given as maps: the resource's fields by their
      * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code sp_openid} ({@code String}), {@code sub_openid} ({@code String}, optional).
      *
@@ -50,6 +53,55 @@ public final class PartnerPayer {
         return new PartnerPayer(
                 Trees.required(tree, "sp_openid", path, Trees::string),
                 Trees.optional(tree, "sub_openid", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code PartnerPayer} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code PartnerPayer}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static PartnerPayer fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        PartnerPayer value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code PartnerPayer} at the reader's position, an object (not {@code null}). */
+    static PartnerPayer read(TreeReader reader) {
+        String spOpenid = null;
+        String subOpenid = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        spOpenid = reader.string();
+                        break;
+                    case 1:
+                        subOpenid = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new PartnerPayer(spOpenid, subOpenid);
     }
 
     /**

@@ -18,6 +18,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class PartnerRefund {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x37fL, "sp_mchid", "sub_mchid", "out_trade_no", "transaction_id", "out_refund_no", "refund_id",
+            "refund_status", "success_time", "user_received_account", "amount", "refund_account");
+
     private final String spMchid;
     private final String subMchid;
     private final String outTradeNo;
@@ -56,11 +61,11 @@ public final class PartnerRefund {
     }
 
     /**
-     * Builds a {@code PartnerRefund} from a value tree: the map of the resource's fields by their
-     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code PartnerRefund} from a value tree given as maps: the resource's fields by
+     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code sp_mchid} ({@code String}), {@code sub_mchid} ({@code String}), {@code
      * out_trade_no} ({@code String}), {@code transaction_id} ({@code String}), {@code
@@ -93,6 +98,93 @@ public final class PartnerRefund {
                 Trees.required(tree, "user_received_account", path, Trees::string),
                 Trees.required(tree, "amount", path, RefundAmount::read),
                 Trees.optional(tree, "refund_account", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code PartnerRefund} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code PartnerRefund}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static PartnerRefund fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        PartnerRefund value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code PartnerRefund} at the reader's position, an object (not {@code null}). */
+    static PartnerRefund read(TreeReader reader) {
+        String spMchid = null;
+        String subMchid = null;
+        String outTradeNo = null;
+        String transactionId = null;
+        String outRefundNo = null;
+        String refundId = null;
+        String refundStatus = null;
+        String successTime = null;
+        String userReceivedAccount = null;
+        RefundAmount amount = null;
+        String refundAccount = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        spMchid = reader.string();
+                        break;
+                    case 1:
+                        subMchid = reader.string();
+                        break;
+                    case 2:
+                        outTradeNo = reader.string();
+                        break;
+                    case 3:
+                        transactionId = reader.string();
+                        break;
+                    case 4:
+                        outRefundNo = reader.string();
+                        break;
+                    case 5:
+                        refundId = reader.string();
+                        break;
+                    case 6:
+                        refundStatus = reader.string();
+                        break;
+                    case 7:
+                        successTime = reader.string();
+                        break;
+                    case 8:
+                        userReceivedAccount = reader.string();
+                        break;
+                    case 9:
+                        amount = RefundAmount.read(reader);
+                        break;
+                    case 10:
+                        refundAccount = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new PartnerRefund(
+                spMchid, subMchid, outTradeNo, transactionId, outRefundNo, refundId, refundStatus,
+                successTime, userReceivedAccount, amount, refundAccount);
     }
 
     /**

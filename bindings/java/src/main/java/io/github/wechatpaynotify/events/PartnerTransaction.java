@@ -19,6 +19,12 @@ import java.util.Optional;
  * shows every field.
  */
 public final class PartnerTransaction {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x3bfbL, "sp_appid", "sp_mchid", "sub_appid", "sub_mchid", "out_trade_no", "transaction_id",
+            "trade_type", "trade_state", "trade_state_desc", "bank_type", "attach", "success_time", "payer",
+            "amount", "scene_info", "promotion_detail");
+
     private final String spAppid;
     private final String spMchid;
     private final String subAppid;
@@ -72,11 +78,11 @@ public final class PartnerTransaction {
     }
 
     /**
-     * Builds a {@code PartnerTransaction} from a value tree: the map of the resource's fields by
+     * Builds a {@code PartnerTransaction} from a value tree given as maps: the resource's fields by
      * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code sp_appid} ({@code String}), {@code sp_mchid} ({@code String}), {@code
      * sub_appid} ({@code String}, optional), {@code sub_mchid} ({@code String}), {@code
@@ -116,6 +122,113 @@ public final class PartnerTransaction {
                 Trees.required(tree, "amount", path, TransactionAmount::read),
                 Trees.optional(tree, "scene_info", path, SceneInfo::read),
                 Trees.optional(tree, "promotion_detail", path, Trees.listOf(PromotionDetail::read)));
+    }
+
+    /**
+     * Builds a {@code PartnerTransaction} from a value tree in its binary form: the bytes the
+     * native library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which
+     * the typed accessors of {@code Notification} read with it, in one pass and without building
+     * maps. Keys it does not know are checked and skipped; an absent or {@code null} optional field
+     * is left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code PartnerTransaction}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static PartnerTransaction fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        PartnerTransaction value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code PartnerTransaction} at the reader's position, an object (not {@code null}). */
+    static PartnerTransaction read(TreeReader reader) {
+        String spAppid = null;
+        String spMchid = null;
+        String subAppid = null;
+        String subMchid = null;
+        String outTradeNo = null;
+        String transactionId = null;
+        String tradeType = null;
+        String tradeState = null;
+        String tradeStateDesc = null;
+        String bankType = null;
+        String attach = null;
+        String successTime = null;
+        PartnerPayer payer = null;
+        TransactionAmount amount = null;
+        SceneInfo sceneInfo = null;
+        List<PromotionDetail> promotionDetail = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        spAppid = reader.string();
+                        break;
+                    case 1:
+                        spMchid = reader.string();
+                        break;
+                    case 2:
+                        subAppid = reader.string();
+                        break;
+                    case 3:
+                        subMchid = reader.string();
+                        break;
+                    case 4:
+                        outTradeNo = reader.string();
+                        break;
+                    case 5:
+                        transactionId = reader.string();
+                        break;
+                    case 6:
+                        tradeType = reader.string();
+                        break;
+                    case 7:
+                        tradeState = reader.string();
+                        break;
+                    case 8:
+                        tradeStateDesc = reader.string();
+                        break;
+                    case 9:
+                        bankType = reader.string();
+                        break;
+                    case 10:
+                        attach = reader.string();
+                        break;
+                    case 11:
+                        successTime = reader.string();
+                        break;
+                    case 12:
+                        payer = PartnerPayer.read(reader);
+                        break;
+                    case 13:
+                        amount = TransactionAmount.read(reader);
+                        break;
+                    case 14:
+                        sceneInfo = SceneInfo.read(reader);
+                        break;
+                    case 15:
+                        promotionDetail = reader.list(PromotionDetail::read);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new PartnerTransaction(
+                spAppid, spMchid, subAppid, subMchid, outTradeNo, transactionId, tradeType, tradeState,
+                tradeStateDesc, bankType, attach, successTime, payer, amount, sceneInfo, promotionDetail);
     }
 
     /**

@@ -18,6 +18,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class ProfitSharing {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0xf8L, "mchid", "sp_mchid", "sub_mchid", "transaction_id", "order_id", "out_order_no", "receiver",
+            "success_time");
+
     private final String mchid;
     private final String spMchid;
     private final String subMchid;
@@ -47,11 +52,11 @@ public final class ProfitSharing {
     }
 
     /**
-     * Builds a {@code ProfitSharing} from a value tree: the map of the resource's fields by their
-     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code ProfitSharing} from a value tree given as maps: the resource's fields by
+     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code mchid} ({@code String}, optional), {@code sp_mchid} ({@code String},
      * optional), {@code sub_mchid} ({@code String}, optional), {@code transaction_id} ({@code
@@ -79,6 +84,80 @@ public final class ProfitSharing {
                 Trees.required(tree, "out_order_no", path, Trees::string),
                 Trees.required(tree, "receiver", path, ProfitSharingReceiver::read),
                 Trees.required(tree, "success_time", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code ProfitSharing} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code ProfitSharing}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static ProfitSharing fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        ProfitSharing value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code ProfitSharing} at the reader's position, an object (not {@code null}). */
+    static ProfitSharing read(TreeReader reader) {
+        String mchid = null;
+        String spMchid = null;
+        String subMchid = null;
+        String transactionId = null;
+        String orderId = null;
+        String outOrderNo = null;
+        ProfitSharingReceiver receiver = null;
+        String successTime = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        mchid = reader.string();
+                        break;
+                    case 1:
+                        spMchid = reader.string();
+                        break;
+                    case 2:
+                        subMchid = reader.string();
+                        break;
+                    case 3:
+                        transactionId = reader.string();
+                        break;
+                    case 4:
+                        orderId = reader.string();
+                        break;
+                    case 5:
+                        outOrderNo = reader.string();
+                        break;
+                    case 6:
+                        receiver = ProfitSharingReceiver.read(reader);
+                        break;
+                    case 7:
+                        successTime = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new ProfitSharing(
+                mchid, spMchid, subMchid, transactionId, orderId, outOrderNo, receiver, successTime);
     }
 
     /**

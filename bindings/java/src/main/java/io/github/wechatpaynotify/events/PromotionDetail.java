@@ -18,6 +18,11 @@ import java.util.OptionalLong;
  * shows every field.
  */
 public final class PromotionDetail {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x11L, "coupon_id", "name", "scope", "type", "amount", "stock_id", "wechatpay_contribute",
+            "merchant_contribute", "other_contribute", "currency", "goods_detail");
+
     private final String couponId;
     private final String name;
     private final String scope;
@@ -56,11 +61,11 @@ public final class PromotionDetail {
     }
 
     /**
-     * Builds a {@code PromotionDetail} from a value tree: the map of the resource's fields by their
-     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code PromotionDetail} from a value tree given as maps: the resource's fields by
+     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code coupon_id} ({@code String}), {@code name} ({@code String}, optional),
      * {@code scope} ({@code String}, optional), {@code type} ({@code String}, optional), {@code
@@ -93,6 +98,93 @@ public final class PromotionDetail {
                 Trees.optional(tree, "other_contribute", path, Trees::int64),
                 Trees.optional(tree, "currency", path, Trees::string),
                 Trees.optional(tree, "goods_detail", path, Trees.listOf(PromotionGoodsDetail::read)));
+    }
+
+    /**
+     * Builds a {@code PromotionDetail} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code PromotionDetail}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static PromotionDetail fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        PromotionDetail value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code PromotionDetail} at the reader's position, an object (not {@code null}). */
+    static PromotionDetail read(TreeReader reader) {
+        String couponId = null;
+        String name = null;
+        String scope = null;
+        String type = null;
+        long amount = 0;
+        String stockId = null;
+        Long wechatpayContribute = null;
+        Long merchantContribute = null;
+        Long otherContribute = null;
+        String currency = null;
+        List<PromotionGoodsDetail> goodsDetail = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        couponId = reader.string();
+                        break;
+                    case 1:
+                        name = reader.string();
+                        break;
+                    case 2:
+                        scope = reader.string();
+                        break;
+                    case 3:
+                        type = reader.string();
+                        break;
+                    case 4:
+                        amount = reader.int64();
+                        break;
+                    case 5:
+                        stockId = reader.string();
+                        break;
+                    case 6:
+                        wechatpayContribute = reader.int64();
+                        break;
+                    case 7:
+                        merchantContribute = reader.int64();
+                        break;
+                    case 8:
+                        otherContribute = reader.int64();
+                        break;
+                    case 9:
+                        currency = reader.string();
+                        break;
+                    case 10:
+                        goodsDetail = reader.list(PromotionGoodsDetail::read);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new PromotionDetail(
+                couponId, name, scope, type, amount, stockId, wechatpayContribute, merchantContribute,
+                otherContribute, currency, goodsDetail);
     }
 
     /**

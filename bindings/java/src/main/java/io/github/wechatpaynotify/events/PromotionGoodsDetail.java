@@ -16,6 +16,10 @@ import java.util.Optional;
  * shows every field.
  */
 public final class PromotionGoodsDetail {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0xfL, "goods_id", "quantity", "unit_price", "discount_amount", "goods_remark");
+
     private final String goodsId;
     private final long quantity;
     private final long unitPrice;
@@ -36,11 +40,11 @@ public final class PromotionGoodsDetail {
     }
 
     /**
-     * Builds a {@code PromotionGoodsDetail} from a value tree: the map of the resource's fields by
-     * their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * Builds a {@code PromotionGoodsDetail} from a value tree given as maps: the resource's fields
+     * by their JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s
+     * and nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code goods_id} ({@code String}), {@code quantity} ({@code Long}), {@code
      * unit_price} ({@code Long}), {@code discount_amount} ({@code Long}), {@code goods_remark}
@@ -64,6 +68,67 @@ public final class PromotionGoodsDetail {
                 Trees.required(tree, "unit_price", path, Trees::int64),
                 Trees.required(tree, "discount_amount", path, Trees::int64),
                 Trees.optional(tree, "goods_remark", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code PromotionGoodsDetail} from a value tree in its binary form: the bytes the
+     * native library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which
+     * the typed accessors of {@code Notification} read with it, in one pass and without building
+     * maps. Keys it does not know are checked and skipped; an absent or {@code null} optional field
+     * is left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code PromotionGoodsDetail}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static PromotionGoodsDetail fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        PromotionGoodsDetail value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code PromotionGoodsDetail} at the reader's position, an object (not {@code null}). */
+    static PromotionGoodsDetail read(TreeReader reader) {
+        String goodsId = null;
+        long quantity = 0;
+        long unitPrice = 0;
+        long discountAmount = 0;
+        String goodsRemark = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        goodsId = reader.string();
+                        break;
+                    case 1:
+                        quantity = reader.int64();
+                        break;
+                    case 2:
+                        unitPrice = reader.int64();
+                        break;
+                    case 3:
+                        discountAmount = reader.int64();
+                        break;
+                    case 4:
+                        goodsRemark = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new PromotionGoodsDetail(goodsId, quantity, unitPrice, discountAmount, goodsRemark);
     }
 
     /**

@@ -17,6 +17,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class Refund {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x1bfL, "mchid", "out_trade_no", "transaction_id", "out_refund_no", "refund_id", "refund_status",
+            "success_time", "user_received_account", "amount");
+
     private final String mchid;
     private final String outTradeNo;
     private final String transactionId;
@@ -49,11 +54,11 @@ public final class Refund {
     }
 
     /**
-     * Builds a {@code Refund} from a value tree: the map of the resource's fields by their JSON
+     * Builds a {@code Refund} from a value tree given as maps: the resource's fields by their JSON
      * names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and nested
-     * {@code Map}s, as {@code Notification} reads it from the native library. Keys it does not know
-     * are ignored; an absent or {@code null} optional field is left empty. Also a way to make one
-     * in a test.
+     * {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native library's
+     * bytes). Keys it does not know are ignored; an absent or {@code null} optional field is left
+     * empty. A way to make one in a test.
      *
      * <p>Fields: {@code mchid} ({@code String}), {@code out_trade_no} ({@code String}), {@code
      * transaction_id} ({@code String}), {@code out_refund_no} ({@code String}), {@code refund_id}
@@ -83,6 +88,85 @@ public final class Refund {
                 Trees.optional(tree, "success_time", path, Trees::string),
                 Trees.required(tree, "user_received_account", path, Trees::string),
                 Trees.required(tree, "amount", path, RefundAmount::read));
+    }
+
+    /**
+     * Builds a {@code Refund} from a value tree in its binary form: the bytes the native library's
+     * {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the typed
+     * accessors of {@code Notification} read with it, in one pass and without building maps. Keys
+     * it does not know are checked and skipped; an absent or {@code null} optional field is left
+     * empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code Refund}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static Refund fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        Refund value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code Refund} at the reader's position, an object (not {@code null}). */
+    static Refund read(TreeReader reader) {
+        String mchid = null;
+        String outTradeNo = null;
+        String transactionId = null;
+        String outRefundNo = null;
+        String refundId = null;
+        String refundStatus = null;
+        String successTime = null;
+        String userReceivedAccount = null;
+        RefundAmount amount = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        mchid = reader.string();
+                        break;
+                    case 1:
+                        outTradeNo = reader.string();
+                        break;
+                    case 2:
+                        transactionId = reader.string();
+                        break;
+                    case 3:
+                        outRefundNo = reader.string();
+                        break;
+                    case 4:
+                        refundId = reader.string();
+                        break;
+                    case 5:
+                        refundStatus = reader.string();
+                        break;
+                    case 6:
+                        successTime = reader.string();
+                        break;
+                    case 7:
+                        userReceivedAccount = reader.string();
+                        break;
+                    case 8:
+                        amount = RefundAmount.read(reader);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new Refund(
+                mchid, outTradeNo, transactionId, outRefundNo, refundId, refundStatus, successTime,
+                userReceivedAccount, amount);
     }
 
     /**

@@ -15,6 +15,10 @@ import java.util.Objects;
  * shows every field.
  */
 public final class RefundAmount {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0xfL, "total", "refund", "payer_total", "payer_refund");
+
     private final long total;
     private final long refund;
     private final long payerTotal;
@@ -32,11 +36,11 @@ public final class RefundAmount {
     }
 
     /**
-     * Builds a {@code RefundAmount} from a value tree: the map of the resource's fields by their
+     * Builds a {@code RefundAmount} from a value tree given as maps: the resource's fields by their
      * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code total} ({@code Long}), {@code refund} ({@code Long}), {@code payer_total}
      * ({@code Long}), {@code payer_refund} ({@code Long}).
@@ -58,6 +62,63 @@ public final class RefundAmount {
                 Trees.required(tree, "refund", path, Trees::int64),
                 Trees.required(tree, "payer_total", path, Trees::int64),
                 Trees.required(tree, "payer_refund", path, Trees::int64));
+    }
+
+    /**
+     * Builds a {@code RefundAmount} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code RefundAmount}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static RefundAmount fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        RefundAmount value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code RefundAmount} at the reader's position, an object (not {@code null}). */
+    static RefundAmount read(TreeReader reader) {
+        long total = 0;
+        long refund = 0;
+        long payerTotal = 0;
+        long payerRefund = 0;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        total = reader.int64();
+                        break;
+                    case 1:
+                        refund = reader.int64();
+                        break;
+                    case 2:
+                        payerTotal = reader.int64();
+                        break;
+                    case 3:
+                        payerRefund = reader.int64();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new RefundAmount(total, refund, payerTotal, payerRefund);
     }
 
     /**

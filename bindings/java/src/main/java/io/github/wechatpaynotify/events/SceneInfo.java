@@ -16,6 +16,9 @@ import java.util.Optional;
  * shows every field.
  */
 public final class SceneInfo {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(0x0L, "device_id");
+
     private final String deviceId;
 
     private SceneInfo(
@@ -24,11 +27,11 @@ public final class SceneInfo {
     }
 
     /**
-     * Builds a {@code SceneInfo} from a value tree: the map of the resource's fields by their JSON
-     * names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and nested
-     * {@code Map}s, as {@code Notification} reads it from the native library. Keys it does not know
-     * are ignored; an absent or {@code null} optional field is left empty. Also a way to make one
-     * in a test.
+     * Builds a {@code SceneInfo} from a value tree given as maps: the resource's fields by their
+     * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code device_id} ({@code String}, optional).
      *
@@ -46,6 +49,51 @@ public final class SceneInfo {
         Map<String, ?> tree = Trees.object(value, path);
         return new SceneInfo(
                 Trees.optional(tree, "device_id", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code SceneInfo} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code SceneInfo}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static SceneInfo fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        SceneInfo value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code SceneInfo} at the reader's position, an object (not {@code null}). */
+    static SceneInfo read(TreeReader reader) {
+        String deviceId = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        deviceId = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new SceneInfo(deviceId);
     }
 
     /**

@@ -17,6 +17,11 @@ import java.util.Optional;
  * shows every field.
  */
 public final class TransferBill {
+    /** The JSON keys, in the order the native library writes them, and which are required. */
+    private static final TreeReader.Keys KEYS = new TreeReader.Keys(
+            0x33cL, "mchid", "mch_id", "out_bill_no", "transfer_bill_no", "state", "transfer_amount",
+            "openid", "fail_reason", "create_time", "update_time");
+
     private final String mchid;
     private final String mchId;
     private final String outBillNo;
@@ -52,11 +57,11 @@ public final class TransferBill {
     }
 
     /**
-     * Builds a {@code TransferBill} from a value tree: the map of the resource's fields by their
+     * Builds a {@code TransferBill} from a value tree given as maps: the resource's fields by their
      * JSON names, holding {@code String}s, {@code Long}s, {@code Boolean}s, {@code List}s and
-     * nested {@code Map}s, as {@code Notification} reads it from the native library. Keys it does
-     * not know are ignored; an absent or {@code null} optional field is left empty. Also a way to
-     * make one in a test.
+     * nested {@code Map}s (the fields {@link #fromTreeBytes(byte[])} reads from the native
+     * library's bytes). Keys it does not know are ignored; an absent or {@code null} optional field
+     * is left empty. A way to make one in a test.
      *
      * <p>Fields: {@code mchid} ({@code String}, optional), {@code mch_id} ({@code String},
      * optional), {@code out_bill_no} ({@code String}), {@code transfer_bill_no} ({@code String}),
@@ -87,6 +92,89 @@ public final class TransferBill {
                 Trees.optional(tree, "fail_reason", path, Trees::string),
                 Trees.required(tree, "create_time", path, Trees::string),
                 Trees.required(tree, "update_time", path, Trees::string));
+    }
+
+    /**
+     * Builds a {@code TransferBill} from a value tree in its binary form: the bytes the native
+     * library's {@code wpn_event_decode} writes (docs/c-abi.md, "Event field trees"), which the
+     * typed accessors of {@code Notification} read with it, in one pass and without building maps.
+     * Keys it does not know are checked and skipped; an absent or {@code null} optional field is
+     * left empty.
+     *
+     * @param tree the bytes of one value tree, an object, with nothing after it
+     * @return the {@code TransferBill}
+     * @throws IllegalArgumentException when the bytes are not one well-formed value tree
+     *     (truncated, bytes after it, an unknown tag, a repeated key, nested deeper than {@code 128}),
+     *     when a required field is missing or {@code null}, or when a field holds another type (the
+     *     message names the field by its path, or the byte offset, never a value)
+     */
+    public static TransferBill fromTreeBytes(byte[] tree) {
+        TreeReader reader = new TreeReader(Objects.requireNonNull(tree, "tree"));
+        TransferBill value = read(reader);
+        reader.finish();
+        return value;
+    }
+
+    /** Reads the {@code TransferBill} at the reader's position, an object (not {@code null}). */
+    static TransferBill read(TreeReader reader) {
+        String mchid = null;
+        String mchId = null;
+        String outBillNo = null;
+        String transferBillNo = null;
+        String state = null;
+        long transferAmount = 0;
+        String openid = null;
+        String failReason = null;
+        String createTime = null;
+        String updateTime = null;
+        long present = 0;
+        int count = reader.object();
+        for (int index = 0; index < count; index++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+            } else if (!reader.nullValue()) {
+                present |= 1L << key;
+                switch (key) {
+                    case 0:
+                        mchid = reader.string();
+                        break;
+                    case 1:
+                        mchId = reader.string();
+                        break;
+                    case 2:
+                        outBillNo = reader.string();
+                        break;
+                    case 3:
+                        transferBillNo = reader.string();
+                        break;
+                    case 4:
+                        state = reader.string();
+                        break;
+                    case 5:
+                        transferAmount = reader.int64();
+                        break;
+                    case 6:
+                        openid = reader.string();
+                        break;
+                    case 7:
+                        failReason = reader.string();
+                        break;
+                    case 8:
+                        createTime = reader.string();
+                        break;
+                    case 9:
+                        updateTime = reader.string();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        reader.end(KEYS, present);
+        return new TransferBill(
+                mchid, mchId, outBillNo, transferBillNo, state, transferAmount, openid, failReason,
+                createTime, updateTime);
     }
 
     /**

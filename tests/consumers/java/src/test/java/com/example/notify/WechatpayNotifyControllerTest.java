@@ -108,6 +108,13 @@ class WechatpayNotifyControllerTest {
         assertEquals(version, WechatpayNotify.nativeVersion());
     }
 
+    @Test
+    void theNativeLibraryHasTheReleasedBackend() {
+        String backend = System.getProperty("wpn.backend");
+        assertFalse(backend == null || backend.isEmpty(), "-Dwpn.backend is not set");
+        assertEquals(backend, WechatpayNotify.nativeBackend());
+    }
+
     private HttpResponse<byte[]> post(JsonNode c, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/wechatpay/notify"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
