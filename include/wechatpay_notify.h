@@ -1086,17 +1086,21 @@ wpn_result wpn_reply_success(struct wpn_reply **reply_out, struct wpn_error **er
 
 /**
  * The APIv3 failure reply for an error: 401 for authenticity failures, 500 otherwise, body
- * `{"code":"FAIL","message":"<CODE>: <message>"}`. `*reply_out` is a new reply.
+ * `{"code":"FAIL","message":"<CODE>: <fixed text>"}`: the text depends on the code only
+ * (`docs/replies.md`), never on the error's message, which is for the merchant's logs.
+ * `*reply_out` is a new reply.
  */
 wpn_result wpn_reply_for_error(const struct wpn_error *error,
                                struct wpn_reply **reply_out,
                                struct wpn_error **error_out);
 
 /**
- * The APIv3 reply for a result code and message (for bindings that keep only the code and
- * message of an error): `WPN_OK` gives the success reply; a core error code gives what
- * `wpn_reply_for_error()` gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC` or an unknown value gives
- * 500. `message` need not be UTF-8 (invalid bytes become U+FFFD). `*reply_out` is a new reply.
+ * The APIv3 reply for a result code (for bindings that keep only the code of an error):
+ * `WPN_OK` gives the success reply; a core error code gives what `wpn_reply_for_error()`
+ * gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC`, `WPN_INVALID_ARGUMENT` or an unknown value gives
+ * 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). `message` is checked
+ * like every input but never sent: a reply does not describe the request or the
+ * configuration. `*reply_out` is a new reply.
  */
 wpn_result wpn_reply_for_result(uint32_t code,
                                 const uint8_t *message,

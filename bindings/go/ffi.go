@@ -114,7 +114,9 @@ import "C"
 
 import (
 	"net/http"
+	"net/textproto"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -267,6 +269,7 @@ func at(now time.Time) cTime { return cTime(now.Unix()) }
 type callScratch struct {
 	buf   []byte     // the names and values of the headers, back to back
 	lens  []C.size_t // each header's name length, then its value length
+	names []string   // the Wechatpay-* header names, in the order fill passes them
 	calls uint32     // calls made with this scratch (see yieldEvery)
 }
 
@@ -284,7 +287,7 @@ const yieldEvery = 64
 
 // scratchPool holds the callScratch of the verifier calls, one per P in practice.
 var scratchPool = sync.Pool{New: func() any {
-	return &callScratch{buf: make([]byte, 0, 512), lens: make([]C.size_t, 0, 16)}
+	return &callScratch{buf: make([]byte, 0, 512), lens: make([]C.size_t, 0, 16), names: make([]string, 0, 8)}
 }}
 
 // wechatpayPrefix is the prefix of every header the verifier reads.
@@ -292,16 +295,24 @@ const wechatpayPrefix = "wechatpay-"
 
 // fill lays out the Wechatpay-* headers of h (the only ones the verifier reads): every value
 // of each such header, in order, copied into buf, with the lengths in lens. Names are passed as
-// they are; the library matches them case-insensitively, the first value winning. It returns
-// the arguments of wpn_go_check (nil pointers when there is no such header).
+// they are; the library matches them case-insensitively, the first value winning, so the
+// names go in a defined order, not the map's: a name in canonical form (the one net/http
+// writes and h.Get reads) first, then the others in byte order. It returns the arguments of
+// wpn_go_check (nil pointers when there is no such header).
 func (s *callScratch) fill(h http.Header) (*C.uint8_t, *C.size_t, C.size_t) {
-	s.buf, s.lens = s.buf[:0], s.lens[:0]
-	for name, values := range h {
+	s.buf, s.lens, s.names = s.buf[:0], s.lens[:0], s.names[:0]
+	for name := range h {
 		if len(name) < len(wechatpayPrefix) || name[0]|0x20 != 'w' ||
 			!strings.EqualFold(name[:len(wechatpayPrefix)], wechatpayPrefix) {
 			continue
 		}
-		for _, value := range values {
+		s.names = append(s.names, name)
+	}
+	if len(s.names) > 1 {
+		slices.SortFunc(s.names, headerOrder)
+	}
+	for _, name := range s.names {
+		for _, value := range h[name] {
 			s.buf = append(append(s.buf, name...), value...)
 			s.lens = append(s.lens, C.size_t(len(name)), C.size_t(len(value)))
 		}
@@ -311,6 +322,18 @@ func (s *callScratch) fill(h http.Header) (*C.uint8_t, *C.size_t, C.size_t) {
 	}
 	p, _ := bytesPtr(s.buf)
 	return p, &s.lens[0], C.size_t(len(s.lens) / 2)
+}
+
+// headerOrder orders header names for fill: canonical names first, then byte order.
+func headerOrder(a, b string) int {
+	ca, cb := a == textproto.CanonicalMIMEHeaderKey(a), b == textproto.CanonicalMIMEHeaderKey(b)
+	if ca != cb {
+		if ca {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
 }
 
 // release puts s back in the pool, unless its buffers grew unusually large.

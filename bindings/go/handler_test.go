@@ -131,20 +131,36 @@ func TestHandler(t *testing.T) {
 		status, body, hd := post(t, srv.URL, h, b)
 		wantFail(t, status, body, hd, 401, CodeSignatureMismatch)
 	})
-	t.Run("unknown serial is 401 and lists the configured keys", func(t *testing.T) {
+	// lastHookErr is the error the hook saw last: the detailed message, for logs.
+	lastHookErr := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(hookErrs) == 0 {
+			return ""
+		}
+		return hookErrs[len(hookErrs)-1].Error()
+	}
+	t.Run("unknown serial is 401; the reply names nothing configured, the hook's error does", func(t *testing.T) {
+		// Issue 21: the reply listed every configured merchant and key id to whoever sent a
+		// made-up serial.
 		h, b := failing(t, "unknown_serial")
 		status, body, hd := post(t, srv.URL, h, b)
 		msg := wantFail(t, status, body, hd, 401, CodeUnknownSerial)
-		if !strings.Contains(msg, info.KeyID) {
-			t.Fatalf("message %q", msg)
+		if msg != "UNKNOWN_SERIAL: unknown Wechatpay-Serial" || strings.Contains(string(body), info.KeyID) {
+			t.Fatalf("reply %q", body)
+		}
+		if !strings.Contains(lastHookErr(), info.KeyID) {
+			t.Fatalf("hook error %q", lastHookErr())
 		}
 	})
 	t.Run("wrong APIv3 key is 500", func(t *testing.T) {
 		h, b := failing(t, "other_apiv3_key")
 		status, body, hd := post(t, srv.URL, h, b)
-		msg := wantFail(t, status, body, hd, 500, CodeDecryptFailed)
-		if !strings.Contains(msg, "APIv3") {
-			t.Fatalf("message does not name the likely cause: %q", msg)
+		if msg := wantFail(t, status, body, hd, 500, CodeDecryptFailed); msg != "DECRYPT_FAILED: decryption failed" {
+			t.Fatalf("reply %q", msg)
+		}
+		if !strings.Contains(lastHookErr(), "APIv3") {
+			t.Fatalf("the logged error does not name the likely cause: %q", lastHookErr())
 		}
 	})
 	t.Run("old timestamp is 401", func(t *testing.T) {
@@ -160,9 +176,9 @@ func TestHandler(t *testing.T) {
 	t.Run("v2 XML sent by mistake is a clear 500", func(t *testing.T) {
 		h, b := failing(t, "xml_body")
 		status, body, rh := post(t, srv.URL, h, b)
-		msg := wantFail(t, status, body, rh, 500, CodeWrongFormat)
-		if !strings.Contains(msg, "v2") && !strings.Contains(msg, "V2") {
-			t.Fatalf("message does not say APIv2: %q", msg)
+		wantFail(t, status, body, rh, 500, CodeWrongFormat)
+		if msg := lastHookErr(); !strings.Contains(msg, "v2") && !strings.Contains(msg, "V2") {
+			t.Fatalf("the logged error does not say APIv2: %q", msg)
 		}
 	})
 	t.Run("missing headers is 401", func(t *testing.T) {
@@ -238,12 +254,12 @@ func TestReplies(t *testing.T) {
 	w = httptest.NewRecorder()
 	WriteFailure(w, &Error{Code: CodeKeyExpired, Message: `certificate "A" expired`})
 	msg := wantFail(t, w.Code, w.Body.Bytes(), w.Header(), 401, CodeKeyExpired)
-	if msg != `KEY_EXPIRED: certificate "A" expired` {
-		t.Fatalf("message %q", msg)
+	if msg != `KEY_EXPIRED: platform certificate expired` {
+		t.Fatalf("message %q: the reply is the code's fixed text, never the error's message", msg)
 	}
 	w = httptest.NewRecorder()
-	WriteFailure(w, errors.New("order service unavailable"))
-	if m := wantFail(t, w.Code, w.Body.Bytes(), w.Header(), 500, ""); m != "order service unavailable" {
+	WriteFailure(w, errors.New("order service at 10.0.0.5 unavailable"))
+	if m := wantFail(t, w.Code, w.Body.Bytes(), w.Header(), 500, ""); m != "internal error" {
 		t.Fatalf("message %q", m)
 	}
 	w = httptest.NewRecorder()
@@ -253,7 +269,8 @@ func TestReplies(t *testing.T) {
 	}
 	w = httptest.NewRecorder()
 	WriteV2Failure(w, &Error{Code: CodeSignatureMismatch, Message: "a]]>b"})
-	if w.Code != 200 || !strings.Contains(w.Body.String(), "<![CDATA[FAIL]]>") || strings.Contains(w.Body.String(), "a]]>b") {
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "<![CDATA[FAIL]]>") ||
+		!strings.Contains(w.Body.String(), "<![CDATA[SIGNATURE_MISMATCH]]>") || strings.Contains(w.Body.String(), "a]]") {
 		t.Fatalf("v2 failure %d %q", w.Code, w.Body)
 	}
 }

@@ -72,3 +72,34 @@ func TestHeaderShapes(t *testing.T) {
 	_, err = v.ParseAt(h, nil, now)
 	wantCode(t, err, CodeSignatureMismatch)
 }
+
+// TestHeaderCasingsInADefinedOrder: a hand-built http.Header may hold one header under two
+// casings (net/http's server canonicalizes, so servers never see this). The result used to
+// depend on map iteration order; now the canonical name wins, as h.Get reads it (issue 21).
+func TestHeaderCasingsInADefinedOrder(t *testing.T) {
+	k := theKit(t)
+	v := k.verifier(t)
+	now := time.Now()
+	h, b, _ := k.notification(t, now)
+	for _, canonicalGood := range []bool{true, false} {
+		two := h.Clone()
+		good := two.Get("Wechatpay-Signature")
+		bad := "AAAA" + good[4:]
+		if canonicalGood {
+			two["wechatpay-signature"] = []string{bad}
+		} else {
+			two["Wechatpay-Signature"] = []string{bad}
+			two["wechatpay-signature"] = []string{good}
+		}
+		// Many runs: map order is randomized per iteration.
+		for i := 0; i < 50; i++ {
+			_, err := v.ParseAt(two, b, now)
+			if canonicalGood && err != nil {
+				t.Fatalf("run %d: the canonical Wechatpay-Signature must win: %v", i, err)
+			}
+			if !canonicalGood {
+				wantCode(t, err, CodeSignatureMismatch)
+			}
+		}
+	}
+}

@@ -71,17 +71,11 @@ func failureReply(err error) reply {
 	var e *Error
 	if errors.As(err, &e) {
 		if raw, ok := rawCode(e.Code); ok {
-			mp, mn := stringPtr(e.Message)
-			rc := C.wpn_reply_for_result(raw, mp, mn, &r, &cerr)
-			runtime.KeepAlive(e)
+			rc := C.wpn_reply_for_result(raw, nil, 0, &r, &cerr)
 			return takeReply(rc, r, cerr)
 		}
 	}
-	msg := "internal error"
-	if err != nil {
-		msg = err.Error()
-	}
-	return statusReply(http.StatusInternalServerError, msg)
+	return statusReply(http.StatusInternalServerError, "internal error")
 }
 
 // statusReply is an APIv3 FAIL reply with the given status and message.
@@ -119,8 +113,9 @@ func WriteSuccess(w http.ResponseWriter) {
 
 // WriteFailure writes the APIv3 failure reply for err: for an *Error, 401 if it is an
 // authenticity failure and 500 otherwise, with the body {"code":"FAIL","message":"CODE:
-// message"}; for any other error (your own processing failed), 500 with err's text as the
-// message. WeChat Pay delivers the notification again after any failure reply (the schedule is
+// fixed text"}, the same for every error of that code (log err.Error() for the details: the
+// reply never describes the request or the configuration); for any other error (your own
+// processing failed), 500 with the message "internal error", never err's text. WeChat Pay delivers the notification again after any failure reply (the schedule is
 // in docs/replies.md).
 func WriteFailure(w http.ResponseWriter, err error) {
 	failureReply(err).write(w)
@@ -137,11 +132,14 @@ func WriteV2Success(w http.ResponseWriter) {
 	v2SuccessReply().write(w)
 }
 
-// WriteV2Failure writes the APIv2 failure reply: 200 with the FAIL XML carrying err's text.
+// WriteV2Failure writes the APIv2 failure reply: 200 with the FAIL XML carrying the code of
+// an *Error (e.g. SIGNATURE_MISMATCH), or "internal error" for any other error: never err's
+// text, which is for your logs.
 func WriteV2Failure(w http.ResponseWriter, err error) {
 	msg := "internal error"
-	if err != nil {
-		msg = err.Error()
+	var e *Error
+	if errors.As(err, &e) {
+		msg = string(e.Code)
 	}
 	var r *C.wpn_reply
 	var cerr *C.wpn_error

@@ -240,10 +240,15 @@ def generate(catalog: Catalog) -> str:
         doc(out, m.doc or m.name, "")
         out += [
             "#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]",
+            "// serde's impls come from `object_models!` below: a model is a JSON object only.",
+            '#[serde(remote = "Self")]',
             "#[non_exhaustive]",
             f"pub struct {m.name} {{",
         ]
         for f in m.fields:
             out += field_lines(f)
         out += ["}", ""]
+    out += ["crate::object_only::object_models!("]
+    out += [f"    {m.name}," for m in catalog.models]
+    out += [");", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -47,17 +47,17 @@ def reply_failure(
     """APIv3 failure, body ``{"code":"FAIL","message":...}``.
 
     For a :class:`NotificationError` the status is 401 when the request is not proven
-    authentic and 500 otherwise, and the message is ``"CODE: message"``. For any other
-    exception or a message string (your own processing failed and WeChat Pay should retry)
-    the status is 500. ``status`` overrides the status in every case.
+    authentic and 500 otherwise, and the message is ``"CODE: <fixed text>"``: the same for
+    every error of that code, so whoever sent the request learns nothing about the
+    configuration; log ``error.message`` for the details. For any other exception (your own
+    processing failed and WeChat Pay should retry) the status is 500 and the message a fixed
+    ``"internal error"``, never the exception's text; a message string is sent as given.
+    ``status`` overrides the status in every case.
     """
     if isinstance(error_or_message, (NotificationError, ConfigError)):
-        code, message = error_or_message.code, error_or_message.message
-        if status is None:
-            return _reply(_native.reply_failure(code, message))
-        return _reply(_native.reply_failure_message(status, f"{code}: {message}"))
+        return _reply(_native.reply_failure(error_or_message.code, status))
     if isinstance(error_or_message, BaseException):
-        text = str(error_or_message) or type(error_or_message).__name__
+        text = "internal error"
     else:
         text = error_or_message
     return _reply(_native.reply_failure_message(500 if status is None else status, text))

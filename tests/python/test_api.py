@@ -342,7 +342,7 @@ def test_replies() -> None:
     assert wn.reply_success() == (204, {}, b"")
     status, headers, body = wn.reply_failure(wn.SignatureError("SIGNATURE_MISMATCH", 'bad "sig"'))
     assert status == 401 and headers == {"Content-Type": "application/json"}
-    assert json.loads(body) == {"code": "FAIL", "message": 'SIGNATURE_MISMATCH: bad "sig"'}
+    assert json.loads(body) == {"code": "FAIL", "message": "SIGNATURE_MISMATCH: signature verification failed"}
     for code in wn.ERROR_CODES:
         expected = 401 if code in wn.AUTHENTICITY_CODES else 500
         assert wn.reply_failure(wn.NotificationError(code, "x")).status == expected
@@ -350,10 +350,16 @@ def test_replies() -> None:
     assert wn.reply_failure(wn.DecryptionError("DECRYPT_FAILED", "x"), status=503).status == 503
     r = wn.reply_failure("database unavailable")
     assert r.status == 500 and json.loads(r.body) == {"code": "FAIL", "message": "database unavailable"}
-    assert json.loads(wn.reply_failure(RuntimeError("boom")).body)["message"] == "boom"
-    assert json.loads(wn.reply_failure(RuntimeError()).body)["message"] == "RuntimeError"
+    # An exception's text is never sent: it may describe the merchant's own systems.
+    assert json.loads(wn.reply_failure(RuntimeError("db at 10.0.0.5 down")).body)["message"] == "internal error"
+    assert json.loads(wn.reply_failure(RuntimeError()).body)["message"] == "internal error"
     assert wn.reply_failure("x", status=429).status == 429
     assert wn.reply_failure(wn.NotificationError("NOT_A_CODE", "x")).status == 500
+    # The body depends on the code only: never the error's (detailed, log-only) message.
+    for code in wn.ERROR_CODES:
+        detail = "configured: 1900000001 PUB_KEY_ID_0114232134912410000000000000"
+        short, long = wn.reply_failure(wn.NotificationError(code, "x")), wn.reply_failure(wn.NotificationError(code, detail))
+        assert short == long and len(short.body) < 120 and code.encode() in short.body
     assert wn.v2_reply_success() == (
         200,
         {"Content-Type": "application/xml"},

@@ -99,7 +99,8 @@ def test_a_shared_serial_gives_each_merchant_its_callbacks(shop: Kit, branch: Ki
 
 
 def test_many_merchants_sharing_one_key(shop: Kit) -> None:
-    kits = [shop] + [shop.sharing_key() for _ in range(99)]
+    # Each its own kit: a kit's callbacks name the merchant it was last configured as.
+    kits = [shop.sharing_key() for _ in range(100)]
     verifier = wn.Verifier.for_merchants(kit.merchant(f"19{i:08d}") for i, kit in enumerate(kits))
     assert len(verifier.mchids) == 100 and verifier.key_ids == [shop.key_id]
     for i in (0, 57, 99):
@@ -448,3 +449,76 @@ def test_the_testing_module_example() -> None:
     namespace: Dict[str, Any] = {"Kit": Kit}
     exec(compile(code, "testing.__doc__", "exec"), namespace)  # noqa: S102 - our own docstring
     assert namespace["verifier"].mchids == ["1900000001", "1900000002", "1900000003"]
+
+
+# ---------------------------------------------------------------- hardening (issue 21)
+
+
+def test_an_unknown_serial_is_cheap_and_its_reply_says_nothing_of_the_configuration(shop: Kit) -> None:
+    """A made-up serial (no valid signature needed) made a message listing every merchant, in
+    time proportional to the merchants, and ``reply_failure`` sent it back: 8,000 merchants
+    gave a 416 KB reply. The reply is now fixed per code and the message bounded."""
+    pem = shop.public_key_pem
+    verifier = wn.Verifier.for_merchants(
+        wn.Merchant(f"19{i:08d}", f"merchant-apiv3-key-{i:013d}", public_keys={f"PUB_KEY_ID_{i:032d}": pem})
+        for i in range(4_000)
+    )
+    error = raised(lambda: verifier.parse(*Kit().notification()))
+    assert isinstance(error, wn.NotificationError) and error.code == "UNKNOWN_SERIAL"
+    assert len(error.message) < 1_000, len(error.message)
+    assert "and 3997 more merchants (4000 keys in all)" in error.message
+    reply = wn.reply_failure(error)
+    assert reply.status == 401
+    assert reply.body == b'{"code":"FAIL","message":"UNKNOWN_SERIAL: unknown Wechatpay-Serial"}'
+    assert b"1900000000" not in reply.body and b"PUB_KEY_ID" not in reply.body
+
+
+def test_merchants_sharing_a_serial_and_an_apiv3_key_are_refused(shop: Kit) -> None:
+    """They cannot be told apart: the first one got the other's callbacks."""
+    twin = shop.sharing_key()
+    same = wn.Merchant("1900000002", twin.apiv3_key, public_keys={twin.key_id: twin.public_key_pem})
+    error = raised(lambda: wn.Verifier.for_merchants([twin.merchant(A), same]))
+    assert isinstance(error, wn.ConfigError) and "same APIv3 key" in str(error)
+    assert twin.apiv3_key not in str(error)
+
+
+def test_a_resource_for_another_merchant_is_refused(shop: Kit, group: Kit, branch: Kit, three: wn.Verifier) -> None:
+    error = raised(lambda: three.parse(*branch.notification(mchid="1900000009")))
+    assert isinstance(error, wn.DecryptionError) and error.code == "MALFORMED_RESOURCE"
+    assert "`mchid`" in error.message and "1900000009" not in error.message
+
+
+def test_typed_accessors_raise_notification_errors_only(shop: Kit) -> None:
+    """Arrays where objects belong decoded as models, and the accessors then raised TypeError or
+    AttributeError; a value in the wrong type was quoted in the message."""
+    verifier = shop.verifier()
+    for field, value in (
+        ("amount", [100, 100, "CNY", "CNY"]),
+        ("payer", ["o1"]),
+        ("scene_info", []),
+        ("amount", {"total": "expected oUpF8-SECRET at line"}),
+    ):
+        n = verifier.parse(*shop.notification(**{field: value}))
+        error = raised(n.transaction)
+        assert isinstance(error, wn.NotificationError) and error.code == "MALFORMED_RESOURCE", error
+        assert field in error.message and "SECRET" not in error.message
+
+
+def test_a_deeply_nested_resource_is_refused_at_parse(shop: Kit) -> None:
+    """An unknown field nested 5,000 deep passed the parse, and `.resource` raised RecursionError.
+    The envelope's bound (32) now holds for the plaintext: 100 levels (what the kit's JSON can
+    carry) are refused by the parse, before `.resource` is ever read."""
+    deep: Any = []
+    for _ in range(100):
+        deep = [deep]
+    error = raised(lambda: shop.verifier().parse(*shop.notification(unknown=deep)))
+    assert isinstance(error, wn.NotificationError) and error.code == "MALFORMED_RESOURCE"
+    assert "deeper than 32" in error.message
+
+
+def test_null_is_absent_for_the_kind(shop: Kit) -> None:
+    verifier = shop.verifier()
+    n = verifier.parse(*shop.notification(combine_mchid=None))
+    assert n.kind == "transaction"
+    n.transaction()
+    assert verifier.parse(*shop.notification(sp_mchid=None, sub_mchid=None)).kind == "transaction"

@@ -127,6 +127,33 @@ fn looks_like_a_key(value: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// A value of the file for a message: as written when it is printable ASCII, quoted and
+/// escaped otherwise (a newline or an invisible character shows as `\n`, `\u{feff}`), and not
+/// shown at all when it looks like an APIv3 key.
+fn shown(value: &str) -> String {
+    if looks_like_a_key(value) {
+        "(value not shown: it looks like an APIv3 key)".to_owned()
+    } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic()) {
+        value.to_owned()
+    } else {
+        format!("\"{}\"", value.escape_debug())
+    }
+}
+
+/// Refuses a value written where a key id or a file name belongs that looks like an APIv3 key:
+/// it is never printed, not even in a later message.
+fn not_a_key(place: &Place<'_>, field: &str, value: &str, what: &str) -> Result<(), UsageError> {
+    if looks_like_a_key(value) {
+        return Err(place.error(
+            field,
+            format!(
+                "the value looks like an APIv3 key (32 letters and digits, not shown), not {what}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Deserializes a value with serde, the error naming the field and not the value.
 fn value_as<T: DeserializeOwned>(
     place: &Place<'_>,
@@ -303,7 +330,7 @@ fn load_merchant(
         file,
         merchant: match table.get("mchid") {
             Some(Value::String(id)) if !id.trim().is_empty() && !looks_like_a_key(id) => {
-                format!("merchant {id}")
+                format!("merchant {}", shown(id))
             }
             _ => nth.clone(),
         },
@@ -339,7 +366,7 @@ fn load_merchant(
             ),
         ));
     }
-    place.merchant = format!("merchant {mchid}");
+    place.merchant = format!("merchant {}", shown(&mchid));
 
     // The APIv3 key: a file or an environment variable, exactly one.
     let key_file: Option<String> =
@@ -472,6 +499,13 @@ fn load_merchant(
         if entry.id.trim().is_empty() {
             return Err(place.error(&format!("{name}.id"), "empty"));
         }
+        not_a_key(
+            &place,
+            &format!("{name}.id"),
+            &entry.id,
+            "a public key id (PUB_KEY_ID_...)",
+        )?;
+        not_a_key(&place, &format!("{name}.file"), &entry.file, "a file name")?;
         if entry.file.trim_start().starts_with("-----BEGIN") {
             return Err(place.error(
                 &format!("{name}.file"),
@@ -500,7 +534,7 @@ fn load_merchant(
             loaded.notes.push(place.note(format!(
                 "{name}.id {} does not start with {}: WeChat Pay public key ids do, and a \
                  callback's Wechatpay-Serial must match the id exactly",
-                entry.id,
+                shown(&entry.id),
                 wechatpay_notify::PUBLIC_KEY_ID_PREFIX
             )));
         }
@@ -514,6 +548,7 @@ fn load_merchant(
     }
     for (i, cert) in certificates.iter().enumerate() {
         let name = format!("certificates[{i}]");
+        not_a_key(&place, &name, cert, "a certificate file name")?;
         if cert.trim_start().starts_with("-----BEGIN") {
             return Err(place.error(
                 &name,

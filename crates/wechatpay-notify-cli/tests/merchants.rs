@@ -30,9 +30,10 @@ struct Setup {
 
 impl Setup {
     fn new() -> Setup {
-        let a = Kit::new().unwrap();
-        let b = Kit::with_certificate().unwrap();
-        let c = a.sharing_key();
+        // Each kit's callbacks name its merchant, as the verifier checks (docs/merchants.md).
+        let a = Kit::new().unwrap().with_mchid("1900000001");
+        let b = Kit::with_certificate().unwrap().with_mchid("1900000002");
+        let c = a.sharing_key().with_mchid("1900000003");
         let dir = tempfile::tempdir().unwrap();
         let keys = dir.path().join("keys");
         std::fs::create_dir(&keys).unwrap();
@@ -287,6 +288,16 @@ fn bad_config_files_are_usage_errors_naming_file_merchant_and_field() {
             "key-as-mchid.toml",
             format!("[[merchant]]\nmchid = \"{key}\"\napiv3_key_file = \"keys/1900000001.apiv3\"\n{pub_key}\n"),
             vec!["[[merchant]] #1", "mchid", "looks like an APIv3 key"],
+        ),
+        (
+            "key-as-public-key-id.toml",
+            format!("[[merchant]]\nmchid = \"1900000001\"\napiv3_key_file = \"keys/1900000001.apiv3\"\npublic_keys = [{{ id = \"{key}\", file = \"keys/pub_key.pem\" }}]\n"),
+            vec!["merchant 1900000001", "public_keys[0].id", "looks like an APIv3 key"],
+        ),
+        (
+            "key-as-certificate.toml",
+            format!("[[merchant]]\nmchid = \"1900000001\"\napiv3_key_file = \"keys/1900000001.apiv3\"\ncertificates = [\"{key}\"]\n"),
+            vec!["merchant 1900000001", "certificates[0]", "looks like an APIv3 key"],
         ),
         (
             "key-as-skew.toml",

@@ -110,7 +110,8 @@ impl Empty for wpn_callback_parts {
 
 /// An optional string argument: `None` for `{NULL, 0}`.
 unsafe fn opt_str<'a>(s: &wpn_str, what: &'static str) -> Result<Option<&'a str>, wpn_error> {
-    if s.data.is_null() {
+    // {NULL, 0} is absent; NULL with a length is WPN_NULL_ARGUMENT, as for every input.
+    if s.data.is_null() && s.len == 0 {
         return Ok(None);
     }
     let bytes = crate::strings::bytes_arg(s.data.cast(), s.len, what)?;
@@ -214,6 +215,9 @@ pub unsafe extern "C" fn wpn_kit_notification(
         let kit = &arg(kit, "kit")?.inner;
         let r = arg(request, "request")?;
         let config = |m: String| -> wpn_error { Error::new(ErrorCode::ConfigInvalid, m).into() };
+        // Every field is read, whichever are used: a bad one is refused in any request.
+        let event_type = opt_str(&r.event_type, "event_type")?;
+        let original_type = opt_str(&r.original_type, "original_type")?;
         let mut builder = match opt_str(&r.kind, "kind")? {
             Some(name) => {
                 let kind = EventKind::from_name(name)
@@ -221,13 +225,12 @@ pub unsafe extern "C" fn wpn_kit_notification(
                 kit.notification(kind)
             }
             None => {
-                let event_type = opt_str(&r.event_type, "event_type")?
+                let event_type = event_type
                     .ok_or_else(|| config("a custom callback needs an event_type".into()))?;
-                let original_type = opt_str(&r.original_type, "original_type")?;
                 kit.custom(event_type, original_type, Value::Object(Default::default()))
             }
         };
-        if let Some(event_type) = opt_str(&r.event_type, "event_type")? {
+        if let Some(event_type) = event_type {
             builder = builder.event_type(event_type);
         }
         if let Some(text) = opt_str(&r.resource_json, "resource_json")? {

@@ -1,6 +1,6 @@
 //! What to answer WeChat Pay: HTTP status, content type and body.
 
-use wechatpay_notify::{Error, Reply};
+use wechatpay_notify::Reply;
 
 use crate::error::wpn_error;
 use crate::guard::{arg, free_handle, guard, into_handle, out_arg};
@@ -41,7 +41,9 @@ pub unsafe extern "C" fn wpn_reply_success(
 }
 
 /// The APIv3 failure reply for an error: 401 for authenticity failures, 500 otherwise, body
-/// `{"code":"FAIL","message":"<CODE>: <message>"}`. `*reply_out` is a new reply.
+/// `{"code":"FAIL","message":"<CODE>: <fixed text>"}`: the text depends on the code only
+/// (`docs/replies.md`), never on the error's message, which is for the merchant's logs.
+/// `*reply_out` is a new reply.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_reply_for_error(
     error: *const wpn_error,
@@ -51,14 +53,16 @@ pub unsafe extern "C" fn wpn_reply_for_error(
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
         let error = arg(error, "error")?;
-        store(out, reply_for(error.code as u32, &error.message))
+        store(out, reply_for(error.code as u32))
     })
 }
 
-/// The APIv3 reply for a result code and message (for bindings that keep only the code and
-/// message of an error): `WPN_OK` gives the success reply; a core error code gives what
-/// `wpn_reply_for_error()` gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC` or an unknown value gives
-/// 500. `message` need not be UTF-8 (invalid bytes become U+FFFD). `*reply_out` is a new reply.
+/// The APIv3 reply for a result code (for bindings that keep only the code of an error):
+/// `WPN_OK` gives the success reply; a core error code gives what `wpn_reply_for_error()`
+/// gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC`, `WPN_INVALID_ARGUMENT` or an unknown value gives
+/// 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). `message` is checked
+/// like every input but never sent: a reply does not describe the request or the
+/// configuration. `*reply_out` is a new reply.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_reply_for_result(
     code: u32,
@@ -69,19 +73,20 @@ pub unsafe extern "C" fn wpn_reply_for_result(
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
-        let message = message_arg(message, message_len)?;
-        store(out, reply_for(code, &message))
+        bytes_arg(message, message_len, "message")?;
+        store(out, reply_for(code))
     })
 }
 
-fn reply_for(code: u32, message: &str) -> Reply {
+/// The reply for a result code: the core's for its codes, a fixed 500 for the others.
+fn reply_for(code: u32) -> Reply {
     match wpn_result::from_raw(code) {
         Some(wpn_result::WPN_OK) => Reply::success(),
         Some(c) => match c.core() {
-            Some(core) => Reply::failure(&Error::new(core, message)),
-            None => Reply::failure_message(500, &format!("{}: {message}", c.name())),
+            Some(core) => Reply::for_code(core),
+            None => Reply::failure_message(500, &format!("{}: internal error", c.name())),
         },
-        None => Reply::failure_message(500, &format!("UNKNOWN: {message}")),
+        None => Reply::failure_message(500, "UNKNOWN: internal error"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! `(status, content_type or None, body)`; `wechatpay_notify.Reply` wraps them.
 
 use pyo3::prelude::*;
-use wechatpay_notify::{Error, ErrorCode, Reply};
+use wechatpay_notify::{ErrorCode, Reply};
 
 type RawReply = (u16, Option<&'static str>, String);
 
@@ -16,14 +16,20 @@ pub(crate) fn reply_success() -> RawReply {
     raw(Reply::success())
 }
 
-/// APIv3 failure for an error code and message: 401 for authenticity codes, else 500. An
-/// unknown code gives 500 with `code: message`.
+/// APIv3 failure for an error code: 401 for authenticity codes, else 500 (or `status`), with
+/// the code's fixed text, never an error's message. An unknown code gives 500 with
+/// `<code>: internal error`.
 #[pyfunction]
-pub(crate) fn reply_failure(code: &str, message: &str) -> RawReply {
-    match ErrorCode::from_name(code) {
-        Some(code) => raw(Reply::failure(&Error::new(code, message))),
-        None => raw(Reply::failure_message(500, &format!("{code}: {message}"))),
+#[pyo3(signature = (code, status=None))]
+pub(crate) fn reply_failure(code: &str, status: Option<u16>) -> RawReply {
+    let mut reply = match ErrorCode::from_name(code) {
+        Some(code) => Reply::for_code(code),
+        None => Reply::failure_message(500, "UNKNOWN: internal error"),
+    };
+    if let Some(status) = status {
+        reply.status = status;
     }
+    raw(reply)
 }
 
 /// APIv3 failure with a status and message of the caller's choice.

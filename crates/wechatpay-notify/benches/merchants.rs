@@ -5,12 +5,17 @@
 //! (its merchant in the middle), printed with their ratio; and the time to build the
 //! 1,000-merchant verifier. Every merchant has its own public-key id and APIv3 key; they share
 //! one test key pair (parsing 1,000 PEMs is what building costs, whoever's keys they are).
+//!
+//! Then what an unauthenticated request costs (docs/merchants.md): a callback with a current
+//! timestamp and a serial nobody configured, refused before any signature check with
+//! `UNKNOWN_SERIAL`, and the size of the reply sent back for it, for verifiers of 1, 1,000 and
+//! 8,000 merchants, with the time to build each.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use wechatpay_notify::testing::{Kit, TestKey};
-use wechatpay_notify::{EventKind, Merchant, Verifier};
+use wechatpay_notify::{ErrorCode, EventKind, Merchant, Reply, Verifier};
 
 const MERCHANTS: usize = 1_000;
 const NOW: i64 = 1_700_000_000;
@@ -54,6 +59,58 @@ fn per_call(rounds: usize, iterations: u32, mut f: impl FnMut()) -> Duration {
     times[times.len() / 2]
 }
 
+/// A verifier of `n` merchants, each with its own key id and APIv3 key, and how long it took.
+fn merchants(n: usize, pem: &str) -> (Verifier, Duration) {
+    let started = Instant::now();
+    let mut builder = Verifier::builder();
+    for i in 0..n {
+        builder = builder
+            .merchant(Merchant::new(format!("19{i:08}"), apiv3_key(i)).public_key(key_id(i), pem));
+    }
+    let v = builder.build().unwrap();
+    (v, started.elapsed())
+}
+
+/// The cost of a refused `UNKNOWN_SERIAL` request and the size of its reply, by merchant count.
+fn unknown_serial(quick: bool, pem: &str) {
+    let stranger = Kit::with_key(
+        TestKey::from_pem(
+            &private_key(),
+            "PUB_KEY_ID_0000000000000000000000000000000000",
+        )
+        .unwrap(),
+    );
+    let cb = stranger
+        .notification(EventKind::Transaction)
+        .timestamp(NOW)
+        .build()
+        .unwrap();
+    for n in [1, 1_000, 8_000] {
+        let (v, built) = merchants(n, pem);
+        let e = v.parse_at(&cb.headers, &cb.body, NOW).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::UnknownSerial);
+        let reply = Reply::failure(&e);
+        // About 50 ms a round, whatever one request costs.
+        let once = Instant::now();
+        black_box(v.parse_at(&cb.headers, &cb.body, NOW).unwrap_err());
+        let iterations = (0.05 / once.elapsed().as_secs_f64().max(1e-9)).clamp(1.0, 2_000.0) as u32;
+        let cost = per_call(if quick { 1 } else { 9 }, iterations, || {
+            let e = v
+                .parse_at(&cb.headers, black_box(&cb.body), NOW)
+                .unwrap_err();
+            black_box(Reply::failure(&e));
+        });
+        println!(
+            "UNKNOWN_SERIAL, {n:>5} merchants: {:>9.2} us per request, reply {:>6} bytes, \
+             message {:>6} bytes, built in {:>8.2} ms",
+            cost.as_secs_f64() * 1e6,
+            reply.body.len(),
+            e.message().len(),
+            built.as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--test");
     let (rounds, iterations) = if quick { (3, 20) } else { (21, 500) };
@@ -73,14 +130,7 @@ fn main() {
         .public_key(key_id(target), &pem)
         .build()
         .unwrap();
-    let started = Instant::now();
-    let mut builder = Verifier::builder();
-    for i in 0..MERCHANTS {
-        builder = builder
-            .merchant(Merchant::new(format!("19{i:08}"), apiv3_key(i)).public_key(key_id(i), &pem));
-    }
-    let many = builder.build().unwrap();
-    let build_time = started.elapsed();
+    let (many, build_time) = merchants(MERCHANTS, &pem);
 
     let expected = format!("19{target:08}");
     let n = many.parse_at(&cb.headers, &cb.body, NOW).unwrap();
@@ -126,4 +176,5 @@ fn main() {
         "building {MERCHANTS} merchants:       {:>9.2} ms",
         build_time.as_secs_f64() * 1e3
     );
+    unknown_serial(quick, &pem);
 }

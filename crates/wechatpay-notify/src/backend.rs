@@ -45,9 +45,11 @@ mod chosen {
         }
     }
 
-    /// An AES-256-GCM key; `aes-gcm` wipes the key schedule on drop (feature `zeroize`).
+    /// An AES-256-GCM key; `aes-gcm` wipes the key schedule on drop (feature `zeroize`). The
+    /// schedule is boxed where it is built, so that it is never moved again: a move copies
+    /// the unused part of its union too, and the wipe on drop covers only the part in use.
     #[derive(Clone)]
-    pub struct AeadKey(Aes256Gcm);
+    pub struct AeadKey(Box<Aes256Gcm>);
 
     /// Overwrites the stack below the caller with zeros, where the next call's frame will be.
     #[inline(never)]
@@ -64,7 +66,9 @@ mod chosen {
             // and software forms, and the unused part is copied along with the rest, so stale
             // stack bytes (a moved-from key schedule of an earlier call) must not be there.
             scrub_stack();
-            Aes256Gcm::new_from_slice(key).ok().map(AeadKey)
+            Aes256Gcm::new_from_slice(key)
+                .ok()
+                .map(|cipher| AeadKey(Box::new(cipher)))
         }
 
         /// Opens `sealed` (ciphertext then a 16-byte tag, at least a tag long) in place,

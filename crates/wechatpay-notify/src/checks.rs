@@ -8,6 +8,7 @@ use crate::bytes::decode_base64;
 use crate::bytes::{first_non_whitespace, looks_like_xml, printable};
 use crate::envelope::{Envelope, Field, Resource};
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::TopField;
 use crate::headers::{
     Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
@@ -421,7 +422,9 @@ pub(crate) fn decrypt_envelope(
             sealed.clone(),
         )
     })?;
-    Ok((plaintext_json(plaintext)?, merchant))
+    let text = plaintext_json(plaintext)?;
+    resource_merchant(&text, merchant.as_deref())?;
+    Ok((text, merchant))
 }
 
 /// Step 15.
@@ -432,6 +435,12 @@ pub(crate) fn plaintext_json(plaintext: Vec<u8>) -> Result<String> {
             "decrypted resource is not UTF-8",
         )
     })?;
+    if !json_depth_within(text.as_bytes(), MAX_JSON_DEPTH) {
+        return Err(Error::new(
+            ErrorCode::MalformedResource,
+            format!("decrypted resource nests JSON deeper than {MAX_JSON_DEPTH} levels"),
+        ));
+    }
     serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(|e| {
         json_error(
             ErrorCode::MalformedResource,
@@ -440,6 +449,47 @@ pub(crate) fn plaintext_json(plaintext: Vec<u8>) -> Result<String> {
         )
     })?;
     Ok(text)
+}
+
+/// The fields of a resource that name the merchant it is for, in the order they are read:
+/// a 服务商's (`sp_mchid`), a combined order's (`combine_mchid`), a direct merchant's
+/// (`mchid`).
+pub(crate) const MERCHANT_FIELDS: [&str; 3] = ["sp_mchid", "combine_mchid", "mchid"];
+
+/// Step 15, for a verifier of several merchants: the first of [`MERCHANT_FIELDS`] that the
+/// resource carries (a string; null is absent) names the merchant whose APIv3 key opened it.
+/// A resource that names none, or a single-merchant verifier (`merchant` is `None`), passes.
+/// The message names the field and the configured merchant, never the resource's value.
+pub(crate) fn resource_merchant(plaintext: &str, merchant: Option<&str>) -> Result<()> {
+    let Some(merchant) = merchant else {
+        return Ok(());
+    };
+    let Some(fields) = crate::events::top_level_fields(plaintext, &MERCHANT_FIELDS) else {
+        return Ok(());
+    };
+    for (name, field) in MERCHANT_FIELDS.iter().zip(fields) {
+        match field {
+            TopField::Absent => continue,
+            TopField::Text(value) if value == merchant => return Ok(()),
+            TopField::Text(_) => {
+                return Err(Error::new(
+                    ErrorCode::MalformedResource,
+                    format!(
+                        "the resource's `{name}` names another merchant than {merchant}, whose \
+                         APIv3 key decrypted it: that merchant's APIv3 key is configured under \
+                         {merchant}; configure each merchant's keys under its own mchid"
+                    ),
+                ))
+            }
+            TopField::Other => {
+                return Err(Error::new(
+                    ErrorCode::MalformedResource,
+                    format!("the resource's field `{name}` is not a string"),
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

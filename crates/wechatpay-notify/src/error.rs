@@ -3,10 +3,11 @@
 use std::fmt;
 
 /// Declares the error codes once: each line gives the variant, its stable number (the C ABI's
-/// `wpn_result` value), its stable string and its family, with its documentation. The enum,
-/// [`ErrorCode::ALL`], the strings and the families all come from this one table.
+/// `wpn_result` value), its stable string, its family and the fixed text of its HTTP reply,
+/// with its documentation. The enum, [`ErrorCode::ALL`], the strings, the families and the
+/// reply texts all come from this one table.
 macro_rules! error_codes {
-    ($( $(#[doc = $doc:literal])* $variant:ident = $number:literal, $name:literal, $family:ident; )+) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $number:literal, $name:literal, $family:ident, $reply:literal; )+) => {
         /// The reason a callback (or a configuration) was refused.
         ///
         /// The string form ([`ErrorCode::as_str`]) and the number ([`ErrorCode::number`]) are
@@ -45,50 +46,57 @@ macro_rules! error_codes {
             pub const fn family(self) -> ErrorFamily {
                 match self { $( ErrorCode::$variant => ErrorFamily::$family, )+ }
             }
+
+            /// The short fixed text that [`crate::Reply::failure`] sends back for this code.
+            /// It never describes the request or the configuration: the detailed message of an
+            /// [`Error`] is for the merchant's logs, not for whoever sent the request.
+            pub const fn reply_text(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $reply, )+ }
+            }
         }
     };
 }
 
 error_codes! {
     /// The body is larger than the configured `max_body_size`.
-    BodyTooLarge = 1, "BODY_TOO_LARGE", Format;
+    BodyTooLarge = 1, "BODY_TOO_LARGE", Format, "body too large";
     /// The body is in the wrong format for this handler (XML to a v3 handler, JSON to a v2 one).
-    WrongFormat = 2, "WRONG_FORMAT", Format;
+    WrongFormat = 2, "WRONG_FORMAT", Format, "body in the wrong format for this notify_url";
     /// A required `Wechatpay-*` header is missing or empty.
-    MissingHeader = 3, "MISSING_HEADER", Authenticity;
+    MissingHeader = 3, "MISSING_HEADER", Authenticity, "missing Wechatpay header";
     /// `Wechatpay-Signature-Type` (or v2 `sign_type`) names a scheme this library does not verify.
-    UnsupportedSignatureType = 4, "UNSUPPORTED_SIGNATURE_TYPE", Authenticity;
+    UnsupportedSignatureType = 4, "UNSUPPORTED_SIGNATURE_TYPE", Authenticity, "unsupported signature type";
     /// `Wechatpay-Timestamp` is not a decimal number of seconds.
-    BadTimestamp = 5, "BAD_TIMESTAMP", Authenticity;
+    BadTimestamp = 5, "BAD_TIMESTAMP", Authenticity, "bad timestamp";
     /// The timestamp is outside the allowed clock skew (a replay, or a wrong clock).
-    TimestampSkew = 6, "TIMESTAMP_SKEW", Authenticity;
+    TimestampSkew = 6, "TIMESTAMP_SKEW", Authenticity, "timestamp outside the accepted window";
     /// The signature is WeChat Pay's `WECHATPAY/SIGNTEST/` probe; it must be rejected.
-    SignatureProbe = 7, "SIGNATURE_PROBE", Authenticity;
+    SignatureProbe = 7, "SIGNATURE_PROBE", Authenticity, "signature probe refused";
     /// No configured key matches `Wechatpay-Serial`.
-    UnknownSerial = 8, "UNKNOWN_SERIAL", Authenticity;
+    UnknownSerial = 8, "UNKNOWN_SERIAL", Authenticity, "unknown Wechatpay-Serial";
     /// The certificate of that serial is outside its validity period.
-    KeyExpired = 9, "KEY_EXPIRED", Authenticity;
+    KeyExpired = 9, "KEY_EXPIRED", Authenticity, "platform certificate expired";
     /// The signature is not base64, or has the wrong length for the key.
-    MalformedSignature = 10, "MALFORMED_SIGNATURE", Authenticity;
+    MalformedSignature = 10, "MALFORMED_SIGNATURE", Authenticity, "malformed signature";
     /// The signature does not match the message: forged, altered, or re-serialized body.
-    SignatureMismatch = 11, "SIGNATURE_MISMATCH", Authenticity;
+    SignatureMismatch = 11, "SIGNATURE_MISMATCH", Authenticity, "signature verification failed";
     /// The body is not the expected JSON (v3) or flat XML (v2) structure.
-    MalformedBody = 12, "MALFORMED_BODY", Format;
+    MalformedBody = 12, "MALFORMED_BODY", Format, "malformed body";
     /// A required field of a v2 notification is missing.
-    MissingField = 13, "MISSING_FIELD", Format;
+    MissingField = 13, "MISSING_FIELD", Format, "missing field";
     /// A v2 notification with `return_code` other than `SUCCESS`.
-    ReturnFail = 14, "RETURN_FAIL", Format;
+    ReturnFail = 14, "RETURN_FAIL", Format, "return_code is not SUCCESS";
     /// `resource.algorithm` is not `AEAD_AES_256_GCM`.
-    UnsupportedAlgorithm = 15, "UNSUPPORTED_ALGORITHM", Decryption;
+    UnsupportedAlgorithm = 15, "UNSUPPORTED_ALGORITHM", Decryption, "unsupported algorithm";
     /// The encrypted resource is malformed, or its plaintext is not JSON.
-    MalformedResource = 16, "MALFORMED_RESOURCE", Decryption;
+    MalformedResource = 16, "MALFORMED_RESOURCE", Decryption, "malformed resource";
     /// Decryption failed: wrong key, or altered ciphertext, nonce or associated data.
-    DecryptFailed = 17, "DECRYPT_FAILED", Decryption;
+    DecryptFailed = 17, "DECRYPT_FAILED", Decryption, "decryption failed";
     /// The verifier's configuration is invalid (bad key length, unreadable PEM, weak key...).
-    ConfigInvalid = 18, "CONFIG_INVALID", Config;
+    ConfigInvalid = 18, "CONFIG_INVALID", Config, "receiver misconfigured";
     /// A typed accessor of the event catalog was asked for a kind of event this notification
     /// is not (`docs/events.md`); the message names what it is. Not a failure of the callback.
-    UnexpectedEvent = 19, "UNEXPECTED_EVENT", Format;
+    UnexpectedEvent = 19, "UNEXPECTED_EVENT", Format, "unexpected event";
 }
 
 impl ErrorCode {

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Serialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::models::{Event, EventKind, ModelVisitor, KINDS};
@@ -34,10 +34,16 @@ pub fn kind_of(event_type: &str, original_type: &str, plaintext: &str) -> EventK
         .iter()
         .flat_map(|k| k.requires_fields.iter().copied())
         .collect();
-    let Some(present) = present_keys(plaintext, &names) else {
+    let Some(fields) = top_level_fields(plaintext, &names) else {
         return EventKind::Unknown;
     };
-    let has = |field: &str| names.iter().zip(&present).any(|(n, p)| *p && *n == field);
+    // A field that is null is absent (docs/events.md).
+    let has = |field: &str| {
+        names
+            .iter()
+            .zip(&fields)
+            .any(|(n, f)| *f != TopField::Absent && *n == field)
+    };
     let mut best: Option<(usize, EventKind)> = None;
     let mut tied = false;
     for k in candidates {
@@ -60,33 +66,93 @@ pub fn kind_of(event_type: &str, original_type: &str, plaintext: &str) -> EventK
     }
 }
 
-/// Which of `names` are top-level keys of the JSON object `plaintext` (one flag per name), read
-/// in one pass that copies nothing; `None` when `plaintext` is not a JSON object.
-fn present_keys(plaintext: &str, names: &[&str]) -> Option<Vec<bool>> {
-    struct Keys<'n>(&'n [&'n str]);
+/// A top-level field of a JSON object, as the kind rule and the merchant check read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TopField {
+    /// Absent, or `null`, which `docs/events.md` reads as absent.
+    Absent,
+    /// A string.
+    Text(String),
+    /// Any other value.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for TopField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = TopField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<TopField, E> {
+                Ok(TopField::Text(v.to_owned()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<TopField, E> {
+                Ok(TopField::Absent)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> std::result::Result<TopField, E> {
+                Ok(TopField::Absent)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<TopField, E> {
+                Ok(TopField::Other)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<TopField, E> {
+                Ok(TopField::Other)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<TopField, E> {
+                Ok(TopField::Other)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<TopField, E> {
+                Ok(TopField::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<TopField, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TopField::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<TopField, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TopField::Other)
+            }
+        }
+        d.deserialize_any(Any)
+    }
+}
+
+/// The top-level fields `names` of the JSON object `plaintext` (one per name, the last of a
+/// repeated key winning), read in one pass that copies only their string values; `None`
+/// when `plaintext` is not a JSON object.
+pub(crate) fn top_level_fields(plaintext: &str, names: &[&str]) -> Option<Vec<TopField>> {
+    struct Fields<'n>(&'n [&'n str]);
     struct Key<'n>(&'n [&'n str]);
 
-    impl<'de> Visitor<'de> for Keys<'_> {
-        type Value = Vec<bool>;
+    impl<'de> Visitor<'de> for Fields<'_> {
+        type Value = Vec<TopField>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON object")
         }
         fn visit_map<A: MapAccess<'de>>(
             self,
             mut map: A,
-        ) -> std::result::Result<Vec<bool>, A::Error> {
-            let mut present = vec![false; self.0.len()];
-            while let Some(index) = map.next_key_seed(Key(self.0))? {
-                map.next_value::<IgnoredAny>()?;
-                for (flag, _) in present
-                    .iter_mut()
-                    .zip(self.0)
-                    .filter(|(_, n)| Some(**n) == index)
-                {
-                    *flag = true;
+        ) -> std::result::Result<Vec<TopField>, A::Error> {
+            let mut fields = vec![TopField::Absent; self.0.len()];
+            while let Some(name) = map.next_key_seed(Key(self.0))? {
+                let Some(name) = name else {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                };
+                let value: TopField = map.next_value()?;
+                for (slot, _) in fields.iter_mut().zip(self.0).filter(|(_, n)| **n == name) {
+                    *slot = value.clone();
                 }
             }
-            Ok(present)
+            Ok(fields)
         }
     }
 
@@ -111,9 +177,9 @@ fn present_keys(plaintext: &str, names: &[&str]) -> Option<Vec<bool>> {
     }
 
     let mut de = serde_json::Deserializer::from_str(plaintext);
-    let present = de.deserialize_map(Keys(names)).ok()?;
+    let fields = de.deserialize_map(Fields(names)).ok()?;
     de.end().ok()?;
-    Some(present)
+    Some(fields)
 }
 
 /// Decodes `plaintext` as the model `T`. A required field that is missing, or a field of the
@@ -132,21 +198,24 @@ fn malformed<T: Event>(e: serde_path_to_error::Error<serde_json::Error>) -> Erro
     let inner = e.into_inner();
     let text = inner.to_string();
     let what = T::KIND.as_str();
-    let message = if let Some(field) = between(&text, "missing field `", "`") {
+    // serde's text starts with "missing field `NAME`" (a name of the model's, never a value)
+    // for a missing field; any other text may quote a value of the plaintext.
+    let missing = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(field, _)| field);
+    let message = if let Some(field) = missing {
         let full = if path == "." {
             field.to_owned()
         } else {
-            format!("{path}.{field}")
+            format!("{}.{field}", field_path(&path))
         };
         format!("the {what} resource lacks the required field `{full}`")
     } else if inner.classify() == serde_json::error::Category::Data {
-        // serde's text quotes the offending value ("invalid type: string \"...\""): only the
-        // expected type is kept.
-        let expected = between(&text, "expected ", " at line")
-            .filter(|x| !x.contains('"') && !x.contains('\''))
-            .unwrap_or("another type");
         format!(
-            "the {what} resource's field `{path}` has the wrong JSON type (expected {expected})"
+            "the {what} resource's field `{}` has the wrong JSON type (expected {})",
+            field_path(&path),
+            expected_type(&text)
         )
     } else {
         format!(
@@ -159,10 +228,40 @@ fn malformed<T: Event>(e: serde_path_to_error::Error<serde_json::Error>) -> Erro
     Error::new(ErrorCode::MalformedResource, message)
 }
 
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
+/// The type serde expected, read from the end of its message (`invalid type: string "…",
+/// expected u64 at line 1 column 9`). The value serde quotes comes before the last
+/// `, expected ` and the position after the last ` at line `, so nothing read here comes from
+/// the plaintext; a struct is "a JSON object", and anything that is not a plain type
+/// description is "another type".
+fn expected_type(text: &str) -> &str {
+    let body = text.rsplit_once(" at line ").map_or(text, |(body, _)| body);
+    match body.rsplit_once(", expected ").map(|(_, e)| e) {
+        Some(e) if e.starts_with("struct ") => "a JSON object",
+        Some(e)
+            if !e.is_empty()
+                && e.len() <= 40
+                && e.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'_') =>
+        {
+            e
+        }
+        _ => "another type",
+    }
+}
+
+/// A field path for a message: the catalog's field names and indexes (`amount.total`,
+/// `sub_orders[0].mchid`), any other character replaced by `?`.
+fn field_path(path: &str) -> String {
+    path.chars()
+        .take(200)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']') {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
 }
 
 /// `UNEXPECTED_EVENT`: the notification is `actual`, not `wanted`.

@@ -114,11 +114,7 @@ impl ConfiguredKey {
     /// A 微信支付公钥 under its id (`PUB_KEY_ID_...`), in any form
     /// [`RsaPublicKey::from_pem`] reads.
     pub(crate) fn public_key(id: &str, pem: &[u8]) -> Result<ConfiguredKey> {
-        if id.trim().is_empty() || id.trim() != id {
-            return Err(Error::config(
-                "public key id must be non-empty with no surrounding whitespace",
-            ));
-        }
+        crate::identifier::check("public key id", id)?;
         let key = RsaPublicKey::from_pem(pem)
             .map_err(|e| Error::config(format!("public key {id}: {}", e.message())))?;
         Ok(ConfiguredKey {
@@ -151,9 +147,13 @@ impl ConfiguredKey {
     }
 }
 
+/// How many merchants, and keys of each, a message names before it gives a count: a message
+/// costs the same for one merchant as for thousands, and never lists a whole configuration.
+pub(crate) const NAMED_IN_MESSAGES: usize = 3;
+
 /// The configured keys, in configuration order, each id or serial at most once, with an
-/// index so that finding the key of a `Wechatpay-Serial` costs the same for one merchant as
-/// for thousands.
+/// index so that finding the key of a `Wechatpay-Serial`, or telling that none matches,
+/// costs the same for one merchant as for thousands.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyRing {
     keys: Vec<ConfiguredKey>,
@@ -161,29 +161,45 @@ pub(crate) struct KeyRing {
     by_id: HashMap<String, usize>,
     /// Certificate serials in uppercase (they match in any case).
     by_serial: HashMap<String, usize>,
+    /// Every id and serial in uppercase: two ids that differ only in case are refused, and an
+    /// unknown serial is told apart from a configured id in another case, in one lookup.
+    by_folded: HashMap<String, usize>,
     /// The merchant ids, for messages (none for a single-merchant verifier).
     mchids: Vec<Option<String>>,
+    /// What `UNKNOWN_SERIAL` says is configured, made once by [`KeyRing::finish`].
+    summary: String,
 }
 
 impl KeyRing {
     /// Adds a key for `merchant`. An id or serial already configured is shared when it is the
-    /// same key (the merchant is added to it), and `CONFIG_INVALID` when it is another key or
-    /// the same merchant configures it twice.
+    /// same key (the merchant is added to it), and `CONFIG_INVALID` when it is another key,
+    /// the same merchant configures it twice, or the ids differ only in case.
     pub(crate) fn push(&mut self, mut new: ConfiguredKey, merchant: u32) -> Result<()> {
-        if let Some(i) = self.position_ci(&new.id) {
-            let existing = &mut self.keys[i];
+        let folded = new.id.to_ascii_uppercase();
+        if let Some(&i) = self.by_folded.get(&folded) {
+            let whose = |m: u32| -> String {
+                self.mchids
+                    .get(m as usize)
+                    .cloned()
+                    .flatten()
+                    .map_or(String::new(), |id| format!(" of merchant {id}"))
+            };
+            let existing = &self.keys[i];
+            if existing.id != new.id {
+                return Err(Error::config(format!(
+                    "key ids {} and {}{} differ only in case: WeChat Pay public key ids match \
+                     exactly, so one of them can never match; configure the id exactly as the \
+                     merchant platform shows it",
+                    printable(existing.id.as_bytes()),
+                    printable(new.id.as_bytes()),
+                    whose(merchant)
+                )));
+            }
             let twice = existing.merchants.contains(&merchant);
             if twice
                 || !existing.key.same_key(&new.key)
                 || existing.is_certificate != new.is_certificate
             {
-                let whose = |m: u32| -> String {
-                    self.mchids
-                        .get(m as usize)
-                        .cloned()
-                        .flatten()
-                        .map_or(String::new(), |id| format!(" of merchant {id}"))
-                };
                 return Err(Error::config(if twice {
                     format!(
                         "key id or serial {} is configured twice{}",
@@ -200,16 +216,17 @@ impl KeyRing {
                     )
                 }));
             }
-            existing.merchants.push(merchant);
+            self.keys[i].merchants.push(merchant);
             return Ok(());
         }
         new.merchants = vec![merchant];
         let index = self.keys.len();
         if new.is_certificate {
-            self.by_serial.insert(new.id.to_ascii_uppercase(), index);
+            self.by_serial.insert(folded.clone(), index);
         } else {
             self.by_id.insert(new.id.clone(), index);
         }
+        self.by_folded.insert(folded, index);
         self.keys.push(new);
         Ok(())
     }
@@ -219,12 +236,10 @@ impl KeyRing {
         self.mchids = mchids;
     }
 
-    fn position_ci(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .iter()
-            .chain(self.by_serial.iter())
-            .find(|(k, _)| k.eq_ignore_ascii_case(id))
-            .map(|(_, i)| *i)
+    /// Ends the configuration: makes the summary `UNKNOWN_SERIAL` gives, once, in time linear
+    /// in the configuration, naming at most [`NAMED_IN_MESSAGES`] merchants and keys.
+    pub(crate) fn finish(&mut self) {
+        self.summary = self.summarize();
     }
 
     /// The ids and serials, in configuration order.
@@ -232,8 +247,13 @@ impl KeyRing {
         self.keys.iter().map(|k| k.id.as_str())
     }
 
-    /// Step 7: the key `Wechatpay-Serial` names, or `UNKNOWN_SERIAL` listing what is
-    /// configured and what the serial looks like.
+    /// The configured keys, in configuration order.
+    pub(crate) fn keys(&self) -> &[ConfiguredKey] {
+        &self.keys
+    }
+
+    /// Step 7: the key `Wechatpay-Serial` names, or `UNKNOWN_SERIAL` with what is configured
+    /// (a bounded summary) and what the serial looks like.
     pub(crate) fn find(&self, serial: &[u8]) -> Result<&ConfiguredKey> {
         let found = std::str::from_utf8(serial).ok().and_then(|s| {
             self.by_id.get(s).or_else(|| {
@@ -251,28 +271,57 @@ impl KeyRing {
         }
     }
 
-    /// The configured ids and serials, grouped by merchant when there are merchants.
-    fn configured(&self) -> String {
+    /// The configured ids and serials for messages: the first merchants with their first
+    /// ids, then counts.
+    fn summarize(&self) -> String {
         if self.keys.is_empty() {
             return "none".to_owned();
         }
+        let listed = |ids: &[&str], total: usize| -> String {
+            let mut text = ids.join(", ");
+            if total > ids.len() {
+                text.push_str(&format!(" and {} more", total - ids.len()));
+            }
+            text
+        };
         if self.mchids.iter().all(Option::is_none) {
-            return self.ids().collect::<Vec<_>>().join(", ");
+            let ids: Vec<&str> = self.ids().take(NAMED_IN_MESSAGES).collect();
+            return listed(&ids, self.keys.len());
         }
-        self.mchids
+        // The first merchants' ids, in one pass over the keys.
+        let shown = self.mchids.len().min(NAMED_IN_MESSAGES);
+        let mut ids: Vec<(Vec<&str>, usize)> = vec![(Vec::new(), 0); shown];
+        for key in &self.keys {
+            for &m in &key.merchants {
+                if let Some((names, count)) = ids.get_mut(m as usize) {
+                    if names.len() < NAMED_IN_MESSAGES {
+                        names.push(&key.id);
+                    }
+                    *count += 1;
+                }
+            }
+        }
+        let mut text = self
+            .mchids
             .iter()
-            .enumerate()
-            .map(|(m, mchid)| {
-                let ids: Vec<&str> = self
-                    .keys
-                    .iter()
-                    .filter(|k| k.merchants.contains(&(m as u32)))
-                    .map(|k| k.id.as_str())
-                    .collect();
-                format!("{} {}", mchid.as_deref().unwrap_or("-"), ids.join(" "))
+            .zip(&ids)
+            .map(|(mchid, (names, count))| {
+                format!(
+                    "{} {}",
+                    mchid.as_deref().unwrap_or("-"),
+                    listed(names, *count).replace(", ", " ")
+                )
             })
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; ");
+        if self.mchids.len() > shown {
+            text.push_str(&format!(
+                "; and {} more merchants ({} keys in all)",
+                self.mchids.len() - shown,
+                self.keys.len()
+            ));
+        }
+        text
     }
 
     fn unknown_serial(&self, serial: &[u8]) -> Error {
@@ -280,11 +329,10 @@ impl KeyRing {
             && serial[..PUBLIC_KEY_ID_PREFIX.len()]
                 .eq_ignore_ascii_case(PUBLIC_KEY_ID_PREFIX.as_bytes());
         let hint = if looks_like_id {
-            if self
-                .keys
-                .iter()
-                .any(|k| k.id.as_bytes().eq_ignore_ascii_case(serial))
-            {
+            let in_another_case = serial.len() <= 64
+                && std::str::from_utf8(serial)
+                    .is_ok_and(|s| self.by_folded.contains_key(&s.to_ascii_uppercase()));
+            if in_another_case {
                 "it is signed with a WeChat Pay public key id (微信支付公钥ID), which matches \
                  exactly, case included: copy the id from the merchant platform as shown"
             } else {
@@ -301,7 +349,7 @@ impl KeyRing {
             format!(
                 "Wechatpay-Serial {} matches no configured key (configured: {}); {hint}",
                 printable(serial),
-                self.configured()
+                self.summary
             ),
         )
     }

@@ -300,6 +300,8 @@ impl Notification {
 
 /// Decrypted payment-success resource for a direct merchant (直连商户).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Transaction {
     /// App id (公众号/小程序/移动应用 appid) the order was placed under.
@@ -342,6 +344,8 @@ pub struct Transaction {
 /// Decrypted payment-success resource for a service provider (服务商) or platform (电商/平台收付通) acting
 /// for a sub-merchant (子商户/二级商户).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PartnerTransaction {
     /// Service provider's app id (服务商应用ID).
@@ -388,6 +392,8 @@ pub struct PartnerTransaction {
 /// A paying user identified by one openid. Shared by Transaction.payer and
 /// CombineTransaction.combine_payer_info.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Payer {
     /// The user's openid (用户标识) under the order's app id (appid, or combine_appid for 合单).
@@ -396,6 +402,8 @@ pub struct Payer {
 
 /// The paying user of a partner payment.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PartnerPayer {
     /// The user's openid under sp_appid (用户服务标识).
@@ -407,6 +415,8 @@ pub struct PartnerPayer {
 
 /// Amounts of a direct or partner payment, in fen (分).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct TransactionAmount {
     /// Order total in fen (总金额).
@@ -421,6 +431,8 @@ pub struct TransactionAmount {
 
 /// Where the payment happened. Shared by direct, partner and combined payments.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct SceneInfo {
     /// Merchant terminal or device id (商户端设备号).
@@ -430,6 +442,8 @@ pub struct SceneInfo {
 
 /// One coupon or discount applied to a payment (优惠功能).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PromotionDetail {
     /// Coupon id (券ID).
@@ -467,6 +481,8 @@ pub struct PromotionDetail {
 
 /// One item covered by a single-item promotion.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PromotionGoodsDetail {
     /// Item code (商品编码).
@@ -485,6 +501,8 @@ pub struct PromotionGoodsDetail {
 /// Decrypted payment-success resource of a combined order (合单支付): one payment split into sub-orders
 /// for several merchants.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CombineTransaction {
     /// App id of the combined order's initiator (合单商户appid).
@@ -505,6 +523,8 @@ pub struct CombineTransaction {
 
 /// One sub-order inside a combined payment.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CombineSubOrder {
     /// Merchant id receiving this sub-order (子单商户号).
@@ -543,6 +563,8 @@ pub struct CombineSubOrder {
 
 /// Amounts of a 合单 sub-order, in fen (分). Note the different key names from TransactionAmount.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CombineAmount {
     /// Sub-order price in fen (标价金额).
@@ -561,6 +583,8 @@ pub struct CombineAmount {
 
 /// Decrypted refund-result resource for a direct merchant (直连商户).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Refund {
     /// Direct merchant id (直连商户号). Its presence marks the direct-merchant refund shape.
@@ -590,6 +614,8 @@ pub struct Refund {
 /// Decrypted refund-result resource for a service provider (服务商) or platform (电商/平台收付通) acting for
 /// a sub-merchant.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PartnerRefund {
     /// Service provider / platform merchant id (服务商户号/电商平台商户号). With sub_mchid it marks the partner
@@ -622,6 +648,8 @@ pub struct PartnerRefund {
 
 /// Refund amounts in fen (分). Shared by Refund and PartnerRefund.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RefundAmount {
     /// Original order total in fen (订单金额).
@@ -637,6 +665,8 @@ pub struct RefundAmount {
 /// Decrypted profit-sharing movement resource (分账动账通知), sent to a receiving merchant when a split
 /// or a split return succeeds.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ProfitSharing {
     /// Direct merchant that started and funded the split (直连商户号); only in the direct-merchant form.
@@ -664,6 +694,8 @@ pub struct ProfitSharing {
 
 /// The receiver side of one profit-sharing movement.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ProfitSharingReceiver {
     /// Receiver type (分账接收方类型); notices are only sent to MERCHANT_ID receivers.
@@ -678,6 +710,8 @@ pub struct ProfitSharingReceiver {
 
 /// Decrypted final-state resource of a merchant transfer bill (商家转账, user-confirmation mode).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct TransferBill {
     /// Merchant id (商户号), spelled mchid in the wechatpay.js.org example and in the SKIT SDK. WxJava
@@ -713,6 +747,8 @@ pub struct TransferBill {
 /// Decrypted consumer-complaint event resource (消费者投诉2.0). It only points at the complaint; fetch
 /// details with the complaint query APIs.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+// serde's impls come from `object_models!` below: a model is a JSON object only.
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Complaint {
     /// Complaint number (投诉单号).
@@ -723,3 +759,24 @@ pub struct Complaint {
     /// over time, so treat unknown ones as valid.
     pub action_type: String,
 }
+
+crate::object_only::object_models!(
+    Transaction,
+    PartnerTransaction,
+    Payer,
+    PartnerPayer,
+    TransactionAmount,
+    SceneInfo,
+    PromotionDetail,
+    PromotionGoodsDetail,
+    CombineTransaction,
+    CombineSubOrder,
+    CombineAmount,
+    Refund,
+    PartnerRefund,
+    RefundAmount,
+    ProfitSharing,
+    ProfitSharingReceiver,
+    TransferBill,
+    Complaint,
+);

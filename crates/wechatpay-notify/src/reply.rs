@@ -1,12 +1,15 @@
 //! What to answer WeChat Pay: status and body for success and for each failure.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 
 /// An HTTP reply to a callback.
 ///
 /// APIv3: success is 204 with no body; an authenticity failure (steps 2-10 of `docs/protocol.md`) is 401,
-/// anything else 500, each with `{"code":"FAIL","message":"..."}`. WeChat Pay retries
-/// any non-2xx (or slower than 5 s) reply up to 15 times over about a day.
+/// anything else 500, each with `{"code":"FAIL","message":"<CODE>: <fixed text>"}`. The body
+/// of a refused callback depends on its code only ([`ErrorCode::reply_text`]): whoever sent it
+/// learns nothing about the configuration, and the detailed message stays in the merchant's
+/// logs. WeChat Pay retries any non-2xx (or slower than 5 s) reply up to 15 times over about a
+/// day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
     /// HTTP status.
@@ -27,14 +30,17 @@ impl Reply {
         }
     }
 
-    /// APIv3 failure for an error: 401 for authenticity failures, 500 otherwise.
+    /// APIv3 failure for an error: 401 for authenticity failures, 500 otherwise, with the
+    /// code's fixed text (never the error's detailed message, which is for logs).
     pub fn failure(error: &Error) -> Reply {
-        let status = if error.code().is_authenticity() {
-            401
-        } else {
-            500
-        };
-        Reply::failure_message(status, &format!("{}: {}", error.code(), error.message()))
+        Reply::for_code(error.code())
+    }
+
+    /// APIv3 failure for an error code: what [`Reply::failure`] answers for any error of
+    /// that code.
+    pub fn for_code(code: ErrorCode) -> Reply {
+        let status = if code.is_authenticity() { 401 } else { 500 };
+        Reply::failure_message(status, &format!("{code}: {}", code.reply_text()))
     }
 
     /// APIv3 failure with a status and message of the caller's choice (e.g. 500 when the
@@ -84,7 +90,10 @@ mod tests {
         assert_eq!(r.status, 401);
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v["code"], "FAIL");
-        assert_eq!(v["message"], "SIGNATURE_MISMATCH: bad \"sig\"");
+        assert_eq!(
+            v["message"],
+            "SIGNATURE_MISMATCH: signature verification failed"
+        );
         assert_eq!(
             Reply::failure(&Error::new(ErrorCode::DecryptFailed, "x")).status,
             500
@@ -100,5 +109,17 @@ mod tests {
         assert!(Reply::v2_failure("a]]>b")
             .body
             .contains("a]]]]><![CDATA[>b"));
+    }
+
+    #[test]
+    fn a_failure_body_depends_on_the_code_only() {
+        for &code in ErrorCode::ALL {
+            let short = Reply::failure(&Error::new(code, "x"));
+            let long = Reply::failure(&Error::new(code, "configured: 1900000001 PUB_KEY_ID_1"));
+            assert_eq!(short, long);
+            assert_eq!(short, Reply::for_code(code));
+            assert!(short.body.len() < 120, "{}", short.body);
+            assert!(short.body.contains(code.as_str()));
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The APIv3 verifier: configuration, and the ordered checks of `docs/protocol.md`.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -8,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::checks::{self, SignedHeaders};
 use crate::error::{Error, Result};
 use crate::headers::Headers;
-use crate::keys::{ConfiguredKey, KeyRing};
+use crate::keys::{ConfiguredKey, KeyRing, NAMED_IN_MESSAGES};
 use crate::notification::Notification;
 use crate::resource::Apiv3Key;
 
@@ -149,12 +150,11 @@ impl VerifierBuilder {
                 .collect(),
         );
         let mut entries = Vec::with_capacity(merchants.len());
+        let mut seen = HashSet::with_capacity(merchants.len());
         for (index, m) in merchants.iter().enumerate() {
             let whose = if named {
-                if m.mchid.trim().is_empty() {
-                    return Err(Error::config("a merchant's mchid must not be empty"));
-                }
-                if merchants[..index].iter().any(|o| o.mchid == m.mchid) {
+                crate::identifier::check("merchant id", &m.mchid)?;
+                if !seen.insert(m.mchid.as_str()) {
                     return Err(Error::config(format!(
                         "merchant {} is configured twice",
                         m.mchid
@@ -185,6 +185,8 @@ impl VerifierBuilder {
                 apiv3,
             });
         }
+        distinct_apiv3_keys_per_serial(&merchants, &keys)?;
+        keys.finish();
         Ok(Verifier {
             merchants: entries,
             keys,
@@ -378,22 +380,55 @@ impl Verifier {
         }
         let e = last.unwrap_or_else(|| Error::config("no merchant configured"));
         if candidates.len() > 1 && e.code() == crate::ErrorCode::DecryptFailed {
-            let mchids: Vec<&str> = candidates
+            let mut mchids = candidates
                 .iter()
+                .take(NAMED_IN_MESSAGES)
                 .filter_map(|&m| self.merchants.get(m as usize)?.mchid.as_deref())
-                .collect();
+                .collect::<Vec<_>>()
+                .join(", ");
+            if candidates.len() > NAMED_IN_MESSAGES {
+                mchids.push_str(&format!(
+                    " and {} more",
+                    candidates.len() - NAMED_IN_MESSAGES
+                ));
+            }
             return Err(Error::new(
                 e.code(),
                 format!(
-                    "{} (tried the APIv3 keys of the {} merchants this key is configured for: {})",
+                    "{} (tried the APIv3 keys of the {} merchants this key is configured for: {mchids})",
                     e.message(),
                     candidates.len(),
-                    mchids.join(", ")
                 ),
             ));
         }
         Err(e)
     }
+}
+
+/// Merchants that share a key id or serial (one platform key) are told apart by their APIv3
+/// keys only, the one that opens the resource naming the merchant: two of them with the same
+/// APIv3 key cannot be told apart, and are refused. Linear in the configuration.
+fn distinct_apiv3_keys_per_serial(merchants: &[Merchant], keys: &KeyRing) -> Result<()> {
+    let mut seen: HashMap<&[u8], u32> = HashMap::new();
+    for key in keys.keys().iter().filter(|k| k.merchants.len() > 1) {
+        seen.clear();
+        for &m in &key.merchants {
+            let Some(merchant) = merchants.get(m as usize) else {
+                continue;
+            };
+            if let Some(&first) = seen.get(merchant.apiv3_key.as_slice()) {
+                return Err(Error::config(format!(
+                    "merchants {} and {} share the key id or serial {} and have the same APIv3 \
+                     key, so a callback for one cannot be told from a callback for the other: \
+                     configure each merchant once (a 服务商's sub-merchants are not configured \
+                     apart: their callbacks come to the 服务商 with its APIv3 key)",
+                    merchants[first as usize].mchid, merchant.mchid, key.id
+                )));
+            }
+            seen.insert(merchant.apiv3_key.as_slice(), m);
+        }
+    }
+    Ok(())
 }
 
 /// A merchant as the verifier holds it: its id (none for a single-merchant verifier) and its

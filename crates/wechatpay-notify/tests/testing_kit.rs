@@ -173,3 +173,50 @@ fn any_body_is_signed_as_a_response() {
         );
     }
 }
+
+#[test]
+fn the_kit_signs_nothing_its_verifier_must_refuse() {
+    // Issue 21, 7: the kit signed negative timestamps, and wrote APIv2 field names and `]]>`
+    // into its XML unescaped.
+    let kit = Kit::new().unwrap();
+    for ts in [-1, i64::MIN] {
+        let e = kit
+            .notification(EventKind::Transaction)
+            .timestamp(ts)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ConfigInvalid);
+        assert!(e.message().contains("0 and later"), "{e}");
+        assert!(kit.sign_body(b"{}", ts).is_err());
+    }
+    // A stale timestamp near 0 would go negative: refused too.
+    assert!(kit
+        .notification(EventKind::Transaction)
+        .timestamp(5)
+        .failure(wechatpay_notify::testing::Failure::StaleTimestamp)
+        .build()
+        .is_err());
+    kit.notification(EventKind::Transaction)
+        .timestamp(0)
+        .build()
+        .unwrap();
+
+    let v2 = kit.v2_verifier().unwrap();
+    for name in ["a b", "x><y", "1st", "", "bad/name"] {
+        let e = kit.v2_payment().set(name, "1").build().unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ConfigInvalid, "{name}");
+    }
+    assert!(kit.v2_refund().set_req_info("a<b", "1").build().is_err());
+    // A value holding `]]>` is written so that it reads back whole.
+    let xml = kit.v2_payment().set("attach", "a]]>b<c>&").build().unwrap();
+    assert_eq!(v2.parse_payment(&xml).unwrap()["attach"], "a]]>b<c>&");
+    let xml = kit
+        .v2_refund()
+        .set_req_info("refund_account", "x]]>y")
+        .build()
+        .unwrap();
+    assert_eq!(
+        v2.parse_refund(&xml).unwrap().req_info["refund_account"],
+        "x]]>y"
+    );
+}

@@ -28,7 +28,7 @@ mod samples;
 mod v2;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit};
@@ -53,6 +53,21 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 /// How far `Failure::StaleTimestamp` and `Failure::FutureTimestamp` move the timestamp: past
 /// the default `max_clock_skew` of 300 s.
 pub const SKEW_FAILURE_SECS: i64 = 600;
+
+/// Refuses a timestamp the kit's own verifier would refuse as `BAD_TIMESTAMP`: a
+/// `Wechatpay-Timestamp` is Unix seconds, never negative.
+fn timestamp_in_range(timestamp: i64) -> Result<()> {
+    if timestamp < 0 {
+        return Err(Error::new(
+            ErrorCode::ConfigInvalid,
+            format!(
+                "the testing kit signs timestamps of 0 and later (Unix seconds), not {timestamp}: \
+                 a verifier refuses a negative Wechatpay-Timestamp as BAD_TIMESTAMP"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// A failure WeChat Pay, the network or a mistaken setup can produce, built into a callback on
 /// purpose to see that a handler refuses it (the code it must be refused with is given).
@@ -152,6 +167,8 @@ pub struct Kit {
     key: Arc<TestKey>,
     apiv3_key: Zeroizing<String>,
     v2_key: Zeroizing<String>,
+    /// The merchant id last given to [`Kit::merchant`]: the catalog callbacks name it.
+    mchid: Mutex<Option<String>>,
 }
 
 impl fmt::Debug for Kit {
@@ -185,6 +202,7 @@ impl Kit {
             key: Arc::new(key),
             apiv3_key: Zeroizing::new(keys::random_key()),
             v2_key: Zeroizing::new(keys::random_key()),
+            mchid: Mutex::new(None),
         }
     }
 
@@ -195,17 +213,28 @@ impl Kit {
             key: Arc::clone(&self.key),
             apiv3_key: Zeroizing::new(keys::random_key()),
             v2_key: Zeroizing::new(keys::random_key()),
+            mchid: Mutex::new(None),
         }
     }
 
     /// The merchant `mchid` of a verifier for several merchants, configured with this kit's
-    /// APIv3 key and platform key (add it with `VerifierBuilder::merchant`).
+    /// APIv3 key and platform key (add it with `VerifierBuilder::merchant`). From then on the
+    /// kit's catalog callbacks are this merchant's: their resource's `mchid` (or `sp_mchid`,
+    /// `combine_mchid`, whichever the kind's sample has) is `mchid`, as the verifier checks.
     pub fn merchant(&self, mchid: &str) -> crate::Merchant {
+        *self.mchid.lock().unwrap_or_else(PoisonError::into_inner) = Some(mchid.to_owned());
         let merchant = crate::Merchant::new(mchid, self.apiv3_key.as_bytes());
         match self.key.certificate_pem() {
             Some(pem) => merchant.platform_certificate(pem),
             None => merchant.public_key(self.key.key_id(), self.key.public_key_pem()),
         }
+    }
+
+    /// The same kit, its catalog callbacks naming merchant `mchid` (as [`Kit::merchant`] does
+    /// when it configures the kit as that merchant).
+    pub fn with_mchid(self, mchid: &str) -> Kit {
+        *self.mchid.lock().unwrap_or_else(PoisonError::into_inner) = Some(mchid.to_owned());
+        self
     }
 
     /// The same kit with the APIv3 key of the caller's (32 bytes of text).
@@ -266,9 +295,22 @@ impl Kit {
     /// fields with [`CallbackBuilder::set`]). `EventKind::Unknown` gives an empty resource under
     /// `event_type` `UNKNOWN.EVENT`.
     pub fn notification(&self, kind: EventKind) -> CallbackBuilder<'_> {
-        let resource = samples::sample(kind)
+        let mut resource = samples::sample(kind)
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or_else(|| Value::Object(Map::new()));
+        let mchid = self
+            .mchid
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let (Some(mchid), Value::Object(fields)) = (mchid, &mut resource) {
+            if let Some(name) = checks::MERCHANT_FIELDS
+                .into_iter()
+                .find(|name| fields.contains_key(*name))
+            {
+                fields.insert(name.to_owned(), Value::String(mchid));
+            }
+        }
         let event_type = match kind {
             EventKind::Refund | EventKind::PartnerRefund => "REFUND.SUCCESS",
             EventKind::Unknown => "UNKNOWN.EVENT",
@@ -324,6 +366,7 @@ impl Kit {
     /// a test makes one by one. `Wechatpay-Serial`, `-Signature`, `-Timestamp`, `-Nonce` and
     /// `-Signature-Type`.
     pub fn sign_body(&self, body: &[u8], timestamp: i64) -> Result<Vec<(String, String)>> {
+        timestamp_in_range(timestamp)?;
         let timestamp = timestamp.to_string();
         let nonce = keys::random_token(32);
         let signature = self.sign(&timestamp, &nonce, body)?;
@@ -441,10 +484,15 @@ impl CallbackBuilder<'_> {
         let failure = self.failure;
         let mut timestamp = self.timestamp.unwrap_or_else(unix_now);
         match failure {
-            Some(Failure::StaleTimestamp) => timestamp -= SKEW_FAILURE_SECS,
-            Some(Failure::FutureTimestamp) => timestamp += SKEW_FAILURE_SECS,
+            Some(Failure::StaleTimestamp) => {
+                timestamp = timestamp.saturating_sub(SKEW_FAILURE_SECS)
+            }
+            Some(Failure::FutureTimestamp) => {
+                timestamp = timestamp.saturating_add(SKEW_FAILURE_SECS)
+            }
             _ => {}
         }
+        timestamp_in_range(timestamp)?;
         let id = self
             .id
             .unwrap_or_else(|| format!("EV-{}", keys::random_digits(20)));

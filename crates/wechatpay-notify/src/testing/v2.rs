@@ -8,17 +8,53 @@ use ecb::cipher::block_padding::Pkcs7;
 use ecb::cipher::{BlockEncryptMut, KeyInit};
 
 use super::keys::{self, random_digits, random_token};
-use crate::error::Result;
+use quick_xml::events::{BytesCData, BytesEnd, BytesStart, Event};
+use quick_xml::Writer;
+
+use crate::error::{Error, ErrorCode, Result};
 use crate::v2::{compute_sign, req_info_key, SignType};
 
-/// A flat XML document of `fields` under `root`, each value in CDATA.
-fn xml_document(root: &str, fields: &BTreeMap<String, String>) -> String {
-    let mut xml = format!("<{root}>");
+/// A flat XML document of `fields` under `root`, each value in CDATA (a `]]>` in a value is
+/// split across two CDATA sections, which a reader joins again). A field name that is not an
+/// XML name is refused (`CONFIG_INVALID`): it could not be written as an element.
+fn xml_document(root: &str, fields: &BTreeMap<String, String>) -> Result<String> {
+    let mut writer = Writer::new(Vec::new());
+    let mut write = |event: Event<'_>| {
+        writer
+            .write_event(event)
+            .map_err(|_| keys::failed("XML writing"))
+    };
+    write(Event::Start(BytesStart::new(root)))?;
     for (name, value) in fields {
-        xml.push_str(&format!("<{name}><![CDATA[{value}]]></{name}>"));
+        xml_name(name)?;
+        write(Event::Start(BytesStart::new(name.as_str())))?;
+        for part in BytesCData::escaped(value) {
+            write(Event::CData(part))?;
+        }
+        write(Event::End(BytesEnd::new(name.as_str())))?;
     }
-    xml.push_str(&format!("</{root}>"));
-    xml
+    write(Event::End(BytesEnd::new(root)))?;
+    String::from_utf8(writer.into_inner()).map_err(|_| keys::failed("XML writing"))
+}
+
+/// An APIv2 field name: ASCII letters, digits and `_`, starting with a letter or `_`, as every
+/// field WeChat Pay sends is.
+fn xml_name(name: &str) -> Result<()> {
+    let mut bytes = name.bytes();
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    if first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::ConfigInvalid,
+        format!(
+            "the testing kit cannot write an APIv2 field named {}: field names are ASCII letters, \
+             digits and _, starting with a letter or _",
+            crate::bytes::printable(name.as_bytes())
+        ),
+    ))
 }
 
 fn fields(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
@@ -96,7 +132,7 @@ impl<'k> V2PaymentBuilder<'k> {
         fields.remove("sign");
         let sign = compute_sign(&fields, self.key.as_bytes(), self.sign_type);
         fields.insert("sign".into(), sign);
-        Ok(xml_document("xml", &fields).into_bytes())
+        Ok(xml_document("xml", &fields)?.into_bytes())
     }
 }
 
@@ -147,7 +183,7 @@ impl<'k> V2RefundBuilder<'k> {
     /// The XML body, `req_info` encrypted with the APIv2 key (AES-256-ECB, PKCS#7, under the
     /// hex MD5 of the key: `docs/apiv2.md`).
     pub fn build(self) -> Result<Vec<u8>> {
-        let plain = xml_document("root", &self.req_info);
+        let plain = xml_document("root", &self.req_info)?;
         let key = req_info_key(self.key.as_bytes());
         let cipher = ecb::Encryptor::<aes::Aes256>::new_from_slice(key.as_slice())
             .map_err(|_| keys::failed("AES-256-ECB"))?;
@@ -157,6 +193,6 @@ impl<'k> V2RefundBuilder<'k> {
             "req_info".into(),
             base64::engine::general_purpose::STANDARD.encode(sealed),
         );
-        Ok(xml_document("xml", &fields).into_bytes())
+        Ok(xml_document("xml", &fields)?.into_bytes())
     }
 }

@@ -36,17 +36,18 @@ public final class Reply {
 
     /**
      * The APIv3 failure reply for a refused callback: 401 for an authenticity failure, 500
-     * otherwise; the body's message is {@code "CODE: detail"}.
+     * otherwise; the body's message is {@code "CODE: fixed text"}, the same for every error of
+     * that code: the reply never describes the request or the configuration (log
+     * {@link NotificationException#getMessage()} for the details).
      *
      * @param error the exception {@link Verifier#parse} threw
      * @return the reply
      */
     public static Reply failure(NotificationException error) {
         Objects.requireNonNull(error, "error");
-        byte[] message = error.detail().getBytes(StandardCharsets.UTF_8);
         int code = Errors.result(error.code());
         Scratch s = Scratch.forCall();
-        return read(Lib.wpn_reply_for_result(code, message, message.length, s.handleOut, s.errorOut), s);
+        return read(Lib.wpn_reply_for_result(code, null, 0, s.handleOut, s.errorOut), s);
     }
 
     /**

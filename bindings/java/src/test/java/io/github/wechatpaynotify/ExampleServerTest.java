@@ -180,11 +180,14 @@ class ExampleServerTest {
             HttpResponse<String> r = post("/wechatpay/notify", headers, forged.body());
             assertEquals(401, r.statusCode());
             assertEquals("SIGNATURE_MISMATCH", failureCode(r));
-            // Under its own serial: 401 too, and the message lists what is configured.
+            // Under its own serial: 401 too, and the reply says nothing of what is configured
+            // (issue 21: it listed every merchant and key id to whoever sent it).
             HttpResponse<String> unknown = post(forged);
             assertEquals(401, unknown.statusCode());
             assertEquals("UNKNOWN_SERIAL", failureCode(unknown));
-            assertTrue(unknown.body().contains(kit.keyId()), unknown.body());
+            assertFalse(unknown.body().contains(kit.keyId()), unknown.body());
+            assertEquals("{\"code\":\"FAIL\",\"message\":\"UNKNOWN_SERIAL: unknown Wechatpay-Serial\"}",
+                    unknown.body());
             assertFalse(received("EV-server-wrong-key"));
         }
     }
