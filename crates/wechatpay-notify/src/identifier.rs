@@ -10,9 +10,9 @@ use crate::error::{Error, Result};
 /// certificate, not configured.
 pub(crate) const MAX_ID_LEN: usize = 64;
 
-/// Checks that `id` (`what`: "merchant id", "public key id") is 1 to [`MAX_ID_LEN`] printable
-/// ASCII characters with no space: no BOM, zero-width or control character, no surrounding
-/// or inner whitespace.
+/// Checks that `id` (`what`: "merchant id", "public key id") is 1 to [`MAX_ID_LEN`] bytes
+/// with no whitespace (surrounding or inner), control character, or invisible character
+/// (BOM, zero-width space).
 pub(crate) fn check(what: &str, id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::config(format!("a {what} must not be empty")));
@@ -24,19 +24,31 @@ pub(crate) fn check(what: &str, id: &str) -> Result<()> {
             id.len()
         )));
     }
-    if let Some((at, c)) = id.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) {
+    if let Some((at, c)) = id.chars().enumerate().find(|(_, c)| invisible(*c)) {
         let what_char = match c {
             ' ' => "whitespace (a space)".to_owned(),
             c => format!("the character U+{:04X}", u32::from(c)),
         };
         return Err(Error::config(format!(
-            "{what} {} has {what_char} at character {}: ids are printable ASCII (letters, \
-             digits, _), so it could never match; copy it again from the merchant platform",
+            "{what} {} has {what_char} at character {}: ids have no space, control or \
+             invisible character, so it could never match; copy it again from the merchant \
+             platform",
             escaped(id),
             at + 1
         )));
     }
     Ok(())
+}
+
+/// A character an id never has: whitespace, a control character, or an invisible format
+/// character (soft hyphen, zero-width space and joiners, direction marks, word joiner, BOM).
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
 }
 
 /// An id quoted for a message, every character other than printable ASCII escaped (`\u{feff}`,

@@ -185,7 +185,7 @@ impl KeyRing {
                     .map_or(String::new(), |id| format!(" of merchant {id}"))
             };
             let existing = &self.keys[i];
-            if existing.id != new.id {
+            if existing.id != new.id && !existing.is_certificate && !new.is_certificate {
                 return Err(Error::config(format!(
                     "key ids {} and {}{} differ only in case: WeChat Pay public key ids match \
                      exactly, so one of them can never match; configure the id exactly as the \

@@ -153,7 +153,7 @@ impl VerifierBuilder {
         let mut seen = HashSet::with_capacity(merchants.len());
         for (index, m) in merchants.iter().enumerate() {
             let whose = if named {
-                crate::identifier::check("merchant id", &m.mchid)?;
+                crate::identifier::check("merchant id (mchid)", &m.mchid)?;
                 if !seen.insert(m.mchid.as_str()) {
                     return Err(Error::config(format!(
                         "merchant {} is configured twice",
