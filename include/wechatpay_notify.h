@@ -1017,6 +1017,18 @@ wpn_result wpn_kit_new(bool certificate, struct wpn_kit **kit_out, struct wpn_er
 bool wpn_kit_describe(const struct wpn_kit *kit, struct wpn_kit_info *info_out);
 
 /**
+ * Makes the kit's catalog callbacks name merchant `mchid` (UTF-8, `mchid_len` bytes) from now
+ * on: their resource's `sp_mchid`, `combine_mchid` or `mchid`, whichever the kind's sample has.
+ * Call it when configuring the kit as one merchant of a verifier for several
+ * (`wpn_verifier_builder_merchant`), which checks that the resource names its merchant
+ * (`docs/merchants.md`). `WPN_CONFIG_INVALID` for an mchid that is not UTF-8.
+ */
+wpn_result wpn_kit_set_mchid(const struct wpn_kit *kit,
+                             const uint8_t *mchid,
+                             size_t mchid_len,
+                             struct wpn_error **error_out);
+
+/**
  * A new verifier configured to accept the kit's callbacks (as a handler configured with the
  * kit's keys would be). The caller frees it with `wpn_verifier_free()`.
  */

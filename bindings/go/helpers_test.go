@@ -260,6 +260,10 @@ func (k *testKit) config() Config {
 
 // merchant is the kit as merchant mchid of a verifier for several merchants.
 func (k *testKit) merchant(mchid string) Merchant {
+	// The kit's callbacks name mchid from now on, as the verifier checks.
+	if err := k.SetMchID(mchid); err != nil {
+		panic(err)
+	}
 	cfg := k.config()
 	return Merchant{MchID: mchid, APIv3Key: cfg.APIv3Key, PublicKeys: cfg.PublicKeys, Certificates: cfg.Certificates}
 }

@@ -492,13 +492,15 @@ def test_typed_accessors_raise_notification_errors_only(shop: Kit) -> None:
     """Arrays where objects belong decoded as models, and the accessors then raised TypeError or
     AttributeError; a value in the wrong type was quoted in the message."""
     verifier = shop.verifier()
-    for field, value in (
+    cases: List[Tuple[str, Any]] = [
         ("amount", [100, 100, "CNY", "CNY"]),
         ("payer", ["o1"]),
         ("scene_info", []),
         ("amount", {"total": "expected oUpF8-SECRET at line"}),
-    ):
-        n = verifier.parse(*shop.notification(**{field: value}))
+    ]
+    for field, value in cases:
+        overrides: Dict[str, Any] = {field: value}
+        n = verifier.parse(*shop.notification("transaction", None, **overrides))
         error = raised(n.transaction)
         assert isinstance(error, wn.NotificationError) and error.code == "MALFORMED_RESOURCE", error
         assert field in error.message and "SECRET" not in error.message

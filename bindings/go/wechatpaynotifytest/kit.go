@@ -139,7 +139,13 @@ func (k *Kit) Config() wechatpaynotify.Config {
 // Kits never share a platform key (the library gives each its own), so merchants sharing a
 // key are configured by hand: another merchant with its own APIv3Key and this kit's
 // PublicKeyPEM under KeyID.
+//
+// Merchant also makes the kit's catalog callbacks name mchid (their resource's mchid, sp_mchid
+// or combine_mchid), as the verifier checks (docs/merchants.md); the mchid given last counts.
 func (k *Kit) Merchant(mchid string) wechatpaynotify.Merchant {
+	// From now on the kit's catalog callbacks name mchid, as the verifier checks. A closed
+	// kit builds no callback, so its error is the one Request or Notification gives.
+	_ = k.kit.SetMchID(mchid)
 	m := wechatpaynotify.Merchant{MchID: mchid, APIv3Key: k.info.APIv3Key}
 	if k.info.CertificatePEM != "" {
 		m.Certificates = []string{k.info.CertificatePEM}

@@ -31,9 +31,12 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         // Each kit's callbacks name its merchant, as the verifier checks (docs/merchants.md).
-        let a = Kit::new().unwrap().with_mchid("1900000001");
-        let b = Kit::with_certificate().unwrap().with_mchid("1900000002");
-        let c = a.sharing_key().with_mchid("1900000003");
+        let a = Kit::new().unwrap();
+        let b = Kit::with_certificate().unwrap();
+        let c = a.sharing_key();
+        for (kit, mchid) in [(&a, "1900000001"), (&b, "1900000002"), (&c, "1900000003")] {
+            kit.set_mchid(mchid);
+        }
         let dir = tempfile::tempdir().unwrap();
         let keys = dir.path().join("keys");
         std::fs::create_dir(&keys).unwrap();

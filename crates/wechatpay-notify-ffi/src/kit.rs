@@ -181,6 +181,30 @@ pub unsafe extern "C" fn wpn_kit_describe(
     })
 }
 
+/// Makes the kit's catalog callbacks name merchant `mchid` (UTF-8, `mchid_len` bytes) from now
+/// on: their resource's `sp_mchid`, `combine_mchid` or `mchid`, whichever the kind's sample has.
+/// Call it when configuring the kit as one merchant of a verifier for several
+/// (`wpn_verifier_builder_merchant`), which checks that the resource names its merchant
+/// (`docs/merchants.md`). `WPN_CONFIG_INVALID` for an mchid that is not UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_kit_set_mchid(
+    kit: *const wpn_kit,
+    mchid: *const u8,
+    mchid_len: usize,
+    error_out: *mut *mut wpn_error,
+) -> wpn_result {
+    guard(error_out, || {
+        let kit = arg(kit, "kit")?;
+        let mchid = crate::strings::utf8_arg(
+            crate::strings::bytes_arg(mchid, mchid_len, "mchid")?,
+            "mchid",
+            ErrorCode::ConfigInvalid,
+        )?;
+        kit.inner.set_mchid(mchid);
+        Ok(())
+    })
+}
+
 /// A new verifier configured to accept the kit's callbacks (as a handler configured with the
 /// kit's keys would be). The caller frees it with `wpn_verifier_free()`.
 #[no_mangle]

@@ -101,6 +101,30 @@ func (k *Kit) Close() {
 	}
 }
 
+// SetMchID makes the kit's catalog callbacks name merchant mchid from now on
+// (wpn_kit_set_mchid): a verifier of several merchants checks that a resource names its
+// merchant.
+func (k *Kit) SetMchID(mchid string) error {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.ptr == nil {
+		return ErrClosed
+	}
+	b := []byte(mchid)
+	var p *C.uint8_t
+	if len(b) > 0 {
+		p = (*C.uint8_t)(unsafe.Pointer(&b[0]))
+	}
+	var cerr *C.wpn_error
+	rc := C.wpn_kit_set_mchid(k.ptr, p, C.size_t(len(b)), &cerr)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(k)
+	if rc != C.WPN_OK {
+		return takeError(rc, cerr)
+	}
+	return nil
+}
+
 // Notification builds a callback signed and encrypted as WeChat Pay does.
 func (k *Kit) Notification(r Request) (*Callback, error) {
 	k.mu.RLock()

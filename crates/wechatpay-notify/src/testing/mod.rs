@@ -222,7 +222,7 @@ impl Kit {
     /// kit's catalog callbacks are this merchant's: their resource's `mchid` (or `sp_mchid`,
     /// `combine_mchid`, whichever the kind's sample has) is `mchid`, as the verifier checks.
     pub fn merchant(&self, mchid: &str) -> crate::Merchant {
-        *self.mchid.lock().unwrap_or_else(PoisonError::into_inner) = Some(mchid.to_owned());
+        self.set_mchid(mchid);
         let merchant = crate::Merchant::new(mchid, self.apiv3_key.as_bytes());
         match self.key.certificate_pem() {
             Some(pem) => merchant.platform_certificate(pem),
@@ -230,11 +230,11 @@ impl Kit {
         }
     }
 
-    /// The same kit, its catalog callbacks naming merchant `mchid` (as [`Kit::merchant`] does
-    /// when it configures the kit as that merchant).
-    pub fn with_mchid(self, mchid: &str) -> Kit {
+    /// Makes the kit's catalog callbacks name merchant `mchid` from now on (their resource's
+    /// `sp_mchid`, `combine_mchid` or `mchid`), as [`Kit::merchant`] does when it configures
+    /// the kit as that merchant: for a verifier of several merchants configured another way.
+    pub fn set_mchid(&self, mchid: &str) {
         *self.mchid.lock().unwrap_or_else(PoisonError::into_inner) = Some(mchid.to_owned());
-        self
     }
 
     /// The same kit with the APIv3 key of the caller's (32 bytes of text).

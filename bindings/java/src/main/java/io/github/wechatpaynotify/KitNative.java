@@ -134,6 +134,23 @@ public final class KitNative implements AutoCloseable {
     }
 
     /**
+     * {@code wpn_kit_set_mchid}: the kit's catalog callbacks name {@code mchid} from now on.
+     *
+     * @param mchid the merchant id
+     * @throws IllegalStateException when this kit is closed
+     */
+    public void setMchid(String mchid) {
+        byte[] m = mchid.getBytes(StandardCharsets.UTF_8);
+        PointerByReference err = new PointerByReference();
+        Pointer kit = handle.acquire();
+        try {
+            Errors.check(Lib.wpn_kit_set_mchid(kit, m, m.length, err), err);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
      * {@code wpn_kit_notification}: the fields of {@code wpn_kit_request}, null for {@code
      * {NULL, 0}} (the default).
      *

@@ -801,6 +801,9 @@ final class Lib {
     /** @param kit kit @param verifierOut out @param errorOut out @return result */
     static native int wpn_kit_verifier(Pointer kit, PointerByReference verifierOut, PointerByReference errorOut);
 
+    /** @param kit kit @param mchid UTF-8 @param mchidLen length @param errorOut out @return result */
+    static native int wpn_kit_set_mchid(Pointer kit, byte[] mchid, long mchidLen, PointerByReference errorOut);
+
     /**
      * @param kit kit @param request the request, written by the binding @param callbackOut out
      * @param errorOut out @return result

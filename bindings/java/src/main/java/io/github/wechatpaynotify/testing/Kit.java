@@ -147,8 +147,10 @@ public final class Kit implements AutoCloseable {
      * The merchant {@code mchid} of a verifier for several merchants (docs/merchants.md),
      * configured with the kit's APIv3 key and its public key under its id (or its
      * certificate): a verifier built with it accepts the kit's callbacks and names {@code mchid}
-     * as their merchant ({@link io.github.wechatpaynotify.Notification#mchid()}). Use one kit
-     * per merchant to test several:
+     * as their merchant ({@link io.github.wechatpaynotify.Notification#mchid()}). From then on
+     * the kit's catalog callbacks name {@code mchid} in their resource ({@code mchid},
+     * {@code sp_mchid} or {@code combine_mchid}), as the verifier checks; the mchid given last
+     * counts. Use one kit per merchant to test several:
      *
      * <pre>{@code
      * try (Kit a = Kit.create(); Kit b = Kit.withCertificate();
@@ -166,6 +168,8 @@ public final class Kit implements AutoCloseable {
      */
     public Merchant merchant(String mchid) {
         Merchant.Builder merchant = Merchant.builder(Objects.requireNonNull(mchid, "mchid"), apiV3Key());
+        // From now on the kit's catalog callbacks name mchid, as the verifier checks.
+        kit.setMchid(mchid);
         Optional<String> certificate = certificatePem();
         return (certificate.isPresent()
                         ? merchant.platformCertificate(certificate.get())
