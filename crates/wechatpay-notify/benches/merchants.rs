@@ -118,6 +118,7 @@ fn main() {
     let kit = Kit::with_key(TestKey::from_pem(&private_key(), &key_id(target)).unwrap())
         .with_apiv3_key(&apiv3_key(target))
         .unwrap();
+    kit.set_mchid(&format!("19{target:08}"));
     let cb = kit
         .notification(EventKind::Transaction)
         .timestamp(NOW)
