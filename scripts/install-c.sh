@@ -10,16 +10,19 @@
 # The pkg-config and CMake files locate the prefix from their own place, so the tree can be
 # moved or unpacked anywhere (scripts/release.sh packs it as the C archive).
 #
-# Usage: scripts/install-c.sh [--prefix DIR] [--profile release|dist] [--no-build]
+# Usage: scripts/install-c.sh [--prefix DIR] [--profile release|dist] [--target TRIPLE] [--no-build]
 #   --prefix   where to install (default /usr/local)
 #   --profile  the cargo profile whose build to install (default release; dist is the
 #              optimised, stripped build scripts/release.sh ships)
+#   --target   the Rust target of a cross build (target/TRIPLE/PROFILE; scripts/release.sh
+#              builds every artifact for its target with zig)
 #   --no-build install what target/PROFILE already holds, without running cargo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 prefix=/usr/local
 profile=release
+triple=
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,15 +30,17 @@ while [ $# -gt 0 ]; do
         --prefix=*) prefix="${1#--prefix=}"; shift ;;
         --profile) profile="$2"; shift 2 ;;
         --profile=*) profile="${1#--profile=}"; shift ;;
+        --target) triple="$2"; shift 2 ;;
+        --target=*) triple="${1#--target=}"; shift ;;
         --no-build) build=0; shift ;;
-        *) echo "usage: $0 [--prefix DIR] [--profile release|dist] [--no-build]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--prefix DIR] [--profile release|dist] [--target TRIPLE] [--no-build]" >&2; exit 2 ;;
     esac
 done
 
 if [ "$build" = 1 ]; then
-    cargo build --profile "$profile" -p wechatpay-notify-ffi
+    cargo build --profile "$profile" -p wechatpay-notify-ffi ${triple:+--target "$triple"}
 fi
-target_dir="${CARGO_TARGET_DIR:-target}/$profile"
+target_dir="${CARGO_TARGET_DIR:-target}/${triple:+$triple/}$profile"
 # Cargo names the files after the crate; they are installed under the library's name.
 built_static="$target_dir/libwechatpay_notify_ffi.a"
 built_shared="$target_dir/libwechatpay_notify_ffi.so"

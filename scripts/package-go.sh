@@ -53,7 +53,9 @@ fi
 
 header="$WPN_NATIVE_PREFIX/include/wechatpay_notify.h"
 archive="$WPN_NATIVE_PREFIX/lib/libwechatpay_notify.a"
-for f in "$header" "$archive"; do
+# The licence, and the licences of what the static library links (scripts/release.sh).
+notices="$WPN_NATIVE_PREFIX/THIRD-PARTY-LICENSES.txt"
+for f in "$header" "$archive" "$notices"; do
     [ -f "$f" ] || { echo "package-go: missing $f (install the C library there first)" >&2; exit 1; }
 done
 
@@ -76,7 +78,7 @@ fi
 
 proxy="$WPN_DIST/goproxy"
 python3 - "$root/bindings/go" "$file_list" "$module" "$version" "$time_utc" "$proxy" \
-    "$header" "$archive" <<'PY'
+    "$header" "$archive" "$root/LICENSE" "$notices" <<'PY'
 import json
 import os
 import stat
@@ -84,12 +86,15 @@ import sys
 import unicodedata
 import zipfile
 
-src_dir, file_list, module, version, time_utc, proxy, header, archive = sys.argv[1:]
+src_dir, file_list, module, version, time_utc, proxy, header, archive, license, notices = sys.argv[1:]
 
-# The library files: taken from the installed release build, never from the checkout.
+# The library files: taken from the installed release build, never from the checkout; and the
+# licences, at the module's root (the repository's LICENSE is above bindings/go).
 BUILT = {
     "build/include/wechatpay_notify.h": header,
     "build/linux-x86_64/libwechatpay_notify.a": archive,
+    "LICENSE": license,
+    "THIRD-PARTY-LICENSES.txt": notices,
 }
 MAX_ZIP = 500 << 20   # golang.org/x/mod/zip MaxZipFile
 MAX_GO_MOD = 16 << 20  # MaxGoMod

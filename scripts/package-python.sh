@@ -38,7 +38,8 @@ workspace_version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\
 WPN_PY_PROFILE="${WPN_PY_PROFILE:-release}"
 
 manylinux="${WPN_PY_MANYLINUX:-2014}"
-ziglang_pin="ziglang==0.17.1"
+source scripts/zig.sh
+ziglang_pin="$ZIGLANG_PIN"
 case "$manylinux" in
     2014) export CARGO_TARGET_DIR="$root/target/python-manylinux2014"
           link=(--zig --compatibility manylinux2014) ;;
@@ -72,7 +73,14 @@ start=$SECONDS
 # --locked: build exactly what Cargo.lock pins. The interpreter only names the build; the
 # extension is abi3 (cp38-abi3), so any CPython 3.8+ imports the one wheel.
 source scripts/backend.sh
+# The licences of the crates compiled into the extension go into the wheel's package directory
+# for the build only (the sdist compiles them itself, and carries LICENSE).
+notices=python/wechatpay_notify/THIRD-PARTY-LICENSES.txt
+trap 'rm -f "$root/$notices"' EXIT
+python3 scripts/third_party_licenses.py wechatpay-notify-py "${BACKEND_CARGO_FEATURES[@]}" \
+    --target "$(rustc -vV | sed -n 's/^host: //p')" > "$notices"
 "$maturin" build --locked --profile "$WPN_PY_PROFILE" "${BACKEND_PY_FEATURES[@]}" "${link[@]}" --interpreter "$venv/bin/python" --out "$out"
+rm -f "$notices"
 "$maturin" sdist --out "$out"
 build_seconds=$((SECONDS - start))
 
@@ -103,7 +111,9 @@ for need in ("__init__.py", "_errors.py", "_replies.py", "_types.py", "_native.p
 if not [n for n in names if re.fullmatch(r"wechatpay_notify/_native\.abi3\.so", n)]:
     errors.append("wheel lacks wechatpay_notify/_native.abi3.so")
 dist_info = f"wechatpay_notify-{version}.dist-info/"
-for need in ("METADATA", "WHEEL", "RECORD"):
+if pkg + "THIRD-PARTY-LICENSES.txt" not in names:
+    errors.append(f"wheel lacks {pkg}THIRD-PARTY-LICENSES.txt")
+for need in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE"):
     if dist_info + need not in names:
         errors.append(f"wheel lacks {dist_info}{need}")
 extra = [n for n in names if not (n.startswith(pkg) or n.startswith(dist_info))]
@@ -117,7 +127,7 @@ files = {m.name[len(prefix):]: m.size for m in members if m.isfile() and m.name.
 if len(files) != len([m for m in members if m.isfile()]):
     errors.append(f"sdist has files outside {prefix}")
 required = [
-    "PKG-INFO", "pyproject.toml", "Cargo.toml", "Cargo.lock", "README.md",
+    "PKG-INFO", "pyproject.toml", "Cargo.toml", "Cargo.lock", "README.md", "LICENSE",
     "crates/wechatpay-notify/Cargo.toml", "crates/wechatpay-notify/src/lib.rs",
     "crates/wechatpay-notify-py/Cargo.toml", "crates/wechatpay-notify-py/src/lib.rs",
     "python/wechatpay_notify/__init__.py", "python/wechatpay_notify/_errors.py",

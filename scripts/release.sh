@@ -11,8 +11,10 @@
 #   dist/maven/                                       a Maven repository directory: jar (native
 #                                                     library inside), pom, sources and javadoc
 #                                                     (scripts/package-java.sh)
-# The C library and the CLI are built with the `dist` cargo profile (LTO, stripped) in the same
-# target/ as the tests; the wheel is built by maturin with the release profile the tests use.
+# The C library and the CLI are built with the `dist` cargo profile (LTO, stripped), by zig
+# (cargo-zigbuild, scripts/zig.sh) against glibc 2.17, in target/TARGET/dist; the wheel is built
+# by maturin with zig too (manylinux2014), with the release profile the tests use. Every ELF
+# file shipped is checked to need no glibc newer than 2.17.
 # Another platform (linux aarch64, macOS, Windows) is released by running this script there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,19 +31,34 @@ echo "--- release $version for $target into dist/"
 # --- the C library and the CLI, optimised and stripped -----------------------------------------
 started=$SECONDS
 # The C library alone, as cdylib and staticlib: the crate's rlib (for its Rust benchmark) would
-# turn link-time optimisation off.
+# turn link-time optimisation off. Zig links against glibc $GLIBC_FLOOR's symbol versions.
 source scripts/backend.sh
-echo "backend: $WPN_BACKEND"
-cargo rustc --profile dist -p wechatpay-notify-ffi "${BACKEND_CARGO_FEATURES[@]}" --lib --crate-type cdylib,staticlib
-cargo build --profile dist -p wechatpay-notify-cli "${BACKEND_CARGO_FEATURES[@]}"
+source scripts/zig.sh
+zig_tools
+echo "backend: $WPN_BACKEND, glibc floor $GLIBC_FLOOR (zig $(python3 -m ziglang version))"
+zig_target="$target.$GLIBC_FLOOR"
+cargo-zigbuild rustc --profile dist --target "$zig_target" -p wechatpay-notify-ffi "${BACKEND_CARGO_FEATURES[@]}" \
+    --lib --crate-type cdylib,staticlib
+cargo-zigbuild zigbuild --profile dist --target "$zig_target" -p wechatpay-notify-cli "${BACKEND_CARGO_FEATURES[@]}"
 echo "dist build: $((SECONDS - started)) s"
+built="target/$target/dist"
 c_name="wechatpay-notify-$version-$target"
-bash scripts/install-c.sh --prefix "$stage/$c_name" --profile dist --no-build
+bash scripts/install-c.sh --prefix "$stage/$c_name" --profile dist --target "$target" --no-build
+# Every artifact carries the licence and the licences of the crates compiled into it
+# (scripts/third_party_licenses.py), at its root: the C archive's prefix (whose library the jar
+# and the Go module carry too), the CLI archive, the wheel and sdist, the jar's META-INF/.
+licenses() {
+    install -m 644 LICENSE "$2/LICENSE"
+    python3 scripts/third_party_licenses.py "$1" "${BACKEND_CARGO_FEATURES[@]}" --target "$target" \
+        > "$2/THIRD-PARTY-LICENSES.txt"
+}
+licenses wechatpay-notify-ffi "$stage/$c_name"
 tar -C "$stage" -czf "$dist/c/$c_name.tar.gz" "$c_name"
 cli_dir="$stage/cli/$c_name"
 mkdir -p "$cli_dir"
-install -m 755 target/dist/wechatpay-notify "$cli_dir/wechatpay-notify"
+install -m 755 "$built/wechatpay-notify" "$cli_dir/wechatpay-notify"
 install -m 644 README.md "$cli_dir/"
+licenses wechatpay-notify-cli "$cli_dir"
 tar -C "$stage/cli" -czf "$dist/cli/$c_name.tar.gz" "$c_name"
 
 # --- each language's package, from the same library -------------------------------------------
@@ -53,8 +70,76 @@ bash scripts/package-java.sh
 # --- what was made --------------------------------------------------------------------------------
 lib="$WPN_NATIVE_PREFIX/lib"
 echo "--- dist/ ($version, $target)"
-ls -l "$lib/libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.a" target/dist/wechatpay-notify |
+ls -l "$lib/libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.a" "$built/wechatpay-notify" |
     awk '{printf "  %-60s %10d bytes\n", $NF, $5}'
 echo "  exported symbols: $(nm -D --defined-only "$lib/libwechatpay_notify.so.$version" | grep -c ' wpn_')"
 (cd "$dist" && find . -type f \( -name '*.tar.gz' -o -name '*.whl' -o -name '*.jar' -o -name '*.zip' \) \
     -printf '  dist/%P %s bytes\n' | sort)
+
+# --- the glibc floor of every shipped ELF file --------------------------------------------------
+echo "--- glibc: every shipped ELF file needs at most GLIBC_$GLIBC_FLOOR"
+elves="$stage/elves"
+mkdir -p "$elves"
+python3 - "$dist" "$elves" <<'PY'
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+dist, out = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(dist.rglob("*")):
+    rel = path.relative_to(dist).as_posix()
+    if rel.endswith(".tar.gz"):
+        with tarfile.open(path) as t:
+            members = [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.isfile()]
+    elif rel.endswith((".whl", ".jar", ".zip")):
+        with zipfile.ZipFile(path) as z:
+            members = [(n, z.read(n)) for n in z.namelist() if not n.endswith("/")]
+    else:
+        continue
+    for name, data in members:
+        if data[:4] == b"\x7fELF":
+            target = out / (rel.replace("/", "_") + "__" + name.replace("/", "_"))
+            target.write_bytes(data)
+PY
+check_glibc_floor "$elves"/*
+
+# --- the licence is in every artifact -------------------------------------------------------------
+python3 - "$dist" <<'PY'
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+dist = Path(sys.argv[1])
+
+
+def names(path: Path) -> list[str]:
+    if path.name.endswith(".tar.gz"):
+        with tarfile.open(path) as t:
+            return t.getnames()
+    with zipfile.ZipFile(path) as z:
+        return z.namelist()
+
+
+# Each archive must hold these (a path ending in them), by kind of artifact.
+wanted = {
+    "c/": ["/LICENSE", "/THIRD-PARTY-LICENSES.txt"],
+    "cli/": ["/LICENSE", "/THIRD-PARTY-LICENSES.txt"],
+    "python/": ["/LICENSE"],
+    "goproxy/": ["/LICENSE", "/THIRD-PARTY-LICENSES.txt"],
+    "maven/": ["META-INF/LICENSE", "META-INF/THIRD-PARTY-LICENSES.txt"],
+}
+checked = 0
+for path in sorted(dist.rglob("*")):
+    rel = path.relative_to(dist).as_posix()
+    if not rel.endswith((".tar.gz", ".whl", ".zip")) and not (rel.endswith(".jar") and "-sources" not in rel and "-javadoc" not in rel):
+        continue
+    kind = next(k for k in wanted if rel.startswith(k))
+    listed = names(path)
+    for end in wanted[kind]:
+        if not any(n.endswith(end) for n in listed):
+            sys.exit(f"release.sh: dist/{rel} holds no {end.lstrip('/')}")
+    checked += 1
+print(f"  LICENSE in each of the {checked} artifacts (and the third-party licences in the native ones)")
+PY

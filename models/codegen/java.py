@@ -342,6 +342,8 @@ def model_file(catalog: Catalog, m: Model) -> str:
     imports = {"java.util.Map", "java.util.Objects"}
     if uses_list(m):
         imports.add("java.util.List")
+        if any(f.type.is_list and not f.required for f in m.fields):
+            imports.add("java.util.Collections")
     for f in m.fields:
         if not f.required and not f.type.is_list:
             imports.add("java.util.OptionalLong" if f.type.scalar == "int" else "java.util.Optional")
@@ -388,7 +390,7 @@ def model_file(catalog: Catalog, m: Model) -> str:
     for f in m.fields:
         name = field_ident(f)
         if f.required or f.type.is_list:
-            value = name if not f.type.is_list or f.required else f"{name} == null ? List.of() : {name}"
+            value = name if not f.type.is_list or f.required else f"{name} == null ? Collections.<{boxed(f.type.item)}>emptyList() : {name}"
             out.append(f"        this.{name} = {value};")
         else:
             out.append(f"        this.{name} = {name};")
@@ -644,6 +646,7 @@ def event_kind_file(catalog: Catalog) -> str:
 TREES = '''package io.github.wechatpaynotify.events;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -750,7 +753,7 @@ final class Trees {
                 }
                 out.add(item.read(v, at(path, Integer.toString(i))));
             }
-            return List.copyOf(out);
+            return Collections.unmodifiableList(out);
         };
     }
 
@@ -789,11 +792,11 @@ final class Trees {
 
 TREE_READER = '''package io.github.wechatpaynotify.events;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -817,8 +820,6 @@ final class TreeReader {
     /** Deeper nesting is refused, so a bad tree cannot exhaust the stack. */
     static final int MAX_DEPTH = 128;
 
-    private static final VarHandle INT64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle UINT32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The JSON keys of a model, in its order, as UTF-8 bytes, and which of them are required.
@@ -856,6 +857,8 @@ final class TreeReader {
     }
 
     private final byte[] bytes;
+    /** The same bytes, for little-endian reads of lengths and integers (Java 8 has no VarHandle). */
+    private final ByteBuffer view;
     private int at;
     /** How many objects and lists are open: the depth of the values being read, 0 at the root. */
     private int depth;
@@ -873,6 +876,7 @@ final class TreeReader {
 
     TreeReader(byte[] bytes) {
         this.bytes = bytes;
+        this.view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Ends the read of a whole tree: nothing may follow the root value. */
@@ -957,7 +961,7 @@ final class TreeReader {
         expect('a', "a list");
         int count = count(1);
         if (count == 0) {
-            return List.of();
+            return Collections.emptyList();
         }
         open();
         int d = depth - 1;
@@ -971,7 +975,9 @@ final class TreeReader {
         }
         close();
         @SuppressWarnings("unchecked")
-        List<T> list = (List<T>) (count == 1 ? List.of(items[0]) : List.of(items));
+        List<T> list = (List<T>) (count == 1
+                ? Collections.singletonList(items[0])
+                : Collections.unmodifiableList(Arrays.asList(items)));
         return list;
     }
 
@@ -1001,7 +1007,7 @@ final class TreeReader {
     long int64() {
         expect('i', "an integer");
         need(8);
-        long v = (long) INT64.get(bytes, at);
+        long v = view.getLong(at);
         at += 8;
         return v;
     }
@@ -1144,9 +1150,17 @@ final class TreeReader {
 
     /** Whether the keys whose length fields start at {@code a} and {@code b} are the same bytes. */
     private boolean sameKey(int a, int b) {
-        int la = (int) UINT32.get(bytes, a);
-        int lb = (int) UINT32.get(bytes, b);
-        return la == lb && Arrays.equals(bytes, a + 4, a + 4 + la, bytes, b + 4, b + 4 + lb);
+        int la = view.getInt(a);
+        int lb = view.getInt(b);
+        if (la != lb) {
+            return false;
+        }
+        for (int i = 4; i < 4 + la; i++) {
+            if (bytes[a + i] != bytes[b + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Consumes the tag {@code tag}, or fails: another tag is a wrong type, an unknown one malformed. */
@@ -1178,7 +1192,7 @@ final class TreeReader {
 
     private long uint32() {
         need(4);
-        long v = (int) UINT32.get(bytes, at) & 0xFFFF_FFFFL;
+        long v = view.getInt(at) & 0xFFFF_FFFFL;
         at += 4;
         return v;
     }

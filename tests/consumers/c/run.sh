@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The C archive of dist/ as a C/C++ merchant uses it: unpacked in a fresh directory outside the
 # repo, its shared library checked (SONAME, symlinks, only wpn_ symbols exported), and one
-# program (consumer.c) built four ways — pkg-config dynamic and static, CMake find_package
-# shared and static — and run against a conformance vector.
+# program (consumer.c) built six ways — pkg-config dynamic and static, CMake find_package
+# shared and static, and linked against glibc 2.17 (CentOS 7) by zig, dynamic and static — and
+# run against a conformance vector.
 # Environment: WPN_DIST (absolute dist/), WPN_VERSION, WPN_BACKEND.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -107,4 +108,20 @@ cmake -S "$src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE
 cmake --build "$tmp/build" >/dev/null
 run "$tmp/build/consumer_cmake_shared" shared
 run "$tmp/build/consumer_cmake_static" static
+
+# --- linked against glibc 2.17, as on CentOS 7: zig's C compiler with the archive's library ---
+cd "$root"
+source scripts/zig.sh
+zig_tools
+cd "$tmp"
+zcc=(python3 -m ziglang cc -target "x86_64-linux-gnu.$GLIBC_FLOOR")
+"${zcc[@]}" "${cflags[@]}" -I"$prefix/include" "$src/consumer.c" -o "$tmp/consumer_glibc217_shared" \
+    -L"$lib" -lwechatpay_notify -Wl,-rpath,"$lib"
+run "$tmp/consumer_glibc217_shared" shared
+"${zcc[@]}" "${cflags[@]}" -I"$prefix/include" "$src/consumer.c" -o "$tmp/consumer_glibc217_static" \
+    "$lib/libwechatpay_notify.a" -lpthread -ldl -lm -lrt -lutil -lunwind
+run "$tmp/consumer_glibc217_static" static
+(cd "$root" && check_glibc_floor "$tmp/consumer_glibc217_shared" "$tmp/consumer_glibc217_static" \
+    "$lib/libwechatpay_notify.so.$WPN_VERSION")
+pass
 echo "c consumer: $ok passed, 0 failed"

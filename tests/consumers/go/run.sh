@@ -4,7 +4,8 @@
 # then a merchant app (main.go) serving a notify_url under gin and under net/http, driven by
 # real HTTP requests (every v3_parse conformance vector, each valid one also tampered, and live
 # notifications through the package's handler); then `go mod vendor` and the same app built
-# and run from the vendored tree.
+# and run from the vendored tree; and the app linked against glibc 2.17 (CentOS 7) by zig's C
+# compiler, run, and its glibc need checked.
 #
 #   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/go/run.sh
 #
@@ -31,6 +32,11 @@ module="$(awk '$1 == "module" { print $2; exit }' "$root/bindings/go/go.mod")"
     { echo "FAILED: no $proxy/$module/@v/v$WPN_VERSION.zip (run scripts/package-go.sh)" >&2; exit 1; }
 upstream="$(go env GOPROXY)"
 started=$SECONDS
+
+# Zig (scripts/zig.sh), for the glibc 2.17 build at the end: set up before PATH loses Rust.
+source "$root/scripts/zig.sh"
+(cd "$root" && zig_tools)
+zig_python="$root/target/zig-tools/bin/python"
 
 tmp="$(mktemp -d)"
 # The module cache's files are read-only; -modcacherw below keeps them removable, and chmod
@@ -127,6 +133,12 @@ pass
 GOMODCACHE="$tmp/empty-modcache" GOPROXY=off go build -mod=vendor -o "$tmp/notifyapp-vendored" .
 pass
 run_app "$tmp/notifyapp-vendored" "vendored build"
+
+# --- linked against glibc 2.17, as on CentOS 7 -----------------------------------------------------
+CC="$zig_python -m ziglang cc -target x86_64-linux-gnu.$GLIBC_FLOOR" go build -o "$tmp/notifyapp-glibc217" .
+(cd "$root" && check_glibc_floor "$tmp/notifyapp-glibc217")
+pass
+run_app "$tmp/notifyapp-glibc217" "glibc $GLIBC_FLOOR build"
 
 echo "go consumer test: $((SECONDS - started)) s; $ok steps and $checked HTTP checks passed"
 echo "go consumer: $((ok + checked)) passed, 0 failed"

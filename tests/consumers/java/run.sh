@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Consumer test of the released Java binding: a Spring Boot web application (this directory's
-# pom.xml and src/), copied to a fresh directory outside the repository, depends on
+# pom.xml and src/), built twice, under Spring Boot 3 (Java 17) and under Spring Boot 2.7 (the
+# Java 8 line: the application's classes compiled for Java 8, as the library's are), each time
+# copied to a fresh directory outside the repository. It depends on
 # io.github.wechatpay-notify:wechatpay-notify:$WPN_VERSION from the release's Maven repository
 # directory $WPN_DIST/maven (scripts/package-java.sh) and nothing else of this project. Its JUnit
 # tests start the embedded server on a random port and send it the conformance vectors' valid
@@ -34,15 +36,36 @@ purge() { rm -rf "$m2/io/github/wechatpay-notify"; }
 trap 'rm -rf "$work"; purge' EXIT
 purge
 
-cp -R "$here/src" "$work/src"
-sed -e "s|@WPN_VERSION@|$version|g" -e "s|@WPN_BACKEND@|$WPN_BACKEND|g" -e "s|@WPN_MAVEN_REPO@|file://$dist_repo|g" \
-    "$here/pom.xml" > "$work/pom.xml"
+# Every class of the jar is Java 8 bytecode (class file major version 52).
+python3 - "$dist_repo/$artifact" <<'PY'
+import sys
+import zipfile
 
-cd "$work"
-# Not quiet: Surefire's "Tests run:" summary is the result CI reads.
-mvn -B -ntp -Dmaven.repo.local="$m2" test -Dvectors.file="$root/tests/vectors/notifications.json"
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    classes = [n for n in jar.namelist() if n.endswith(".class")]
+    majors = {n: int.from_bytes(jar.read(n)[6:8], "big") for n in classes}
+newer = {n: m for n, m in majors.items() if m != 52}
+if not classes or newer:
+    sys.exit(f"tests/consumers/java/run.sh: classes not of Java 8 (major 52): {newer or 'none at all'}")
+print(f"java consumer: the jar's {len(classes)} classes are all Java 8 bytecode (major 52)")
+PY
 
-# The jar Maven used was downloaded from the release's repository (id wpn-dist in pom.xml).
-grep -q "^wechatpay-notify-$version.jar>wpn-dist=" "$m2/${artifact%/*}/_remote.repositories" ||
-    fail "wechatpay-notify $version was not resolved from $dist_repo"
-echo "java consumer: io.github.wechatpay-notify:wechatpay-notify:$version from $dist_repo works in a Spring Boot application"
+# The Spring Boot lines: version and the Java release of the application's classes.
+for boot in "3.5.7 17" "2.7.18 8"; do
+    set -- $boot
+    rm -rf "$work/app"
+    mkdir -p "$work/app"
+    cp -R "$here/src" "$work/app/src"
+    sed -e "s|@WPN_VERSION@|$version|g" -e "s|@WPN_BACKEND@|$WPN_BACKEND|g" \
+        -e "s|@WPN_MAVEN_REPO@|file://$dist_repo|g" -e "s|@BOOT_VERSION@|$1|g" -e "s|@JAVA_RELEASE@|$2|g" \
+        "$here/pom.xml" > "$work/app/pom.xml"
+    echo "--- Spring Boot $1, application compiled for Java $2"
+    # Not quiet: Surefire's "Tests run:" summary is the result CI reads.
+    (cd "$work/app" && mvn -B -ntp -Dmaven.repo.local="$m2" test -Dvectors.file="$root/tests/vectors/notifications.json")
+    major="$(javap -v -cp "$work/app/target/classes" com.example.notify.NotifyApplication | sed -n 's/^ *major version: //p')"
+    [ "$major" = "$((44 + $2))" ] || fail "Spring Boot $1: the application's classes are major $major, not $((44 + $2))"
+    # The jar Maven used was downloaded from the release's repository (id wpn-dist in pom.xml).
+    grep -q "^wechatpay-notify-$version.jar>wpn-dist=" "$m2/${artifact%/*}/_remote.repositories" ||
+        fail "wechatpay-notify $version was not resolved from $dist_repo"
+    echo "java consumer: io.github.wechatpay-notify:wechatpay-notify:$version from $dist_repo works in a Spring Boot $1 application"
+done

@@ -89,7 +89,7 @@ final class Errors {
         if (message == null) {
             message = name;
         }
-        if (code.isEmpty()) {
+        if (!code.isPresent()) {
             return new IllegalStateException(
                     "internal error in the wechatpay-notify native library (" + name + "), please report it: " + message);
         }

@@ -3,7 +3,6 @@ package io.github.wechatpaynotify;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +17,7 @@ import java.util.Map;
  * <p>Marshalling only: every decision (the sample resources, signing, encryption, the built-in
  * failures) is the native library's. Immutable and thread-safe, like the native kit; {@link
  * #close()} frees it (wiping its keys) once no call uses it, and a kit never closed is freed
- * by a {@link Cleaner} after it becomes unreachable.
+ * by a cleaner thread after it becomes unreachable.
  */
 public final class KitNative implements AutoCloseable {
     /** Size of one {@code wpn_field}, and the offsets of its two strings. */
@@ -34,7 +33,7 @@ public final class KitNative implements AutoCloseable {
     }
 
     private final NativeHandle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final Cleaners.Cleanable cleanable;
     private final String keyId;
     private final String publicKeyPem;
     private final String certificatePem;

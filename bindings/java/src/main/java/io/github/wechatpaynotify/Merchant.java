@@ -26,7 +26,7 @@ import java.util.Objects;
  *         .build())
  *     .build();
  * Notification n = verifier.parse(headers, body);
- * String mchid = n.mchid().orElseThrow();                  // the merchant it was for
+ * String mchid = n.mchid().get();                          // the merchant it was for
  * }</pre>
  *
  * <p>A callback's {@code Wechatpay-Serial} selects the key, and the resource is decrypted with

@@ -2,7 +2,6 @@ package io.github.wechatpaynotify;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,7 +19,7 @@ import java.util.Objects;
  * are those of docs/apiv2.md.
  *
  * <p>Immutable and thread-safe; {@link #close()} frees the native memory at once, otherwise a
- * {@link Cleaner} does after it becomes unreachable. A copy of the key is kept for {@link
+ * cleaner thread does after it becomes unreachable. A copy of the key is kept for {@link
  * #withMaxBodySize(long)} and wiped (overwritten with zeros) when the verifier is freed.
  */
 public final class V2Verifier implements AutoCloseable {
@@ -28,7 +27,7 @@ public final class V2Verifier implements AutoCloseable {
     public static final long DEFAULT_MAX_BODY_SIZE = 64 * 1024;
 
     private final NativeHandle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final Cleaners.Cleanable cleanable;
     /** The key, for {@link #withMaxBodySize(long)}; zeroed when the native verifier is freed. */
     private final byte[] key;
 

@@ -3,7 +3,6 @@ package io.github.wechatpaynotify;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ import java.util.Objects;
  * each callback was for.
  *
  * <p>The verifier holds native memory. {@link #close()} frees it at once; a verifier that is
- * never closed is freed by a {@link Cleaner} after it becomes unreachable. Calls after {@code
+ * never closed is freed by a cleaner thread after it becomes unreachable. Calls after {@code
  * close()} throw {@link IllegalStateException}; calls in progress on other threads finish
  * first.
  */
@@ -64,7 +63,7 @@ public final class Verifier implements AutoCloseable {
     public static final long DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
     private final NativeHandle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final Cleaners.Cleanable cleanable;
     private final List<String> keyIds;
     private final List<String> mchids;
     private final Duration maxClockSkew;

@@ -2,6 +2,7 @@
 package io.github.wechatpaynotify.events;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -108,7 +109,7 @@ final class Trees {
                 }
                 out.add(item.read(v, at(path, Integer.toString(i))));
             }
-            return List.copyOf(out);
+            return Collections.unmodifiableList(out);
         };
     }
 

@@ -5,7 +5,6 @@ import io.github.wechatpaynotify.Merchant;
 import io.github.wechatpaynotify.V2Verifier;
 import io.github.wechatpaynotify.Verifier;
 import io.github.wechatpaynotify.events.EventKind;
-import java.lang.ref.Cleaner;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +38,7 @@ import java.util.Optional;
  * thread-safe: share one kit between tests and threads (making one generates an RSA key). It
  * holds native memory: {@link #close()} frees it (idempotent; calls in progress finish first;
  * later callbacks and {@link #verifier()} throw {@link IllegalStateException}, while the keys
- * stay readable), and a kit never closed is freed by a {@link Cleaner} after it becomes
+ * stay readable), and a kit never closed is freed by a cleaner thread after it becomes
  * unreachable. The verifiers it makes are the caller's, and stay usable after the kit is
  * closed.
  */

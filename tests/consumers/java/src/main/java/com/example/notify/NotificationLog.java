@@ -1,6 +1,8 @@
 package com.example.notify;
 
 import io.github.wechatpaynotify.Notification;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.stereotype.Component;
@@ -15,6 +17,7 @@ public class NotificationLog {
     }
 
     public List<Notification> accepted() {
-        return List.copyOf(accepted);
+        // Java 8 (Spring Boot 2.7): no List.copyOf.
+        return Collections.unmodifiableList(new ArrayList<>(accepted));
     }
 }
