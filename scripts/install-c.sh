@@ -15,7 +15,8 @@
 #   --profile  the cargo profile whose build to install (default release; dist is the
 #              optimised, stripped build scripts/release.sh ships)
 #   --target   the Rust target of a cross build (target/TRIPLE/PROFILE; scripts/release.sh
-#              builds every artifact for its target with zig)
+#              builds every artifact for its target with zig). A musl target has the static
+#              library only.
 #   --no-build install what target/PROFILE already holds, without running cargo
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +45,11 @@ target_dir="${CARGO_TARGET_DIR:-target}/${triple:+$triple/}$profile"
 # Cargo names the files after the crate; they are installed under the library's name.
 built_static="$target_dir/libwechatpay_notify_ffi.a"
 built_shared="$target_dir/libwechatpay_notify_ffi.so"
-for f in "$built_static" "$built_shared"; do
+musl=0
+case "$triple" in *-musl) musl=1 ;; esac
+needed=("$built_static")
+[ "$musl" = 1 ] || needed+=("$built_shared")
+for f in "${needed[@]}"; do
     [ -f "$f" ] || { echo "missing $f: build first" >&2; exit 1; }
 done
 
@@ -53,6 +58,8 @@ major="${version%%.*}"
 # The libraries the Rust standard library needs when the static library is linked
 # (`cargo rustc -- --print native-static-libs` on Linux).
 libs_private="-lpthread -ldl -lm -lrt -lutil -lgcc_s"
+# A musl archive brings its own unwinder (merged into it below).
+[ "$musl" = 0 ] || libs_private="-lpthread -ldl -lm -lrt -lutil"
 packaging=crates/wechatpay-notify-ffi/packaging
 
 mkdir -p "$prefix"
@@ -61,13 +68,35 @@ lib="$prefix/lib"
 install -d "$prefix/include" "$lib/pkgconfig" "$lib/cmake/wechatpay_notify"
 install -m 644 include/wechatpay_notify.h "$prefix/include/"
 install -m 644 "$built_static" "$lib/libwechatpay_notify.a"
-install -m 755 "$built_shared" "$lib/libwechatpay_notify.so.$version"
-ln -sfn "libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.so.$major"
-ln -sfn "libwechatpay_notify.so.$major" "$lib/libwechatpay_notify.so"
+if [ "$musl" = 0 ]; then
+    install -m 755 "$built_shared" "$lib/libwechatpay_notify.so.$version"
+    ln -sfn "libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.so.$major"
+    ln -sfn "libwechatpay_notify.so.$major" "$lib/libwechatpay_notify.so"
+fi
 if [ "$profile" != release ]; then
     # The shipped static library: no debug information (the shared one is stripped by the
     # profile when it is linked).
-    strip --strip-debug "$lib/libwechatpay_notify.a"
+    # The target's binutils strip an archive of another architecture (Debian's
+    # binutils-aarch64-linux-gnu for aarch64).
+    case "$triple" in
+        aarch64-*) strip_tool=aarch64-linux-gnu-strip ;;
+        *) strip_tool=strip ;;
+    esac
+    "$strip_tool" --strip-debug "$lib/libwechatpay_notify.a"
+fi
+if [ "$musl" = 1 ]; then
+    # A musl target's standard library does not bundle its unwinder (LLVM's libunwind, which
+    # Rust ships for the target) into a static library; without it, a C compiler's driver
+    # (musl-gcc) takes libgcc_eh's, built for glibc. It goes into the archive, which then needs
+    # nothing but musl's libc. (The merge reads LTO objects: binutils' notes about them are
+    # dropped.)
+    unwind="$(rustc --print sysroot)/lib/rustlib/$triple/lib/self-contained/libunwind.a"
+    [ -f "$unwind" ] || { echo "missing $unwind (rustup target add $triple)" >&2; exit 1; }
+    case "$triple" in aarch64-*) ar_tool=aarch64-linux-gnu-ar ;; *) ar_tool=ar ;; esac
+    merged="$lib/libwechatpay_notify.a.merged"
+    printf 'create %s\naddlib %s\naddlib %s\nsave\nend\n' "$merged" "$lib/libwechatpay_notify.a" "$unwind" |
+        "$ar_tool" -M 2> >(grep -v '^bfd plugin:' >&2)
+    mv "$merged" "$lib/libwechatpay_notify.a"
 fi
 sed -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
     "$packaging/wechatpay_notify.pc.in" > "$lib/pkgconfig/wechatpay_notify.pc"

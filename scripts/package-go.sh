@@ -52,10 +52,18 @@ if [ "${WPN_VERSION%%.*}" -ge 2 ]; then
 fi
 
 header="$WPN_NATIVE_PREFIX/include/wechatpay_notify.h"
-archive="$WPN_NATIVE_PREFIX/lib/libwechatpay_notify.a"
-# The licence, and the licences of what the static library links (scripts/release.sh).
+# The licence, and the licences of what the static libraries link (scripts/release.sh).
 notices="$WPN_NATIVE_PREFIX/THIRD-PARTY-LICENSES.txt"
-for f in "$header" "$archive" "$notices"; do
+# The static library of every release target (scripts/targets.sh), from its installed prefix
+# beside WPN_NATIVE_PREFIX (scripts/release.sh), as "module path=file" lines.
+source scripts/zig.sh
+source scripts/targets.sh
+archives=""
+for t in "${RELEASE_TARGETS[@]}"; do
+    a="$(dirname "$WPN_NATIVE_PREFIX")/wechatpay-notify-$WPN_VERSION-$t/lib/libwechatpay_notify.a"
+    archives="$archives$(go_dir "$t")=$a"$'\n'
+done
+for f in "$header" "$notices"; do
     [ -f "$f" ] || { echo "package-go: missing $f (install the C library there first)" >&2; exit 1; }
 done
 
@@ -78,7 +86,7 @@ fi
 
 proxy="$WPN_DIST/goproxy"
 python3 - "$root/bindings/go" "$file_list" "$module" "$version" "$time_utc" "$proxy" \
-    "$header" "$archive" "$root/LICENSE" "$notices" <<'PY'
+    "$header" "$archives" "$root/LICENSE" "$notices" <<'PY'
 import json
 import os
 import stat
@@ -86,13 +94,17 @@ import sys
 import unicodedata
 import zipfile
 
-src_dir, file_list, module, version, time_utc, proxy, header, archive, license, notices = sys.argv[1:]
+src_dir, file_list, module, version, time_utc, proxy, header, archives, license, notices = sys.argv[1:]
 
 # The library files: taken from the installed release build, never from the checkout; and the
 # licences, at the module's root (the repository's LICENSE is above bindings/go).
 BUILT = {
     "build/include/wechatpay_notify.h": header,
-    "build/linux-x86_64/libwechatpay_notify.a": archive,
+    **{
+        f"build/{line.split('=', 1)[0]}/libwechatpay_notify.a": line.split("=", 1)[1]
+        for line in archives.splitlines()
+        if line
+    },
     "LICENSE": license,
     "THIRD-PARTY-LICENSES.txt": notices,
 }
@@ -243,11 +255,14 @@ if command -v go >/dev/null 2>&1; then
         go mod download -json "$module@$version")"
     dir="$(printf '%s' "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
     sum="$(printf '%s' "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Sum"])')"
-    for f in build/include/wechatpay_notify.h build/linux-x86_64/libwechatpay_notify.a go.mod; do
+    for f in build/include/wechatpay_notify.h go.mod LICENSE; do
         [ -f "$dir/$f" ] || { echo "package-go: $f missing from the downloaded module" >&2; exit 1; }
     done
-    cmp -s "$dir/build/linux-x86_64/libwechatpay_notify.a" "$archive" ||
-        { echo "package-go: the module's static library differs from $archive" >&2; exit 1; }
+    while IFS='=' read -r go_dir archive; do
+        [ -n "$go_dir" ] || continue
+        cmp -s "$dir/build/$go_dir/libwechatpay_notify.a" "$archive" ||
+            { echo "package-go: the module's build/$go_dir library differs from $archive" >&2; exit 1; }
+    done <<<"$archives"
     echo "checked with go mod download: $module@$version $sum"
 else
     echo "package-go: go not found; the module was not checked with go mod download" >&2

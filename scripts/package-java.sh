@@ -3,7 +3,7 @@
 # directory, usable as a file:// <repository>:
 #   $WPN_DIST/maven/io/github/wechatpay-notify/wechatpay-notify/maven-metadata.xml
 #   $WPN_DIST/maven/io/github/wechatpay-notify/wechatpay-notify/$WPN_VERSION/
-#       wechatpay-notify-$WPN_VERSION.jar           the classes and linux-x86-64/libwechatpay_notify.so
+#       wechatpay-notify-$WPN_VERSION.jar           the classes, linux-x86-64/ and linux-aarch64/libwechatpay_notify.so
 #       wechatpay-notify-$WPN_VERSION-sources.jar
 #       wechatpay-notify-$WPN_VERSION-javadoc.jar
 #       wechatpay-notify-$WPN_VERSION.pom
@@ -40,6 +40,10 @@ pom_version="$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' bindings/java/pom.x
     fail "missing $WPN_NATIVE_PREFIX/lib/libwechatpay_notify.so (scripts/install-c.sh --prefix $WPN_NATIVE_PREFIX)"
 native_dir="$(cd "$WPN_NATIVE_PREFIX/lib" && pwd)"
 library="$native_dir/libwechatpay_notify.so"
+# The linux/aarch64 library, from its prefix beside WPN_NATIVE_PREFIX (scripts/release.sh).
+aarch64_dir="$(dirname "$WPN_NATIVE_PREFIX")/wechatpay-notify-$version-aarch64-unknown-linux-gnu/lib"
+[ -f "$aarch64_dir/libwechatpay_notify.so" ] || fail "missing $aarch64_dir/libwechatpay_notify.so"
+aarch64_library="$aarch64_dir/libwechatpay_notify.so"
 
 repo="$WPN_DIST/maven"
 artifact_dir="$repo/io/github/wechatpay-notify/wechatpay-notify"
@@ -55,6 +59,7 @@ trap 'rm -rf "$build_dir"' EXIT
 mvn -B -ntp -q -f bindings/java/pom.xml deploy \
     -Dbuild.dir="$build_dir" \
     -Dnative.dir="$native_dir" \
+    -Dnative.dir.aarch64="$aarch64_dir" \
     -Dmaven.test.skip=true \
     -Dmaven.install.skip=true \
     -DaltDeploymentRepository="dist::file://$repo"
@@ -65,9 +70,13 @@ for f in "$jar" "${jar%.jar}-sources.jar" "${jar%.jar}-javadoc.jar" "${jar%.jar}
         "$artifact_dir/maven-metadata.xml"; do
     [ -s "$f" ] || fail "missing $f"
 done
-python3 - "$jar" "$library" <<'EOF' || fail "the jar's linux-x86-64/libwechatpay_notify.so is not $library"
+python3 - "$jar" "$library" "$aarch64_library" <<'EOF' || fail "the jar's native libraries are not $library and $aarch64_library"
 import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "rb") as lib:
-    sys.exit(0 if z.read("linux-x86-64/libwechatpay_notify.so") == lib.read() else 1)
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for entry, path in (("linux-x86-64/libwechatpay_notify.so", sys.argv[2]),
+                        ("linux-aarch64/libwechatpay_notify.so", sys.argv[3])):
+        with open(path, "rb") as lib:
+            if z.read(entry) != lib.read():
+                sys.exit(1)
 EOF
 echo "deployed io.github.wechatpay-notify:wechatpay-notify:$version to $repo"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Python release artifacts: the abi3 wheel (CPython 3.8+, one file for every version) and
-# the sdist, written to $WPN_DIST/python/. Run by scripts/release.sh; on its own:
+# The Python release artifacts: the abi3 wheels (CPython 3.8+, one file per platform for every
+# version: manylinux2014 x86_64 and aarch64, musllinux_1_2 x86_64 and aarch64, the targets of
+# scripts/targets.sh, cross-compiled by zig) and the sdist, written to $WPN_DIST/python/. Run by scripts/release.sh; on its own:
 #
 #   WPN_DIST=/tmp/wpn-dist WPN_VERSION=0.1.0 bash scripts/package-python.sh
 #
@@ -77,9 +78,23 @@ source scripts/backend.sh
 # for the build only (the sdist compiles them itself, and carries LICENSE).
 notices=python/wechatpay_notify/THIRD-PARTY-LICENSES.txt
 trap 'rm -f "$root/$notices"' EXIT
+host="$(rustc -vV | sed -n 's/^host: //p')"
 python3 scripts/third_party_licenses.py wechatpay-notify-py "${BACKEND_CARGO_FEATURES[@]}" \
-    --target "$(rustc -vV | sed -n 's/^host: //p')" > "$notices"
+    --target "$host" > "$notices"
 "$maturin" build --locked --profile "$WPN_PY_PROFILE" "${BACKEND_PY_FEATURES[@]}" "${link[@]}" --interpreter "$venv/bin/python" --out "$out"
+# The other targets' wheels: abi3 needs no interpreter of the target.
+expected_wheels=1
+if [ "$manylinux" = 2014 ]; then
+    source scripts/targets.sh
+    for t in "${RELEASE_TARGETS[@]}"; do
+        [ "$t" != "$host" ] || continue
+        python3 scripts/third_party_licenses.py wechatpay-notify-py "${BACKEND_CARGO_FEATURES[@]}" \
+            --target "$t" > "$notices"
+        "$maturin" build --locked --profile "$WPN_PY_PROFILE" "${BACKEND_PY_FEATURES[@]}" --zig --target "$t" \
+            --compatibility "$(wheel_compatibility "$t")" --out "$out"
+        expected_wheels=$((expected_wheels + 1))
+    done
+fi
 rm -f "$notices"
 "$maturin" sdist --out "$out"
 build_seconds=$((SECONDS - start))
@@ -88,37 +103,50 @@ shopt -s nullglob
 wheels=("$out"/wechatpay_notify-"$WPN_VERSION"-cp38-abi3-*.whl)
 sdists=("$out"/wechatpay_notify-"$WPN_VERSION".tar.gz)
 shopt -u nullglob
-[ "${#wheels[@]}" -eq 1 ] || die "expected one wechatpay_notify-$WPN_VERSION-cp38-abi3-*.whl in $out, found: $(ls "$out")"
+[ "${#wheels[@]}" -eq "$expected_wheels" ] || die "expected $expected_wheels wechatpay_notify-$WPN_VERSION-cp38-abi3-*.whl in $out, found: $(ls "$out")"
 [ "${#sdists[@]}" -eq 1 ] || die "expected wechatpay_notify-$WPN_VERSION.tar.gz in $out, found: $(ls "$out")"
-wheel="${wheels[0]}" sdist="${sdists[0]}"
+sdist="${sdists[0]}"
 if [ "$manylinux" = 2014 ]; then
-    case "$wheel" in *-manylinux2014_*.manylinux_2_17_*.whl) ;;
-        *) die "expected a manylinux2014 (glibc 2.17) wheel, got $(basename "$wheel")" ;; esac
+    # One wheel per platform, each with its tag (the glibc ones manylinux2014 = glibc 2.17).
+    for tag in manylinux2014_x86_64.manylinux_2_17_x86_64 manylinux2014_aarch64.manylinux_2_17_aarch64 \
+               musllinux_1_2_x86_64 musllinux_1_2_aarch64; do
+        [ -f "$out/wechatpay_notify-$WPN_VERSION-cp38-abi3-$tag.whl" ] ||
+            die "no $tag wheel in $out: $(ls "$out")"
+    done
 fi
 
 # What each archive must and must not hold.
-"$venv/bin/python" - "$wheel" "$sdist" "$WPN_VERSION" <<'PY'
+"$venv/bin/python" - "$sdist" "$WPN_VERSION" "${wheels[@]}" <<'PY'
 import re, sys, tarfile, zipfile
 
-wheel, sdist, version = sys.argv[1:]
+sdist, version, *wheels = sys.argv[1:]
 errors = []
 
-names = zipfile.ZipFile(wheel).namelist()
 pkg = "wechatpay_notify/"
-for need in ("__init__.py", "_errors.py", "_replies.py", "_types.py", "_native.pyi", "py.typed"):
-    if pkg + need not in names:
-        errors.append(f"wheel lacks {pkg}{need}")
-if not [n for n in names if re.fullmatch(r"wechatpay_notify/_native\.abi3\.so", n)]:
-    errors.append("wheel lacks wechatpay_notify/_native.abi3.so")
 dist_info = f"wechatpay_notify-{version}.dist-info/"
-if pkg + "THIRD-PARTY-LICENSES.txt" not in names:
-    errors.append(f"wheel lacks {pkg}THIRD-PARTY-LICENSES.txt")
-for need in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE"):
-    if dist_info + need not in names:
-        errors.append(f"wheel lacks {dist_info}{need}")
-extra = [n for n in names if not (n.startswith(pkg) or n.startswith(dist_info))]
-if extra:
-    errors.append(f"wheel holds files outside the package: {extra}")
+# The ELF machine of each platform's extension (e_machine: x86-64 62, AArch64 183) and the C
+# library it may load: a musllinux wheel never needs glibc's libc.so.6.
+MACHINES = {"x86_64": 62, "aarch64": 183}
+for wheel in wheels:
+    name = wheel.rsplit("/", 1)[-1]
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        so = z.read("wechatpay_notify/_native.abi3.so") if "wechatpay_notify/_native.abi3.so" in names else b""
+    for need in ("__init__.py", "_errors.py", "_replies.py", "_types.py", "_native.pyi", "py.typed",
+                 "THIRD-PARTY-LICENSES.txt", "_native.abi3.so"):
+        if pkg + need not in names:
+            errors.append(f"{name} lacks {pkg}{need}")
+    for need in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE"):
+        if dist_info + need not in names:
+            errors.append(f"{name} lacks {dist_info}{need}")
+    extra = [n for n in names if not (n.startswith(pkg) or n.startswith(dist_info))]
+    if extra:
+        errors.append(f"{name} holds files outside the package: {extra}")
+    arch = "aarch64" if name.endswith("_aarch64.whl") else "x86_64"
+    if so[:4] != b"\x7fELF" or int.from_bytes(so[18:20], "little") != MACHINES[arch]:
+        errors.append(f"{name}: the extension is not an {arch} ELF file")
+    if "musllinux" in name and b"libc.so.6" in so:
+        errors.append(f"{name}: the extension needs glibc (libc.so.6)")
 
 prefix = f"wechatpay_notify-{version}/"
 with tarfile.open(sdist) as tar:
@@ -156,10 +184,12 @@ errors += [f"sdist holds a big file: {name} ({size} bytes)" for name, size in bi
 
 if errors:
     sys.exit("package-python: " + "\n  ".join(["the artifacts are wrong:"] + errors))
-print(f"package-python: wheel {len(names)} files, sdist {len(files)} files: contents checked")
+print(f"package-python: {len(wheels)} wheels, sdist {len(files)} files: contents checked")
 PY
 
 size() { stat -c %s "$1"; }
-echo "package-python: $(basename "$wheel") $(size "$wheel") bytes ($(du -h "$wheel" | cut -f1))"
+for wheel in "${wheels[@]}"; do
+    echo "package-python: $(basename "$wheel") $(size "$wheel") bytes ($(du -h "$wheel" | cut -f1))"
+done
 echo "package-python: $(basename "$sdist") $(size "$sdist") bytes ($(du -h "$sdist" | cut -f1))"
 echo "package-python: profile $WPN_PY_PROFILE, glibc link $manylinux, maturin build + sdist took ${build_seconds}s"

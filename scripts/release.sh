@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds every release artifact of wechatpay-notify for this machine's platform into dist/
-# (never committed). One version, the workspace's, in all of them:
+# Builds every release artifact of wechatpay-notify into dist/ (never committed), for every
+# target of scripts/targets.sh (linux x86_64 and aarch64, glibc 2.17+ and musl), cross-compiled
+# here by zig. One version, the workspace's, in all of them:
 #   dist/c/wechatpay-notify-VERSION-TARGET.tar.gz     include/, lib/ (shared with its SONAME
-#                                                     links, static), pkg-config, CMake package
-#   dist/cli/wechatpay-notify-VERSION-TARGET.tar.gz   the wechatpay-notify command
+#                                                     links, static; static only for musl),
+#                                                     pkg-config, CMake package
+#   dist/cli/wechatpay-notify-VERSION-TARGET.tar.gz   the wechatpay-notify command (fully static
+#                                                     for musl)
 #   dist/python/                                      abi3 wheel and sdist (scripts/package-python.sh)
 #   dist/goproxy/                                     the Go module, with the header and the static
 #                                                     library inside, as a file:// GOPROXY
@@ -15,7 +18,7 @@
 # (cargo-zigbuild, scripts/zig.sh) against glibc 2.17, in target/TARGET/dist; the wheel is built
 # by maturin with zig too (manylinux2014), with the release profile the tests use. Every ELF
 # file shipped is checked to need no glibc newer than 2.17.
-# Another platform (linux aarch64, macOS, Windows) is released by running this script there.
+# Another platform (macOS, Windows) is released by running this script there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -26,40 +29,52 @@ dist="$root/dist"
 stage="$root/target/dist-stage"
 rm -rf "$dist" "$stage"
 mkdir -p "$dist/c" "$dist/cli" "$stage"
-echo "--- release $version for $target into dist/"
+echo "--- release $version into dist/"
 
-# --- the C library and the CLI, optimised and stripped -----------------------------------------
+# --- the C library and the CLI for every target, optimised and stripped ------------------------
 started=$SECONDS
-# The C library alone, as cdylib and staticlib: the crate's rlib (for its Rust benchmark) would
-# turn link-time optimisation off. Zig links against glibc $GLIBC_FLOOR's symbol versions.
+# The C library alone, as cdylib and staticlib (staticlib only for musl): the crate's rlib (for
+# its Rust benchmark) would turn link-time optimisation off. Zig links the glibc targets against
+# glibc $GLIBC_FLOOR's symbol versions and the musl ones statically.
 source scripts/backend.sh
 source scripts/zig.sh
+source scripts/targets.sh
 zig_tools
-echo "backend: $WPN_BACKEND, glibc floor $GLIBC_FLOOR (zig $(python3 -m ziglang version))"
-zig_target="$target.$GLIBC_FLOOR"
-cargo-zigbuild rustc --profile dist --target "$zig_target" -p wechatpay-notify-ffi "${BACKEND_CARGO_FEATURES[@]}" \
-    --lib --crate-type cdylib,staticlib
-cargo-zigbuild zigbuild --profile dist --target "$zig_target" -p wechatpay-notify-cli "${BACKEND_CARGO_FEATURES[@]}"
-echo "dist build: $((SECONDS - started)) s"
-built="target/$target/dist"
-c_name="wechatpay-notify-$version-$target"
-bash scripts/install-c.sh --prefix "$stage/$c_name" --profile dist --target "$target" --no-build
+# The Rust standard library of every target (a no-op once installed).
+rustup target add "${RELEASE_TARGETS[@]}" >/dev/null 2>&1 || rustup target add "${RELEASE_TARGETS[@]}"
+echo "backend: $WPN_BACKEND, targets: ${RELEASE_TARGETS[*]}, glibc floor $GLIBC_FLOOR (zig $(python3 -m ziglang version))"
 # Every artifact carries the licence and the licences of the crates compiled into it
 # (scripts/third_party_licenses.py), at its root: the C archive's prefix (whose library the jar
 # and the Go module carry too), the CLI archive, the wheel and sdist, the jar's META-INF/.
-licenses() {
+licenses() { # PACKAGE DIR TARGET
     install -m 644 LICENSE "$2/LICENSE"
-    python3 scripts/third_party_licenses.py "$1" "${BACKEND_CARGO_FEATURES[@]}" --target "$target" \
+    python3 scripts/third_party_licenses.py "$1" "${BACKEND_CARGO_FEATURES[@]}" --target "$3" \
         > "$2/THIRD-PARTY-LICENSES.txt"
 }
-licenses wechatpay-notify-ffi "$stage/$c_name"
-tar -C "$stage" -czf "$dist/c/$c_name.tar.gz" "$c_name"
-cli_dir="$stage/cli/$c_name"
-mkdir -p "$cli_dir"
-install -m 755 "$built/wechatpay-notify" "$cli_dir/wechatpay-notify"
-install -m 644 README.md "$cli_dir/"
-licenses wechatpay-notify-cli "$cli_dir"
-tar -C "$stage/cli" -czf "$dist/cli/$c_name.tar.gz" "$c_name"
+for t in "${RELEASE_TARGETS[@]}"; do
+    part=$SECONDS
+    zig_target="$t" crate_types=staticlib
+    if [ "$(target_libc "$t")" = gnu ]; then
+        zig_target="$t.$GLIBC_FLOOR" crate_types=cdylib,staticlib
+    fi
+    cargo-zigbuild rustc --profile dist --target "$zig_target" -p wechatpay-notify-ffi "${BACKEND_CARGO_FEATURES[@]}" \
+        --lib --crate-type "$crate_types"
+    cargo-zigbuild zigbuild --profile dist --target "$zig_target" -p wechatpay-notify-cli "${BACKEND_CARGO_FEATURES[@]}"
+    name="wechatpay-notify-$version-$t"
+    bash scripts/install-c.sh --prefix "$stage/$name" --profile dist --target "$t" --no-build
+    licenses wechatpay-notify-ffi "$stage/$name" "$t"
+    tar -C "$stage" -czf "$dist/c/$name.tar.gz" "$name"
+    cli_dir="$stage/cli/$name"
+    mkdir -p "$cli_dir"
+    install -m 755 "target/$t/dist/wechatpay-notify" "$cli_dir/wechatpay-notify"
+    install -m 644 README.md "$cli_dir/"
+    licenses wechatpay-notify-cli "$cli_dir" "$t"
+    tar -C "$stage/cli" -czf "$dist/cli/$name.tar.gz" "$name"
+    echo "dist build $t: $((SECONDS - part)) s"
+done
+echo "dist build: $((SECONDS - started)) s"
+built="target/$target/dist"
+c_name="wechatpay-notify-$version-$target"
 
 # --- each language's package, from the same library -------------------------------------------
 export WPN_NATIVE_PREFIX="$stage/$c_name" WPN_DIST="$dist" WPN_VERSION="$version"

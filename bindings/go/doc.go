@@ -104,14 +104,16 @@
 //
 // # Building
 //
-// The package needs cgo (CGO_ENABLED=1 and a C compiler) and nothing else: on linux/amd64 the
-// module carries the C library it links, build/include/wechatpay_notify.h and the static
-// build/linux-x86_64/libwechatpay_notify.a, so
+// The package needs cgo (CGO_ENABLED=1 and a C compiler) and nothing else: on linux/amd64 and
+// linux/arm64 the module carries the C library it links, build/include/wechatpay_notify.h and
+// a static library per platform (build/linux-x86_64, build/linux-aarch64, and for musl, chosen
+// with -tags musl, build/linux-x86_64-musl and build/linux-aarch64-musl; see link.go), so
 //
 //	go get github.com/wechatpay-notify/wechatpay-notify/bindings/go
 //
-// is enough, with no Rust toolchain, and the library ends up inside the Go binary. `go mod
-// vendor` keeps both files. On other platforms, or to link a library installed elsewhere
+// is enough, with no Rust toolchain, and the library ends up inside the Go binary (glibc 2.17
+// or newer; with -tags musl, a fully static binary is possible: CC=musl-gcc go build -tags
+// musl -ldflags '-linkmode external -extldflags -static'). `go mod vendor` keeps the files. On other platforms, or to link a library installed elsewhere
 // (scripts/install-c.sh of the repository), build with -tags wechatpay_notify_external and
 // point cgo at it with CGO_CFLAGS and CGO_LDFLAGS (or pkg-config); see link_external.go and the
 // README.

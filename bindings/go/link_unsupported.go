@@ -1,9 +1,9 @@
-//go:build !wechatpay_notify_external && !(linux && amd64)
+//go:build cgo && !wechatpay_notify_external && !(linux && (amd64 || arm64))
 
 package wechatpaynotify
 
-// The module ships a prebuilt C library for linux/amd64 only (build/linux-x86_64). On any
-// other platform, build the library from the wechatpay-notify repository (`bash
+// The module ships prebuilt C libraries for linux/amd64 and linux/arm64, glibc and musl
+// (link.go). On any other platform, build the library from the wechatpay-notify repository (`bash
 // scripts/install-c.sh --prefix DIR`, which needs a Rust toolchain), then build with
 // -tags wechatpay_notify_external and point cgo at it (see link_external.go):
 //

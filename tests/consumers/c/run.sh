@@ -3,18 +3,21 @@
 # repo, its shared library checked (SONAME, symlinks, only wpn_ symbols exported), and one
 # program (consumer.c) built six ways — pkg-config dynamic and static, CMake find_package
 # shared and static, and linked against glibc 2.17 (CentOS 7) by zig, dynamic and static — and
-# run against a conformance vector.
+# run against a conformance vector. Then the other targets' archives (scripts/targets.sh): the
+# same program built with Debian's aarch64 cross compiler against the aarch64 archive (dynamic
+# and static) and run under qemu-user, linked statically with musl-gcc against the x86_64 musl
+# archive, and with zig against the aarch64 musl one (run under qemu-user).
 # Environment: WPN_DIST (absolute dist/), WPN_VERSION, WPN_BACKEND.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 : "${WPN_DIST:?}" "${WPN_VERSION:?}" "${WPN_BACKEND:?}"
-archive=$(ls "$WPN_DIST"/c/wechatpay-notify-"$WPN_VERSION"-*.tar.gz)
+archive="$WPN_DIST/c/wechatpay-notify-$WPN_VERSION-x86_64-unknown-linux-gnu.tar.gz"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 tar -xzf "$archive" -C "$tmp"
-prefix=$(ls -d "$tmp"/wechatpay-notify-"$WPN_VERSION"-*)
+prefix="$tmp/wechatpay-notify-$WPN_VERSION-x86_64-unknown-linux-gnu"
 lib="$prefix/lib"
 major="${WPN_VERSION%%.*}"
 ok=0
@@ -76,16 +79,17 @@ src="$tmp/src"
 mkdir -p "$src"
 cp "$here/consumer.c" "$here/CMakeLists.txt" "$src/"
 cflags=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
-run() { # BINARY LINKAGE
-    local needed
-    needed=$(readelf -d "$1" | grep NEEDED || true)
-    if [ "$2" = shared ]; then
-        grep -q "libwechatpay_notify.so.$major" <<<"$needed" || fail "$1 does not load the SONAME"
+run() { # BINARY LINKAGE [RUNNER...]
+    local needed bin="$1" linkage="$2"
+    shift 2
+    needed=$(readelf -d "$bin" | grep NEEDED || true)
+    if [ "$linkage" = shared ]; then
+        grep -q "libwechatpay_notify.so.$major" <<<"$needed" || fail "$bin does not load the SONAME"
     else
-        ! grep -q libwechatpay_notify <<<"$needed" || fail "$1 loads the shared library"
+        ! grep -q libwechatpay_notify <<<"$needed" || fail "$bin loads the shared library"
     fi
-    "$1" "$vector" >"$1.out" || { cat "$1.out"; fail "$1"; }
-    echo "  $(basename "$1"): $(tail -n 1 "$1.out")"
+    "$@" "$bin" "$vector" >"$bin.out" || { cat "$bin.out"; fail "$bin"; }
+    echo "  $(basename "$bin"): $(tail -n 1 "$bin.out")"
     pass
 }
 
@@ -124,4 +128,34 @@ run "$tmp/consumer_glibc217_static" static
 (cd "$root" && check_glibc_floor "$tmp/consumer_glibc217_shared" "$tmp/consumer_glibc217_static" \
     "$lib/libwechatpay_notify.so.$WPN_VERSION")
 pass
+
+# --- the other targets' archives -------------------------------------------------------------------
+source "$root/scripts/targets.sh"
+unpack() { # TARGET: unpacks its archive, prints its prefix
+    tar -xzf "$WPN_DIST/c/wechatpay-notify-$WPN_VERSION-$1.tar.gz" -C "$tmp"
+    echo "$tmp/wechatpay-notify-$WPN_VERSION-$1"
+}
+musl_libs=(-lpthread -ldl -lm -lrt -lutil)
+# aarch64, glibc: Debian's cross compiler, run by qemu with Debian's arm64 glibc.
+arm="$(unpack aarch64-unknown-linux-gnu)"
+[ -f "$arm/lib/libwechatpay_notify.so.$WPN_VERSION" ] || fail "the aarch64 archive lacks its shared library"
+aarch64-linux-gnu-gcc "${cflags[@]}" -I"$arm/include" "$src/consumer.c" -o "$tmp/consumer_aarch64_shared" \
+    -L"$arm/lib" -lwechatpay_notify
+run "$tmp/consumer_aarch64_shared" shared env LD_LIBRARY_PATH="$arm/lib" qemu-aarch64 -L /usr/aarch64-linux-gnu
+aarch64-linux-gnu-gcc "${cflags[@]}" -I"$arm/include" "$src/consumer.c" -o "$tmp/consumer_aarch64_static" \
+    "$arm/lib/libwechatpay_notify.a" -lpthread -ldl -lm -lrt -lutil -lgcc_s
+run "$tmp/consumer_aarch64_static" static qemu-aarch64 -L /usr/aarch64-linux-gnu
+(cd "$root" && check_glibc_floor "$arm/lib/libwechatpay_notify.so.$WPN_VERSION")
+# x86_64, musl: static, by musl-gcc.
+musl="$(unpack x86_64-unknown-linux-musl)"
+[ ! -e "$musl/lib/libwechatpay_notify.so" ] || fail "the musl archive holds a shared library"
+musl-gcc "${cflags[@]}" -static -I"$musl/include" "$src/consumer.c" -o "$tmp/consumer_musl_static" \
+    "$musl/lib/libwechatpay_notify.a" "${musl_libs[@]}"
+! readelf -d "$tmp/consumer_musl_static" | grep -q NEEDED || fail "the musl consumer is not static"
+run "$tmp/consumer_musl_static" static
+# aarch64, musl: static, by zig, run by qemu.
+armmusl="$(unpack aarch64-unknown-linux-musl)"
+python3 -m ziglang cc -target aarch64-linux-musl "${cflags[@]}" -static -I"$armmusl/include" "$src/consumer.c" \
+    -o "$tmp/consumer_aarch64_musl_static" "$armmusl/lib/libwechatpay_notify.a" "${musl_libs[@]}"
+run "$tmp/consumer_aarch64_musl_static" static qemu-aarch64
 echo "c consumer: $ok passed, 0 failed"

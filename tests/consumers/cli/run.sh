@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# The CLI archive of dist/ as a user runs it: unpacked in a fresh directory outside the repo,
-# with no Rust toolchain on PATH, `wechatpay-notify --version` and `wechatpay-notify demo`.
-# Environment: WPN_DIST (absolute dist/), WPN_VERSION.
+# The CLI archives of dist/ as users run them, one per release target (scripts/targets.sh):
+# each unpacked in a fresh directory outside the repo, with no Rust toolchain on PATH,
+# `wechatpay-notify --version` and `wechatpay-notify demo`. The aarch64 ones run under
+# qemu-user (Debian's qemu-user; the glibc one with Debian's arm64 glibc as its sysroot), the
+# musl ones are checked to be fully static (no interpreter, nothing NEEDED), so one binary runs
+# on any Linux, Alpine and CentOS 7 included.
+# Environment: WPN_DIST (absolute dist/), WPN_VERSION, WPN_BACKEND.
 set -euo pipefail
 : "${WPN_DIST:?}" "${WPN_VERSION:?}" "${WPN_BACKEND:?}"
-archive=$(ls "$WPN_DIST"/cli/wechatpay-notify-"$WPN_VERSION"-*.tar.gz)
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+source "$root/scripts/zig.sh"
+source "$root/scripts/targets.sh"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-tar -xzf "$archive" -C "$tmp"
-bin=$(ls "$tmp"/wechatpay-notify-"$WPN_VERSION"-*/wechatpay-notify)
-cd "$tmp"
+ok=0
+fail() { echo "FAILED: $*" >&2; exit 1; }
 export PATH=/usr/local/bin:/usr/bin:/bin
 if command -v cargo >/dev/null || command -v rustc >/dev/null; then
-    echo "a Rust toolchain is on PATH ($PATH); the CLI test must run without one" >&2
-    exit 1
+    fail "a Rust toolchain is on PATH ($PATH); the CLI test must run without one"
 fi
-version=$("$bin" --version)
-[ "$version" = "wechatpay-notify $WPN_VERSION ($WPN_BACKEND)" ] || { echo "FAILED: --version says '$version'" >&2; exit 1; }
-"$bin" demo >demo.out 2>&1 || { cat demo.out; echo "FAILED: demo" >&2; exit 1; }
-tail -n 3 demo.out
-echo "cli consumer: 2 passed, 0 failed"
+for t in "${RELEASE_TARGETS[@]}"; do
+    name="wechatpay-notify-$WPN_VERSION-$t"
+    tar -xzf "$WPN_DIST/cli/$name.tar.gz" -C "$tmp"
+    bin="$tmp/$name/wechatpay-notify"
+    for f in LICENSE THIRD-PARTY-LICENSES.txt; do
+        [ -f "$tmp/$name/$f" ] || fail "$name lacks $f"
+    done
+    run=("$bin")
+    case "$(target_arch "$t")-$(target_libc "$t")" in
+        aarch64-gnu) run=(qemu-aarch64 -L /usr/aarch64-linux-gnu "$bin") ;;
+        aarch64-musl) run=(qemu-aarch64 "$bin") ;;
+    esac
+    if [ "$(target_libc "$t")" = musl ]; then
+        ! readelf -l "$bin" | grep -q 'Requesting program interpreter' || fail "$t: the CLI has an interpreter"
+        ! readelf -d "$bin" | grep -q NEEDED || fail "$t: the CLI needs shared libraries"
+        echo "  $t: fully static (no interpreter, nothing NEEDED)"
+    else
+        (cd "$root" && check_glibc_floor "$bin")
+    fi
+    version=$(cd "$tmp" && "${run[@]}" --version)
+    [ "$version" = "wechatpay-notify $WPN_VERSION ($WPN_BACKEND)" ] || fail "$t: --version says '$version'"
+    (cd "$tmp" && "${run[@]}" demo >"$tmp/demo-$t.out" 2>&1) || { cat "$tmp/demo-$t.out"; fail "$t: demo"; }
+    echo "  $t ${run[0]##*/}: $(tail -n 1 "$tmp/demo-$t.out")"
+    ok=$((ok + 2))
+done
+echo "cli consumer: $ok passed, 0 failed"

@@ -5,7 +5,10 @@
 # real HTTP requests (every v3_parse conformance vector, each valid one also tampered, and live
 # notifications through the package's handler); then `go mod vendor` and the same app built
 # and run from the vendored tree; and the app linked against glibc 2.17 (CentOS 7) by zig's C
-# compiler, run, and its glibc need checked.
+# compiler, run, and its glibc need checked; then for the module's other libraries: built with
+# GOARCH=arm64 and Debian's aarch64 cross compiler and run under qemu-user, built with -tags musl
+# as a fully static program by musl-gcc (amd64) and by zig (arm64, under qemu-user); and
+# CGO_ENABLED=0 stops with the error that says what to do.
 #
 #   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/go/run.sh
 #
@@ -103,11 +106,13 @@ echo "go get: $module@v$WPN_VERSION, gin $(go list -m -f '{{.Version}}' github.c
 # --- build and run -------------------------------------------------------------------------------
 vectors=(-vectors "$root/tests/vectors/notifications.json" -version "$WPN_VERSION" -backend "$WPN_BACKEND")
 checked=0
-run_app() { # BINARY LABEL
-    local needed out passed
-    needed="$(readelf -d "$1" | grep NEEDED || true)"
-    ! grep -q wechatpay_notify <<<"$needed" || fail "$1 loads the shared library: $needed"
-    out="$("$1" "${vectors[@]}" 2>&1)" || { printf '%s\n' "$out"; fail "$2: the app failed"; }
+run_app() { # BINARY LABEL [RUNNER...]
+    local needed out passed bin="$1" label="$2"
+    shift 2
+    needed="$(readelf -d "$bin" | grep NEEDED || true)"
+    ! grep -q wechatpay_notify <<<"$needed" || fail "$bin loads the shared library: $needed"
+    set -- "$bin" "$label" "$@"
+    out="$("${@:3}" "$1" "${vectors[@]}" 2>&1)" || { printf '%s\n' "$out"; fail "$2: the app failed"; }
     passed="$(printf '%s\n' "$out" | sed -n 's/^notifyapp: \([0-9]*\) passed, 0 failed$/\1/p')"
     [ -n "$passed" ] && [ "$passed" -gt 0 ] || { printf '%s\n' "$out"; fail "$2: no summary"; }
     printf '%s\n' "$out" | sed "s|^notifyapp:|  $2:|"
@@ -139,6 +144,32 @@ CC="$zig_python -m ziglang cc -target x86_64-linux-gnu.$GLIBC_FLOOR" go build -o
 (cd "$root" && check_glibc_floor "$tmp/notifyapp-glibc217")
 pass
 run_app "$tmp/notifyapp-glibc217" "glibc $GLIBC_FLOOR build"
+
+# --- linux/arm64 (glibc), by Debian's cross compiler, run under qemu-user ----------------------------
+CC=aarch64-linux-gnu-gcc GOARCH=arm64 go build -o "$tmp/notifyapp-arm64" .
+pass
+run_app "$tmp/notifyapp-arm64" "linux/arm64 build" qemu-aarch64 -L /usr/aarch64-linux-gnu
+
+# --- musl (-tags musl), fully static: amd64 by musl-gcc, arm64 by zig under qemu-user ----------------
+static=(-tags musl -ldflags '-linkmode external -extldflags -static')
+CC=musl-gcc go build "${static[@]}" -o "$tmp/notifyapp-musl" .
+CC="$zig_python -m ziglang cc -target aarch64-linux-musl" GOARCH=arm64 go build "${static[@]}" -o "$tmp/notifyapp-arm64-musl" .
+for bin in "$tmp/notifyapp-musl" "$tmp/notifyapp-arm64-musl"; do
+    ! readelf -d "$bin" | grep -q NEEDED || fail "$bin is not fully static"
+    ! readelf -l "$bin" | grep -q 'program interpreter' || fail "$bin has an interpreter"
+done
+pass
+run_app "$tmp/notifyapp-musl" "musl static build"
+run_app "$tmp/notifyapp-arm64-musl" "linux/arm64 musl static build" qemu-aarch64
+
+# --- without cgo: a build error that says what to do ---------------------------------------------------
+if CGO_ENABLED=0 go build -o "$tmp/notifyapp-nocgo" . >"$tmp/nocgo.log" 2>&1; then
+    fail "CGO_ENABLED=0 built the app"
+fi
+grep -q "wechatpaynotify_needs_cgo__build_with_CGO_ENABLED_1_and_a_C_compiler" "$tmp/nocgo.log" ||
+    { cat "$tmp/nocgo.log"; fail "CGO_ENABLED=0 fails without saying what to do"; }
+pass
+echo "  CGO_ENABLED=0: the build stops on wechatpaynotify_needs_cgo__build_with_CGO_ENABLED_1_and_a_C_compiler"
 
 echo "go consumer test: $((SECONDS - started)) s; $ok steps and $checked HTTP checks passed"
 echo "go consumer: $((ok + checked)) passed, 0 failed"

@@ -50,6 +50,25 @@ if not classes or newer:
 print(f"java consumer: the jar's {len(classes)} classes are all Java 8 bytecode (major 52)")
 PY
 
+# The jar's linux-aarch64 library is the aarch64 C archive's, which an arm64 program loads and
+# runs under qemu-user (tests/consumers/c/run.sh); an arm64 JVM is not run under qemu here.
+aarch64_archive="$WPN_DIST/c/wechatpay-notify-$version-aarch64-unknown-linux-gnu.tar.gz"
+python3 - "$dist_repo/$artifact" "$aarch64_archive" "$version" <<'PY'
+import sys
+import tarfile
+import zipfile
+
+jar, archive, version = sys.argv[1:]
+with zipfile.ZipFile(jar) as z:
+    in_jar = z.read("linux-aarch64/libwechatpay_notify.so")
+with tarfile.open(archive) as t:
+    member = f"wechatpay-notify-{version}-aarch64-unknown-linux-gnu/lib/libwechatpay_notify.so.{version}"
+    in_archive = t.extractfile(member).read()
+if in_jar != in_archive or in_jar[18:20] != (183).to_bytes(2, "little"):
+    sys.exit("tests/consumers/java/run.sh: the jar's linux-aarch64 library is not the aarch64 archive's")
+print("java consumer: the jar's linux-aarch64/libwechatpay_notify.so is the aarch64 C archive's library")
+PY
+
 # The Spring Boot lines: version and the Java release of the application's classes.
 for boot in "3.5.7 17" "2.7.18 8"; do
     set -- $boot
@@ -69,3 +88,19 @@ for boot in "3.5.7 17" "2.7.18 8"; do
         fail "wechatpay-notify $version was not resolved from $dist_repo"
     echo "java consumer: io.github.wechatpay-notify:wechatpay-notify:$version from $dist_repo works in a Spring Boot $1 application"
 done
+
+# The library's one runtime dependency, JNA, at the version its pom names, runs on Java 8 too.
+jna_version="$(sed -n 's|.*<jna.version>\(.*\)</jna.version>.*|\1|p' "$dist_repo/${artifact%.jar}.pom")"
+jna_jar="$m2/net/java/dev/jna/jna/$jna_version/jna-$jna_version.jar"
+[ -f "$jna_jar" ] || fail "JNA $jna_version was not resolved ($jna_jar)"
+python3 - "$jna_jar" <<'PY'
+import sys
+import zipfile
+
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    majors = {int.from_bytes(jar.read(n)[6:8], "big") for n in jar.namelist()
+              if n.endswith(".class") and not n.startswith("META-INF/")}
+if not majors or max(majors) > 52:
+    sys.exit(f"tests/consumers/java/run.sh: JNA's classes need Java {max(majors or {0}) - 44}")
+print(f"java consumer: JNA ({sys.argv[1].rsplit('/', 1)[-1]}) is Java 8 bytecode too")
+PY

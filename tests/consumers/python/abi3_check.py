@@ -82,7 +82,7 @@ def main() -> int:
             passed += 1
     for failure in failures:
         print("FAILED " + failure)
-    print(f"abi3 CPython {platform.python_version()}: {passed} passed, {len(failures)} failed")
+    print(f"abi3 CPython {platform.python_version()} {platform.machine()}: {passed} passed, {len(failures)} failed")
     return 1 if failures or not passed else 0
 
 

@@ -30,9 +30,10 @@ die() { echo "python consumer: $*" >&2; exit 1; }
 case "$WPN_DIST" in /*) ;; *) die "WPN_DIST must be absolute: $WPN_DIST" ;; esac
 
 shopt -s nullglob
-wheels=("$WPN_DIST"/python/wechatpay_notify-"$WPN_VERSION"-cp38-abi3-*.whl)
+# The wheel of this machine (x86_64, glibc); the others are checked at the end.
+wheels=("$WPN_DIST"/python/wechatpay_notify-"$WPN_VERSION"-cp38-abi3-manylinux*_x86_64.whl)
 shopt -u nullglob
-[ "${#wheels[@]}" -eq 1 ] || die "expected one wechatpay_notify-$WPN_VERSION-cp38-abi3-*.whl in $WPN_DIST/python (run scripts/package-python.sh)"
+[ "${#wheels[@]}" -eq 1 ] || die "expected one wechatpay_notify-$WPN_VERSION-cp38-abi3-manylinux*_x86_64.whl in $WPN_DIST/python (run scripts/package-python.sh)"
 wheel="${wheels[0]}"
 sdist="$WPN_DIST/python/wechatpay_notify-$WPN_VERSION.tar.gz"
 [ -f "$sdist" ] || die "no $sdist (run scripts/package-python.sh)"
@@ -151,6 +152,39 @@ for i in "${!abi3_pythons[@]}"; do
     [ "$rc" -eq 0 ] || status=1
     summary+=("abi3 $("$venv/bin/python" -c 'import platform; print(platform.python_version())'): $passed passed, $failed failed; $((SECONDS - start))s")
 done
+
+# 4. The aarch64 wheel on an arm64 CPython run by qemu-user: Debian's python3.11 arm64 packages
+#    (and the arm64 libraries it loads) unpacked into a sysroot, a venv of it holding the wheel's
+#    files, and every APIv3 parse case (abi3_check.py). The musllinux wheels are checked for
+#    tag, architecture and C library by scripts/package-python.sh.
+arm_wheel="$(ls "$WPN_DIST"/python/wechatpay_notify-"$WPN_VERSION"-cp38-abi3-manylinux2014_aarch64*.whl)"
+start=$SECONDS
+sysroot="$work/arm64-sysroot" debs="$work/arm64-debs"
+mkdir -p "$sysroot" "$debs"
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+fi
+apt-get update -qq
+(cd "$debs" && apt-get download -qq libc6:arm64 python3.11-minimal:arm64 libpython3.11-minimal:arm64 \
+    libpython3.11-stdlib:arm64 libexpat1:arm64 zlib1g:arm64 libffi8:arm64 libbz2-1.0:arm64 \
+    liblzma5:arm64 libuuid1:arm64 libcrypt1:arm64 libssl3:arm64 media-types)
+for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
+arm=(qemu-aarch64 -L "$sysroot")
+"${arm[@]}" "$sysroot/usr/bin/python3.11" -m venv --without-pip "$work/arm64-venv"
+site="$("${arm[@]}" "$work/arm64-venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+python3 -m zipfile -e "$arm_wheel" "$site"
+rc=0
+out="$(cd "$app" && env -u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME "${arm[@]}" "$work/arm64-venv/bin/python3" abi3_check.py \
+    "$vectors" "$WPN_VERSION" "$WPN_BACKEND" "$root")" || rc=$?
+echo "$out"
+counts="$(tail -1 <<<"$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')"
+[ -n "$counts" ] || counts="0 1"
+passed="${counts% *}" failed="${counts#* }"
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+grep -q "aarch64" <<<"$out" || { failed=$((failed + 1)); echo "the aarch64 check did not run on aarch64"; }
+total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed))
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] || status=1
+summary+=("aarch64 wheel under qemu: $passed passed, $failed failed; $((SECONDS - start))s")
 
 for line in "${summary[@]}"; do echo "python consumer ($line)"; done
 echo "python consumer: $total_passed passed, $total_failed failed"

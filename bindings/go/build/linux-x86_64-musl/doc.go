@@ -1,0 +1,7 @@
+// Package linuxx8664musl holds the static wechatpay-notify C library for linux/amd64 with musl,
+// libwechatpay_notify.a, which the parent package links (link.go). It has no Go code: it is a
+// package only so that `go mod vendor` copies this directory (see vendor_keep.go).
+//
+// The released module carries the library of the release build (scripts/package-go.sh); a
+// checkout of the repository has only the host's, in build/linux-x86_64.
+package linuxx8664musl
