@@ -25,7 +25,7 @@ zig_tools() {
 # The highest GLIBC_ symbol version an ELF file needs ("none" for none), from its dynamic
 # symbol table.
 glibc_needed() {
-    objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1 | grep . || echo none
+    objdump -T "$1" 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1 | grep . || echo none
 }
 
 # Fails unless every ELF file given needs at most GLIBC_FLOOR; prints each one's need.
