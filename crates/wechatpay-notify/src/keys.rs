@@ -159,10 +159,9 @@ pub(crate) struct KeyRing {
     keys: Vec<ConfiguredKey>,
     /// Public-key ids, exactly as configured (they match exactly).
     by_id: HashMap<String, usize>,
-    /// Certificate serials in uppercase (they match in any case).
-    by_serial: HashMap<String, usize>,
-    /// Every id and serial in uppercase: two ids that differ only in case are refused, and an
-    /// unknown serial is told apart from a configured id in another case, in one lookup.
+    /// Every id and serial in uppercase: certificate serials match in any case through it, two
+    /// ids that differ only in case are refused, and an unknown serial is told apart from a
+    /// configured id in another case, in one lookup.
     by_folded: HashMap<String, usize>,
     /// The merchant ids, for messages (none for a single-merchant verifier).
     mchids: Vec<Option<String>>,
@@ -221,9 +220,7 @@ impl KeyRing {
         }
         new.merchants = vec![merchant];
         let index = self.keys.len();
-        if new.is_certificate {
-            self.by_serial.insert(folded.clone(), index);
-        } else {
+        if !new.is_certificate {
             self.by_id.insert(new.id.clone(), index);
         }
         self.by_folded.insert(folded, index);
@@ -259,7 +256,9 @@ impl KeyRing {
             self.by_id.get(s).or_else(|| {
                 // Serials are hex: compare in uppercase (short; allocation only on this path).
                 if s.len() <= 64 {
-                    self.by_serial.get(&s.to_ascii_uppercase())
+                    self.by_folded
+                        .get(&s.to_ascii_uppercase())
+                        .filter(|&&i| self.keys[i].is_certificate)
                 } else {
                     None
                 }
