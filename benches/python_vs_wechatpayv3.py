@@ -5,14 +5,19 @@ Not a test: run it by hand after installing the package and the benchmark depend
     .venv/bin/pip install . wechatpayv3==2.0.4 cryptography
     .venv/bin/python benches/python_vs_wechatpayv3.py
 
-Part 1 times, in one process and in alternating rounds, the same signed and encrypted
-TRANSACTION.SUCCESS notification (public-key mode, 微信支付公钥, in both libraries):
+Part 1 times, in alternating rounds, the same signed and encrypted TRANSACTION.SUCCESS
+notification (public-key mode, 微信支付公钥, in both libraries):
 
+- ``Verifier.parse(headers, body).transaction()``, the typed parse;
 - ``Verifier.parse(headers, body)`` with ``.resource`` accessed;
+- the floor of the binding: the same typed parse done by the Rust core itself
+  (``crates/wechatpay-notify/examples/typed_parse.rs``, built for the installed backend with
+  cargo if needed, one process per round);
 - wechatpayv3's ``WeChatPay.callback(headers, body)`` (verify, decrypt, two ``json.loads``).
 
-It prints the median per-callback time of each, the speedup, and a breakdown of where each
-library spends its time.
+It prints the median per-callback time of each, the binding against its floor (goal: at most
+1.10x), the speedup over wechatpayv3 (goal: 2.00x), and a breakdown of where each library
+spends its time.
 
 Part 2 runs ``parse`` + ``.resource`` on one shared verifier from 1 and then 2 threads and
 prints the throughput ratio: RSA, AES and JSON run with the GIL released, so on 2 cores two
@@ -26,6 +31,7 @@ import base64
 import json
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -124,40 +130,89 @@ def us(seconds: float) -> str:
     return f"{seconds * 1e6:7.1f} µs"
 
 
+def floor_binary() -> Path:
+    """The Rust core's typed parse (the binding's floor), built for the installed backend."""
+    features = (
+        ["--no-default-features", "--features", "aws-lc"]
+        if wechatpay_notify.BACKEND == "aws-lc"
+        else []
+    )
+    subprocess.run(
+        ["cargo", "build", "--quiet", "--release", "-p", "wechatpay-notify", *features,
+         "--example", "typed_parse"],
+        cwd=ROOT,
+        check=True,
+    )
+    return ROOT / "target" / "release" / "examples" / "typed_parse"
+
+
+def floor_round(binary: Path, headers: Dict[str, str], body: bytes, iterations: int) -> float:
+    """Seconds per callback of the Rust core's typed parse of the same callback."""
+    case = {
+        "apiv3_key": APIV3_KEY,
+        "public_key_id": PUBLIC_KEY_ID,
+        "public_key_pem": public_key_pem(),
+        "headers": list(headers.items()),
+        "body": body.decode(),
+        "kind": "transaction",
+        "iterations": iterations,
+    }
+    out = subprocess.run(
+        [str(binary)], input=json.dumps(case), capture_output=True, text=True, check=True
+    )
+    return float(out.stdout)
+
+
 def head_to_head(rounds: int, iterations: int) -> float:
     headers, body = signed_notification()
-    _, our_callback = ours()
+    verifier, our_callback = ours()
     pay = theirs()
     expected = our_callback(headers, body)
     result = pay.callback(headers, body)
     assert result is not None and result["resource"] == expected, "both must decrypt it"
     assert result["resource"]["out_trade_no"] == PLAINTEXT["out_trade_no"]
+    typed = verifier.parse(headers, body).transaction()
+    assert typed.out_trade_no == PLAINTEXT["out_trade_no"]
+    binary = floor_binary()
 
-    our_times: List[float] = []
-    their_times: List[float] = []
-    per_call(lambda: our_callback(headers, body), iterations // 5)  # warm up
+    def our_typed() -> Any:
+        return verifier.parse(headers, body).transaction()
+
+    times: Dict[str, List[float]] = {"typed": [], "resource": [], "floor": [], "theirs": []}
+    per_call(our_typed, iterations // 5)  # warm up
+    per_call(lambda: our_callback(headers, body), iterations // 5)
     per_call(lambda: pay.callback(headers, body), iterations // 5)
     for _ in range(rounds):
-        our_times.append(per_call(lambda: our_callback(headers, body), iterations))
-        their_times.append(per_call(lambda: pay.callback(headers, body), iterations))
-    ours_median, theirs_median = statistics.median(our_times), statistics.median(their_times)
-    ours_best, theirs_best = min(our_times), min(their_times)
-    speedup = theirs_median / ours_median
+        times["typed"].append(per_call(our_typed, iterations))
+        times["floor"].append(floor_round(binary, headers, body, iterations))
+        times["resource"].append(per_call(lambda: our_callback(headers, body), iterations))
+        times["theirs"].append(per_call(lambda: pay.callback(headers, body), iterations))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    best = {k: min(v) for k, v in times.items()}
+    worst = {k: max(v) for k, v in times.items()}
     print(f"== one callback: {rounds} alternating rounds x {iterations} calls ==")
-    print("                                                   median      best")
+    print("                                                   median      best     worst")
+    rows = [
+        ("typed", "wechatpay_notify  parse + .transaction()      "),
+        ("resource", "wechatpay_notify  parse + .resource           "),
+        ("floor", "floor: Rust core parse_at + transaction()     "),
+        ("theirs", "wechatpayv3 2.0.4 WeChatPay.callback          "),
+    ]
+    for key, label in rows:
+        print(f"{label}    {us(med[key])} {us(best[key])} {us(worst[key])} / callback")
+    per_round = lambda a, b: sorted(x / y for x, y in zip(times[a], times[b]))  # noqa: E731
+    over_floor = per_round("typed", "floor")
+    speedup = per_round("theirs", "typed")
     print(
-        f"wechatpay_notify  Verifier.parse + .resource    {us(ours_median)} {us(ours_best)}"
-        " / callback"
+        f"typed parse / floor: {med['typed'] / med['floor']:.2f}x on medians"
+        f" ({over_floor[0]:.2f}-{over_floor[-1]:.2f} over rounds; goal: at most 1.10x)"
     )
     print(
-        f"wechatpayv3 2.0.4 WeChatPay.callback            {us(theirs_median)} {us(theirs_best)}"
-        " / callback"
+        f"speedup over wechatpayv3: {med['theirs'] / med['typed']:.2f}x typed,"
+        f" {med['theirs'] / med['resource']:.2f}x with .resource, on medians"
+        f" ({speedup[0]:.2f}-{speedup[-1]:.2f} typed over rounds; goal: 2.00x)"
     )
-    print(
-        f"speedup: {speedup:.2f}x on medians, {theirs_best / ours_best:.2f}x on bests"
-        " (goal: 2.00x)"
-    )
-    return speedup
+    return med["theirs"] / med["typed"]
 
 
 def breakdown(iterations: int) -> None:

@@ -19,12 +19,15 @@
  *   wpn_verifier_builder_free(b);
  *
  *   // per request (any thread):
- *   wpn_header h[4] = {{(const uint8_t *)"Wechatpay-Serial", 16, serial, serial_len}, ...};
+ *   // the request's headers: names and values back to back, and their lengths
+ *   const uint8_t *hb = (const uint8_t *)"Wechatpay-Serial" "PUB_KEY_ID_..." "Wechatpay-Nonce" ...;
+ *   size_t hl[] = {16, serial_len, 15, nonce_len, ...};       // 2 per header
  *   wpn_notification *n = NULL;
+ *   wpn_envelope e;                                // filled by the same call
  *   wpn_reply *reply = NULL;
- *   if (wpn_verifier_parse(v, h, 4, body, body_len, WPN_SYSTEM_CLOCK, &n, &err) == WPN_OK) {
- *       wpn_envelope e;
- *       wpn_notification_envelope(n, &e);          // e.id, e.event_type, e.plaintext, ...
+ *   if (wpn_verifier_parse(v, hb, hb_len, hl, 4, body, body_len, WPN_SYSTEM_CLOCK, &n, &e,
+ *                          &err) == WPN_OK) {
+ *       // e.id, e.kind, e.event_type, e.plaintext, ...
  *       ... handle it once per e.id ...
  *       wpn_reply_success(&reply, NULL);           // 204
  *       wpn_notification_free(n);
@@ -70,8 +73,9 @@
  *   Static strings (wpn_version, wpn_error_code_name) are NUL-terminated.
  * - Inputs. Byte inputs are (const uint8_t *ptr, size_t len) pairs; ptr may be NULL when len
  *   is 0. Inputs are read during the call only: the library copies what it keeps and retains
- *   no caller pointer afterwards. Text inputs need not be NUL-terminated. Headers are an array
- *   of wpn_header (name/value byte buffers); header names match case-insensitively.
+ *   no caller pointer afterwards. Text inputs need not be NUL-terminated. Headers are their
+ *   names and values back to back in one buffer plus 2 lengths per header (name, value);
+ *   names match ASCII case-insensitively and the first of a repeated name counts.
  * - Safety. Every pointer must be NULL or valid for the documented length; a NULL where a
  *   value is required gives WPN_NULL_ARGUMENT (or the documented empty result for accessors).
  *   No panic unwinds out of the library: an internal error is reported as WPN_PANIC.
@@ -363,8 +367,9 @@ typedef struct wpn_callback wpn_callback;
 typedef struct wpn_certificates wpn_certificates;
 
 /**
- * Every check of one callback (what `wechatpay-notify doctor` prints), and the verdict that
- * `wpn_verifier_parse()` gives for the same input and time.
+ * Every check of one callback (what `wechatpay-notify doctor` prints), the verdict that
+ * `wpn_verifier_parse()` gives for the same input and time, and the signs of a re-serialized
+ * body when the signature failed (`wpn_diagnosis_hint()`).
  *
  * Owned by the caller, freed with `wpn_diagnosis_free()`; everything read from it borrows
  * from it. Immutable: it may be read from any thread.
@@ -502,34 +507,6 @@ typedef struct wpn_certificate {
    */
   struct wpn_str pem;
 } wpn_certificate;
-
-/**
- * One HTTP header: `name_len` bytes at `name` and `value_len` bytes at `value`, neither
- * NUL-terminated (NULL is allowed when the length is 0).
- *
- * Names are compared case-insensitively (ASCII); a name that is not UTF-8 simply matches
- * nothing. For repeated headers the first one wins. The library reads these buffers only
- * during the call and keeps no pointer to them afterwards, so they may live in memory the
- * caller reuses (for Go: pinned Go memory, or C memory).
- */
-typedef struct wpn_header {
-  /**
-   * The header name, e.g. `Wechatpay-Serial`.
-   */
-  const uint8_t *name;
-  /**
-   * Length of `name` in bytes.
-   */
-  size_t name_len;
-  /**
-   * The header value, raw bytes as received.
-   */
-  const uint8_t *value;
-  /**
-   * Length of `value` in bytes.
-   */
-  size_t value_len;
-} wpn_header;
 
 /**
  * One check of a diagnosis, as written by `wpn_diagnosis_get()`. Its strings borrow from the
@@ -897,8 +874,10 @@ void wpn_certificates_free(struct wpn_certificates *certificates);
  * success `*diagnosis_out` is a new diagnosis the caller frees with `wpn_diagnosis_free()`.
  */
 wpn_result wpn_verifier_diagnose(const struct wpn_verifier *verifier,
-                                 const struct wpn_header *headers,
+                                 const uint8_t *headers,
                                  size_t headers_len,
+                                 const size_t *header_lens,
+                                 size_t header_count,
                                  const uint8_t *body,
                                  size_t body_len,
                                  int64_t now,
@@ -933,6 +912,27 @@ size_t wpn_diagnosis_len(const struct wpn_diagnosis *diagnosis);
 bool wpn_diagnosis_get(const struct wpn_diagnosis *diagnosis,
                        size_t index,
                        struct wpn_check *check_out);
+
+/**
+ * The number of signs that the body was re-serialized (parsed and written out again after
+ * WeChat Pay signed it: pretty-printed, spaced, escaped), which an APIv3 diagnosis looks for
+ * when step 10 (the signature) fails (`docs/protocol.md`, "Signs of a re-serialized body").
+ * Step 10's message names them too. 0 when step 10 passed or did not run, for an APIv2
+ * diagnosis, and if `diagnosis` is NULL.
+ */
+size_t wpn_diagnosis_hint_count(const struct wpn_diagnosis *diagnosis);
+
+/**
+ * Writes the stable name of sign `index` (in the order the signs first appear in the body)
+ * to `*name_out`: `"line_breaks"`, `"indentation"`, `"space_after_colon"`,
+ * `"space_after_comma"`, `"spaces"`, `"unicode_escapes"` or `"escaped_slashes"`
+ * (`docs/protocol.md` lists them; later versions may add names), borrowed from the
+ * diagnosis. Returns false, writing `{NULL, 0}`, if `diagnosis` is NULL or `index` is out of
+ * range.
+ */
+bool wpn_diagnosis_hint(const struct wpn_diagnosis *diagnosis,
+                        size_t index,
+                        struct wpn_str *name_out);
 
 /**
  * The verdict: exactly the result `wpn_verifier_parse()` returns for the same input
@@ -979,24 +979,25 @@ void wpn_error_free(struct wpn_error *error);
 /**
  * Checks that a decrypted resource is of the catalog kind `kind` (`"transaction"`,
  * `"refund"`, ... as `docs/events.md` lists them) and decodes as that kind's model: the check
- * behind the typed accessors of every binding. `event_type`, `original_type` and `plaintext`
- * are the notification's (`wpn_envelope`); its kind is decided from them as
- * `wpn_envelope.kind` is.
+ * behind the typed accessors of every binding. `notification_kind`, `event_type` and
+ * `plaintext` are the notification's, as `wpn_verifier_parse()` gave them in its
+ * `wpn_envelope` (`kind`, `event_type`, `plaintext`): the notification's kind was decided
+ * once, at parse, and is not decided again here; the plaintext is decoded once, as the model.
  *
- * Errors: `WPN_UNEXPECTED_EVENT` when the notification is of another kind (the message names
- * it; an unknown `kind` name is never any notification's kind), `WPN_MALFORMED_RESOURCE`
- * naming the field when a required field is missing or has the wrong JSON type. On success,
- * when `fields_out` is not NULL, `*fields_out` is a new buffer holding the model's fields (only
- * those the catalog knows) in `format`, a `wpn_fields_format` value (`WPN_FIELDS_TREE` or
- * `WPN_FIELDS_JSON`; another value is `WPN_INVALID_ARGUMENT`), which the caller frees with
- * `wpn_buffer_free()`.
+ * Errors: `WPN_UNEXPECTED_EVENT` when the notification is of another kind than `kind` (the
+ * message names it; `"unknown"`, or any name that is not a catalog kind, is never the kind
+ * asked for), `WPN_MALFORMED_RESOURCE` naming the field when a required field is missing or
+ * has the wrong JSON type. On success, when `fields_out` is not NULL, `*fields_out` is a new
+ * buffer holding the model's fields (only those the catalog knows) in `format`, a
+ * `wpn_fields_format` value (`WPN_FIELDS_TREE` or `WPN_FIELDS_JSON`; another value is
+ * `WPN_INVALID_ARGUMENT`), which the caller frees with `wpn_buffer_free()`.
  */
 wpn_result wpn_event_decode(const uint8_t *kind,
                             size_t kind_len,
+                            const uint8_t *notification_kind,
+                            size_t notification_kind_len,
                             const uint8_t *event_type,
                             size_t event_type_len,
-                            const uint8_t *original_type,
-                            size_t original_type_len,
                             const uint8_t *plaintext,
                             size_t plaintext_len,
                             uint32_t format,
@@ -1110,13 +1111,11 @@ wpn_result wpn_reply_for_error(const struct wpn_error *error,
  * The APIv3 reply for a result code (for bindings that keep only the code of an error):
  * `WPN_OK` gives the success reply; a core error code gives what `wpn_reply_for_error()`
  * gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC`, `WPN_INVALID_ARGUMENT` or an unknown value gives
- * 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). `message` is checked
- * like every input but never sent: a reply does not describe the request or the
- * configuration. `*reply_out` is a new reply.
+ * 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). The reply carries the
+ * code's fixed text only: a reply does not describe the request or the configuration.
+ * `*reply_out` is a new reply.
  */
 wpn_result wpn_reply_for_result(uint32_t code,
-                                const uint8_t *message,
-                                size_t message_len,
                                 struct wpn_reply **reply_out,
                                 struct wpn_error **error_out);
 
@@ -1302,30 +1301,43 @@ void wpn_v2_refund_free(struct wpn_v2_refund *refund);
  * Verifies and decrypts an APIv3 callback: runs every check of `docs/protocol.md` (steps
  * 0-15) in order and stops at the first failure.
  *
- * `headers` is an array of `headers_len` headers (at least the four `Wechatpay-*` ones;
- * NULL when `headers_len` is 0). `body` is the raw request body, byte for byte (NULL when
- * `body_len` is 0). `now` is the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`. On
- * success `*notification_out` is a new notification the caller frees with
- * `wpn_notification_free()`; on failure it is NULL and the result names the check that
- * failed.
+ * The request comes as the caller has it, in one call:
+ * - `headers`/`headers_len`: the request's header names and values back to back (any
+ *   headers; at least the four `Wechatpay-*` ones), and `header_lens`: `2 * header_count`
+ *   lengths, each header's name length then its value length, which must add up to
+ *   `headers_len` (else `WPN_INVALID_ARGUMENT`). Names match ASCII case-insensitively and the
+ *   first of a repeated name counts. NULL pointers are allowed for zero lengths.
+ * - `body`: the raw request body, byte for byte (NULL when `body_len` is 0).
+ * - `now`: the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`.
+ *
+ * On success `*notification_out` is a new notification the caller frees with
+ * `wpn_notification_free()`, and, when `envelope_out` is not NULL, `*envelope_out` holds its
+ * envelope (as `wpn_notification_envelope()` gives it, borrowing from the notification). On
+ * failure `*notification_out` is NULL, `*envelope_out` is empty, and the result names the
+ * check that failed.
  */
 wpn_result wpn_verifier_parse(const struct wpn_verifier *verifier,
-                              const struct wpn_header *headers,
+                              const uint8_t *headers,
                               size_t headers_len,
+                              const size_t *header_lens,
+                              size_t header_count,
                               const uint8_t *body,
                               size_t body_len,
                               int64_t now,
                               struct wpn_notification **notification_out,
+                              struct wpn_envelope *envelope_out,
                               struct wpn_error **error_out);
 
 /**
  * Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`) at `now` (Unix
- * seconds, or `WPN_SYSTEM_CLOCK`). The body is not parsed or decrypted. `WPN_OK` means it
+ * seconds, or `WPN_SYSTEM_CLOCK`); the headers and body as for `wpn_verifier_parse()`. The body is not parsed or decrypted. `WPN_OK` means it
  * was signed by a configured key.
  */
 wpn_result wpn_verifier_verify(const struct wpn_verifier *verifier,
-                               const struct wpn_header *headers,
+                               const uint8_t *headers,
                                size_t headers_len,
+                               const size_t *header_lens,
+                               size_t header_count,
                                const uint8_t *body,
                                size_t body_len,
                                int64_t now,
@@ -1333,12 +1345,14 @@ wpn_result wpn_verifier_verify(const struct wpn_verifier *verifier,
 
 /**
  * Verifies the signature of a WeChat Pay API response (the same `Wechatpay-*` headers and
- * scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`). The body may be any
- * bytes, including none.
+ * scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`); the headers as for
+ * `wpn_verifier_parse()`. The body may be any bytes, including none.
  */
 wpn_result wpn_verifier_verify_response(const struct wpn_verifier *verifier,
-                                        const struct wpn_header *headers,
+                                        const uint8_t *headers,
                                         size_t headers_len,
+                                        const size_t *header_lens,
+                                        size_t header_count,
                                         const uint8_t *body,
                                         size_t body_len,
                                         int64_t now,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates each language's types for the event catalog from `models/events.json`.
+"""Generates each language's types for the event catalog from `models/events.json`, and the
+Java binding's mirror of the C header (`include/wechatpay_notify.h`: `codegen/java_natives.py`).
 
     python3 models/generate.py           # rewrite the generated files
     python3 models/generate.py --check   # fail (exit 1) if any generated file is stale
@@ -37,7 +38,8 @@ def backends() -> List[Tuple[str, Backend]]:
             "crates/wechatpay-notify/src/testing/samples.rs": rust.kit_samples(c),
         }),
     ]
-    for name in ("python", "go", "java"):
+    # java_natives mirrors the C header (include/wechatpay_notify.h), not the catalog.
+    for name in ("python", "go", "java", "java_natives"):
         try:
             module = __import__(f"codegen.{name}", fromlist=["outputs"])
         except ModuleNotFoundError:

@@ -16,7 +16,9 @@
 #   MODULE/@v/vVERSION.mod      bindings/go/go.mod
 #   MODULE/@v/vVERSION.zip      the module zip: every file of bindings/go that git knows
 #                               (tracked, or untracked and not ignored), except the local
-#                               copies under build/, plus build/include/wechatpay_notify.h and
+#                               copies under build/ and the nested modules (a directory with
+#                               a go.mod of its own: bench/, the benchmarks and peer tests,
+#                               which require wechatpay-go), plus build/include/wechatpay_notify.h and
 #                               build/linux-x86_64/libwechatpay_notify.a from WPN_NATIVE_PREFIX,
 #                               each as MODULE@vVERSION/PATH
 # Use it with GOPROXY="file://$WPN_DIST/goproxy,$(go env GOPROXY)" and GONOSUMDB (or

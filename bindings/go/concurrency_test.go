@@ -25,7 +25,7 @@ func TestConcurrentParse(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
-				n, err := v.ParseAt(header, body, now)
+				n, err := v.Parse(header, body)
 				if err != nil || n.ID != id {
 					errs <- err
 					return

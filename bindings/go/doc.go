@@ -71,7 +71,29 @@
 // families [ErrAuthenticity], [ErrDecryption], [ErrFormat] and [ErrConfig] match every code of
 // their group. Messages say what to do and are safe to log: they never contain a key, the
 // request or the decrypted plaintext. The checks are steps 0-15 of docs/protocol.md in the
-// wechatpay-notify repository, and the codes and families are listed in docs/errors.md.
+// wechatpay-notify repository, and the codes and families are listed in docs/errors.md. The
+// codes are generated from the C header (codes_gen.go) and their families read from the
+// library.
+//
+// # Why a callback fails
+//
+// [Verifier.Diagnose] (and [Verifier.DiagnoseRequest]) runs every check past failures and
+// returns a [Diagnosis]: each [Check] with its [CheckStatus] ([Passed], [Failed], [Skipped]),
+// the verdict Parse gives for the same request at the same time ([Diagnosis.Accepted],
+// [Diagnosis.Notification], [Diagnosis.Err]), and [Diagnosis.Hints], the signs that the body
+// was parsed and written out again before it was verified (pretty-printed, spaced, escaped),
+// the most common cause of [CodeSignatureMismatch]. Its String prints what the
+// wechatpay-notify doctor command prints. [V2Verifier.Diagnose] does the same for APIv2.
+//
+// # Time and headers
+//
+// The timestamp checks read the verifier's clock, [Config.Now]: nil, the usual setting, is the
+// system clock, read by the library as the Rust core reads it; a func gives the time in tests
+// or to replay a stored callback at the time it was received. There is one method per
+// operation, with no time argument. A call takes the request's headers as the server has them
+// (an [net/http.Header]); which of them the library reads, how names compare
+// (case-insensitively) and which of a repeated name counts (the first) is the core's rule, the
+// same in every language.
 //
 // # Replies
 //

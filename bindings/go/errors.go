@@ -8,71 +8,12 @@ import "errors"
 // never by number.
 type Code string
 
-// The error codes, in the order of the checks that produce them.
-const (
-	// CodeBodyTooLarge: the body is larger than Config.MaxBodySize.
-	CodeBodyTooLarge Code = "BODY_TOO_LARGE"
-	// CodeWrongFormat: the body is in the wrong format for this handler (APIv2 XML sent to an
-	// APIv3 handler, or APIv3 JSON sent to an APIv2 one).
-	CodeWrongFormat Code = "WRONG_FORMAT"
-	// CodeMissingHeader: a required Wechatpay-* header is missing or empty.
-	CodeMissingHeader Code = "MISSING_HEADER"
-	// CodeUnsupportedSignatureType: Wechatpay-Signature-Type (or APIv2 sign_type) names a
-	// scheme this library does not verify.
-	CodeUnsupportedSignatureType Code = "UNSUPPORTED_SIGNATURE_TYPE"
-	// CodeBadTimestamp: Wechatpay-Timestamp is not a decimal number of seconds.
-	CodeBadTimestamp Code = "BAD_TIMESTAMP"
-	// CodeTimestampSkew: the timestamp is outside Config.MaxClockSkew (a replay, or a wrong
-	// clock).
-	CodeTimestampSkew Code = "TIMESTAMP_SKEW"
-	// CodeSignatureProbe: the signature is WeChat Pay's WECHATPAY/SIGNTEST/ probe, which a
-	// merchant must reject.
-	CodeSignatureProbe Code = "SIGNATURE_PROBE"
-	// CodeUnknownSerial: no configured key matches Wechatpay-Serial.
-	CodeUnknownSerial Code = "UNKNOWN_SERIAL"
-	// CodeKeyExpired: the certificate of that serial is outside its validity period.
-	CodeKeyExpired Code = "KEY_EXPIRED"
-	// CodeMalformedSignature: the signature is not base64, or has the wrong length for the key.
-	CodeMalformedSignature Code = "MALFORMED_SIGNATURE"
-	// CodeSignatureMismatch: the signature does not match: a forged, altered or re-serialized
-	// body.
-	CodeSignatureMismatch Code = "SIGNATURE_MISMATCH"
-	// CodeMalformedBody: the body is not the expected JSON (APIv3) or flat XML (APIv2).
-	CodeMalformedBody Code = "MALFORMED_BODY"
-	// CodeMissingField: a required field of an APIv2 notification is missing.
-	CodeMissingField Code = "MISSING_FIELD"
-	// CodeReturnFail: an APIv2 notification whose return_code is not SUCCESS.
-	CodeReturnFail Code = "RETURN_FAIL"
-	// CodeUnsupportedAlgorithm: resource.algorithm is not AEAD_AES_256_GCM.
-	CodeUnsupportedAlgorithm Code = "UNSUPPORTED_ALGORITHM"
-	// CodeMalformedResource: the encrypted resource is malformed, or its plaintext is not
-	// JSON, or does not match the type given to [Notification.Decode].
-	CodeMalformedResource Code = "MALFORMED_RESOURCE"
-	// CodeDecryptFailed: decryption failed: a wrong APIv3 (or APIv2) key, or an altered
-	// ciphertext, nonce or associated data.
-	CodeDecryptFailed Code = "DECRYPT_FAILED"
-	// CodeConfigInvalid: the verifier's configuration is invalid (key length, unreadable PEM,
-	// weak key, no key...).
-	CodeConfigInvalid Code = "CONFIG_INVALID"
-	// CodeUnexpectedEvent: a typed accessor ([Notification.Transaction]...) was asked for a
-	// kind of the event catalog that the notification is not; the message says what it is.
-	// Dispatch on [Notification.Kind] first. Not a failure of the callback itself.
-	CodeUnexpectedEvent Code = "UNEXPECTED_EVENT"
-	// CodePanic: an internal error in the Rust library. It never happens; if it does, please
-	// report it.
-	CodePanic Code = "PANIC"
-)
-
-// Codes lists every code a verifier or a typed accessor returns, in the order of
-// docs/errors.md (CodePanic and the other codes only the C ABI produces, which never happen,
-// are not included).
-var Codes = []Code{
-	CodeBodyTooLarge, CodeWrongFormat, CodeMissingHeader, CodeUnsupportedSignatureType,
-	CodeBadTimestamp, CodeTimestampSkew, CodeSignatureProbe, CodeUnknownSerial,
-	CodeKeyExpired, CodeMalformedSignature, CodeSignatureMismatch, CodeMalformedBody,
-	CodeMissingField, CodeReturnFail, CodeUnsupportedAlgorithm, CodeMalformedResource,
-	CodeDecryptFailed, CodeConfigInvalid, CodeUnexpectedEvent,
-}
+// The Code constants, one per result code of the C header (enum wpn_result but WPN_OK), the
+// list Codes and one sentinel error per exported code are generated from the header into
+// codes_gen.go, with each constant's doc comment taken from the header's comment for that
+// code. The families are read from the library when the package first needs them.
+//
+//go:generate go run ./internal/gencodes -header ../../include/wechatpay_notify.h -o codes_gen.go
 
 // Family groups codes by what went wrong; see [Code.Family].
 type Family string
@@ -154,51 +95,6 @@ type familyError struct {
 func (f *familyError) Error() string {
 	return "wechatpay-notify: " + string(f.family) + " error"
 }
-
-// Sentinel errors, one per code, for errors.Is. They carry no message; the errors the library
-// returns are distinct *Error values with a message, matched by code.
-var (
-	// ErrBodyTooLarge matches errors with CodeBodyTooLarge.
-	ErrBodyTooLarge = &Error{Code: CodeBodyTooLarge}
-	// ErrWrongFormat matches errors with CodeWrongFormat.
-	ErrWrongFormat = &Error{Code: CodeWrongFormat}
-	// ErrMissingHeader matches errors with CodeMissingHeader.
-	ErrMissingHeader = &Error{Code: CodeMissingHeader}
-	// ErrUnsupportedSignatureType matches errors with CodeUnsupportedSignatureType.
-	ErrUnsupportedSignatureType = &Error{Code: CodeUnsupportedSignatureType}
-	// ErrBadTimestamp matches errors with CodeBadTimestamp.
-	ErrBadTimestamp = &Error{Code: CodeBadTimestamp}
-	// ErrTimestampSkew matches errors with CodeTimestampSkew.
-	ErrTimestampSkew = &Error{Code: CodeTimestampSkew}
-	// ErrSignatureProbe matches errors with CodeSignatureProbe.
-	ErrSignatureProbe = &Error{Code: CodeSignatureProbe}
-	// ErrUnknownSerial matches errors with CodeUnknownSerial.
-	ErrUnknownSerial = &Error{Code: CodeUnknownSerial}
-	// ErrKeyExpired matches errors with CodeKeyExpired.
-	ErrKeyExpired = &Error{Code: CodeKeyExpired}
-	// ErrMalformedSignature matches errors with CodeMalformedSignature.
-	ErrMalformedSignature = &Error{Code: CodeMalformedSignature}
-	// ErrSignatureMismatch matches errors with CodeSignatureMismatch.
-	ErrSignatureMismatch = &Error{Code: CodeSignatureMismatch}
-	// ErrMalformedBody matches errors with CodeMalformedBody.
-	ErrMalformedBody = &Error{Code: CodeMalformedBody}
-	// ErrMissingField matches errors with CodeMissingField.
-	ErrMissingField = &Error{Code: CodeMissingField}
-	// ErrReturnFail matches errors with CodeReturnFail.
-	ErrReturnFail = &Error{Code: CodeReturnFail}
-	// ErrUnsupportedAlgorithm matches errors with CodeUnsupportedAlgorithm.
-	ErrUnsupportedAlgorithm = &Error{Code: CodeUnsupportedAlgorithm}
-	// ErrMalformedResource matches errors with CodeMalformedResource.
-	ErrMalformedResource = &Error{Code: CodeMalformedResource}
-	// ErrDecryptFailed matches errors with CodeDecryptFailed.
-	ErrDecryptFailed = &Error{Code: CodeDecryptFailed}
-	// ErrConfigInvalid matches errors with CodeConfigInvalid.
-	ErrConfigInvalid = &Error{Code: CodeConfigInvalid}
-	// ErrUnexpectedEvent matches errors with CodeUnexpectedEvent.
-	ErrUnexpectedEvent = &Error{Code: CodeUnexpectedEvent}
-	// ErrPanic matches errors with CodePanic.
-	ErrPanic = &Error{Code: CodePanic}
-)
 
 // Family sentinels, for errors.Is: each matches every *Error whose code is in the family.
 var (

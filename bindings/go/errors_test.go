@@ -135,7 +135,7 @@ func TestConfigErrorsNeverContainKeys(t *testing.T) {
 }
 
 func TestDecodeErrorsAreLogSafe(t *testing.T) {
-	n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction",
+	n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction", Kind: EventTransaction,
 		Plaintext: []byte(strings.Replace(testTransaction, `"total":100`, `"total":"secret-value"`, 1))}
 	_, err := n.Transaction()
 	wantCode(t, err, CodeMalformedResource)

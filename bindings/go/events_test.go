@@ -46,7 +46,8 @@ func sampleNotification(t *testing.T, c *catalogFile, kind string) (*Notificatio
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := &Notification{EventType: k.EventTypes[0], Plaintext: plain}
+		// The kind as the parse decides it (wpn_envelope.kind), which the accessors are given.
+		n := &Notification{EventType: k.EventTypes[0], Kind: EventKind(kind), Plaintext: plain}
 		if len(k.OriginalTypes) > 0 {
 			n.OriginalType = k.OriginalTypes[0]
 		}
@@ -116,7 +117,17 @@ func TestSamplesRoundTrip(t *testing.T) {
 func TestAccessorsAskTheCore(t *testing.T) {
 	c := loadCatalog(t)
 	n, _ := sampleNotification(t, c, "transaction")
-	n.Kind = EventRefund // a caller's mistake changes nothing
+	// The kind is the one the parse decided (n.Kind): a caller who changes it gets accessors
+	// that follow it, and the core still decodes the plaintext as the model asked for, so a
+	// payment never passes as a refund.
+	n.Kind = EventRefund
+	if _, err := n.Transaction(); !errors.Is(err, ErrUnexpectedEvent) {
+		t.Fatalf("transaction of a notification said to be a refund: %v", err)
+	}
+	if _, err := n.Refund(); !errors.Is(err, ErrMalformedResource) {
+		t.Fatalf("a payment's plaintext decoded as a refund: %v", err)
+	}
+	n.Kind = EventTransaction
 	tr, err := n.Transaction()
 	if err != nil || tr.MchID == "" || tr.Amount.Total <= 0 || tr.Attach == nil || len(tr.PromotionDetail) == 0 {
 		t.Fatalf("transaction %+v %v", tr, err)
@@ -157,7 +168,7 @@ func TestAccessorsAskTheCore(t *testing.T) {
 	if err != nil || refund.SuccessTime != nil || refund.RefundStatus != "ABNORMAL" || refund.SpMchID == "" {
 		t.Fatalf("partner refund %+v %v", refund, err)
 	}
-	unknown := &Notification{EventType: "COUPON.USE", OriginalType: "coupon", Plaintext: []byte(`{}`)}
+	unknown := &Notification{EventType: "COUPON.USE", OriginalType: "coupon", Kind: EventUnknown, Plaintext: []byte(`{}`)}
 	for _, kind := range EventKinds {
 		if _, err := eventAccessors[kind](unknown); !errors.Is(err, ErrUnexpectedEvent) {
 			t.Fatalf("%s on an unknown kind: %v", kind, err)
@@ -176,7 +187,7 @@ func TestAccessorsReadWhatTheCoreChecked(t *testing.T) {
 				plain = strings.Replace(testTransaction, `"total":100,`, extra+`"total":100,`, 1)
 			}
 			plain = strings.Replace(plain, `"bank_type":"CMC",`, "\"bank_type\":\"CMC\",\"BANK_TYPE\":\"X\",\"ban\u212A_type\":\"Y\",", 1)
-			n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction", Plaintext: []byte(plain)}
+			n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction", Kind: EventTransaction, Plaintext: []byte(plain)}
 			tr, err := n.Transaction()
 			if err != nil || tr.Amount.Total != 100 || tr.BankType != "CMC" || tr.Payer.OpenID == "" {
 				t.Fatalf("%s %s: %+v %v", extra, order, tr, err)

@@ -32,27 +32,32 @@ func ExampleNewHandler() {
 		})))
 }
 
-// Parsing by hand, and telling failures apart with errors.Is.
-func ExampleVerifier_ParseAt() {
+// Parsing by hand, and telling failures apart with errors.Is. The callback is a stored one,
+// replayed at the time it was received: Config.Now is the verifier's clock (nil, the usual
+// setting, is the system clock).
+func ExampleVerifier_Parse() {
+	header, body, receivedAt := vectorCase("valid_transaction_public_key")
 	pub, _ := os.ReadFile("../../tests/vectors/keys/test-platform-b.pub.pem")
+	now := receivedAt
 	v, err := wechatpaynotify.NewVerifier(wechatpaynotify.Config{
 		APIv3Key:   "wpnTestAPIv3Key0123456789abcdefg",
 		PublicKeys: map[string]string{"PUB_KEY_ID_0114232134912410000000000000": string(pub)},
+		Now:        func() time.Time { return now },
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer v.Close()
 
-	header, body, now := vectorCase("valid_transaction_public_key")
-	n, err := v.ParseAt(header, body, now)
+	n, err := v.Parse(header, body)
 	if err != nil {
 		log.Fatal(err)
 	}
 	payment, _ := n.Transaction()
 	fmt.Println(n.EventType, n.Summary, payment.TradeState, payment.Amount.Total)
 
-	_, err = v.ParseAt(header, body, now.Add(time.Hour))
+	now = receivedAt.Add(time.Hour) // the same request an hour later: a replay
+	_, err = v.Parse(header, body)
 	fmt.Println(errors.Is(err, wechatpaynotify.ErrTimestampSkew), errors.Is(err, wechatpaynotify.ErrAuthenticity))
 	var e *wechatpaynotify.Error
 	if errors.As(err, &e) {

@@ -3,121 +3,33 @@ package wechatpaynotify
 // The boundary with the C ABI (include/wechatpay_notify.h; its conventions are in
 // docs/c-abi.md). Rules followed everywhere:
 //
-//   - Go memory is passed to C only for the duration of a call. Byte slices and strings go by
-//     pointer and length, never holding a Go pointer: headers go as their names and values
-//     back to back in one Go byte buffer with their lengths in a second one, from which the
-//     small C functions below lay out the wpn_header array on the C side. The library keeps no
+//   - The cgo preambles of this package hold #include lines (and #cgo directives) only: every
+//     C function called is one of the library's, called directly from Go.
+//   - Go memory is passed to C only for the duration of a call, and never memory holding a Go
+//     pointer (the cgo pointer rules): byte slices and strings go by pointer and length;
+//     headers go as the library takes them, their names and values back to back in one Go
+//     byte buffer and their lengths in a Go []C.size_t; out-parameters (the envelope, handles)
+//     are fields of a pooled Go struct that C writes C pointers into. The library keeps no
 //     pointer to Go memory.
-//   - Everything C returns is copied into Go memory before the C handle is freed, so no Go
-//     value refers to C memory and no C handle outlives the call, except the verifiers, which
-//     are freed by Close or their finalizer.
-//   - Several C calls that always go together are made as one call of a small C function of
-//     this file (wpn_go_*), which returns its results by value: one cgo transition instead of
-//     several, and no Go memory for C to write into (nothing escapes to the heap for it).
+//   - Everything C returns is copied into Go memory before the C handle is freed, and the C
+//     pointers left in the pooled struct are cleared, so no Go value refers to C memory and no
+//     C handle outlives the call, except the verifiers, which are freed by Close or their
+//     finalizer.
 //   - Result codes are matched by name (wpn_error_code_name, wpn_error_code_from_name), never
 //     by number.
 //   - runtime.KeepAlive follows every C call that uses a Go-owned handle.
 
 /*
-#include <stdlib.h>
-#include <string.h>
 #include "wechatpay_notify.h"
-
-// The outcome of wpn_go_check: the result, the error or (for a parse) the notification and its
-// envelope.
-typedef struct {
-	wpn_result rc;
-	wpn_error *err;
-	wpn_notification *n;
-	wpn_envelope env;
-} wpn_go_checked;
-
-// The operations of wpn_go_check.
-enum { WPN_GO_PARSE = 0, WPN_GO_VERIFY = 1, WPN_GO_VERIFY_RESPONSE = 2 };
-
-// The headers laid out on the C stack; more take one malloc.
-enum { WPN_GO_STACK_HEADERS = 16 };
-
-// Returned by wpn_go_check when malloc fails (not a wpn_result).
-#define WPN_GO_NO_MEMORY 0xFFFFFFFFu
-
-// wpn_go_check runs one verifier operation on count headers whose names and values are back
-// to back in names (lens holds each name's length then its value's; an empty value is passed
-// as NULL) and, for a successful parse, reads the envelope: one cgo call.
-static wpn_go_checked wpn_go_check(const wpn_verifier *v, int op, const uint8_t *names,
-		const size_t *lens, size_t count, const uint8_t *body, size_t body_len, int64_t now) {
-	wpn_go_checked out;
-	memset(&out, 0, sizeof out);
-	wpn_header stack[WPN_GO_STACK_HEADERS];
-	wpn_header *h = NULL;
-	if (count > WPN_GO_STACK_HEADERS) {
-		h = malloc(count * sizeof *h);
-		if (h == NULL) {
-			out.rc = WPN_GO_NO_MEMORY;
-			return out;
-		}
-	} else if (count > 0) {
-		h = stack;
-	}
-	const uint8_t *p = names;
-	for (size_t i = 0; i < count; i++) {
-		h[i].name = p;
-		h[i].name_len = lens[2 * i];
-		p += lens[2 * i];
-		h[i].value = lens[2 * i + 1] > 0 ? p : NULL;
-		h[i].value_len = lens[2 * i + 1];
-		p += lens[2 * i + 1];
-	}
-	switch (op) {
-	case WPN_GO_PARSE:
-		out.rc = wpn_verifier_parse(v, h, count, body, body_len, now, &out.n, &out.err);
-		if (out.rc == WPN_OK) {
-			wpn_notification_envelope(out.n, &out.env);
-		}
-		break;
-	case WPN_GO_VERIFY:
-		out.rc = wpn_verifier_verify(v, h, count, body, body_len, now, &out.err);
-		break;
-	default:
-		out.rc = wpn_verifier_verify_response(v, h, count, body, body_len, now, &out.err);
-	}
-	if (h != stack) {
-		free(h);
-	}
-	return out;
-}
-
-// The outcome of wpn_go_event_decode: the result, the error or the field tree.
-typedef struct {
-	wpn_result rc;
-	wpn_error *err;
-	wpn_buffer *fields;
-	wpn_slice data;
-} wpn_go_decoded;
-
-// wpn_go_event_decode is wpn_event_decode asking for the value tree, and the tree's bytes:
-// one cgo call.
-static wpn_go_decoded wpn_go_event_decode(const uint8_t *kind, size_t kind_len,
-		const uint8_t *event_type, size_t event_type_len, const uint8_t *original_type,
-		size_t original_type_len, const uint8_t *plaintext, size_t plaintext_len) {
-	wpn_go_decoded out;
-	memset(&out, 0, sizeof out);
-	out.rc = wpn_event_decode(kind, kind_len, event_type, event_type_len, original_type,
-		original_type_len, plaintext, plaintext_len, WPN_FIELDS_TREE, &out.fields, &out.err);
-	if (out.rc == WPN_OK) {
-		wpn_buffer_data(out.fields, &out.data);
-	}
-	return out;
-}
 */
 import "C"
 
 import (
+	"fmt"
 	"net/http"
 	"net/textproto"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -153,13 +65,6 @@ func goString(s C.wpn_str) string {
 	return string(cBytes(unsafe.Pointer(s.data), s.len))
 }
 
-// The codes only the C ABI produces (docs/errors.md). A Go caller cannot cause the first two;
-// they are looked up so that they are reported by name if they ever happen.
-const (
-	codeNullArgument    Code = "NULL_ARGUMENT"
-	codeInvalidArgument Code = "INVALID_ARGUMENT"
-)
-
 // codeTable is the library's view of every code this package knows, looked up by name.
 type codeTable struct {
 	raw    map[Code]C.uint32_t // name -> the library's wpn_result value
@@ -167,10 +72,11 @@ type codeTable struct {
 	family map[Code]Family     // name -> the library's family
 }
 
-// codes is built once, from the names: each is looked up with wpn_error_code_from_name and
-// classified with wpn_error_code_family. No code number is assumed.
+// codes is built once, from the names of every code of the header (allCodes, codes_gen.go):
+// each is looked up with wpn_error_code_from_name and classified with wpn_error_code_family.
+// No code number is assumed.
 var codes = sync.OnceValue(func() *codeTable {
-	names := append(append([]Code(nil), Codes...), CodePanic, codeNullArgument, codeInvalidArgument)
+	names := allCodes
 	t := &codeTable{
 		raw:    make(map[Code]C.uint32_t, len(names)),
 		code:   make(map[C.uint32_t]Code, len(names)),
@@ -244,12 +150,22 @@ func codeFamily(c Code) Family {
 // takeError converts a C error (which may be NULL) with its result code into an *Error and
 // frees it.
 func takeError(rc C.wpn_result, e *C.wpn_error) error {
+	err := copyError(rc, e)
+	if e != nil {
+		C.wpn_error_free(e)
+	}
+	return err
+}
+
+// copyError converts a C error (which may be NULL) with its result code into an *Error,
+// copying its message; the C error is left as it is (a borrowed one is not the caller's to
+// free).
+func copyError(rc C.wpn_result, e *C.wpn_error) *Error {
 	msg := ""
 	if e != nil {
 		var m C.wpn_str
 		C.wpn_error_message(e, &m)
 		msg = goString(m)
-		C.wpn_error_free(e)
 	}
 	return &Error{Code: codeOf(rc), Message: msg}
 }
@@ -257,133 +173,239 @@ func takeError(rc C.wpn_result, e *C.wpn_error) error {
 // The time argument of the verifier calls: Unix seconds, or systemClock.
 type cTime = C.int64_t
 
-// systemClock is the time argument that makes the library read the system clock.
+// systemClock is the time argument that makes the library read the system clock, as the Rust
+// core does.
 const systemClock cTime = C.WPN_SYSTEM_CLOCK
 
-// at is the time argument for now.
-func at(now time.Time) cTime { return cTime(now.Unix()) }
-
-// callScratch is the Go memory of one verifier call's headers, pooled and reused across calls.
-// It holds bytes and lengths only, no pointer: wpn_go_check points into it on the C side, for
-// the duration of the call.
-type callScratch struct {
-	buf   []byte     // the names and values of the headers, back to back
-	lens  []C.size_t // each header's name length, then its value length
-	names []string   // the Wechatpay-* header names, in the order fill passes them
-	calls uint32     // calls made with this scratch (see yieldEvery)
+// clockArg is the time argument for a clock: systemClock for nil (the library reads the
+// clock), else now's Unix seconds.
+func clockArg(now func() time.Time) cTime {
+	if now == nil {
+		return systemClock
+	}
+	return cTime(now().Unix())
 }
 
-// yieldEvery is how many verifier calls a goroutine makes between two passes through the
-// scheduler (runtime.Gosched), counted per scratch (and so about per P, as sync.Pool keeps one
-// per P). A call spends most of its time in C, where the runtime sees the goroutine as in a
-// system call. A goroutine that loops over such calls without ever being rescheduled (a batch,
-// a benchmark) is found by sysmon on the same scheduling tick after 10 ms and has its P handed
-// to another thread while it is in C; this repeats every 10 ms and keeps sysmon polling every
-// 20 µs. Two such goroutines on two cores then did about 3% less work per CPU second than one,
-// and 7% fewer calls per second than with a yield every 64 calls (1.7 ms at 27 µs a call,
-// under 10 ms up to 150 µs a call), which costs one Gosched per 64 calls. A server goroutine
-// passes through the scheduler anyway, each time it waits for a request.
-const yieldEvery = 64
+// callScratch is the Go memory of one C call, pooled and reused across calls: the request's
+// headers laid out as the library takes them, and the out-parameters the library writes. The
+// fields passed to C hold no Go pointer: bytes, lengths, and C pointers, which are cleared
+// once what they point to is copied and freed, so a pooled scratch holds none.
+type callScratch struct {
+	buf   []byte      // the names and values of the headers, back to back
+	lens  []C.size_t  // each header's name length, then its value length
+	names []headerKey // the header names, in the order fill passes them
 
-// scratchPool holds the callScratch of the verifier calls, one per P in practice.
+	env    C.wpn_envelope      // wpn_verifier_parse's envelope (and a diagnosis's notification's)
+	n      *C.wpn_notification // wpn_verifier_parse's notification
+	err    *C.wpn_error        // the error of any call
+	fields *C.wpn_buffer       // wpn_event_decode's field tree
+	data   C.wpn_slice         // the bytes of fields
+	diag   *C.wpn_diagnosis    // wpn_verifier_diagnose's or wpn_v2_verifier_diagnose's diagnosis
+	check  C.wpn_check         // one check of diag (wpn_diagnosis_get)
+	hint   C.wpn_str           // one hint of diag (wpn_diagnosis_hint)
+}
+
+// headerKey is a header name and whether it is in canonical form (as net/http writes it and
+// h.Get reads it).
+type headerKey struct {
+	name      string
+	canonical bool
+}
+
+// scratchPool holds the callScratch of the C calls, one per P in practice.
 var scratchPool = sync.Pool{New: func() any {
-	return &callScratch{buf: make([]byte, 0, 512), lens: make([]C.size_t, 0, 16), names: make([]string, 0, 8)}
+	return &callScratch{buf: make([]byte, 0, 1024), lens: make([]C.size_t, 0, 32), names: make([]headerKey, 0, 16)}
 }}
 
-// wechatpayPrefix is the prefix of every header the verifier reads.
-const wechatpayPrefix = "wechatpay-"
-
-// fill lays out the Wechatpay-* headers of h (the only ones the verifier reads): every value
-// of each such header, in order, copied into buf, with the lengths in lens. Names are passed as
-// they are; the library matches them case-insensitively, the first value winning, so the
-// names go in a defined order, not the map's: a name in canonical form (the one net/http
-// writes and h.Get reads) first, then the others in byte order. It returns the arguments of
-// wpn_go_check (nil pointers when there is no such header).
-func (s *callScratch) fill(h http.Header) (*C.uint8_t, *C.size_t, C.size_t) {
+// fill lays out every header of h as the library takes them (docs/c-abi.md, "Inputs"): every
+// value of each name, in order, copied into buf, with the lengths in lens. Which names the
+// library reads, how their case compares and which of a repeated name counts (the first) is
+// the core's rule, not this package's; as http.Header is a map, fill only gives its names a
+// defined order: a name in canonical form (the one net/http writes and h.Get reads) first,
+// then the others, each group in byte order. It returns the header arguments of the verifier
+// calls (nil pointers when there is no header).
+func (s *callScratch) fill(h http.Header) (headers *C.uint8_t, headersLen C.size_t, lens *C.size_t, count C.size_t) {
 	s.buf, s.lens, s.names = s.buf[:0], s.lens[:0], s.names[:0]
 	for name := range h {
-		if len(name) < len(wechatpayPrefix) || name[0]|0x20 != 'w' ||
-			!strings.EqualFold(name[:len(wechatpayPrefix)], wechatpayPrefix) {
-			continue
-		}
-		s.names = append(s.names, name)
+		s.names = append(s.names, headerKey{name, textproto.CanonicalMIMEHeaderKey(name) == name})
 	}
 	if len(s.names) > 1 {
 		slices.SortFunc(s.names, headerOrder)
 	}
-	for _, name := range s.names {
-		for _, value := range h[name] {
-			s.buf = append(append(s.buf, name...), value...)
-			s.lens = append(s.lens, C.size_t(len(name)), C.size_t(len(value)))
+	for _, k := range s.names {
+		for _, value := range h[k.name] {
+			s.buf = append(append(s.buf, k.name...), value...)
+			s.lens = append(s.lens, C.size_t(len(k.name)), C.size_t(len(value)))
 		}
 	}
-	if len(s.lens) == 0 {
-		return nil, nil, 0
+	headers, headersLen = bytesPtr(s.buf)
+	if len(s.lens) > 0 {
+		lens, count = &s.lens[0], C.size_t(len(s.lens)/2)
 	}
-	p, _ := bytesPtr(s.buf)
-	return p, &s.lens[0], C.size_t(len(s.lens) / 2)
+	return headers, headersLen, lens, count
 }
 
 // headerOrder orders header names for fill: canonical names first, then byte order.
-func headerOrder(a, b string) int {
-	ca, cb := a == textproto.CanonicalMIMEHeaderKey(a), b == textproto.CanonicalMIMEHeaderKey(b)
-	if ca != cb {
-		if ca {
+func headerOrder(a, b headerKey) int {
+	if a.canonical != b.canonical {
+		if a.canonical {
 			return -1
 		}
 		return 1
 	}
-	return strings.Compare(a, b)
+	return strings.Compare(a.name, b.name)
 }
 
-// release puts s back in the pool, unless its buffers grew unusually large.
+// release clears the scratch's strings and puts it back in the pool, unless its buffers grew
+// unusually large.
 func (s *callScratch) release() {
+	clear(s.names) // no reference to the caller's header names
 	if cap(s.buf) > 64<<10 || cap(s.lens) > 2048 {
 		return
 	}
 	scratchPool.Put(s)
 }
 
-// operation is one of the verifier's calls, as wpn_go_check numbers them.
-type operation C.int
+// operation is one of the verifier's calls.
+type operation int
 
 const (
-	opParse          operation = C.WPN_GO_PARSE           // wpn_verifier_parse
-	opVerify         operation = C.WPN_GO_VERIFY          // wpn_verifier_verify
-	opVerifyResponse operation = C.WPN_GO_VERIFY_RESPONSE // wpn_verifier_verify_response
+	opParse          operation = iota // wpn_verifier_parse
+	opVerify                          // wpn_verifier_verify
+	opVerifyResponse                  // wpn_verifier_verify_response
 )
 
-// errNoMemory is what a call returns when wpn_go_check cannot allocate its header array.
-func errNoMemory(count C.size_t) error {
-	return &Error{Code: CodePanic, Message: "internal error: out of memory laying out " +
-		strconv.FormatUint(uint64(count), 10) + " headers"}
-}
-
-// check runs one verifier operation at now (Unix seconds, or systemClock). For a successful
-// parse it returns the notification, copied into Go memory: one C call to parse and read the
-// envelope, one to free the notification.
+// check runs one verifier operation at now (Unix seconds, or systemClock) on the headers of h
+// and body. For a successful parse it returns the notification, copied into Go memory: one C
+// call to parse and fill the envelope, one to free the notification.
 func check(v *C.wpn_verifier, op operation, h http.Header, body []byte, now cTime) (*Notification, error) {
 	s := scratchPool.Get().(*callScratch)
-	names, lens, count := s.fill(h)
+	hp, hn, lp, count := s.fill(h)
 	bp, bn := bytesPtr(body)
-	out := C.wpn_go_check(v, C.int(op), names, lens, count, bp, bn, now)
+	var rc C.wpn_result
+	switch op {
+	case opParse:
+		rc = C.wpn_verifier_parse(v, hp, hn, lp, count, bp, bn, now, &s.n, &s.env, &s.err)
+	case opVerify:
+		rc = C.wpn_verifier_verify(v, hp, hn, lp, count, bp, bn, now, &s.err)
+	default:
+		rc = C.wpn_verifier_verify_response(v, hp, hn, lp, count, bp, bn, now, &s.err)
+	}
 	runtime.KeepAlive(body)
-	s.calls++
-	if s.calls%yieldEvery == 0 {
-		defer runtime.Gosched() // once the notification is copied and freed
+	var n *Notification
+	var err error
+	switch {
+	case rc != C.WPN_OK:
+		err = takeError(rc, s.err)
+		s.err = nil
+	case op == opParse:
+		n = copyNotification(&s.env)
+		s.env = C.wpn_envelope{}
+		C.wpn_notification_free(s.n)
+		s.n = nil
 	}
 	s.release()
-	switch {
-	case out.rc == C.WPN_GO_NO_MEMORY:
-		return nil, errNoMemory(count)
-	case out.rc != C.WPN_OK:
-		return nil, takeError(out.rc, out.err)
-	case op != opParse:
-		return nil, nil
+	return n, err
+}
+
+// diagnose runs every check of docs/protocol.md (wpn_verifier_diagnose) at now on the headers of
+// h, laid out by fill as for check, and body, and returns the diagnosis copied into Go memory.
+// The C diagnosis is freed before it returns. An error means a misuse of the C ABI (which this
+// package never makes) or a diagnosis this package cannot read: a refused callback is a
+// diagnosis whose Err is set.
+func diagnose(v *C.wpn_verifier, h http.Header, body []byte, now cTime) (*Diagnosis, error) {
+	s := scratchPool.Get().(*callScratch)
+	hp, hn, lp, count := s.fill(h)
+	bp, bn := bytesPtr(body)
+	rc := C.wpn_verifier_diagnose(v, hp, hn, lp, count, bp, bn, now, &s.diag, &s.err)
+	runtime.KeepAlive(body)
+	d, err := s.takeDiagnosis(rc, protocolV3)
+	s.release()
+	return d, err
+}
+
+// diagnoseV2 runs every check of docs/apiv2.md (wpn_v2_verifier_diagnose) on an APIv2 body,
+// as diagnose does for APIv3.
+func diagnoseV2(v *C.wpn_v2_verifier, xml []byte) (*Diagnosis, error) {
+	s := scratchPool.Get().(*callScratch)
+	p, n := bytesPtr(xml)
+	rc := C.wpn_v2_verifier_diagnose(v, p, n, &s.diag, &s.err)
+	runtime.KeepAlive(xml)
+	d, err := s.takeDiagnosis(rc, protocolV2)
+	s.release()
+	return d, err
+}
+
+// takeDiagnosis takes the result of a diagnose call: the error of a failed call, or the
+// diagnosis in s.diag copied into Go memory (checks, hints, and the verdict's notification or
+// error, both borrowed from the diagnosis), after which the C diagnosis is freed and every C
+// pointer left in s is cleared.
+func (s *callScratch) takeDiagnosis(rc C.wpn_result, protocol string) (*Diagnosis, error) {
+	if rc != C.WPN_OK {
+		err := takeError(rc, s.err)
+		s.err = nil
+		return nil, err
 	}
-	n := copyNotification(&out.env)
-	C.wpn_notification_free(out.n)
-	return n, nil
+	defer func() {
+		s.check, s.hint, s.env = C.wpn_check{}, C.wpn_str{}, C.wpn_envelope{}
+		C.wpn_diagnosis_free(s.diag)
+		s.diag = nil
+	}()
+	d := s.diag
+	if d == nil {
+		return nil, internalError("the diagnose call succeeded without a diagnosis")
+	}
+	out := &Diagnosis{protocol: protocol}
+	if n := int(C.wpn_diagnosis_len(d)); n > 0 {
+		out.Checks = make([]Check, n)
+	}
+	for i := range out.Checks {
+		if !bool(C.wpn_diagnosis_get(d, C.size_t(i), &s.check)) {
+			return nil, internalError(fmt.Sprintf("wpn_diagnosis_get(%d) of %d checks failed", i, len(out.Checks)))
+		}
+		c := &out.Checks[i]
+		c.Step = int(s.check.step)
+		c.Name = goString(s.check.name)
+		c.Message = goString(s.check.message)
+		switch s.check.status {
+		case C.WPN_CHECK_PASSED:
+			c.Status = Passed
+		case C.WPN_CHECK_FAILED:
+			c.Status = Failed
+			c.Code = codeOf(s.check.code)
+		case C.WPN_CHECK_SKIPPED:
+			c.Status = Skipped
+		default:
+			return nil, internalError(fmt.Sprintf("step %d has the unknown status %d", c.Step, s.check.status))
+		}
+	}
+	if n := int(C.wpn_diagnosis_hint_count(d)); n > 0 {
+		out.Hints = make([]string, n)
+	}
+	for i := range out.Hints {
+		if !bool(C.wpn_diagnosis_hint(d, C.size_t(i), &s.hint)) {
+			return nil, internalError(fmt.Sprintf("wpn_diagnosis_hint(%d) of %d hints failed", i, len(out.Hints)))
+		}
+		out.Hints[i] = goString(s.hint)
+	}
+	if verdict := C.wpn_diagnosis_verdict(d); verdict != C.WPN_OK {
+		out.Err = copyError(verdict, C.wpn_diagnosis_error(d)) // borrowed: freed with d
+	} else if n := C.wpn_diagnosis_notification(d); n != nil { // borrowed: freed with d
+		if !bool(C.wpn_notification_envelope(n, &s.env)) {
+			return nil, internalError("wpn_notification_envelope failed")
+		}
+		out.Notification = copyNotification(&s.env)
+	} else if protocol == protocolV3 {
+		return nil, internalError("an accepted APIv3 diagnosis without a notification")
+	}
+	return out, nil
+}
+
+// internalError is the CodePanic *Error (FamilyInternal) of a diagnosis that breaks a rule of
+// the C ABI.
+func internalError(what string) error {
+	return &Error{Code: CodePanic, Message: "internal error: " + what +
+		"; this is a bug of wechatpay-notify, please report it"}
 }
 
 // copyNotification copies an envelope into one Go allocation (plus the Notification).
@@ -427,27 +449,35 @@ func eventKind(s C.wpn_str) EventKind {
 	return EventKind(name)
 }
 
-// event is the check behind every typed accessor (events.go). The core decides, from the
-// notification's event_type, original_type and plaintext, whether it is of kind and decodes as
-// that kind's model (wpn_event_decode): UNEXPECTED_EVENT for another kind, MALFORMED_RESOURCE
+// event is the check behind every typed accessor (events.go). The core checks, from the
+// notification's kind (decided once, at parse), event_type and plaintext, whether it is of kind
+// and decodes as that kind's model (wpn_event_decode): UNEXPECTED_EVENT for another kind, MALFORMED_RESOURCE
 // naming the field for a missing required field or a wrong JSON type. On success the core
-// gives the model's fields as a value tree (docs/c-abi.md, "Event field trees"), copied into
-// one Go buffer: the returned reader, from which the accessor's model reads itself (its
-// generated readTree; its strings share that buffer). A tree this package cannot read is a
-// CodePanic *Error, from the reader's end.
+// gives the model's fields as a value tree (docs/c-abi.md, "Event field trees"; read with
+// wpn_buffer_data), copied into one Go buffer: the returned reader, from which the accessor's
+// model reads itself (its generated readTree; its strings share that buffer). A tree this
+// package cannot read is a CodePanic *Error, from the reader's end.
 func (n *Notification) event(kind EventKind) (treeReader, error) {
 	kp, kn := stringPtr(string(kind))
+	ak, an := stringPtr(string(n.Kind))
 	ep, en := stringPtr(n.EventType)
-	op, on := stringPtr(n.OriginalType)
 	pp, pn := bytesPtr(n.Plaintext)
-	d := C.wpn_go_event_decode(kp, kn, ep, en, op, on, pp, pn)
+	s := scratchPool.Get().(*callScratch)
+	rc := C.wpn_event_decode(kp, kn, ak, an, ep, en, pp, pn, C.WPN_FIELDS_TREE, &s.fields, &s.err)
 	runtime.KeepAlive(n)
-	if d.rc != C.WPN_OK {
-		return treeReader{}, takeError(d.rc, d.err)
+	if rc != C.WPN_OK {
+		err := takeError(rc, s.err)
+		s.err = nil
+		s.release()
+		return treeReader{}, err
 	}
-	src := cBytes(unsafe.Pointer(d.data.data), d.data.len)
+	C.wpn_buffer_data(s.fields, &s.data)
+	src := cBytes(unsafe.Pointer(s.data.data), s.data.len)
 	tree := make([]byte, len(src))
 	copy(tree, src) // with the make above: one allocation, not cleared first
-	C.wpn_buffer_free(d.fields)
+	s.data = C.wpn_slice{}
+	C.wpn_buffer_free(s.fields)
+	s.fields = nil
+	s.release()
 	return newTreeReader(tree, kind), nil
 }

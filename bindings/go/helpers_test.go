@@ -137,6 +137,23 @@ func (c *vectorCase) expect(t testing.TB) vectorExpect {
 
 func (c *vectorCase) now() time.Time { return time.Unix(c.Now, 0) }
 
+// clockAt is a clock that always reads now, for Config.Now.
+func clockAt(now time.Time) func() time.Time { return func() time.Time { return now } }
+
+// verifier is a verifier of the case's configuration whose clock reads the case's time, closed
+// when the test ends.
+func (c *vectorCase) verifier(t testing.TB, vectors *vectorFile) *Verifier {
+	t.Helper()
+	cfg := vectors.Verifiers[c.Verifier].config(t)
+	cfg.Now = clockAt(c.now())
+	v, err := NewVerifier(cfg)
+	if err != nil {
+		t.Fatalf("%s: verifier %s: %v", c.Name, c.Verifier, err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
 func loadJSON(t testing.TB, rel string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(vectorsDir, rel))
@@ -268,10 +285,20 @@ func (k *testKit) merchant(mchid string) Merchant {
 	return Merchant{MchID: mchid, APIv3Key: cfg.APIv3Key, PublicKeys: cfg.PublicKeys, Certificates: cfg.Certificates}
 }
 
-// verifier is a verifier configured for the kit, closed when the test ends.
+// verifier is a verifier configured for the kit (on the system clock), closed when the test
+// ends.
 func (k *testKit) verifier(t testing.TB) *Verifier {
 	t.Helper()
-	v, err := NewVerifier(k.config())
+	return k.verifierAt(t, nil)
+}
+
+// verifierAt is a verifier configured for the kit with the clock now (nil: the system clock),
+// closed when the test ends.
+func (k *testKit) verifierAt(t testing.TB, now func() time.Time) *Verifier {
+	t.Helper()
+	cfg := k.config()
+	cfg.Now = now
+	v, err := NewVerifier(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

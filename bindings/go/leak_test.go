@@ -59,12 +59,12 @@ func TestLeak(t *testing.T) {
 	tampered[30] ^= 1
 	one := func(i int) {
 		if i%10 == 9 {
-			if _, err := v.ParseAt(header, tampered, now); err == nil {
+			if _, err := v.Parse(header, tampered); err == nil {
 				t.Fatal("tampered notification accepted")
 			}
 			return
 		}
-		n, err := v.ParseAt(header, body, now)
+		n, err := v.Parse(header, body)
 		if err != nil || len(n.Plaintext) == 0 {
 			t.Fatalf("parse: %v", err)
 		}

@@ -80,7 +80,7 @@ func TestMerchants(t *testing.T) {
 		mchid string
 	}{{a, "1900000001"}, {b, "1900000002"}, {c, "1900000003"}, {a, "1900000001"}} {
 		h, body, id := m.kit.notification(t, now)
-		n, err := v.ParseAt(h, body, now)
+		n, err := v.Parse(h, body)
 		if err != nil {
 			t.Fatalf("%s: %v", m.mchid, err)
 		}
@@ -90,12 +90,12 @@ func TestMerchants(t *testing.T) {
 		if s := n.String(); !strings.Contains(s, `MchID:"`+m.mchid+`"`) || strings.Contains(s, "out_trade_no") {
 			t.Fatalf("String %s", s)
 		}
-		if err := v.VerifyAt(h, body, now); err != nil {
+		if err := v.Verify(h, body); err != nil {
 			t.Fatalf("%s: verify: %v", m.mchid, err)
 		}
 		req := httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(body))
 		req.Header = h
-		if rn, err := v.ParseRequestAt(req, now); err != nil || rn.MchID != m.mchid {
+		if rn, err := v.ParseRequest(req); err != nil || rn.MchID != m.mchid {
 			t.Fatalf("%s: ParseRequest %v %v", m.mchid, rn, err)
 		}
 		if _, err := n.Transaction(); err != nil {
@@ -103,7 +103,7 @@ func TestMerchants(t *testing.T) {
 		}
 	}
 
-	// Through the handler, with the system clock.
+	// Through the handler.
 	var got []string
 	handler := NewHandler(v, func(_ context.Context, n *Notification) error {
 		got = append(got, n.MchID)
@@ -132,7 +132,7 @@ func TestMerchants(t *testing.T) {
 	for _, cfg := range []Config{a.config(), func() Config { cfg := a.config(); cfg.Merchants = []Merchant{}; return cfg }()} {
 		single := merchantVerifier(t, cfg)
 		h, body, _ := a.notification(t, now)
-		n, err := single.ParseAt(h, body, now)
+		n, err := single.Parse(h, body)
 		if err != nil || n.MchID != "" || strings.Contains(n.String(), "MchID") {
 			t.Fatalf("single merchant: %v %v", n, err)
 		}
@@ -147,7 +147,7 @@ func TestMerchants(t *testing.T) {
 		t.Fatal("MchIDs after Close")
 	}
 	h, body, _ := a.notification(t, now)
-	if _, err := v.ParseAt(h, body, now); err != ErrClosed {
+	if _, err := v.Parse(h, body); err != ErrClosed {
 		t.Fatalf("after Close: %v", err)
 	}
 }
@@ -159,13 +159,13 @@ func TestMerchantsUnknownSerial(t *testing.T) {
 	v := merchantVerifier(t, Config{Merchants: []Merchant{a.merchant("1900000001"), b.merchant("1900000002")}})
 	now := time.Now()
 	h, body, _ := stranger.notification(t, now)
-	_, err := v.ParseAt(h, body, now)
+	_, err := v.Parse(h, body)
 	wantMessage(t, err, CodeUnknownSerial, []string{
 		stranger.Info().KeyID,
 		"1900000001 " + a.Info().KeyID,
 		"1900000002 " + b.Info().KeyID,
 	}, a.Info().APIv3Key, b.Info().APIv3Key)
-	wantCode(t, v.VerifyAt(h, body, now), CodeUnknownSerial)
+	wantCode(t, v.Verify(h, body), CodeUnknownSerial)
 }
 
 // TestMerchantsSharedKey: one serial for several merchants with the same key is shared, their
@@ -186,7 +186,7 @@ func TestMerchantsSharedKey(t *testing.T) {
 	if ids := v.KeyIDs(); !slices.Equal(ids, []string{ai.KeyID}) {
 		t.Fatalf("a shared key is one key: %v", ids)
 	}
-	n, err := v.ParseAt(h, body, now)
+	n, err := v.Parse(h, body)
 	if err != nil || n.MchID != "1900000001" || n.Serial != ai.KeyID {
 		t.Fatalf("shared key: %v %v", n, err)
 	}
@@ -195,12 +195,12 @@ func TestMerchantsSharedKey(t *testing.T) {
 	v = merchantVerifier(t, Config{Merchants: []Merchant{
 		other("1900000002", b.Info().APIv3Key), c.merchant("1900000003"), other("1900000004", c.Info().APIv3Key),
 	}})
-	_, err = v.ParseAt(h, body, now)
+	_, err = v.Parse(h, body)
 	wantMessage(t, err, CodeDecryptFailed, []string{"1900000002", "1900000004"}, ai.APIv3Key, b.Info().APIv3Key, c.Info().APIv3Key)
 	if strings.Contains(err.Error(), "1900000003") {
 		t.Fatalf("names a merchant the key is not configured for: %v", err)
 	}
-	if err := v.VerifyAt(h, body, now); err != nil {
+	if err := v.Verify(h, body); err != nil {
 		t.Fatalf("verify needs no APIv3 key: %v", err)
 	}
 
@@ -292,7 +292,7 @@ func TestMerchantsConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 30; i++ {
 				c := calls[(g+i)%len(calls)]
-				n, err := v.ParseAt(c.h, c.body, now)
+				n, err := v.Parse(c.h, c.body)
 				if err != nil || n.MchID != c.mchid {
 					errs <- fmt.Errorf("want %s: %v %v", c.mchid, n, err)
 					return

@@ -71,7 +71,7 @@ func failureReply(err error) reply {
 	var e *Error
 	if errors.As(err, &e) {
 		if raw, ok := rawCode(e.Code); ok {
-			rc := C.wpn_reply_for_result(raw, nil, 0, &r, &cerr)
+			rc := C.wpn_reply_for_result(raw, &r, &cerr)
 			return takeReply(rc, r, cerr)
 		}
 	}

@@ -142,6 +142,34 @@ func (v *V2Verifier) ParseRefund(body []byte) (*V2Refund, error) {
 	}, nil
 }
 
+// Diagnose runs every check of docs/apiv2.md on an APIv2 notification (the raw XML body),
+// continuing past failures: a body with a req_info field is checked as a refund (6 checks),
+// anything else as a payment (7 checks). The verdict (Diagnosis.Accepted, Err) is exactly what
+// ParseRefund or ParsePayment returns for it; [Diagnosis.Notification] is always nil and
+// [Diagnosis.Hints] empty for APIv2 (parse an accepted body to read its fields).
+//
+// A refused notification is a successful diagnosis whose Err is set: the error is non-nil only
+// for a misuse, ErrClosed after Close.
+func (v *V2Verifier) Diagnose(xml []byte) (*Diagnosis, error) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil, ErrClosed
+	}
+	d, err := diagnoseV2(v.ptr, xml)
+	runtime.KeepAlive(v)
+	return d, err
+}
+
+// DiagnoseRequest reads r's body like ParsePaymentRequest and diagnoses it with Diagnose.
+func (v *V2Verifier) DiagnoseRequest(r *http.Request) (*Diagnosis, error) {
+	body, err := readBody(r, v.maxBodySize)
+	if err != nil {
+		return nil, err
+	}
+	return v.Diagnose(body)
+}
+
 // ParsePaymentRequest reads r's body (at most the maximum body size plus one byte), puts it
 // back so that r.Body can be read again, and verifies it with ParsePayment.
 func (v *V2Verifier) ParsePaymentRequest(r *http.Request) (map[string]string, error) {

@@ -72,21 +72,17 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// runV3 runs a v3 case with Parse/Verify at the case's time, checks the successful result
-// (envelope, kind and every typed accessor), and checks that ParseRequest on an equivalent
-// request agrees. The codes the accessors give are added to seen.
+// runV3 runs a v3 case with Parse/Verify on a verifier whose clock reads the case's time
+// (Config.Now), checks the successful result (envelope, kind and every typed accessor), and
+// checks that ParseRequest on an equivalent request agrees. The codes the accessors give are added to seen.
 func runV3(t *testing.T, vectors *vectorFile, c *vectorCase, seen map[Code]bool) error {
-	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
-	if err != nil {
-		t.Fatalf("verifier %s: %v", c.Verifier, err)
-	}
-	defer v.Close()
+	v := c.verifier(t, vectors) // its clock reads the case's time
 	header, body := c.header(), c.body(t)
 	if c.Type == "v3_verify" {
-		return v.VerifyAt(header, body, c.now())
+		return v.Verify(header, body)
 	}
-	n, err := v.ParseAt(header, body, c.now())
-	verr := v.VerifyAt(header, body, c.now())
+	n, err := v.Parse(header, body)
+	verr := v.Verify(header, body)
 	// Steps 0-10 agree with Verify.
 	if err == nil && verr != nil {
 		t.Fatalf("parse ok but verify failed: %v", verr)
@@ -97,7 +93,7 @@ func runV3(t *testing.T, vectors *vectorFile, c *vectorCase, seen map[Code]bool)
 	// ParseRequest on the same request, same time, same outcome; the body stays readable.
 	req := httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(body))
 	req.Header = c.header()
-	rn, rerr := v.ParseRequestAt(req, c.now())
+	rn, rerr := v.ParseRequest(req)
 	if CodeOf(rerr) != CodeOf(err) || (rerr == nil) != (err == nil) {
 		t.Fatalf("ParseRequest %v, Parse %v", rerr, err)
 	}
@@ -390,12 +386,7 @@ func vectorSecrets(t *testing.T, vectors *vectorFile) []string {
 // accessorErrorMessages returns every error the typed accessors give for an accepted v3_parse
 // case, as Error() and %#v.
 func accessorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []string {
-	v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
-	if err != nil {
-		t.Fatalf("%s: %v", c.Name, err)
-	}
-	defer v.Close()
-	n, err := v.ParseAt(c.header(), c.body(t), c.now())
+	n, err := c.verifier(t, vectors).Parse(c.header(), c.body(t))
 	if err != nil {
 		t.Fatalf("%s: %v", c.Name, err)
 	}
@@ -419,13 +410,9 @@ func vectorErrorMessages(t *testing.T, vectors *vectorFile, c *vectorCase) []str
 		_, err := NewV2Verifier(vectors.V2Keys[c.V2Key])
 		errs = append(errs, err)
 	case "v3_parse", "v3_verify":
-		v, err := NewVerifier(vectors.Verifiers[c.Verifier].config(t))
-		if err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
-		}
-		defer v.Close()
-		_, perr := v.ParseAt(c.header(), c.body(t), c.now())
-		errs = append(errs, perr, v.VerifyAt(c.header(), c.body(t), c.now()))
+		v := c.verifier(t, vectors)
+		_, perr := v.Parse(c.header(), c.body(t))
+		errs = append(errs, perr, v.Verify(c.header(), c.body(t)))
 	default:
 		v, err := NewV2Verifier(vectors.V2Keys[c.V2Key])
 		if err != nil {

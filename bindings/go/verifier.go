@@ -65,6 +65,16 @@ type Config struct {
 	MaxClockSkew time.Duration
 	// MaxBodySize is the largest accepted body in bytes; zero means DefaultMaxBodySize.
 	MaxBodySize int
+	// Now is the verifier's clock, read once per call to check Wechatpay-Timestamp (and a
+	// certificate's validity) against it. nil, the usual setting, is the system clock, read
+	// by the library as the Rust core reads it. Set it in tests, or to replay a stored
+	// callback at the time it was received:
+	//
+	//	cfg.Now = func() time.Time { return receivedAt }
+	//
+	// Only whole seconds count. Now is called by every call that checks a timestamp, from any
+	// goroutine the verifier is used in, so it must be safe for concurrent use.
+	Now func() time.Time
 }
 
 // Merchant is one merchant (商户) of a verifier for several merchants ([Config.Merchants]):
@@ -103,6 +113,7 @@ func (m Merchant) GoString() string { return m.String() }
 type Verifier struct {
 	mu           sync.RWMutex // read-held by every call, write-held by Close
 	ptr          *C.wpn_verifier
+	now          func() time.Time // Config.Now; nil for the system clock
 	maxBodySize  int
 	maxClockSkew time.Duration
 	mchids       []string // the merchant ids of Config.Merchants, in order; nil for one merchant
@@ -184,6 +195,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	liveHandles.Add(1)
 	v := &Verifier{
 		ptr:          ptr,
+		now:          cfg.Now,
 		mchids:       mchids,
 		maxBodySize:  int(C.wpn_verifier_max_body_size(ptr)),
 		maxClockSkew: time.Duration(C.wpn_verifier_max_clock_skew(ptr)) * time.Second,
@@ -238,75 +250,84 @@ func (v *Verifier) Close() error {
 	return nil
 }
 
-// Parse verifies and decrypts an APIv3 callback, using the system clock. header holds the
-// request's headers (only the Wechatpay-* ones are read; names are case-insensitive and the
-// first value of a repeated header counts) and body the raw request body, byte for byte.
+// Parse verifies and decrypts an APIv3 callback at the time of the verifier's clock
+// ([Config.Now]; the system clock by default). header holds the request's headers as the
+// server has them, all of them (the library reads the Wechatpay-* ones: names compare
+// case-insensitively and the first of a repeated name counts), and body the raw request body,
+// byte for byte.
 //
 // Every check of docs/protocol.md (steps 0-15) runs in order and the first failure is
 // returned as an *Error: body size, format (XML is WRONG_FORMAT), headers, signature type,
 // timestamp, clock skew, signature probe, key serial, key validity, signature, body,
 // algorithm, resource, decryption.
 func (v *Verifier) Parse(header http.Header, body []byte) (*Notification, error) {
-	return v.run(opParse, header, body, systemClock)
-}
-
-// ParseAt is Parse at the time now instead of the system clock (for tests and replays).
-func (v *Verifier) ParseAt(header http.Header, body []byte, now time.Time) (*Notification, error) {
-	return v.run(opParse, header, body, at(now))
+	return v.run(opParse, header, body)
 }
 
 // ParseRequest reads r's body (at most MaxBodySize+1 bytes), puts it back so that r.Body can
-// be read again, and parses it with r's headers. A body too large is CodeBodyTooLarge; an
-// error reading the body is returned as it is (not an *Error).
+// be read again, and parses it with r's headers, as Parse does. A body too large is
+// CodeBodyTooLarge; an error reading the body is returned as it is (not an *Error).
 func (v *Verifier) ParseRequest(r *http.Request) (*Notification, error) {
-	return v.parseRequest(r, systemClock)
-}
-
-// ParseRequestAt is ParseRequest at the time now instead of the system clock.
-func (v *Verifier) ParseRequestAt(r *http.Request, now time.Time) (*Notification, error) {
-	return v.parseRequest(r, at(now))
-}
-
-// parseRequest is ParseRequest and ParseRequestAt: now is Unix seconds, or systemClock.
-func (v *Verifier) parseRequest(r *http.Request, now cTime) (*Notification, error) {
 	body, err := readBody(r, v.maxBodySize)
 	if err != nil {
 		return nil, err
 	}
-	return v.run(opParse, r.Header, body, now)
+	return v.run(opParse, r.Header, body)
 }
 
 // Verify checks a callback's authenticity only (the checks of Parse up to and including the
-// signature: steps 0-10 of docs/protocol.md), using the system clock. The body is neither
-// parsed nor decrypted.
+// signature: steps 0-10 of docs/protocol.md), at the time of the verifier's clock. The body is
+// neither parsed nor decrypted.
 func (v *Verifier) Verify(header http.Header, body []byte) error {
-	_, err := v.run(opVerify, header, body, systemClock)
-	return err
-}
-
-// VerifyAt is Verify at the time now.
-func (v *Verifier) VerifyAt(header http.Header, body []byte, now time.Time) error {
-	_, err := v.run(opVerify, header, body, at(now))
+	_, err := v.run(opVerify, header, body)
 	return err
 }
 
 // VerifyResponse verifies the signature of a WeChat Pay API response (the same Wechatpay-*
-// headers, scheme and time window as callbacks), using the system clock. The body may be any
-// bytes, including none.
+// headers, scheme and time window as callbacks), at the time of the verifier's clock. The
+// body may be any bytes, including none.
 func (v *Verifier) VerifyResponse(header http.Header, body []byte) error {
-	_, err := v.run(opVerifyResponse, header, body, systemClock)
+	_, err := v.run(opVerifyResponse, header, body)
 	return err
 }
 
-// VerifyResponseAt is VerifyResponse at the time now.
-func (v *Verifier) VerifyResponseAt(header http.Header, body []byte, now time.Time) error {
-	_, err := v.run(opVerifyResponse, header, body, at(now))
-	return err
+// Diagnose runs every check of docs/protocol.md (steps 0-15) on a callback, continuing past
+// failures, at the time of the verifier's clock ([Config.Now]), and returns what each check
+// found, the verdict and the signs of a re-serialized body (see [Diagnosis]). header and body
+// are what Parse takes; the verdict (Diagnosis.Accepted, Notification, Err) is exactly what
+// Parse returns for them at the same time. Use it to find out why callbacks are refused (log
+// the diagnosis of a refused one), not instead of Parse.
+//
+// A refused callback is a successful diagnosis whose Err is set: the error is non-nil only for
+// a misuse, ErrClosed after Close.
+func (v *Verifier) Diagnose(header http.Header, body []byte) (*Diagnosis, error) {
+	now := clockArg(v.now) // the caller's clock, outside the lock
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil, ErrClosed
+	}
+	d, err := diagnose(v.ptr, header, body, now)
+	runtime.KeepAlive(v)
+	return d, err
 }
 
-// run is the one code path of every Parse/Verify variant: now is the time in Unix seconds,
-// or systemClock.
-func (v *Verifier) run(op operation, header http.Header, body []byte, now cTime) (*Notification, error) {
+// DiagnoseRequest reads r's body (at most MaxBodySize+1 bytes) as ParseRequest does, puts it
+// back so that r.Body can be read again, and diagnoses it with r's headers, as Diagnose does
+// (a body too large is a diagnosis whose step 0 failed with CodeBodyTooLarge). An error
+// reading the body is returned as it is (not an *Error).
+func (v *Verifier) DiagnoseRequest(r *http.Request) (*Diagnosis, error) {
+	body, err := readBody(r, v.maxBodySize)
+	if err != nil {
+		return nil, err
+	}
+	return v.Diagnose(r.Header, body)
+}
+
+// run is the one code path of Parse, ParseRequest, Verify and VerifyResponse, at the time of
+// the verifier's clock.
+func (v *Verifier) run(op operation, header http.Header, body []byte) (*Notification, error) {
+	now := clockArg(v.now) // the caller's clock, outside the lock
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.ptr == nil {

@@ -55,13 +55,15 @@ def events_py(catalog: Catalog) -> str:
         "``MALFORMED_RESOURCE`` (naming the field) for a resource that lacks a required field.",
         "Field names are WeChat Pay's own; amounts are in fen; times are RFC 3339 strings;",
         "optional fields are ``None`` when absent; unknown fields are ignored. See",
-        "``docs/events.md``.",
+        "``docs/events.md``. An accessor's result is built once per notification, from",
+        "``Notification.resource`` (it holds the same values) after the core checked the same",
+        "parse of the plaintext against the kind's model.",
         '"""',
         "",
         "from __future__ import annotations",
         "",
         "from dataclasses import dataclass",
-        "from typing import Any, Callable, Dict, Mapping, Optional, Tuple",
+        "from typing import Dict, Optional, Tuple",
         "",
         "__all__ = [",
     ]
@@ -86,27 +88,14 @@ def events_py(catalog: Catalog) -> str:
             annotation = py_type(f.type) if f.required else f"Optional[{py_type(f.type)}] = None"
             out.append(f"    {attr(f.name)}: {annotation}")
             out += wrap(f'"""{f.doc or f.name}"""', 96, "    ")
-        out += [
-            "",
-            "    @classmethod",
-            f"    def _from_json(cls, d: Mapping[str, Any]) -> {m.name}:",
-            "        return cls(",
-        ]
-        out += [f"            {attr(f.name)}={field_value(f)}," for f in ordered]
-        out += ["        )", ""]
+    renamed = sorted({f.name for m in catalog.models for f in m.fields if attr(f.name) != f.name})
     out += [
         "",
-        "_DECODERS: Dict[str, Callable[[Mapping[str, Any]], Any]] = {",
-    ]
-    out += [f'    "{k.kind}": {k.model}._from_json,' for k in catalog.kinds]
-    out += [
-        "}",
         "",
-        "",
-        "def _from_json(kind: str, resource: Mapping[str, Any]) -> Any:",
-        '    """Builds the typed resource of ``kind`` from the decoded JSON (already checked by the',
-        '    core against the kind\'s model)."""',
-        "    return _DECODERS[kind](resource)",
+        "#: The JSON field names whose attribute differs (a Python keyword gets a trailing ``_``):",
+        "#: the native module builds the dataclasses above straight from the core's checked model",
+        "#: and reads this to name their attributes.",
+        "_RENAMED: Dict[str, str] = {" + ", ".join(f'"{n}": "{attr(n)}"' for n in renamed) + "}",
     ]
     return "\n".join(out) + "\n"
 

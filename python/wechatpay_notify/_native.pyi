@@ -145,7 +145,9 @@ class Verifier:
 
 @final
 class Notification:
-    """A verified, decrypted notification. Immutable; ``resource`` is built on first access."""
+    """A verified, decrypted notification. Immutable; ``resource`` and the typed resource
+    (``transaction()``, ...) are built on first access, both from the one parse of the
+    plaintext."""
 
     @property
     def id(self) -> str:
@@ -268,6 +270,14 @@ class Diagnosis:
     @property
     def ok(self) -> bool:
         """True when the callback would be accepted."""
+    @property
+    def hints(self) -> Tuple[str, ...]:
+        """The names of the signs that the body was parsed and written out again after WeChat
+        Pay signed it (``"line_breaks"``, ``"indentation"``, ``"space_after_colon"``,
+        ``"space_after_comma"``, ``"spaces"``, ``"unicode_escapes"``, ``"escaped_slashes"``;
+        ``docs/protocol.md``), looked for when step 10 (the signature) failed, in the order
+        they first appear. Step 10's ``message`` names them too. Empty otherwise, and always
+        for APIv2."""
     @property
     def error(self) -> Optional[NotificationError]:
         """The exception ``parse`` raises for this callback, or ``None``."""

@@ -8,13 +8,15 @@ does not describe, which is not an error); ``Notification.transaction()``,
 ``MALFORMED_RESOURCE`` (naming the field) for a resource that lacks a required field.
 Field names are WeChat Pay's own; amounts are in fen; times are RFC 3339 strings;
 optional fields are ``None`` when absent; unknown fields are ignored. See
-``docs/events.md``.
+``docs/events.md``. An accessor's result is built once per notification, from
+``Notification.resource`` (it holds the same values) after the core checked the same
+parse of the plaintext against the kind's model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 __all__ = [
     "CombineAmount",
@@ -89,26 +91,6 @@ class Transaction:
     promotion_detail: Optional[Tuple[PromotionDetail, ...]] = None
     """Coupons and discounts applied (优惠功能); only present when a promotion was used."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> Transaction:
-        return cls(
-            appid=d["appid"],
-            mchid=d["mchid"],
-            out_trade_no=d["out_trade_no"],
-            transaction_id=d["transaction_id"],
-            trade_type=d["trade_type"],
-            trade_state=d["trade_state"],
-            trade_state_desc=d["trade_state_desc"],
-            bank_type=d["bank_type"],
-            success_time=d["success_time"],
-            payer=Payer._from_json(d["payer"]),
-            amount=TransactionAmount._from_json(d["amount"]),
-            attach=d.get("attach"),
-            scene_info=None if d.get("scene_info") is None else SceneInfo._from_json(d["scene_info"]),
-            promotion_detail=None if d.get("promotion_detail") is None else tuple(PromotionDetail._from_json(x) for x in d["promotion_detail"]),
-        )
-
-
 @dataclass(frozen=True)
 class PartnerTransaction:
     """Decrypted payment-success resource for a service provider (服务商) or platform (电商/平台收付通)
@@ -150,28 +132,6 @@ class PartnerTransaction:
     promotion_detail: Optional[Tuple[PromotionDetail, ...]] = None
     """Coupons and discounts applied (优惠功能); only present when a promotion was used."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> PartnerTransaction:
-        return cls(
-            sp_appid=d["sp_appid"],
-            sp_mchid=d["sp_mchid"],
-            sub_mchid=d["sub_mchid"],
-            out_trade_no=d["out_trade_no"],
-            transaction_id=d["transaction_id"],
-            trade_type=d["trade_type"],
-            trade_state=d["trade_state"],
-            trade_state_desc=d["trade_state_desc"],
-            bank_type=d["bank_type"],
-            success_time=d["success_time"],
-            payer=PartnerPayer._from_json(d["payer"]),
-            amount=TransactionAmount._from_json(d["amount"]),
-            sub_appid=d.get("sub_appid"),
-            attach=d.get("attach"),
-            scene_info=None if d.get("scene_info") is None else SceneInfo._from_json(d["scene_info"]),
-            promotion_detail=None if d.get("promotion_detail") is None else tuple(PromotionDetail._from_json(x) for x in d["promotion_detail"]),
-        )
-
-
 @dataclass(frozen=True)
 class Payer:
     """A paying user identified by one openid. Shared by Transaction.payer and
@@ -179,13 +139,6 @@ class Payer:
 
     openid: str
     """The user's openid (用户标识) under the order's app id (appid, or combine_appid for 合单)."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> Payer:
-        return cls(
-            openid=d["openid"],
-        )
-
 
 @dataclass(frozen=True)
 class PartnerPayer:
@@ -195,14 +148,6 @@ class PartnerPayer:
     """The user's openid under sp_appid (用户服务标识)."""
     sub_openid: Optional[str] = None
     """The user's openid under sub_appid (用户子标识); only when a sub_appid is involved."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> PartnerPayer:
-        return cls(
-            sp_openid=d["sp_openid"],
-            sub_openid=d.get("sub_openid"),
-        )
-
 
 @dataclass(frozen=True)
 class TransactionAmount:
@@ -217,29 +162,12 @@ class TransactionAmount:
     payer_currency: str
     """Currency the user paid in (用户支付币种)."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> TransactionAmount:
-        return cls(
-            total=d["total"],
-            payer_total=d["payer_total"],
-            currency=d["currency"],
-            payer_currency=d["payer_currency"],
-        )
-
-
 @dataclass(frozen=True)
 class SceneInfo:
     """Where the payment happened. Shared by direct, partner and combined payments."""
 
     device_id: Optional[str] = None
     """Merchant terminal or device id (商户端设备号)."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> SceneInfo:
-        return cls(
-            device_id=d.get("device_id"),
-        )
-
 
 @dataclass(frozen=True)
 class PromotionDetail:
@@ -268,23 +196,6 @@ class PromotionDetail:
     goods_detail: Optional[Tuple[PromotionGoodsDetail, ...]] = None
     """Per-item breakdown (单品列表), only for single-item promotions."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> PromotionDetail:
-        return cls(
-            coupon_id=d["coupon_id"],
-            amount=d["amount"],
-            name=d.get("name"),
-            scope=d.get("scope"),
-            type=d.get("type"),
-            stock_id=d.get("stock_id"),
-            wechatpay_contribute=d.get("wechatpay_contribute"),
-            merchant_contribute=d.get("merchant_contribute"),
-            other_contribute=d.get("other_contribute"),
-            currency=d.get("currency"),
-            goods_detail=None if d.get("goods_detail") is None else tuple(PromotionGoodsDetail._from_json(x) for x in d["goods_detail"]),
-        )
-
-
 @dataclass(frozen=True)
 class PromotionGoodsDetail:
     """One item covered by a single-item promotion."""
@@ -299,17 +210,6 @@ class PromotionGoodsDetail:
     """Discount on this item in fen (商品优惠金额)."""
     goods_remark: Optional[str] = None
     """Free-text item note (商品备注)."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> PromotionGoodsDetail:
-        return cls(
-            goods_id=d["goods_id"],
-            quantity=d["quantity"],
-            unit_price=d["unit_price"],
-            discount_amount=d["discount_amount"],
-            goods_remark=d.get("goods_remark"),
-        )
-
 
 @dataclass(frozen=True)
 class CombineTransaction:
@@ -328,18 +228,6 @@ class CombineTransaction:
     """Payment scene (场景信息), present when the merchant sent one."""
     combine_payer_info: Optional[Payer] = None
     """Who paid (支付者), openid under combine_appid."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> CombineTransaction:
-        return cls(
-            combine_appid=d["combine_appid"],
-            combine_mchid=d["combine_mchid"],
-            combine_out_trade_no=d["combine_out_trade_no"],
-            sub_orders=tuple(CombineSubOrder._from_json(x) for x in d["sub_orders"]),
-            scene_info=None if d.get("scene_info") is None else SceneInfo._from_json(d["scene_info"]),
-            combine_payer_info=None if d.get("combine_payer_info") is None else Payer._from_json(d["combine_payer_info"]),
-        )
-
 
 @dataclass(frozen=True)
 class CombineSubOrder:
@@ -374,24 +262,6 @@ class CombineSubOrder:
     """Coupons applied to the sub-order (优惠功能). One mirrored table marks it required, but it
     only exists when a promotion was used and the example omits it."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> CombineSubOrder:
-        return cls(
-            mchid=d["mchid"],
-            trade_type=d["trade_type"],
-            trade_state=d["trade_state"],
-            attach=d["attach"],
-            success_time=d["success_time"],
-            transaction_id=d["transaction_id"],
-            out_trade_no=d["out_trade_no"],
-            amount=CombineAmount._from_json(d["amount"]),
-            bank_type=d.get("bank_type"),
-            sub_appid=d.get("sub_appid"),
-            sub_mchid=d.get("sub_mchid"),
-            promotion_detail=None if d.get("promotion_detail") is None else tuple(PromotionDetail._from_json(x) for x in d["promotion_detail"]),
-        )
-
-
 @dataclass(frozen=True)
 class CombineAmount:
     """Amounts of a 合单 sub-order, in fen (分). Note the different key names from
@@ -408,17 +278,6 @@ class CombineAmount:
     settlement_rate: Optional[int] = None
     """Exchange rate used when currencies differ, scaled by 10^8; seen only in the mirrored
     example, not in the field table."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> CombineAmount:
-        return cls(
-            total_amount=d["total_amount"],
-            currency=d["currency"],
-            payer_amount=d["payer_amount"],
-            payer_currency=d["payer_currency"],
-            settlement_rate=d.get("settlement_rate"),
-        )
-
 
 @dataclass(frozen=True)
 class Refund:
@@ -445,21 +304,6 @@ class Refund:
     success_time: Optional[str] = None
     """When the refund completed (退款成功时间), RFC 3339; only meaningful for SUCCESS and may be
     absent for CLOSED or ABNORMAL."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> Refund:
-        return cls(
-            mchid=d["mchid"],
-            out_trade_no=d["out_trade_no"],
-            transaction_id=d["transaction_id"],
-            out_refund_no=d["out_refund_no"],
-            refund_id=d["refund_id"],
-            refund_status=d["refund_status"],
-            user_received_account=d["user_received_account"],
-            amount=RefundAmount._from_json(d["amount"]),
-            success_time=d.get("success_time"),
-        )
-
 
 @dataclass(frozen=True)
 class PartnerRefund:
@@ -492,23 +336,6 @@ class PartnerRefund:
     REFUND_SOURCE_PARTNER_ADVANCE. Documented only for the 电商收付通 refund notice; the plain 服务商
     notice has no such field."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> PartnerRefund:
-        return cls(
-            sp_mchid=d["sp_mchid"],
-            sub_mchid=d["sub_mchid"],
-            out_trade_no=d["out_trade_no"],
-            transaction_id=d["transaction_id"],
-            out_refund_no=d["out_refund_no"],
-            refund_id=d["refund_id"],
-            refund_status=d["refund_status"],
-            user_received_account=d["user_received_account"],
-            amount=RefundAmount._from_json(d["amount"]),
-            success_time=d.get("success_time"),
-            refund_account=d.get("refund_account"),
-        )
-
-
 @dataclass(frozen=True)
 class RefundAmount:
     """Refund amounts in fen (分). Shared by Refund and PartnerRefund."""
@@ -521,16 +348,6 @@ class RefundAmount:
     """What the user paid for the order in fen (用户支付金额)."""
     payer_refund: int
     """What goes back to the user in fen (用户退款金额)."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> RefundAmount:
-        return cls(
-            total=d["total"],
-            refund=d["refund"],
-            payer_total=d["payer_total"],
-            payer_refund=d["payer_refund"],
-        )
-
 
 @dataclass(frozen=True)
 class ProfitSharing:
@@ -556,20 +373,6 @@ class ProfitSharing:
     sub_mchid: Optional[str] = None
     """Sub-merchant whose funds were split (子商户号); only in the partner form."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> ProfitSharing:
-        return cls(
-            transaction_id=d["transaction_id"],
-            order_id=d["order_id"],
-            out_order_no=d["out_order_no"],
-            receiver=ProfitSharingReceiver._from_json(d["receiver"]),
-            success_time=d["success_time"],
-            mchid=d.get("mchid"),
-            sp_mchid=d.get("sp_mchid"),
-            sub_mchid=d.get("sub_mchid"),
-        )
-
-
 @dataclass(frozen=True)
 class ProfitSharingReceiver:
     """The receiver side of one profit-sharing movement."""
@@ -582,16 +385,6 @@ class ProfitSharingReceiver:
     """Amount moved, in fen (分账动账金额)."""
     description: str
     """Reason text of the split or return (分账/回退描述)."""
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> ProfitSharingReceiver:
-        return cls(
-            type=d["type"],
-            account=d["account"],
-            amount=d["amount"],
-            description=d["description"],
-        )
-
 
 @dataclass(frozen=True)
 class TransferBill:
@@ -624,22 +417,6 @@ class TransferBill:
     """Failure reason code (失败原因), e.g. PAYEE_ACCOUNT_ABNORMAL; only meaningful when state is
     FAIL."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> TransferBill:
-        return cls(
-            out_bill_no=d["out_bill_no"],
-            transfer_bill_no=d["transfer_bill_no"],
-            state=d["state"],
-            transfer_amount=d["transfer_amount"],
-            create_time=d["create_time"],
-            update_time=d["update_time"],
-            mchid=d.get("mchid"),
-            mch_id=d.get("mch_id"),
-            openid=d.get("openid"),
-            fail_reason=d.get("fail_reason"),
-        )
-
-
 @dataclass(frozen=True)
 class Complaint:
     """Decrypted consumer-complaint event resource (消费者投诉2.0). It only points at the complaint;
@@ -653,27 +430,8 @@ class Complaint:
     MERCHANT_APPROVE_REFUND, MERCHANT_REJECT_REFUND or REFUND_SUCCESS; WeChat Pay adds values
     over time, so treat unknown ones as valid."""
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> Complaint:
-        return cls(
-            complaint_id=d["complaint_id"],
-            action_type=d["action_type"],
-        )
 
-
-_DECODERS: Dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "transaction": Transaction._from_json,
-    "partner_transaction": PartnerTransaction._from_json,
-    "combine_transaction": CombineTransaction._from_json,
-    "refund": Refund._from_json,
-    "partner_refund": PartnerRefund._from_json,
-    "profit_sharing": ProfitSharing._from_json,
-    "transfer_bill": TransferBill._from_json,
-    "complaint": Complaint._from_json,
-}
-
-
-def _from_json(kind: str, resource: Mapping[str, Any]) -> Any:
-    """Builds the typed resource of ``kind`` from the decoded JSON (already checked by the
-    core against the kind's model)."""
-    return _DECODERS[kind](resource)
+#: The JSON field names whose attribute differs (a Python keyword gets a trailing ``_``):
+#: the native module builds the dataclasses above straight from the core's checked model
+#: and reads this to name their attributes.
+_RENAMED: Dict[str, str] = {}

@@ -147,43 +147,118 @@ wpn_str find_field(const wpn_v2_fields *fields, const char *name) {
     return s;
 }
 
-static wpn_header header_of(const char *name, size_t name_len, const char *value,
-                            size_t value_len) {
-    wpn_header h;
-    h.name = (const uint8_t *)name;
-    h.name_len = name_len;
-    h.value = (const uint8_t *)value;
-    h.value_len = value_len;
+static int view_is_empty(wpn_str s) { return s.data == NULL && s.len == 0; }
+
+int envelope_is_empty(const wpn_envelope *e) {
+    return view_is_empty(e->id) && view_is_empty(e->create_time) &&
+           view_is_empty(e->event_type) && view_is_empty(e->resource_type) &&
+           view_is_empty(e->summary) && view_is_empty(e->original_type) &&
+           view_is_empty(e->serial) && view_is_empty(e->plaintext) && view_is_empty(e->kind) &&
+           view_is_empty(e->mchid) && e->timestamp == 0;
+}
+
+static int view_same(wpn_str a, wpn_str b) { return a.data == b.data && a.len == b.len; }
+
+int envelope_same(const wpn_envelope *a, const wpn_envelope *b) {
+    return view_same(a->id, b->id) && view_same(a->create_time, b->create_time) &&
+           view_same(a->event_type, b->event_type) &&
+           view_same(a->resource_type, b->resource_type) && view_same(a->summary, b->summary) &&
+           view_same(a->original_type, b->original_type) && view_same(a->serial, b->serial) &&
+           view_same(a->plaintext, b->plaintext) && view_same(a->kind, b->kind) &&
+           view_same(a->mchid, b->mchid) && a->timestamp == b->timestamp;
+}
+
+headers_t headers_pack(const header_item *items, size_t count) {
+    headers_t h = {NULL, 0, NULL, count};
+    for (size_t i = 0; i < count; i++) h.bytes_len += items[i].name_len + items[i].value_len;
+    h.bytes = malloc(h.bytes_len ? h.bytes_len : 1);
+    h.lens = calloc(count ? 2 * count : 1, sizeof *h.lens);
+    if (!h.bytes || !h.lens) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (items[i].name_len) memcpy(h.bytes + at, items[i].name, items[i].name_len);
+        at += items[i].name_len;
+        if (items[i].value_len) memcpy(h.bytes + at, items[i].value, items[i].value_len);
+        at += items[i].value_len;
+        h.lens[2 * i] = items[i].name_len;
+        h.lens[2 * i + 1] = items[i].value_len;
+    }
     return h;
 }
 
 headers_t headers_from_json(const json_t *src) {
-    headers_t h = {NULL, 0};
-    size_t n = json_is_array(src) ? json_array_size(src) : json_object_size(src);
-    h.items = calloc(n ? n : 1, sizeof(wpn_header));
+    size_t n = json_is_array(src) ? json_array_size(src) : json_object_size(src), count = 0;
+    header_item *items = calloc(n ? n : 1, sizeof *items);
     if (json_is_array(src)) {
         size_t i;
         json_t *pair;
         json_array_foreach(src, i, pair) {
             json_t *k = json_array_get(pair, 0), *v = json_array_get(pair, 1);
-            h.items[h.len++] = header_of(json_string_value(k), json_string_length(k),
-                                         json_string_value(v), json_string_length(v));
+            header_item item = {json_string_value(k), json_string_length(k),
+                                json_string_value(v), json_string_length(v)};
+            items[count++] = item;
         }
     } else {
         const char *key;
         json_t *v;
         json_object_foreach((json_t *)src, key, v) {
-            h.items[h.len++] =
-                header_of(key, strlen(key), json_string_value(v), json_string_length(v));
+            header_item item = {key, strlen(key), json_string_value(v), json_string_length(v)};
+            items[count++] = item;
         }
     }
+    headers_t h = headers_pack(items, count);
+    free(items);
     return h;
 }
 
+header_item *headers_items(const headers_t *h) {
+    header_item *items = calloc(h->count ? h->count : 1, sizeof *items);
+    size_t at = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        items[i].name = (const char *)h->bytes + at;
+        items[i].name_len = h->lens[2 * i];
+        at += items[i].name_len;
+        items[i].value = (const char *)h->bytes + at;
+        items[i].value_len = h->lens[2 * i + 1];
+        at += items[i].value_len;
+    }
+    return items;
+}
+
+const char *headers_find(const headers_t *h, const char *name, size_t *value_len) {
+    size_t at = 0, name_len = strlen(name);
+    for (size_t i = 0; i < h->count; i++) {
+        size_t nl = h->lens[2 * i], vl = h->lens[2 * i + 1];
+        if (nl == name_len && strncasecmp((const char *)h->bytes + at, name, nl) == 0) {
+            if (value_len) *value_len = vl;
+            return (const char *)h->bytes + at + nl;
+        }
+        at += nl + vl;
+    }
+    if (value_len) *value_len = 0;
+    return NULL;
+}
+
+void items_set_value(header_item *items, size_t count, const char *name, const char *value,
+                     size_t value_len) {
+    size_t name_len = strlen(name);
+    for (size_t i = 0; i < count; i++)
+        if (items[i].name_len == name_len && strncasecmp(items[i].name, name, name_len) == 0) {
+            items[i].value = value;
+            items[i].value_len = value_len;
+        }
+}
+
 void headers_free(headers_t *h) {
-    free(h->items);
-    h->items = NULL;
-    h->len = 0;
+    free(h->bytes);
+    free(h->lens);
+    h->bytes = NULL;
+    h->lens = NULL;
+    h->bytes_len = 0;
+    h->count = 0;
 }
 
 /* One merchant's keys (or the single merchant's): its public keys and certificates. */

@@ -54,13 +54,49 @@ wpn_str key_id_of(const wpn_verifier *verifier, size_t index);
 wpn_certificate certificate_of(const wpn_certificates *certificates, size_t index);
 wpn_str find_field(const wpn_v2_fields *fields, const char *name);
 
-/* Headers built from a JSON array of [name, value] pairs or an object {name: value}. The
- * pointers borrow from the JSON document. */
+/* True when every view of the envelope is {NULL, 0} and the timestamp 0 (the empty value). */
+int envelope_is_empty(const wpn_envelope *e);
+/* True when two envelopes are the same views (equal pointers and lengths, field by field)
+ * and the same timestamp: both borrow from the same notification. */
+int envelope_same(const wpn_envelope *a, const wpn_envelope *b);
+
+/* A request's headers in the packed form the C ABI takes (docs/c-abi.md, "Inputs"): every
+ * name and value back to back in `bytes` (`bytes_len` bytes), and `2 * count` lengths in
+ * `lens` (each header's name length, then its value length). Owns its memory (headers_free). */
 typedef struct {
-    wpn_header *items;
-    size_t len;
+    uint8_t *bytes;
+    size_t bytes_len;
+    size_t *lens;
+    size_t count;
 } headers_t;
+
+/* The four header arguments of wpn_verifier_parse/verify/verify_response/diagnose. */
+#define HEADERS(h) (h).bytes, (h).bytes_len, (h).lens, (h).count
+/* The last two of them (header_lens, header_count), for calls that change the buffer. */
+#define HEADERS_LENS(h) (h).lens, (h).count
+
+/* One header as (pointer, length) pairs: what tests edit before packing. A NULL pointer is
+ * allowed with a zero length. */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} header_item;
+
+/* Packs `count` items (copies their bytes). */
+headers_t headers_pack(const header_item *items, size_t count);
+/* Packs a JSON array of [name, value] pairs or an object {name: value}. */
 headers_t headers_from_json(const json_t *pairs_or_object);
+/* The items of packed headers, pointing into h->bytes: a new array of h->count items (at
+ * least one allocated) to edit and pack again; free it with free(). */
+header_item *headers_items(const headers_t *h);
+/* The value of the first header named `name` (ASCII case-insensitive, the core's rule), or
+ * NULL when there is none. */
+const char *headers_find(const headers_t *h, const char *name, size_t *value_len);
+/* Sets the value of every header named `name` (ASCII case-insensitive) in items. */
+void items_set_value(header_item *items, size_t count, const char *name, const char *value,
+                     size_t value_len);
 void headers_free(headers_t *h);
 
 /* Builds a verifier from a vector configuration {apiv3_key, public_keys, certificates, ...}.

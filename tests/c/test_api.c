@@ -1,6 +1,8 @@
 /* The C API's edges (docs/c-abi.md): NULL arguments, impossible lengths, zero lengths,
  * invalid UTF-8, frees of NULL, accessors of NULL handles and indexes out of range, the
- * `now` argument and WPN_SYSTEM_CLOCK, replies, names and families of codes. */
+ * `now` argument and WPN_SYSTEM_CLOCK, replies, names and families of codes; the request in
+ * one call: packed headers (lengths that must add up, case, repeats, other headers) and the
+ * envelope filled by wpn_verifier_parse. */
 #include "harness.h"
 
 #include <stdint.h>
@@ -8,6 +10,9 @@
 #include <time.h>
 
 #define U8(s) ((const uint8_t *)(s))
+
+/* Fills an out struct with 0xA5 bytes, so a function that writes nothing to it is caught. */
+#define POISON(x) memset(&(x), 0xa5, sizeof(x))
 
 /* A valid notification from the vectors, for the tests that need one. */
 typedef struct {
@@ -76,37 +81,49 @@ static void null_arguments(const sample_t *s) {
     wpn_error *err = NULL;
     wpn_verifier *v = NULL;
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "sample verifier");
-    const wpn_header *h = s->headers.items;
-    size_t hn = s->headers.len;
+    const headers_t h = s->headers;
     const uint8_t *body = s->body.data;
     size_t bl = s->body.len;
     wpn_notification *n = (wpn_notification *)&err;
+    wpn_envelope e;
 
-    NULL_CASE(wpn_verifier_parse(NULL, h, hn, body, bl, s->now, &n, &err), "verifier",
+    POISON(e);
+    NULL_CASE(wpn_verifier_parse(NULL, HEADERS(h), body, bl, s->now, &n, &e, &err), "verifier",
                "parse NULL verifier");
     CHECK(n == NULL, "out set to NULL on failure");
-    NULL_CASE(wpn_verifier_parse(v, h, hn, body, bl, s->now, NULL, &err), "notification_out",
-               "parse NULL out");
-    NULL_CASE(wpn_verifier_parse(v, NULL, hn, body, bl, s->now, &n, &err), "headers",
-               "parse NULL headers");
-    NULL_CASE(wpn_verifier_parse(v, h, hn, NULL, bl, s->now, &n, &err), "body",
+    CHECK(envelope_is_empty(&e), "envelope empty on failure");
+    POISON(e);
+    NULL_CASE(wpn_verifier_parse(v, HEADERS(h), body, bl, s->now, NULL, &e, &err),
+               "notification_out", "parse NULL out");
+    CHECK(envelope_is_empty(&e), "envelope empty without notification_out");
+    /* The header buffer: NULL with a length (whatever the lengths say). */
+    NULL_CASE(wpn_verifier_parse(v, NULL, h.bytes_len, HEADERS_LENS(h), body, bl, s->now, &n,
+                                 NULL, &err),
+               "headers", "parse NULL headers");
+    NULL_CASE(wpn_verifier_parse(v, NULL, 1, NULL, 0, body, bl, s->now, &n, NULL, &err),
+               "headers", "parse NULL headers, no lengths");
+    /* The lengths: NULL with a count of headers. */
+    NULL_CASE(wpn_verifier_parse(v, h.bytes, h.bytes_len, NULL, h.count, body, bl, s->now, &n,
+                                 NULL, &err),
+               "header_lens", "parse NULL header_lens");
+    NULL_CASE(wpn_verifier_parse(v, NULL, 0, NULL, 1, body, bl, s->now, &n, NULL, &err),
+               "header_lens", "parse NULL header_lens, no bytes");
+    NULL_CASE(wpn_verifier_verify(v, h.bytes, h.bytes_len, NULL, h.count, body, bl, s->now,
+                                  &err),
+               "header_lens", "verify NULL header_lens");
+    NULL_CASE(wpn_verifier_verify_response(v, NULL, h.bytes_len, HEADERS_LENS(h), body, bl,
+                                           s->now, &err),
+               "headers", "verify_response NULL headers");
+    NULL_CASE(wpn_verifier_parse(v, HEADERS(h), NULL, bl, s->now, &n, NULL, &err), "body",
                "parse NULL body");
     /* Arguments are checked before the clock is read. */
-    NULL_CASE(wpn_verifier_parse(v, h, hn, NULL, bl, WPN_SYSTEM_CLOCK, &n, &err), "body",
-               "parse NULL body, system clock");
-    wpn_header bad = {NULL, 5, U8("x"), 1};
-    NULL_CASE(wpn_verifier_parse(v, &bad, 1, body, bl, s->now, &n, &err), "headers[].name",
-               "parse NULL header name");
-    bad.name = U8("Wechatpay-Nonce");
-    bad.name_len = 15;
-    bad.value = NULL;
-    NULL_CASE(wpn_verifier_verify(v, &bad, 1, body, bl, s->now, &err), "headers[].value",
-               "verify NULL header value");
-    NULL_CASE(wpn_verifier_verify(NULL, h, hn, body, bl, WPN_SYSTEM_CLOCK, &err), "verifier",
+    NULL_CASE(wpn_verifier_parse(v, HEADERS(h), NULL, bl, WPN_SYSTEM_CLOCK, &n, NULL, &err),
+               "body", "parse NULL body, system clock");
+    NULL_CASE(wpn_verifier_verify(NULL, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &err), "verifier",
                "verify");
-    NULL_CASE(wpn_verifier_verify_response(NULL, h, hn, body, bl, WPN_SYSTEM_CLOCK, &err),
+    NULL_CASE(wpn_verifier_verify_response(NULL, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &err),
                "verifier", "verify_response");
-    NULL_CASE(wpn_verifier_verify_response(v, h, hn, NULL, 1, 0, &err), "body",
+    NULL_CASE(wpn_verifier_verify_response(v, HEADERS(h), NULL, 1, 0, &err), "body",
                "verify_response NULL body");
     wpn_certificates *certs = NULL;
     NULL_CASE(wpn_verifier_decrypt_certificates(v, body, bl, NULL, &err),
@@ -114,15 +131,24 @@ static void null_arguments(const sample_t *s) {
     NULL_CASE(wpn_decrypt_certificates(NULL, 32, body, bl, &certs, &err), "apiv3_key",
                "decrypt_certificates key");
     wpn_diagnosis *d = NULL;
-    NULL_CASE(wpn_verifier_diagnose(v, h, hn, body, bl, 0, NULL, &err), "diagnosis_out",
+    NULL_CASE(wpn_verifier_diagnose(v, HEADERS(h), body, bl, 0, NULL, &err), "diagnosis_out",
                "diagnose NULL out");
     d = (wpn_diagnosis *)&err; /* must be overwritten with NULL */
-    NULL_CASE(wpn_verifier_diagnose(NULL, h, hn, body, bl, WPN_SYSTEM_CLOCK, &d, &err),
+    NULL_CASE(wpn_verifier_diagnose(NULL, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &d, &err),
                "verifier", "diagnose");
     CHECK(d == NULL, "diagnose NULL");
+    d = (wpn_diagnosis *)&err;
+    NULL_CASE(wpn_verifier_diagnose(v, h.bytes, h.bytes_len, NULL, h.count, body, bl, s->now, &d,
+                                    &err),
+               "header_lens", "diagnose NULL header_lens");
+    CHECK(d == NULL, "diagnose NULL header_lens");
+    NULL_CASE(wpn_verifier_diagnose(v, NULL, h.bytes_len, HEADERS_LENS(h), body, bl, s->now, &d,
+                                    &err),
+               "headers", "diagnose NULL headers");
 
     /* The error out-parameter is optional: the code alone comes back. */
-    CHECK(wpn_verifier_parse(NULL, h, hn, body, bl, s->now, &n, NULL) == WPN_NULL_ARGUMENT,
+    CHECK(wpn_verifier_parse(NULL, HEADERS(h), body, bl, s->now, &n, NULL, NULL) ==
+              WPN_NULL_ARGUMENT,
           "no error_out");
 
     /* Builder. */
@@ -171,15 +197,20 @@ static void null_arguments(const sample_t *s) {
     reply = (wpn_reply *)&err;
     NULL_CASE(wpn_reply_for_error(NULL, &reply, &err), "error", "reply_for_error");
     CHECK(reply == NULL, "reply out set to NULL on failure");
-    NULL_CASE(wpn_reply_for_result(WPN_OK, NULL, 3, &reply, &err), "message",
-               "reply_for_result");
+    NULL_CASE(wpn_reply_for_result(WPN_OK, NULL, &err), "reply_out", "reply_for_result");
     NULL_CASE(wpn_reply_failure_message(500, NULL, 1, &reply, &err), "message",
                "failure_message");
     NULL_CASE(wpn_reply_v2_success(NULL, &err), "reply_out", "v2_success");
     NULL_CASE(wpn_reply_v2_failure(NULL, 1, &reply, &err), "message", "v2_failure");
     /* A NULL pointer with a huge length is still a NULL argument (checked first). */
-    NULL_CASE(wpn_verifier_parse(v, h, hn, NULL, SIZE_MAX, s->now, &n, &err), "body",
+    NULL_CASE(wpn_verifier_parse(v, HEADERS(h), NULL, SIZE_MAX, s->now, &n, NULL, &err), "body",
                "parse NULL body, huge length");
+    NULL_CASE(wpn_verifier_parse(v, NULL, SIZE_MAX, HEADERS_LENS(h), body, bl, s->now, &n, NULL,
+                                 &err),
+               "headers", "parse NULL headers, huge length");
+    NULL_CASE(wpn_verifier_verify(v, h.bytes, h.bytes_len, NULL, SIZE_MAX / 4, body, bl, s->now,
+                                  &err),
+               "header_lens", "verify NULL header_lens, huge count");
 
     /* Scalar accessors of a NULL handle give their documented values. */
     CHECK(wpn_error_code(NULL) == WPN_NULL_ARGUMENT, "error_code");
@@ -234,37 +265,67 @@ static void invalid_lengths(const sample_t *s) {
     wpn_error *err = NULL;
     wpn_verifier *v = NULL;
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "invalid: verifier");
-    const wpn_header *h = s->headers.items;
-    size_t hn = s->headers.len;
+    const headers_t h = s->headers;
     const uint8_t *body = s->body.data;
     size_t bl = s->body.len;
     for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
         size_t huge = lengths[k];
         wpn_notification *n = (wpn_notification *)&err;
-        INVALID_CASE(wpn_verifier_parse(v, h, hn, one, huge, s->now, &n, &err), "body",
+        wpn_envelope e;
+        POISON(e);
+        INVALID_CASE(wpn_verifier_parse(v, HEADERS(h), one, huge, s->now, &n, &e, &err), "body",
                      "parse body");
         CHECK(n == NULL, "parse out NULL");
-        INVALID_CASE(wpn_verifier_parse(v, h, hn, one, huge, WPN_SYSTEM_CLOCK, &n, &err), "body",
-                     "parse body, system clock");
-        INVALID_CASE(wpn_verifier_parse(v, h, huge, body, bl, s->now, &n, &err), "headers",
-                     "parse headers_len");
-        wpn_header bad = {U8("Wechatpay-Nonce"), huge, one, 1};
-        INVALID_CASE(wpn_verifier_parse(v, &bad, 1, body, bl, s->now, &n, &err),
-                     "headers[].name", "parse header name_len");
-        bad.name_len = 15;
-        bad.value_len = huge;
-        INVALID_CASE(wpn_verifier_verify(v, &bad, 1, body, bl, s->now, &err), "headers[].value",
-                     "verify header value_len");
-        INVALID_CASE(wpn_verifier_verify(v, h, hn, one, huge, s->now, &err), "body",
-                     "verify body");
-        INVALID_CASE(wpn_verifier_verify(v, h, huge, body, bl, WPN_SYSTEM_CLOCK, &err),
+        CHECK(envelope_is_empty(&e), "parse envelope empty");
+        INVALID_CASE(wpn_verifier_parse(v, HEADERS(h), one, huge, WPN_SYSTEM_CLOCK, &n, NULL,
+                                        &err),
+                     "body", "parse body, system clock");
+        /* The header buffer's length (headers_len). */
+        INVALID_CASE(wpn_verifier_parse(v, h.bytes, huge, HEADERS_LENS(h), body, bl, s->now, &n,
+                                        NULL, &err),
+                     "headers", "parse headers_len");
+        INVALID_CASE(wpn_verifier_verify(v, h.bytes, huge, HEADERS_LENS(h), body, bl,
+                                         WPN_SYSTEM_CLOCK, &err),
                      "headers", "verify headers_len");
-        INVALID_CASE(wpn_verifier_verify_response(v, h, hn, one, huge, s->now, &err), "body",
+        /* A count of headers whose 2 lengths each overflow size_t (header_count), or whose
+         * lengths need more than PTRDIFF_MAX bytes (header_lens). */
+        INVALID_CASE(wpn_verifier_parse(v, h.bytes, h.bytes_len, h.lens, huge, body, bl, s->now,
+                                        &n, NULL, &err),
+                     "header_count", "parse header_count overflows");
+        INVALID_CASE(wpn_verifier_verify(v, h.bytes, h.bytes_len, NULL, huge, body, bl, s->now,
+                                         &err),
+                     "header_count", "verify header_count overflows, NULL header_lens");
+        INVALID_CASE(wpn_verifier_verify(v, h.bytes, h.bytes_len, h.lens, huge / 2, body, bl,
+                                         s->now, &err),
+                     "header_lens", "verify header_count too large");
+        /* One header's name or value length that is huge: the lengths cannot add up to the
+         * buffer (nor be read). */
+        const size_t huge_name[] = {huge, 1}, huge_value[] = {15, huge};
+        INVALID_CASE(wpn_verifier_parse(v, one, 1, huge_name, 1, body, bl, s->now, &n, NULL,
+                                        &err),
+                     "header_lens", "parse header name length");
+        INVALID_CASE(wpn_verifier_verify(v, U8("Wechatpay-Nonce"), 15, huge_value, 1, body, bl,
+                                         s->now, &err),
+                     "header_lens", "verify header value length");
+        INVALID_CASE(wpn_verifier_verify(v, HEADERS(h), one, huge, s->now, &err), "body",
+                     "verify body");
+        INVALID_CASE(wpn_verifier_verify_response(v, HEADERS(h), one, huge, s->now, &err), "body",
                      "verify_response body");
+        INVALID_CASE(wpn_verifier_verify_response(v, h.bytes, huge, HEADERS_LENS(h), body, bl,
+                                                  s->now, &err),
+                     "headers", "verify_response headers_len");
         wpn_diagnosis *d = (wpn_diagnosis *)&err;
-        INVALID_CASE(wpn_verifier_diagnose(v, h, hn, one, huge, s->now, &d, &err), "body",
+        INVALID_CASE(wpn_verifier_diagnose(v, HEADERS(h), one, huge, s->now, &d, &err), "body",
                      "diagnose body");
         CHECK(d == NULL, "diagnose out NULL");
+        d = (wpn_diagnosis *)&err;
+        INVALID_CASE(wpn_verifier_diagnose(v, h.bytes, huge, HEADERS_LENS(h), body, bl, s->now,
+                                           &d, &err),
+                     "headers", "diagnose headers_len");
+        CHECK(d == NULL, "diagnose out NULL");
+        INVALID_CASE(wpn_verifier_diagnose(v, h.bytes, h.bytes_len, h.lens, huge, body, bl,
+                                           s->now, &d, &err),
+                     "header_count", "diagnose header_count");
         wpn_certificates *certs = (wpn_certificates *)&err;
         INVALID_CASE(wpn_verifier_decrypt_certificates(v, one, huge, &certs, &err), "body",
                      "verifier decrypt_certificates");
@@ -319,9 +380,6 @@ static void invalid_lengths(const sample_t *s) {
         wpn_v2_verifier_free(v2);
 
         wpn_reply *reply = (wpn_reply *)&err;
-        INVALID_CASE(wpn_reply_for_result(WPN_DECRYPT_FAILED, one, huge, &reply, &err),
-                     "message", "reply_for_result message");
-        CHECK(reply == NULL, "reply out NULL");
         INVALID_CASE(wpn_reply_failure_message(500, one, huge, &reply, &err), "message",
                      "failure_message");
         INVALID_CASE(wpn_reply_v2_failure(one, huge, &reply, &err), "message", "v2_failure");
@@ -331,7 +389,7 @@ static void invalid_lengths(const sample_t *s) {
         CHECK(!wpn_error_code_from_name(U8("OK"), huge, &code) && code == 77,
               "from_name huge length");
         /* Without error_out the code alone comes back. */
-        CHECK(wpn_verifier_verify(v, h, hn, one, huge, s->now, NULL) == WPN_INVALID_ARGUMENT,
+        CHECK(wpn_verifier_verify(v, HEADERS(h), one, huge, s->now, NULL) == WPN_INVALID_ARGUMENT,
               "no error_out");
     }
     /* A huge APIv2 max_body_size is a limit, not a length. */
@@ -348,16 +406,7 @@ static void invalid_lengths(const sample_t *s) {
  * handle and index; false and the empty value (NULL strings, zeros) for a NULL handle or an
  * index out of range; and nothing written, no crash, when the out pointer is NULL. Each out
  * struct is first filled with 0xA5 bytes, so an accessor that writes nothing is caught. */
-#define POISON(x) memset(&(x), 0xa5, sizeof(x))
-
 static int str_is_empty(wpn_str s) { return s.data == NULL && s.len == 0; }
-
-static int envelope_is_empty(const wpn_envelope *e) {
-    return str_is_empty(e->id) && str_is_empty(e->create_time) && str_is_empty(e->event_type) &&
-           str_is_empty(e->resource_type) && str_is_empty(e->summary) &&
-           str_is_empty(e->original_type) && str_is_empty(e->serial) &&
-           str_is_empty(e->plaintext) && e->timestamp == 0;
-}
 
 static int certificate_is_empty(const wpn_certificate *c) {
     return str_is_empty(c->serial_no) && str_is_empty(c->effective_time) &&
@@ -427,14 +476,15 @@ static void accessors(const sample_t *s) {
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "accessors: verifier");
     wpn_notification *n = NULL;
     wpn_error *err = NULL;
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now, &n, NULL) == WPN_OK,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &n,
+                             NULL, NULL) == WPN_OK,
           "accessors: notification");
-    CHECK(wpn_verifier_parse(NULL, NULL, 0, NULL, 0, s->now, NULL, &err) == WPN_NULL_ARGUMENT,
+    CHECK(wpn_verifier_parse(NULL, NULL, 0, NULL, 0, NULL, 0, s->now, NULL, NULL, &err) ==
+              WPN_NULL_ARGUMENT,
           "accessors: error");
     wpn_diagnosis *d = NULL;
-    CHECK(wpn_verifier_diagnose(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                                s->now, &d, NULL) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &d,
+                                NULL) == WPN_OK,
           "accessors: diagnosis");
     wpn_reply *reply = NULL;
     CHECK(wpn_reply_for_error(err, &reply, NULL) == WPN_OK, "accessors: reply");
@@ -600,34 +650,42 @@ static void zero_lengths(const sample_t *s) {
     wpn_verifier *v = NULL;
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "zero: verifier");
     wpn_notification *n = NULL;
-    /* No headers at all (NULL, 0): the first header check fails. */
-    CHECK(wpn_verifier_parse(v, NULL, 0, s->body.data, s->body.len, s->now, &n, NULL) ==
-              WPN_MISSING_HEADER,
+    /* No headers at all (NULL, 0, NULL, 0): the first header check fails. */
+    CHECK(wpn_verifier_parse(v, NULL, 0, NULL, 0, s->body.data, s->body.len, s->now, &n, NULL,
+                             NULL) == WPN_MISSING_HEADER,
           "zero headers");
+    /* No headers with non-NULL pointers (an empty buffer, a lengths array of 0 headers). */
+    static const size_t no_lens[2] = {0, 0};
+    CHECK(wpn_verifier_parse(v, U8(""), 0, no_lens, 0, s->body.data, s->body.len, s->now, &n,
+                             NULL, NULL) == WPN_MISSING_HEADER,
+          "zero headers, non-NULL pointers");
     /* An empty body (NULL, 0) with real headers: signed over a different body. */
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, NULL, 0, s->now, &n, NULL) ==
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), NULL, 0, s->now, &n, NULL, NULL) ==
               WPN_SIGNATURE_MISMATCH,
           "zero body");
     CHECK(n == NULL, "zero body");
-    /* Empty header names and values (NULL, 0) are allowed and match nothing. */
-    wpn_header empty[4] = {{NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0},
-                           {NULL, 0, NULL, 0}};
-    CHECK(wpn_verifier_verify(v, empty, 4, s->body.data, s->body.len, s->now, NULL) ==
+    /* Empty header names and values (a NULL buffer of 0 bytes, lengths all 0) are allowed and
+     * match nothing. */
+    static const size_t zeros[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    CHECK(wpn_verifier_verify(v, NULL, 0, zeros, 4, s->body.data, s->body.len, s->now, NULL) ==
               WPN_MISSING_HEADER,
           "zero header buffers");
+    header_item empty[4] = {{NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0},
+                            {NULL, 0, NULL, 0}};
+    headers_t packed = headers_pack(empty, 4);
+    CHECK(packed.bytes_len == 0 && packed.count == 4, "zero header buffers packed");
+    CHECK(wpn_verifier_verify(v, HEADERS(packed), s->body.data, s->body.len, s->now, NULL) ==
+              WPN_MISSING_HEADER,
+          "zero header buffers packed");
+    headers_free(&packed);
     /* An empty value of a required header is MISSING_HEADER too. */
-    headers_t copy = s->headers;
-    wpn_header *items = malloc(copy.len * sizeof *items);
-    memcpy(items, copy.items, copy.len * sizeof *items);
-    for (size_t i = 0; i < copy.len; i++)
-        if (items[i].name_len == 15 && strncasecmp((const char *)items[i].name,
-                                                   "Wechatpay-Nonce", 15) == 0) {
-            items[i].value = NULL;
-            items[i].value_len = 0;
-        }
-    CHECK(wpn_verifier_verify(v, items, copy.len, s->body.data, s->body.len, s->now, NULL) ==
+    header_item *items = headers_items(&s->headers);
+    items_set_value(items, s->headers.count, "Wechatpay-Nonce", NULL, 0);
+    packed = headers_pack(items, s->headers.count);
+    CHECK(wpn_verifier_verify(v, HEADERS(packed), s->body.data, s->body.len, s->now, NULL) ==
               WPN_MISSING_HEADER,
           "zero nonce");
+    headers_free(&packed);
     free(items);
     wpn_verifier_free(v);
 
@@ -741,40 +799,41 @@ static void invalid_utf8(const sample_t *s) {
     wpn_verifier *v = NULL;
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "utf8 verifier");
     /* A header name that is not UTF-8 matches nothing. */
-    wpn_header *items = malloc(s->headers.len * sizeof *items);
-    memcpy(items, s->headers.items, s->headers.len * sizeof *items);
-    items[0].name = bad;
+    header_item *items = headers_items(&s->headers);
+    items[0].name = (const char *)bad;
     items[0].name_len = sizeof bad;
-    CHECK(wpn_verifier_verify(v, items, s->headers.len, s->body.data, s->body.len, s->now,
-                              NULL) == WPN_MISSING_HEADER,
+    headers_t packed = headers_pack(items, s->headers.count);
+    CHECK(wpn_verifier_verify(v, HEADERS(packed), s->body.data, s->body.len, s->now, NULL) ==
+              WPN_MISSING_HEADER,
           "utf8 header name");
+    headers_free(&packed);
+    free(items);
     /* A header value that is not UTF-8: a serial, nonce or signature that cannot match. */
-    memcpy(items, s->headers.items, s->headers.len * sizeof *items);
-    for (size_t i = 0; i < s->headers.len; i++)
-        if (items[i].name_len == 19 &&
-            strncasecmp((const char *)items[i].name, "Wechatpay-Signature", 19) == 0) {
-            items[i].value = bad;
-            items[i].value_len = sizeof bad;
-        }
+    items = headers_items(&s->headers);
+    items_set_value(items, s->headers.count, "Wechatpay-Signature", (const char *)bad,
+                    sizeof bad);
+    packed = headers_pack(items, s->headers.count);
     wpn_error *e2 = NULL;
-    wpn_result rc = wpn_verifier_verify(v, items, s->headers.len, s->body.data, s->body.len,
-                                        s->now, &e2);
+    wpn_result rc = wpn_verifier_verify(v, HEADERS(packed), s->body.data, s->body.len, s->now,
+                                        &e2);
     CHECK(rc == WPN_MALFORMED_SIGNATURE, "utf8 signature value");
     CHECK(message_of(e2).len > 0, "utf8 signature message");
     wpn_error_free(e2);
+    headers_free(&packed);
     free(items);
     /* A body that is not UTF-8: the signature no longer matches. */
     uint8_t *body = malloc(s->body.len);
     memcpy(body, s->body.data, s->body.len);
     body[s->body.len / 2] = 0xff;
     wpn_notification *n = NULL;
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, body, s->body.len, s->now, &n,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), body, s->body.len, s->now, &n, NULL,
                              NULL) == WPN_SIGNATURE_MISMATCH,
           "utf8 body");
     free(body);
     /* The diagnosis of a non-UTF-8 body reports the malformed body too. */
     wpn_diagnosis *d = NULL;
-    CHECK(wpn_verifier_diagnose(v, NULL, 0, bad, sizeof bad, s->now, &d, NULL) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v, NULL, 0, NULL, 0, bad, sizeof bad, s->now, &d, NULL) ==
+              WPN_OK,
           "utf8 diagnose");
     CHECK(wpn_diagnosis_verdict(d) == WPN_MISSING_HEADER, "utf8 diagnose verdict");
     wpn_check step11 = check_of(d, 11);
@@ -851,12 +910,12 @@ static void replies(const sample_t *s) {
           "success content type is NULL");
     wpn_reply_free(r);
 
-    CHECK(wpn_reply_for_result(WPN_OK, NULL, 0, &r, NULL) == WPN_OK, "for_result OK");
+    CHECK(wpn_reply_for_result(WPN_OK, &r, NULL) == WPN_OK, "for_result OK");
     resp = response_of(r);
     CHECK(resp.status == 204 && resp.content_type.data == NULL && resp.body.len == 0,
           "for_result OK is 204");
     wpn_reply_free(r);
-    CHECK(wpn_reply_for_result(WPN_SIGNATURE_MISMATCH, U8("bad \"sig\""), 9, &r, NULL) == WPN_OK,
+    CHECK(wpn_reply_for_result(WPN_SIGNATURE_MISMATCH, &r, NULL) == WPN_OK,
           "for_result");
     resp = response_of(r);
     CHECK(resp.status == 401, "for_result 401");
@@ -864,13 +923,13 @@ static void replies(const sample_t *s) {
                  "{\"code\":\"FAIL\",\"message\":\"SIGNATURE_MISMATCH: signature verification "
                  "failed\"}",
                  77),
-          "for_result body: the code's fixed text, not the message");
+          "for_result body: the code's fixed text");
     CHECK(str_eq(resp.content_type, "application/json", 16), "for_result content type");
     wpn_reply_free(r);
-    CHECK(wpn_reply_for_result(WPN_DECRYPT_FAILED, U8("x"), 1, &r, NULL) == WPN_OK, "500");
+    CHECK(wpn_reply_for_result(WPN_DECRYPT_FAILED, &r, NULL) == WPN_OK, "500");
     CHECK(response_of(r).status == 500, "for_result 500");
     wpn_reply_free(r);
-    CHECK(wpn_reply_for_result(WPN_PANIC, U8("x"), 1, &r, NULL) == WPN_OK, "panic reply");
+    CHECK(wpn_reply_for_result(WPN_PANIC, &r, NULL) == WPN_OK, "panic reply");
     resp = response_of(r);
     CHECK(resp.status == 500 &&
               str_eq(resp.body, "{\"code\":\"FAIL\",\"message\":\"PANIC: internal error\"}",
@@ -889,7 +948,7 @@ static void replies(const sample_t *s) {
                     {4242, "UNKNOWN"},
                     {0xffffffffu, "UNKNOWN"}};
     for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++) {
-        CHECK(wpn_reply_for_result(internal[i].code, U8("x"), 1, &r, NULL) == WPN_OK,
+        CHECK(wpn_reply_for_result(internal[i].code, &r, NULL) == WPN_OK,
               internal[i].name);
         check_json_reply(r, 500, internal[i].name, (wpn_str){"x", 1}, internal[i].name);
         wpn_reply_free(r);
@@ -898,7 +957,7 @@ static void replies(const sample_t *s) {
      * for the others (docs/replies.md). */
     for (uint32_t c = WPN_BODY_TOO_LARGE; c <= WPN_UNEXPECTED_EVENT; c++) {
         const char *name = wpn_error_code_name(c);
-        CHECK(wpn_reply_for_result(c, U8("why"), 3, &r, NULL) == WPN_OK, name);
+        CHECK(wpn_reply_for_result(c, &r, NULL) == WPN_OK, name);
         uint16_t status = wpn_error_code_family(c) == WPN_FAMILY_AUTHENTICITY ? 401 : 500;
         CHECK(status == (c >= WPN_MISSING_HEADER && c <= WPN_SIGNATURE_MISMATCH ? 401 : 500),
               name);
@@ -911,15 +970,16 @@ static void replies(const sample_t *s) {
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "reply verifier");
     wpn_notification *n = NULL;
     err = NULL;
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             WPN_SYSTEM_CLOCK, &n, &err) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len,
+                             WPN_SYSTEM_CLOCK, &n, NULL, &err) == WPN_TIMESTAMP_SKEW,
           "reply: skew");
     CHECK(wpn_reply_for_error(err, &r, NULL) == WPN_OK, "reply for skew");
     check_json_reply(r, 401, "TIMESTAMP_SKEW", message_of(err), "reply for skew");
     wpn_reply_free(r);
     wpn_error_free(err);
     err = NULL;
-    CHECK(wpn_verifier_parse(NULL, NULL, 0, NULL, 0, s->now, &n, &err) == WPN_NULL_ARGUMENT,
+    CHECK(wpn_verifier_parse(NULL, NULL, 0, NULL, 0, NULL, 0, s->now, &n, NULL, &err) ==
+              WPN_NULL_ARGUMENT,
           "reply: NULL argument");
     CHECK(wpn_reply_for_error(err, &r, NULL) == WPN_OK, "reply for NULL argument");
     check_json_reply(r, 500, "NULL_ARGUMENT", message_of(err), "reply for NULL argument");
@@ -927,8 +987,8 @@ static void replies(const sample_t *s) {
     wpn_error_free(err);
     err = NULL;
     static const uint8_t one[1] = {'{'};
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, one, SIZE_MAX, s->now, &n,
-                             &err) == WPN_INVALID_ARGUMENT,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), one, SIZE_MAX, s->now, &n, NULL, &err) ==
+              WPN_INVALID_ARGUMENT,
           "reply: invalid argument");
     CHECK(wpn_reply_for_error(err, &r, NULL) == WPN_OK, "reply for invalid argument");
     check_json_reply(r, 500, "INVALID_ARGUMENT", message_of(err), "reply for invalid argument");
@@ -1047,8 +1107,7 @@ static void codes_and_version(void) {
  * sample's timestamp is years old, so by the system clock it is outside the skew (step 5 of
  * docs/protocol.md) while the same call at the sample's own time succeeds. */
 static void system_clock(const sample_t *s) {
-    const wpn_header *h = s->headers.items;
-    size_t hn = s->headers.len;
+    const headers_t h = s->headers;
     const uint8_t *body = s->body.data;
     size_t bl = s->body.len;
     int64_t wall = (int64_t)time(NULL);
@@ -1058,41 +1117,43 @@ static void system_clock(const sample_t *s) {
     CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "clock verifier");
     wpn_notification *n = NULL;
     wpn_error *err = NULL;
-    CHECK(wpn_verifier_parse(v, h, hn, body, bl, s->now, &n, NULL) == WPN_OK && n != NULL,
+    CHECK(wpn_verifier_parse(v, HEADERS(h), body, bl, s->now, &n, NULL, NULL) == WPN_OK &&
+              n != NULL,
           "parse at the sample's time");
     wpn_notification_free(n);
     n = (wpn_notification *)&err; /* must be overwritten with NULL */
-    CHECK(wpn_verifier_parse(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, &n, &err) ==
+    CHECK(wpn_verifier_parse(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &n, NULL, &err) ==
               WPN_TIMESTAMP_SKEW,
           "parse by the system clock");
     CHECK(n == NULL && wpn_error_code(err) == WPN_TIMESTAMP_SKEW, "parse by the system clock");
     wpn_error_free(err);
     err = NULL;
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, s->now, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, s->now, NULL) == WPN_OK,
           "verify at the sample's time");
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, &err) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &err) ==
+              WPN_TIMESTAMP_SKEW,
           "verify by the system clock");
     CHECK(wpn_error_code(err) == WPN_TIMESTAMP_SKEW && message_of(err).len > 0,
           "verify by the system clock");
     wpn_error_free(err);
     err = NULL;
-    CHECK(wpn_verifier_verify_response(v, h, hn, body, bl, s->now, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), body, bl, s->now, NULL) == WPN_OK,
           "verify_response at the sample's time");
-    CHECK(wpn_verifier_verify_response(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, NULL) ==
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, NULL) ==
               WPN_TIMESTAMP_SKEW,
           "verify_response by the system clock");
     /* The system clock is today: an explicit `now` of today gives the same refusal. */
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, wall, NULL) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, wall, NULL) == WPN_TIMESTAMP_SKEW,
           "verify at today's date");
     wpn_diagnosis *d = NULL;
-    CHECK(wpn_verifier_diagnose(v, h, hn, body, bl, s->now, &d, NULL) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), body, bl, s->now, &d, NULL) == WPN_OK,
           "diagnose at the sample's time");
     CHECK(wpn_diagnosis_verdict(d) == WPN_OK && wpn_diagnosis_notification(d) != NULL,
           "diagnose at the sample's time");
     CHECK(check_of(d, 5).status == WPN_CHECK_PASSED, "step 5 passed");
     wpn_diagnosis_free(d);
     d = NULL;
-    CHECK(wpn_verifier_diagnose(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, &d, NULL) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &d, NULL) == WPN_OK,
           "diagnose by the system clock");
     CHECK(wpn_diagnosis_verdict(d) == WPN_TIMESTAMP_SKEW, "system clock diagnose verdict");
     CHECK(wpn_error_code(wpn_diagnosis_error(d)) == WPN_TIMESTAMP_SKEW &&
@@ -1107,9 +1168,10 @@ static void system_clock(const sample_t *s) {
      * times, each far from the sample (and no overflow: a skew, never a panic). */
     static const int64_t far[] = {INT64_MIN + 1, INT64_MAX, 0, -1};
     for (size_t i = 0; i < sizeof far / sizeof far[0]; i++) {
-        CHECK(wpn_verifier_parse(v, h, hn, body, bl, far[i], &n, NULL) == WPN_TIMESTAMP_SKEW,
+        CHECK(wpn_verifier_parse(v, HEADERS(h), body, bl, far[i], &n, NULL, NULL) ==
+                  WPN_TIMESTAMP_SKEW,
               "far times");
-        CHECK(wpn_verifier_verify(v, h, hn, body, bl, far[i], NULL) == WPN_TIMESTAMP_SKEW,
+        CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, far[i], NULL) == WPN_TIMESTAMP_SKEW,
               "far times");
     }
     wpn_verifier_free(v);
@@ -1137,22 +1199,25 @@ static void system_clock(const sample_t *s) {
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "century verifier");
     CHECK(wpn_verifier_max_clock_skew(v) == (int64_t)century, "century skew");
     n = NULL;
-    CHECK(wpn_verifier_parse(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, &n, NULL) == WPN_OK,
+    wpn_envelope e;
+    POISON(e);
+    CHECK(wpn_verifier_parse(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &n, &e, NULL) == WPN_OK,
           "century: system clock accepted");
     CHECK(envelope_of(n).timestamp == s->now, "century: the verified timestamp");
+    CHECK(e.timestamp == s->now, "century: the verified timestamp, filled by parse");
     wpn_notification_free(n);
     n = NULL;
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, NULL) == WPN_OK,
           "century: verify");
-    CHECK(wpn_verifier_verify_response(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, NULL) == WPN_OK,
           "century: verify_response");
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, 0, NULL) == WPN_OK, "century: 1970");
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, INT64_MIN + 1, NULL) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, 0, NULL) == WPN_OK, "century: 1970");
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, INT64_MIN + 1, NULL) == WPN_TIMESTAMP_SKEW,
           "century: INT64_MIN + 1 is a time");
-    CHECK(wpn_verifier_verify(v, h, hn, body, bl, INT64_MAX, NULL) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_verify(v, HEADERS(h), body, bl, INT64_MAX, NULL) == WPN_TIMESTAMP_SKEW,
           "century: INT64_MAX");
     d = NULL;
-    CHECK(wpn_verifier_diagnose(v, h, hn, body, bl, WPN_SYSTEM_CLOCK, &d, NULL) == WPN_OK &&
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), body, bl, WPN_SYSTEM_CLOCK, &d, NULL) == WPN_OK &&
               wpn_diagnosis_verdict(d) == WPN_OK,
           "century: diagnose");
     wpn_diagnosis_free(d);
@@ -1189,25 +1254,25 @@ static void builder_and_limits(const sample_t *s) {
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "rebuilt");
     CHECK(wpn_verifier_max_clock_skew(v) == 5 && wpn_verifier_max_body_size(v) == 100, "limits");
     wpn_notification *n = NULL;
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now, &n, NULL) == WPN_BODY_TOO_LARGE,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &n,
+                             NULL, NULL) == WPN_BODY_TOO_LARGE,
           "size limit");
     wpn_verifier_free(v);
     wpn_verifier_builder_max_body_size(b, WPN_DEFAULT_MAX_BODY_SIZE, NULL);
     CHECK(wpn_verifier_builder_build(b, &v, NULL) == WPN_OK, "rebuilt");
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now + 6, &n, NULL) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now + 6, &n,
+                             NULL, NULL) == WPN_TIMESTAMP_SKEW,
           "skew limit");
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now - 6, &n, NULL) == WPN_TIMESTAMP_SKEW,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now - 6, &n,
+                             NULL, NULL) == WPN_TIMESTAMP_SKEW,
           "skew limit, ahead");
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now + 5, &n, NULL) == WPN_OK,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now + 5, &n,
+                             NULL, NULL) == WPN_OK,
           "inside skew");
     wpn_notification_free(n);
     n = NULL;
-    CHECK(wpn_verifier_parse(v, s->headers.items, s->headers.len, s->body.data, s->body.len,
-                             s->now - 5, &n, NULL) == WPN_OK,
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now - 5, &n,
+                             NULL, NULL) == WPN_OK,
           "inside skew, ahead");
     wpn_notification_free(n);
     wpn_verifier_free(v);
@@ -1220,6 +1285,445 @@ static void builder_and_limits(const sample_t *s) {
     wpn_verifier_builder_free(b);
 }
 
+/* ---- One call per callback (docs/c-abi.md): the packed headers and the envelope ---------- */
+
+/* The same view: equal pointers and lengths. */
+#define SAME_VIEW(a, b, field, ctx) \
+    CHECK((a).field.data == (b).field.data && (a).field.len == (b).field.len, ctx)
+
+/* wpn_verifier_parse fills the envelope with what wpn_notification_envelope gives for the
+ * notification it returns: every field, the views pointer-equal (both borrow from it). */
+static void parse_fills_the_envelope(const sample_t *s) {
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "filled envelope: verifier");
+    wpn_notification *n = NULL;
+    wpn_error *err = (wpn_error *)&n; /* must be overwritten with NULL */
+    wpn_envelope filled, read;
+    POISON(filled);
+    POISON(read);
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &n,
+                             &filled, &err) == WPN_OK &&
+              n != NULL && err == NULL,
+          "filled envelope: parse");
+    CHECK(wpn_notification_envelope(n, &read), "filled envelope: accessor");
+    CHECK(envelope_same(&filled, &read), "filled envelope: the accessor's");
+    SAME_VIEW(filled, read, id, "filled envelope: id");
+    SAME_VIEW(filled, read, create_time, "filled envelope: create_time");
+    SAME_VIEW(filled, read, event_type, "filled envelope: event_type");
+    SAME_VIEW(filled, read, resource_type, "filled envelope: resource_type");
+    SAME_VIEW(filled, read, summary, "filled envelope: summary");
+    SAME_VIEW(filled, read, original_type, "filled envelope: original_type");
+    SAME_VIEW(filled, read, serial, "filled envelope: serial");
+    SAME_VIEW(filled, read, plaintext, "filled envelope: plaintext");
+    SAME_VIEW(filled, read, kind, "filled envelope: kind");
+    SAME_VIEW(filled, read, mchid, "filled envelope: mchid");
+    CHECK(filled.timestamp == read.timestamp, "filled envelope: timestamp");
+    /* ... and they are the notification's values. */
+    size_t serial_len;
+    const char *serial = headers_find(&s->headers, "Wechatpay-Serial", &serial_len);
+    CHECK(filled.id.len > 0 && filled.create_time.len > 0 && filled.event_type.len > 0 &&
+              filled.resource_type.len > 0 && filled.original_type.len > 0 &&
+              filled.plaintext.len > 0 && filled.kind.len > 0,
+          "filled envelope: values");
+    CHECK(str_eq(filled.serial, serial, serial_len), "filled envelope: the header's serial");
+    CHECK(filled.timestamp == s->now, "filled envelope: the verified timestamp");
+    /* Another parse of the same request: another notification, with views of its own. */
+    wpn_notification *again = NULL;
+    wpn_envelope second;
+    POISON(second);
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &again,
+                             &second, NULL) == WPN_OK,
+          "filled envelope: second parse");
+    CHECK(second.id.data != filled.id.data && second.plaintext.data != filled.plaintext.data,
+          "filled envelope: borrows from its own notification");
+    CHECK(str_eq(second.id, filled.id.data, filled.id.len) &&
+              str_eq(second.plaintext, filled.plaintext.data, filled.plaintext.len) &&
+              second.timestamp == filled.timestamp,
+          "filled envelope: same values");
+    wpn_envelope second_read = envelope_of(again);
+    CHECK(envelope_same(&second, &second_read), "filled envelope: second accessor");
+    wpn_notification_free(again);
+    wpn_notification_free(n);
+    wpn_verifier_free(v);
+}
+
+/* After a failed parse the envelope is the empty value (NULL views, zeros) and the
+ * notification NULL, whatever failed: an argument, a header, the clock, the signature; also
+ * when `envelope` held a previous parse's envelope. */
+static void failed_parse_empties_the_envelope(const sample_t *s) {
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "empty envelope: verifier");
+    const headers_t h = s->headers;
+    uint8_t *tampered = malloc(s->body.len);
+    memcpy(tampered, s->body.data, s->body.len);
+    tampered[s->body.len / 2] ^= 1;
+    header_item *items = headers_items(&h);
+    items_set_value(items, h.count, "Wechatpay-Nonce", NULL, 0);
+    headers_t no_nonce = headers_pack(items, h.count);
+    free(items);
+    for (int previous = 0; previous <= 1; previous++) {
+        for (int k = 0; k < 7; k++) {
+            wpn_notification *ok = NULL;
+            wpn_envelope e;
+            POISON(e);
+            if (previous) {
+                CHECK(wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len, s->now, &ok,
+                                         &e, NULL) == WPN_OK &&
+                          e.id.data != NULL,
+                      "empty envelope: a previous parse");
+            }
+            wpn_notification *n = (wpn_notification *)&e; /* must be overwritten with NULL */
+            wpn_error *err = NULL;
+            wpn_result rc, want;
+            const char *ctx;
+            switch (k) {
+            case 0:
+                ctx = "empty envelope: NULL verifier";
+                want = WPN_NULL_ARGUMENT;
+                rc = wpn_verifier_parse(NULL, HEADERS(h), s->body.data, s->body.len, s->now, &n,
+                                        &e, &err);
+                break;
+            case 1:
+                ctx = "empty envelope: NULL notification_out";
+                want = WPN_NULL_ARGUMENT;
+                n = NULL;
+                rc = wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len, s->now, NULL,
+                                        &e, &err);
+                break;
+            case 2:
+                ctx = "empty envelope: header_lens short of headers_len";
+                want = WPN_INVALID_ARGUMENT;
+                rc = wpn_verifier_parse(v, h.bytes, h.bytes_len, h.lens, h.count - 1,
+                                        s->body.data, s->body.len, s->now, &n, &e, &err);
+                break;
+            case 3:
+                ctx = "empty envelope: no headers";
+                want = WPN_MISSING_HEADER;
+                rc = wpn_verifier_parse(v, NULL, 0, NULL, 0, s->body.data, s->body.len, s->now,
+                                        &n, &e, &err);
+                break;
+            case 4:
+                ctx = "empty envelope: empty nonce";
+                want = WPN_MISSING_HEADER;
+                rc = wpn_verifier_parse(v, HEADERS(no_nonce), s->body.data, s->body.len, s->now,
+                                        &n, &e, &err);
+                break;
+            case 5:
+                ctx = "empty envelope: system clock";
+                want = WPN_TIMESTAMP_SKEW;
+                rc = wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len,
+                                        WPN_SYSTEM_CLOCK, &n, &e, &err);
+                break;
+            default:
+                ctx = "empty envelope: tampered body";
+                want = WPN_SIGNATURE_MISMATCH;
+                rc = wpn_verifier_parse(v, HEADERS(h), tampered, s->body.len, s->now, &n, &e,
+                                        &err);
+                break;
+            }
+            CHECK(rc == want && wpn_error_code(err) == want, ctx);
+            CHECK(n == NULL, ctx);
+            CHECK(envelope_is_empty(&e), ctx);
+            wpn_error_free(err);
+            wpn_notification_free(ok);
+        }
+    }
+    headers_free(&no_nonce);
+    free(tampered);
+    wpn_verifier_free(v);
+}
+
+/* envelope_out may be NULL: the notification alone (its envelope read later with
+ * wpn_notification_envelope), and failures reported as usual. */
+static void parse_without_envelope_out(const sample_t *s) {
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "no envelope_out: verifier");
+    wpn_notification *n = NULL;
+    wpn_error *err = NULL;
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &n,
+                             NULL, &err) == WPN_OK &&
+              n != NULL && err == NULL,
+          "no envelope_out: parse");
+    wpn_envelope e = envelope_of(n);
+    CHECK(e.id.len > 0 && e.plaintext.len > 0 && e.timestamp == s->now,
+          "no envelope_out: the envelope read later");
+    wpn_notification_free(n);
+    n = (wpn_notification *)&err;
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len,
+                             WPN_SYSTEM_CLOCK, &n, NULL, &err) == WPN_TIMESTAMP_SKEW &&
+              n == NULL && wpn_error_code(err) == WPN_TIMESTAMP_SKEW,
+          "no envelope_out: a refusal");
+    wpn_error_free(err);
+    err = NULL;
+    CHECK(wpn_verifier_parse(NULL, HEADERS(s->headers), s->body.data, s->body.len, s->now, &n,
+                             NULL, &err) == WPN_NULL_ARGUMENT &&
+              n == NULL,
+          "no envelope_out: a NULL argument");
+    wpn_error_free(err);
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, NULL,
+                             NULL, NULL) == WPN_NULL_ARGUMENT,
+          "no envelope_out, no notification_out");
+    wpn_verifier_free(v);
+}
+
+/* Parses, verifies and diagnoses packed items at the sample's time: the three must agree
+ * (verify on steps 0-10, the diagnosis's verdict on all); returns parse's result. */
+static wpn_result run_items(const wpn_verifier *v, const sample_t *s, const header_item *items,
+                            size_t count, const char *ctx) {
+    headers_t h = headers_pack(items, count);
+    wpn_notification *n = NULL;
+    wpn_envelope e;
+    POISON(e);
+    wpn_result rc = wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len, s->now, &n, &e,
+                                       NULL);
+    if (rc == WPN_OK) {
+        wpn_envelope read = envelope_of(n);
+        CHECK(envelope_same(&e, &read) && e.timestamp == s->now, ctx);
+    } else {
+        CHECK(n == NULL && envelope_is_empty(&e), ctx);
+    }
+    wpn_notification_free(n);
+    CHECK(wpn_verifier_verify(v, HEADERS(h), s->body.data, s->body.len, s->now, NULL) == rc, ctx);
+    wpn_diagnosis *d = NULL;
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), s->body.data, s->body.len, s->now, &d, NULL) ==
+                  WPN_OK &&
+              wpn_diagnosis_verdict(d) == rc,
+          ctx);
+    wpn_diagnosis_free(d);
+    headers_free(&h);
+    return rc;
+}
+
+/* Header names compare ASCII case-insensitively, exactly (no trimming), and the first of a
+ * repeated name counts (whatever the case of either), through the packed form. */
+static void header_case_and_repeats(const sample_t *s) {
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "header case: verifier");
+    size_t count = s->headers.count;
+    header_item *items = headers_items(&s->headers);
+    header_item *edited = calloc(count + 1, sizeof *edited);
+    char(*names)[64] = calloc(count, sizeof *names);
+    CHECK(run_items(v, s, items, count, "header case: as sent") == WPN_OK, "header case");
+
+    /* Lower case, upper case, alternating: the same callback. */
+    static const char *styles[] = {"header case: lower", "header case: upper",
+                                   "header case: alternating"};
+    for (int style = 0; style < 3; style++) {
+        for (size_t i = 0; i < count; i++) {
+            size_t len = items[i].name_len < 63 ? items[i].name_len : 63;
+            for (size_t c = 0; c < len; c++) {
+                unsigned char ch = (unsigned char)items[i].name[c];
+                int upper = style == 1 || (style == 2 && c % 2 == 0);
+                if (upper && ch >= 'a' && ch <= 'z') ch = (unsigned char)(ch - 32);
+                if (!upper && ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
+                names[i][c] = (char)ch;
+            }
+            edited[i] = items[i];
+            edited[i].name = names[i];
+            edited[i].name_len = len;
+        }
+        CHECK(run_items(v, s, edited, count, styles[style]) == WPN_OK, styles[style]);
+    }
+
+    /* A repeated header: the first one counts, under another case too. */
+    size_t sig_len;
+    const char *sig = headers_find(&s->headers, "Wechatpay-Signature", &sig_len);
+    CHECK(sig != NULL && sig_len > 4, "header repeats: the sample's signature");
+    char *wrong_sig = malloc(sig_len);
+    memcpy(wrong_sig, sig, sig_len);
+    wrong_sig[0] = wrong_sig[0] == 'A' ? 'B' : 'A'; /* valid base64, another signature */
+    static const struct {
+        const char *name;
+        const char *value;
+        wpn_result first;
+        const char *ctx;
+    } repeats[] = {
+        {"wechatpay-signature", NULL, WPN_SIGNATURE_MISMATCH, "header repeats: signature"},
+        {"WECHATPAY-TIMESTAMP", "1", WPN_TIMESTAMP_SKEW, "header repeats: timestamp"},
+        {"Wechatpay-serial", "PUB_KEY_ID_0000000000000000000000000000", WPN_UNKNOWN_SERIAL,
+         "header repeats: serial"},
+        {"wechatpay-NONCE", "", WPN_MISSING_HEADER, "header repeats: empty nonce"},
+    };
+    for (size_t r = 0; r < sizeof repeats / sizeof repeats[0]; r++) {
+        const char *value = repeats[r].value ? repeats[r].value : wrong_sig;
+        size_t value_len = repeats[r].value ? strlen(repeats[r].value) : sig_len;
+        header_item dup = {repeats[r].name, strlen(repeats[r].name), value, value_len};
+        /* First: it counts, the real one after it is ignored. */
+        edited[0] = dup;
+        memcpy(edited + 1, items, count * sizeof *items);
+        CHECK(run_items(v, s, edited, count + 1, repeats[r].ctx) == repeats[r].first,
+              repeats[r].ctx);
+        /* Last: the real one counts. */
+        memcpy(edited, items, count * sizeof *items);
+        edited[count] = dup;
+        CHECK(run_items(v, s, edited, count + 1, repeats[r].ctx) == WPN_OK, repeats[r].ctx);
+    }
+
+    /* Names match exactly, only the case may differ: a trailing space, an underscore or a
+     * missing letter is another header. */
+    static const char *near_names[] = {"Wechatpay-Nonce ", " Wechatpay-Nonce", "Wechatpay_Nonce",
+                                       "Wechatpay-Nonc", "Wechatpay-Nonce\t"};
+    for (size_t k = 0; k < sizeof near_names / sizeof near_names[0]; k++) {
+        memcpy(edited, items, count * sizeof *items);
+        for (size_t i = 0; i < count; i++)
+            if (items[i].name_len == 15 && strncasecmp(items[i].name, "Wechatpay-Nonce", 15) == 0) {
+                edited[i].name = near_names[k];
+                edited[i].name_len = strlen(near_names[k]);
+            }
+        CHECK(run_items(v, s, edited, count, "header case: near name") == WPN_MISSING_HEADER,
+              near_names[k]);
+    }
+    free(wrong_sig);
+    free(names);
+    free(edited);
+    free(items);
+    wpn_verifier_free(v);
+}
+
+/* A server passes the request's headers as it has them: other headers (Host, Content-Type, a
+ * 200-byte cookie, an empty value, one named like a Wechatpay-* header) are passed too and
+ * ignored, wherever they are; they never stand in for a missing one. */
+static void extra_headers_ignored(const sample_t *s) {
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "extra headers: verifier");
+    char cookie[200];
+    memset(cookie, 'c', sizeof cookie);
+    memcpy(cookie, "session=", 8);
+    const header_item before[] = {{"Host", 4, "pay.example.com", 15},
+                                  {"Content-Type", 12, "application/json", 16},
+                                  {"Cookie", 6, cookie, sizeof cookie},
+                                  {"X-Empty", 7, "", 0}};
+    const header_item middle = {"Wechatpay-Serial-Extra", 22, "x", 1};
+    const header_item after[] = {{"User-Agent", 10, "Mozilla/4.0", 11},
+                                 {"Content-Length", 14, "1024", 4},
+                                 {"Accept", 6, "*/*", 3}};
+    size_t count = s->headers.count;
+    header_item *items = headers_items(&s->headers);
+    size_t n_before = sizeof before / sizeof before[0], n_after = sizeof after / sizeof after[0];
+    size_t total = n_before + count + 1 + n_after;
+    header_item *all = calloc(total, sizeof *all);
+    size_t at = 0;
+    for (size_t i = 0; i < n_before; i++) all[at++] = before[i];
+    for (size_t i = 0; i < count; i++) {
+        all[at++] = items[i];
+        if (i == count / 2) all[at++] = middle;
+    }
+    for (size_t i = 0; i < n_after; i++) all[at++] = after[i];
+    CHECK(at == total, "extra headers: list");
+    headers_t h = headers_pack(all, total);
+    CHECK(h.bytes_len > s->headers.bytes_len + 200, "extra headers: packed");
+
+    wpn_notification *n = NULL, *plain = NULL;
+    wpn_envelope e, reference;
+    POISON(e);
+    CHECK(wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len, s->now, &n, &e, NULL) ==
+              WPN_OK,
+          "extra headers: parse");
+    CHECK(wpn_verifier_parse(v, HEADERS(s->headers), s->body.data, s->body.len, s->now, &plain,
+                             &reference, NULL) == WPN_OK,
+          "extra headers: parse without them");
+    CHECK(str_eq(e.id, reference.id.data, reference.id.len) &&
+              str_eq(e.serial, reference.serial.data, reference.serial.len) &&
+              str_eq(e.plaintext, reference.plaintext.data, reference.plaintext.len) &&
+              e.timestamp == reference.timestamp,
+          "extra headers: the same notification");
+    wpn_notification_free(plain);
+    wpn_notification_free(n);
+    CHECK(wpn_verifier_verify(v, HEADERS(h), s->body.data, s->body.len, s->now, NULL) == WPN_OK,
+          "extra headers: verify");
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), s->body.data, s->body.len, s->now, NULL) ==
+              WPN_OK,
+          "extra headers: verify_response");
+    wpn_diagnosis *d = NULL;
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), s->body.data, s->body.len, s->now, &d, NULL) ==
+                  WPN_OK &&
+              wpn_diagnosis_verdict(d) == WPN_OK,
+          "extra headers: diagnose");
+    for (size_t i = 0; i < wpn_diagnosis_len(d); i++)
+        CHECK(check_of(d, i).status == WPN_CHECK_PASSED, "extra headers: every check passed");
+    wpn_diagnosis_free(d);
+    headers_free(&h);
+
+    /* The extras do not stand in for a required header. */
+    at = 0;
+    for (size_t i = 0; i < total; i++)
+        if (!(all[i].name_len == 15 && strncasecmp(all[i].name, "Wechatpay-Nonce", 15) == 0))
+            all[at++] = all[i];
+    CHECK(at == total - 1, "extra headers: nonce removed");
+    h = headers_pack(all, at);
+    CHECK(wpn_verifier_parse(v, HEADERS(h), s->body.data, s->body.len, s->now, &n, NULL, NULL) ==
+              WPN_MISSING_HEADER,
+          "extra headers: no nonce");
+    headers_free(&h);
+    free(all);
+    free(items);
+    wpn_verifier_free(v);
+}
+
+/* The lengths must describe the header buffer exactly, else WPN_INVALID_ARGUMENT naming
+ * header_lens (for parse, verify, verify_response and diagnose), nothing read: a count that
+ * leaves bytes over, lengths past the buffer, an odd number of lengths (the count covers the
+ * whole pairs only), lengths of an empty buffer, lengths whose sum wraps around to the
+ * buffer's size. */
+static void header_lens_must_add_up(const sample_t *s) {
+    static const uint8_t two_serials[] = "Wechatpay-SerialAWechatpay-Serial";
+    static const size_t odd[3] = {16, 1, 16};
+    static const size_t one_each[2] = {1, 1};
+    static const size_t wraps[2] = {SIZE_MAX, 2}; /* the sum wraps to 1 */
+    const headers_t h = s->headers;
+    struct {
+        const uint8_t *bytes;
+        size_t bytes_len;
+        const size_t *lens;
+        size_t count;
+        const char *ctx;
+    } cases[] = {
+        {h.bytes, h.bytes_len, h.lens, h.count - 1, "header_lens: a header left over"},
+        {h.bytes, h.bytes_len - 1, h.lens, h.count, "header_lens: past the buffer"},
+        {two_serials, sizeof two_serials - 1, odd, 1, "header_lens: odd lengths"},
+        {NULL, 0, one_each, 1, "header_lens: an empty buffer"},
+        {U8("x"), 1, wraps, 1, "header_lens: a sum that wraps around"},
+    };
+    wpn_verifier *v = NULL;
+    CHECK(build_verifier(s->config, &v, NULL) == WPN_OK, "header_lens: verifier");
+    const uint8_t *body = s->body.data;
+    size_t bl = s->body.len;
+    wpn_error *err = NULL;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const uint8_t *b = cases[k].bytes;
+        size_t bn = cases[k].bytes_len, c = cases[k].count;
+        const size_t *l = cases[k].lens;
+        const char *ctx = cases[k].ctx;
+        wpn_notification *n = (wpn_notification *)&err;
+        wpn_envelope e;
+        POISON(e);
+        INVALID_CASE(wpn_verifier_parse(v, b, bn, l, c, body, bl, s->now, &n, &e, &err),
+                     "header_lens", ctx);
+        CHECK(n == NULL && envelope_is_empty(&e), ctx);
+        INVALID_CASE(wpn_verifier_verify(v, b, bn, l, c, body, bl, s->now, &err), "header_lens",
+                     ctx);
+        INVALID_CASE(wpn_verifier_verify_response(v, b, bn, l, c, body, bl, s->now, &err),
+                     "header_lens", ctx);
+        wpn_diagnosis *d = (wpn_diagnosis *)&err;
+        INVALID_CASE(wpn_verifier_diagnose(v, b, bn, l, c, body, bl, s->now, &d, &err),
+                     "header_lens", ctx);
+        CHECK(d == NULL, ctx);
+        /* The message says what is wrong. */
+        CHECK(wpn_verifier_verify(v, b, bn, l, c, body, bl, s->now, &err) ==
+                      WPN_INVALID_ARGUMENT &&
+                  memmem(message_of(err).data, message_of(err).len, "add up", 6) != NULL,
+              ctx);
+        wpn_error_free(err);
+        err = NULL;
+    }
+    /* The same pairs that do add up are fine: the two serials, the first one counts. */
+    static const size_t even[4] = {16, 1, 16, 0};
+    CHECK(wpn_verifier_verify(v, two_serials, sizeof two_serials - 1, even, 2, body, bl, s->now,
+                              NULL) == WPN_MISSING_HEADER,
+          "header_lens: adding up");
+    wpn_verifier_free(v);
+}
+
 /* One notification from the kit: parse it with the kit's verifier; the code it gives. */
 static wpn_result kit_parse(const wpn_kit *kit, const wpn_verifier *v, wpn_kit_request req,
                             const char *want_kind) {
@@ -1227,26 +1731,47 @@ static wpn_result kit_parse(const wpn_kit *kit, const wpn_verifier *v, wpn_kit_r
     CHECK(wpn_kit_notification(kit, &req, &cb, NULL) == WPN_OK && cb != NULL, "kit notification");
     wpn_callback_parts p;
     CHECK(wpn_callback_contents(cb, &p) && p.headers_len == 6 && p.body.len > 0, "kit parts");
-    wpn_header h[8];
-    for (size_t i = 0; i < p.headers_len && i < 8; i++) {
-        h[i] = (wpn_header){(const uint8_t *)p.headers[i].name.data, p.headers[i].name.len,
-                            (const uint8_t *)p.headers[i].value.data, p.headers[i].value.len};
+    /* The kit gives wpn_field pairs; the verifier takes them packed. */
+    header_item items[8];
+    size_t count = p.headers_len < 8 ? p.headers_len : 8;
+    for (size_t i = 0; i < count; i++) {
+        header_item item = {p.headers[i].name.data, p.headers[i].name.len,
+                            p.headers[i].value.data, p.headers[i].value.len};
+        items[i] = item;
     }
+    headers_t h = headers_pack(items, count);
     wpn_notification *n = NULL;
-    wpn_result rc = wpn_verifier_parse(v, h, p.headers_len, p.body.data, p.body.len,
-                                       WPN_SYSTEM_CLOCK, &n, NULL);
+    wpn_envelope filled;
+    POISON(filled);
+    wpn_result rc = wpn_verifier_parse(v, HEADERS(h), p.body.data, p.body.len, WPN_SYSTEM_CLOCK,
+                                       &n, &filled, NULL);
+    headers_free(&h);
     if (rc == WPN_OK) {
         wpn_envelope e = envelope_of(n);
+        CHECK(envelope_same(&filled, &e), "kit envelope filled by parse");
         CHECK(str_eq(e.id, p.id.data, p.id.len), "kit id");
         if (want_kind) CHECK(str_eq(e.kind, want_kind, strlen(want_kind)), want_kind);
         if (want_kind && strcmp(want_kind, "unknown") != 0) {
             CHECK(wpn_event_decode((const uint8_t *)want_kind, strlen(want_kind),
+                                   (const uint8_t *)e.kind.data, e.kind.len,
                                    (const uint8_t *)e.event_type.data, e.event_type.len,
-                                   (const uint8_t *)e.original_type.data, e.original_type.len,
                                    (const uint8_t *)e.plaintext.data, e.plaintext.len,
                                    WPN_FIELDS_TREE, NULL, NULL) == WPN_OK,
                   want_kind);
+            /* The kind is the one parse decided and the caller passes back: "unknown", or a
+             * name that is no catalog kind, is never the kind asked for. */
+            static const char *not_kinds[] = {"unknown", "nonsense", ""};
+            for (size_t i = 0; i < sizeof not_kinds / sizeof not_kinds[0]; i++) {
+                CHECK(wpn_event_decode((const uint8_t *)want_kind, strlen(want_kind),
+                                       (const uint8_t *)not_kinds[i], strlen(not_kinds[i]),
+                                       (const uint8_t *)e.event_type.data, e.event_type.len,
+                                       (const uint8_t *)e.plaintext.data, e.plaintext.len,
+                                       WPN_FIELDS_TREE, NULL, NULL) == WPN_UNEXPECTED_EVENT,
+                      "kit: the notification's kind is the caller's");
+            }
         }
+    } else {
+        CHECK(n == NULL && envelope_is_empty(&filled), "kit: no envelope on failure");
     }
     wpn_notification_free(n);
     wpn_callback_free(cb);
@@ -1385,5 +1910,11 @@ void suite_api(void) {
     codes_and_version();
     system_clock(&s);
     builder_and_limits(&s);
+    parse_fills_the_envelope(&s);
+    failed_parse_empties_the_envelope(&s);
+    parse_without_envelope_out(&s);
+    header_case_and_repeats(&s);
+    extra_headers_ignored(&s);
+    header_lens_must_add_up(&s);
     free_sample(&s);
 }

@@ -82,7 +82,7 @@ static void v3_setup(void) {
 /* Header lines `name: value` up to the first blank line ("\n\n"), then the body; with no
  * blank line the whole input is the body. Lines without a colon are skipped. */
 static void run_parse_v3(const uint8_t *data, size_t len) {
-    static wpn_header headers[MAX_HEADERS];
+    static header_item items[MAX_HEADERS];
     size_t n = 0;
     const uint8_t *body = data;
     size_t body_len = len;
@@ -98,10 +98,10 @@ static void run_parse_v3(const uint8_t *data, size_t len) {
             if (colon) {
                 CHECK(n < MAX_HEADERS, current);
                 if (n == MAX_HEADERS) return;
-                headers[n].name = line;
-                headers[n].name_len = (size_t)(colon - line);
-                headers[n].value = colon + 1;
-                headers[n].value_len = (size_t)(line_end - colon - 1);
+                items[n].name = (const char *)line;
+                items[n].name_len = (size_t)(colon - line);
+                items[n].value = (const char *)colon + 1;
+                items[n].value_len = (size_t)(line_end - colon - 1);
                 n++;
             }
             if (!nl) break;
@@ -109,10 +109,14 @@ static void run_parse_v3(const uint8_t *data, size_t len) {
         }
     }
 
+    /* The packed form of the C ABI: names and values back to back, 2 lengths per header. */
+    headers_t headers = headers_pack(items, n);
+
     wpn_notification *note = NULL;
     wpn_error *err = NULL;
-    wpn_result parsed =
-        wpn_verifier_parse(v3_verifier, headers, n, body, body_len, NOW, &note, &err);
+    wpn_envelope filled;
+    wpn_result parsed = wpn_verifier_parse(v3_verifier, HEADERS(headers), body, body_len, NOW,
+                                           &note, &filled, &err);
     CHECK((parsed == WPN_OK) == (note != NULL), current);
     check_outcome(parsed, err);
     if (note) {
@@ -120,18 +124,21 @@ static void run_parse_v3(const uint8_t *data, size_t len) {
         CHECK(wpn_notification_envelope(note, &e) && e.id.data != NULL &&
                   e.plaintext.data != NULL && e.serial.len > 0,
               current);
+        CHECK(envelope_same(&filled, &e), current);
+    } else {
+        CHECK(envelope_is_empty(&filled), current);
     }
     wpn_notification_free(note);
 
     err = NULL;
-    wpn_result verified =
-        wpn_verifier_verify_response(v3_verifier, headers, n, body, body_len, NOW, &err);
+    wpn_result verified = wpn_verifier_verify_response(v3_verifier, HEADERS(headers), body,
+                                                       body_len, NOW, &err);
     check_outcome(verified, err);
 
     wpn_diagnosis *diagnosis = NULL;
     err = NULL;
-    CHECK(wpn_verifier_diagnose(v3_verifier, headers, n, body, body_len, NOW, &diagnosis,
-                                &err) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v3_verifier, HEADERS(headers), body, body_len, NOW,
+                                &diagnosis, &err) == WPN_OK,
           current);
     wpn_error_free(err);
     CHECK(wpn_diagnosis_len(diagnosis) == 16, current);
@@ -145,6 +152,7 @@ static void run_parse_v3(const uint8_t *data, size_t len) {
     CHECK((wpn_diagnosis_error(diagnosis) == NULL) == (parsed == WPN_OK), current);
     CHECK((wpn_diagnosis_notification(diagnosis) != NULL) == (parsed == WPN_OK), current);
     wpn_diagnosis_free(diagnosis);
+    headers_free(&headers);
 }
 
 /* ---- decrypt_resource -------------------------------------------------------------------- */
@@ -253,14 +261,15 @@ static void check_zero_signature(const wpn_verifier *v) {
         size_t bytes = sizes[s], b64 = 4 * ((bytes + 2) / 3);
         memset(signature_b64, 'A', b64);
         if (bytes % 3) memset(signature_b64 + b64 - (3 - bytes % 3), '=', 3 - bytes % 3);
-        wpn_header h[4] = {
-            {(const uint8_t *)"Wechatpay-Serial", 16, (const uint8_t *)serial.data, serial.len},
-            {(const uint8_t *)"Wechatpay-Signature", 19, (const uint8_t *)signature_b64, b64},
-            {(const uint8_t *)"Wechatpay-Timestamp", 19, (const uint8_t *)now, strlen(now)},
-            {(const uint8_t *)"Wechatpay-Nonce", 15, (const uint8_t *)"nonce", 5}};
+        header_item items[4] = {{"Wechatpay-Serial", 16, serial.data, serial.len},
+                                {"Wechatpay-Signature", 19, signature_b64, b64},
+                                {"Wechatpay-Timestamp", 19, now, strlen(now)},
+                                {"Wechatpay-Nonce", 15, "nonce", 5}};
+        headers_t h = headers_pack(items, 4);
         wpn_error *err = NULL;
-        wpn_result r = wpn_verifier_verify_response(v, h, 4, (const uint8_t *)"message", 7, NOW,
-                                                    &err);
+        wpn_result r = wpn_verifier_verify_response(v, HEADERS(h), (const uint8_t *)"message",
+                                                    7, NOW, &err);
+        headers_free(&h);
         CHECK(r == WPN_MALFORMED_SIGNATURE || r == WPN_SIGNATURE_MISMATCH ||
                   r == WPN_KEY_EXPIRED,
               current);

@@ -31,25 +31,25 @@ static void go_sdk_notification(void) {
           "go key out of range");
 
     const uint8_t *bytes = (const uint8_t *)body;
-    CHECK(wpn_verifier_verify(v, h.items, h.len, bytes, body_len, now, NULL) == WPN_OK, "go");
+    CHECK(wpn_verifier_verify(v, HEADERS(h), bytes, body_len, now, NULL) == WPN_OK, "go");
     /* The same scheme signs API responses. */
-    CHECK(wpn_verifier_verify_response(v, h.items, h.len, bytes, body_len, now, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), bytes, body_len, now, NULL) == WPN_OK,
           "go response");
-    CHECK(wpn_verifier_verify_response(v, h.items, h.len, NULL, 0, now, NULL) ==
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), NULL, 0, now, NULL) ==
               WPN_SIGNATURE_MISMATCH,
           "go response empty body");
     /* By the system clock the 2021 timestamp is far outside the allowed skew. */
-    CHECK(wpn_verifier_verify(v, h.items, h.len, bytes, body_len, WPN_SYSTEM_CLOCK, NULL) ==
+    CHECK(wpn_verifier_verify(v, HEADERS(h), bytes, body_len, WPN_SYSTEM_CLOCK, NULL) ==
               WPN_TIMESTAMP_SKEW,
           "go verify now");
-    CHECK(wpn_verifier_verify_response(v, h.items, h.len, bytes, body_len, WPN_SYSTEM_CLOCK,
+    CHECK(wpn_verifier_verify_response(v, HEADERS(h), bytes, body_len, WPN_SYSTEM_CLOCK,
                                        NULL) == WPN_TIMESTAMP_SKEW,
           "go response now");
 
     uint8_t *altered = malloc(body_len);
     memcpy(altered, body, body_len);
     altered[10] ^= 1;
-    CHECK(wpn_verifier_verify(v, h.items, h.len, altered, body_len, now, NULL) ==
+    CHECK(wpn_verifier_verify(v, HEADERS(h), altered, body_len, now, NULL) ==
               WPN_SIGNATURE_MISMATCH,
           "go altered");
     free(altered);
@@ -57,9 +57,12 @@ static void go_sdk_notification(void) {
     /* Verified, but the placeholder key cannot decrypt it. */
     wpn_notification *n = NULL;
     wpn_error *err = NULL;
-    CHECK(wpn_verifier_parse(v, h.items, h.len, bytes, body_len, now, &n, &err) ==
+    wpn_envelope e;
+    memset(&e, 0xa5, sizeof e);
+    CHECK(wpn_verifier_parse(v, HEADERS(h), bytes, body_len, now, &n, &e, &err) ==
               WPN_DECRYPT_FAILED,
           "go decrypt");
+    CHECK(envelope_is_empty(&e), "go decrypt: no envelope");
     wpn_str m = message_of(err);
     CHECK(m.len > 0 && memmem(m.data, m.len, "APIv3", 5) != NULL, "go decrypt message");
     CHECK(n == NULL, "go decrypt");

@@ -49,14 +49,12 @@ static void check_error(wpn_result rc, wpn_error *err, uint32_t want, const char
 
 /* The Wechatpay-Timestamp header as a number, or -1 when absent. */
 static int64_t header_timestamp(const headers_t *h) {
-    for (size_t i = 0; i < h->len; i++)
-        if (h->items[i].name_len == 19 &&
-            strncasecmp((const char *)h->items[i].name, "Wechatpay-Timestamp", 19) == 0) {
-            char ts[32] = {0};
-            memcpy(ts, h->items[i].value, h->items[i].value_len < 31 ? h->items[i].value_len : 31);
-            return strtoll(ts, NULL, 10);
-        }
-    return -1;
+    size_t len;
+    const char *value = headers_find(h, "Wechatpay-Timestamp", &len);
+    if (!value) return -1;
+    char ts[32] = {0};
+    memcpy(ts, value, len < 31 ? len : 31);
+    return strtoll(ts, NULL, 10);
 }
 
 /* Accepted cases whose timestamp is far from the system clock, checked with WPN_SYSTEM_CLOCK. */
@@ -73,29 +71,32 @@ static void system_clock_refuses(const wpn_verifier *v, const headers_t *h, cons
     if (ts < 0 || distance <= wpn_verifier_max_clock_skew(v) + 3600) return;
     system_clock_cases++;
     wpn_error *err = NULL;
-    CHECK(wpn_verifier_verify(v, h->items, h->len, body->data, body->len, now, NULL) == WPN_OK,
+    CHECK(wpn_verifier_verify(v, HEADERS(*h), body->data, body->len, now, NULL) == WPN_OK,
           name);
-    CHECK(wpn_verifier_verify(v, h->items, h->len, body->data, body->len, WPN_SYSTEM_CLOCK,
+    CHECK(wpn_verifier_verify(v, HEADERS(*h), body->data, body->len, WPN_SYSTEM_CLOCK,
                               &err) == WPN_TIMESTAMP_SKEW,
           name);
     CHECK(wpn_error_code(err) == WPN_TIMESTAMP_SKEW && message_of(err).len > 0, name);
     wpn_error_free(err);
-    CHECK(wpn_verifier_verify_response(v, h->items, h->len, body->data, body->len, now, NULL) ==
+    CHECK(wpn_verifier_verify_response(v, HEADERS(*h), body->data, body->len, now, NULL) ==
               WPN_OK,
           name);
-    CHECK(wpn_verifier_verify_response(v, h->items, h->len, body->data, body->len,
+    CHECK(wpn_verifier_verify_response(v, HEADERS(*h), body->data, body->len,
                                        WPN_SYSTEM_CLOCK, NULL) == WPN_TIMESTAMP_SKEW,
           name);
     if (verify_only) return;
     wpn_notification *n = (wpn_notification *)&err; /* must be overwritten with NULL */
     err = NULL;
-    CHECK(wpn_verifier_parse(v, h->items, h->len, body->data, body->len, WPN_SYSTEM_CLOCK, &n,
+    wpn_envelope pe;
+    memset(&pe, 0xa5, sizeof pe); /* must be overwritten with the empty value */
+    CHECK(wpn_verifier_parse(v, HEADERS(*h), body->data, body->len, WPN_SYSTEM_CLOCK, &n, &pe,
                              &err) == WPN_TIMESTAMP_SKEW,
           name);
     CHECK(n == NULL && wpn_error_code(err) == WPN_TIMESTAMP_SKEW, name);
+    CHECK(envelope_is_empty(&pe), name);
     wpn_error_free(err);
     wpn_diagnosis *d = NULL;
-    CHECK(wpn_verifier_diagnose(v, h->items, h->len, body->data, body->len, WPN_SYSTEM_CLOCK, &d,
+    CHECK(wpn_verifier_diagnose(v, HEADERS(*h), body->data, body->len, WPN_SYSTEM_CLOCK, &d,
                                 NULL) == WPN_OK,
           name);
     CHECK(wpn_diagnosis_verdict(d) == WPN_TIMESTAMP_SKEW, name);
@@ -120,8 +121,8 @@ static void check_events(const wpn_envelope *env, const json_t *e, const char *n
         wpn_buffer *tree = (wpn_buffer *)&code; /* must be overwritten */
         wpn_error *err = NULL;
         wpn_result rc = wpn_event_decode(
-            (const uint8_t *)kind, strlen(kind), (const uint8_t *)env->event_type.data,
-            env->event_type.len, (const uint8_t *)env->original_type.data, env->original_type.len,
+            (const uint8_t *)kind, strlen(kind), (const uint8_t *)env->kind.data,
+            env->kind.len, (const uint8_t *)env->event_type.data, env->event_type.len,
             (const uint8_t *)env->plaintext.data, env->plaintext.len, WPN_FIELDS_TREE, &tree, &err);
         CHECK(rc == code, name);
         if (rc == WPN_OK) {
@@ -130,17 +131,17 @@ static void check_events(const wpn_envelope *env, const json_t *e, const char *n
                   name);
             /* Validation alone, without the tree, gives the same answer. */
             CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
-                                   (const uint8_t *)env->event_type.data, env->event_type.len,
-                                   (const uint8_t *)env->original_type.data,
-                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   (const uint8_t *)env->kind.data, env->kind.len,
+                                   (const uint8_t *)env->event_type.data,
+                                   env->event_type.len, (const uint8_t *)env->plaintext.data,
                                    env->plaintext.len, WPN_FIELDS_TREE, NULL, NULL) == WPN_OK,
                   name);
             /* The same fields as JSON: an object holding the catalog's fields only. */
             wpn_buffer *json = NULL;
             CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
-                                   (const uint8_t *)env->event_type.data, env->event_type.len,
-                                   (const uint8_t *)env->original_type.data,
-                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   (const uint8_t *)env->kind.data, env->kind.len,
+                                   (const uint8_t *)env->event_type.data,
+                                   env->event_type.len, (const uint8_t *)env->plaintext.data,
                                    env->plaintext.len, WPN_FIELDS_JSON, &json, NULL) == WPN_OK,
                   name);
             wpn_slice text;
@@ -152,9 +153,9 @@ static void check_events(const wpn_envelope *env, const json_t *e, const char *n
             wpn_buffer_free(json);
             /* A format the function does not define is refused, whatever the resource. */
             CHECK(wpn_event_decode((const uint8_t *)kind, strlen(kind),
-                                   (const uint8_t *)env->event_type.data, env->event_type.len,
-                                   (const uint8_t *)env->original_type.data,
-                                   env->original_type.len, (const uint8_t *)env->plaintext.data,
+                                   (const uint8_t *)env->kind.data, env->kind.len,
+                                   (const uint8_t *)env->event_type.data,
+                                   env->event_type.len, (const uint8_t *)env->plaintext.data,
                                    env->plaintext.len, 7, &json, NULL) == WPN_INVALID_ARGUMENT &&
                       json == NULL,
                   name);
@@ -182,7 +183,7 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
     uint32_t want = expected_code(c);
     wpn_error *err = NULL;
 
-    wpn_result vrc = wpn_verifier_verify(v, h.items, h.len, body.data, body.len, now, &err);
+    wpn_result vrc = wpn_verifier_verify(v, HEADERS(h), body.data, body.len, now, &err);
     if (want == WPN_OK) system_clock_refuses(v, &h, &body, now, verify_only, name);
     if (verify_only) {
         check_error(vrc, err, want, name);
@@ -193,7 +194,9 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
     err = NULL;
 
     wpn_notification *n = (wpn_notification *)&err; /* must be overwritten with NULL */
-    wpn_result rc = wpn_verifier_parse(v, h.items, h.len, body.data, body.len, now, &n, &err);
+    wpn_envelope pe; /* filled by the same call: the envelope, or the empty value */
+    memset(&pe, 0xa5, sizeof pe);
+    wpn_result rc = wpn_verifier_parse(v, HEADERS(h), body.data, body.len, now, &n, &pe, &err);
     check_error(rc, err, want, name);
     /* Substrings the message must hold (e.g. the serials of every merchant). */
     if (rc != WPN_OK) {
@@ -221,6 +224,8 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
         wpn_envelope env;
         memset(&env, 0, sizeof env);
         CHECK(wpn_notification_envelope(n, &env), name);
+        /* The envelope parse filled is the accessor's, view for view. */
+        CHECK(envelope_same(&pe, &env), name);
         CHECK(str_eq_json(env.id, e, "id"), name);
         CHECK(str_eq_json(env.create_time, e, "create_time"), name);
         CHECK(str_eq_json(env.event_type, e, "event_type"), name);
@@ -240,11 +245,12 @@ static void run_v3(const json_t *c, wpn_verifier *v, const char *name, int verif
         check_events(&env, e, name);
     } else {
         CHECK(n == NULL, name);
+        CHECK(envelope_is_empty(&pe), name);
     }
 
     /* The diagnosis gives the same verdict and shows the failing check. */
     wpn_diagnosis *d = NULL;
-    CHECK(wpn_verifier_diagnose(v, h.items, h.len, body.data, body.len, now, &d, NULL) == WPN_OK,
+    CHECK(wpn_verifier_diagnose(v, HEADERS(h), body.data, body.len, now, &d, NULL) == WPN_OK,
           name);
     CHECK(wpn_diagnosis_verdict(d) == rc, name);
     CHECK(wpn_diagnosis_len(d) == 16, name);
@@ -476,16 +482,16 @@ static void no_error_message_contains_a_key_or_plaintext(const json_t *root) {
             headers_t h = headers_from_json(json_object_get(c, "headers"));
             bytes_t body = hex_decode(jstr(c, "body_hex", NULL));
             int64_t now = json_integer_value(json_object_get(c, "now"));
-            wpn_verifier_verify(v, h.items, h.len, body.data, body.len, now, &err);
+            wpn_verifier_verify(v, HEADERS(h), body.data, body.len, now, &err);
             check_error_no_secret(&s, err, name, &checked);
             wpn_error_free(err);
             err = NULL;
             wpn_notification *n = NULL;
-            wpn_verifier_parse(v, h.items, h.len, body.data, body.len, now, &n, &err);
+            wpn_verifier_parse(v, HEADERS(h), body.data, body.len, now, &n, NULL, &err);
             check_error_no_secret(&s, err, name, &checked);
             wpn_notification_free(n);
             wpn_diagnosis *d = NULL;
-            if (wpn_verifier_diagnose(v, h.items, h.len, body.data, body.len, now, &d, NULL) ==
+            if (wpn_verifier_diagnose(v, HEADERS(h), body.data, body.len, now, &d, NULL) ==
                 WPN_OK) {
                 for (size_t k = 0; k < wpn_diagnosis_len(d); k++) {
                     wpn_check chk = check_of(d, k);

@@ -214,8 +214,9 @@ func OriginalType(originalType string) CallbackOption {
 }
 
 // At signs the callback at t (its Wechatpay-Timestamp, in whole seconds) instead of now (the
-// zero time means now). A verifier using the system clock refuses it with TIMESTAMP_SKEW when t is more than
-// MaxClockSkew away; test with ParseAt or ParseRequestAt at t instead.
+// zero time means now). A verifier using the system clock refuses it with TIMESTAMP_SKEW when t
+// is more than MaxClockSkew away: test it with a verifier whose clock reads t instead
+// ([wechatpaynotify.Config.Now]).
 func At(t time.Time) CallbackOption {
 	return func(o *callbackOptions) { o.req.At = t }
 }

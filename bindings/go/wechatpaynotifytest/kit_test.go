@@ -48,6 +48,19 @@ func newVerifier(t testing.TB, k *kitT) *wechatpaynotify.Verifier {
 	return v
 }
 
+// newVerifierAt is newVerifier with the clock now (Config.Now).
+func newVerifierAt(t testing.TB, k *kitT, now func() time.Time) *wechatpaynotify.Verifier {
+	t.Helper()
+	cfg := k.Config()
+	cfg.Now = now
+	v, err := wechatpaynotify.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
 func callback(t testing.TB, k *kitT, kind wechatpaynotify.EventKind, opts ...opt) (http.Header, []byte) {
 	t.Helper()
 	h, b, err := k.Callback(kind, opts...)
@@ -345,14 +358,17 @@ func TestOptions(t *testing.T) {
 	if header.Get("Wechatpay-Timestamp") != fmt.Sprint(at.Unix()) {
 		t.Fatalf("timestamp %s", header.Get("Wechatpay-Timestamp"))
 	}
-	if n, err := v.ParseAt(header, body, at.Add(time.Minute)); err != nil || !n.Timestamp.Equal(at) {
+	now := at.Add(time.Minute)
+	atV := newVerifierAt(t, k, func() time.Time { return now })
+	if n, err := atV.Parse(header, body); err != nil || !n.Timestamp.Equal(at) {
 		t.Fatalf("%v %v", n, err)
 	}
 	_, err := v.Parse(header, body)
 	wantCode(t, err, wechatpaynotify.CodeTimestampSkew)
 	// A failure on the timestamp moves the given one.
 	header, body = callback(t, k, wechatpaynotify.EventTransaction, wechatpaynotifytest.At(at), failure(wechatpaynotifytest.FailureStaleTimestamp))
-	if _, err := v.ParseAt(header, body, at.Add(-9*time.Minute)); err != nil {
+	now = at.Add(-9 * time.Minute)
+	if _, err := atV.Parse(header, body); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -418,13 +434,17 @@ func TestCertificateKit(t *testing.T) {
 	k := newKit(t, wechatpaynotifytest.WithCertificate())
 	v := newVerifier(t, k)
 	now := time.Now()
+	clock := now
+	atV := newVerifierAt(t, k, func() time.Time { return clock })
 	for _, at := range []time.Time{now.AddDate(6, 0, 0), now.AddDate(0, 0, -2)} {
 		header, body := callback(t, k, wechatpaynotify.EventTransaction, wechatpaynotifytest.At(at))
-		_, err := v.ParseAt(header, body, at)
+		clock = at
+		_, err := atV.Parse(header, body)
 		wantCode(t, err, wechatpaynotify.CodeKeyExpired)
 	}
 	header, body := callback(t, k, wechatpaynotify.EventTransaction, wechatpaynotifytest.At(now.AddDate(4, 0, 0)))
-	if _, err := v.ParseAt(header, body, now.AddDate(4, 0, 0)); err != nil {
+	clock = now.AddDate(4, 0, 0)
+	if _, err := atV.Parse(header, body); err != nil {
 		t.Fatal(err)
 	}
 

@@ -1,6 +1,7 @@
 //! The likely cause of a verdict, and what to do about it: what `doctor` adds to the core's
 //! error messages. Also the capture's own oddities (a Content-Length that does not match,
-//! an editor's final newline) and the signs of a re-serialized body.
+//! an editor's final newline). The signs of a re-serialized body are the core's diagnosis
+//! (`Diagnosis::hints`, named in step 10's message); the advice only says what to do.
 
 use wechatpay_notify::{ErrorCode, PUBLIC_KEY_ID_PREFIX};
 
@@ -8,76 +9,6 @@ use crate::config::{Config, KeyKind};
 use crate::inspect::{Protocol, Report};
 use crate::raw_request::{LineEndings, RawRequest};
 use crate::timefmt;
-
-/// Signs that a JSON body was parsed and written out again: WeChat Pay sends compact,
-/// one-line UTF-8 JSON, so whitespace between tokens, `\uXXXX` escapes of non-ASCII
-/// characters and `\/` escapes all mean the bytes are not the ones that were signed.
-pub fn reserialized_signs(body: &[u8]) -> Vec<&'static str> {
-    let mut signs = Vec::new();
-    let mut add = |s: &'static str| {
-        if !signs.contains(&s) {
-            signs.push(s);
-        }
-    };
-    let end = body.trim_ascii_end().len();
-    let start = body.len() - body.trim_ascii_start().len();
-    let body = &body[start..end];
-    let mut in_string = false;
-    let mut i = 0;
-    let mut prev: u8 = 0;
-    let mut in_indent = false;
-    while i < body.len() {
-        let b = body[i];
-        if in_string {
-            match b {
-                b'\\' => {
-                    match body.get(i + 1) {
-                        Some(b'u') => {
-                            let hex = body
-                                .get(i + 2..i + 6)
-                                .and_then(|h| std::str::from_utf8(h).ok());
-                            if hex
-                                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                                .is_some_and(|c| c >= 0x80)
-                            {
-                                add("non-ASCII text escaped as \\uXXXX (the default of Python's json.dumps, PHP's json_encode, Jackson with ESCAPE_NON_ASCII)");
-                            }
-                        }
-                        Some(b'/') => {
-                            add("slashes escaped as \\/ (the default of PHP's json_encode)")
-                        }
-                        _ => {}
-                    }
-                    i += 2;
-                    continue;
-                }
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'\n' | b'\r' => {
-                    add("line breaks inside the JSON (pretty-printed)");
-                    in_indent = true;
-                }
-                b' ' | b'\t' if in_indent => add("indentation (pretty-printed)"),
-                b' ' if prev == b':' => add("a space after ':'"),
-                b' ' if prev == b',' => add("a space after ','"),
-                b' ' | b'\t' => add("spaces between JSON tokens"),
-                _ => {}
-            }
-            if !b.is_ascii_whitespace() {
-                in_indent = false;
-            }
-        }
-        if !b.is_ascii_whitespace() {
-            prev = b;
-        }
-        i += 1;
-    }
-    signs
-}
 
 /// Oddities of the capture itself that change the body's bytes or the request's meaning.
 pub fn capture_warnings(req: &RawRequest) -> Vec<String> {
@@ -380,21 +311,22 @@ pub fn advice(report: &Report, req: &RawRequest, config: &Config) -> Vec<String>
             }
         }
         ErrorCode::SignatureMismatch => {
-            let signs = reserialized_signs(&req.body);
-            if !signs.is_empty() {
-                out.push(format!(
-                    "The body looks re-serialized: it has {}, which WeChat Pay never sends. \
-                     Verify the raw body bytes exactly as received, before any JSON parsing \
-                     (Flask request.get_data(), Django request.body, Express express.raw(), \
-                     Spring a String or byte[] @RequestBody, Go io.ReadAll(r.Body)).",
-                    signs.join(", ")
-                ));
+            let reserialized = !report.hints.is_empty();
+            if reserialized {
+                out.push(
+                    "The body looks re-serialized (step 10 names the signs): WeChat Pay signs \
+                     compact one-line JSON, and the signature covers those raw bytes. Verify \
+                     the raw body bytes exactly as received, before any JSON parsing (Flask \
+                     request.get_data(), Django request.body, Express express.raw(), Spring a \
+                     String or byte[] @RequestBody, Go io.ReadAll(r.Body))."
+                        .to_owned(),
+                );
             }
             out.push(format!(
                 "{} the key configured for {} is not the one that signed (the public \
                  key of another merchant, or an old key), or something altered the body or the \
                  Wechatpay-Timestamp/Nonce headers on the way (a proxy, a charset conversion).",
-                if signs.is_empty() {
+                if !reserialized {
                     "Either"
                 } else {
                     "Otherwise,"
@@ -480,29 +412,6 @@ pub fn advice(report: &Report, req: &RawRequest, config: &Config) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn compact_json_has_no_signs() {
-        let body = br#"{"id":"EV-1","summary":"\u652f: a, b","s":"\"x\""}"#;
-        // \u652f inside a string IS a sign; without it, nothing.
-        assert_eq!(reserialized_signs(body).len(), 1);
-        let body = "{\"id\":\"EV-1\",\"summary\":\"支付成功: a, b\",\"n\":[1,2]}".as_bytes();
-        assert!(reserialized_signs(body).is_empty());
-        assert!(reserialized_signs(b"  {\"a\":1}\n").is_empty());
-    }
-
-    #[test]
-    fn pretty_printing_and_escapes_are_found() {
-        let pretty = b"{\n  \"id\": \"EV-1\",\n  \"a\": 1\n}";
-        let signs = reserialized_signs(pretty);
-        assert!(signs.iter().any(|s| s.contains("line breaks")));
-        assert!(signs.iter().any(|s| s.contains("indentation")));
-        assert!(signs.iter().any(|s| s.contains("after ':'")));
-        let spaced = br#"{"id": "EV-1", "a": 1}"#;
-        assert_eq!(reserialized_signs(spaced).len(), 2);
-        let php = br#"{"url":"https:\/\/x"}"#;
-        assert!(reserialized_signs(php)[0].contains("PHP"));
-    }
 
     #[test]
     fn capture_warnings_catch_an_editor_newline() {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use wechatpay_notify::diagnose::{Check, CheckStatus};
+use wechatpay_notify::diagnose::{Check, CheckStatus, Hint};
 use wechatpay_notify::v2::{parse_xml_fields, V2Kind, V2Notification, V2Refund};
 use wechatpay_notify::{looks_like_xml, Error, ErrorCode, Headers, Notification, Reply};
 
@@ -82,6 +82,8 @@ pub struct Report {
     pub verdict: Result<Accepted, Error>,
     /// The time checked against.
     pub now: i64,
+    /// The core's signs of a re-serialized body, when the signature failed (APIv3 only).
+    pub hints: Vec<Hint>,
 }
 
 impl Report {
@@ -210,6 +212,7 @@ pub fn inspect<H: Headers + ?Sized>(
                 V2Notification::Refund(refund) => Accepted::V2Refund(refund),
             }),
             now,
+            hints: Vec::new(),
         });
     }
     let verifier = config
@@ -222,6 +225,7 @@ pub fn inspect<H: Headers + ?Sized>(
         steps: steps(diagnosis.checks),
         verdict: diagnosis.verdict.map(Accepted::V3),
         now,
+        hints: diagnosis.hints,
     })
 }
 

@@ -45,16 +45,25 @@ pub struct Delivery {
     pub timed_out: bool,
 }
 
-/// An HTTP client configured as WeChat Pay's sender: no redirects, no proxy, a timeout.
+/// An HTTP client configured as WeChat Pay's sender: no redirects, no proxy, a timeout. Its
+/// TLS (rustls) uses the backend's cryptography: ring, ureq's own choice, by default; aws-lc-rs
+/// with the feature `aws-lc`, so that an aws-lc build has no ring in it.
 pub fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .max_redirects(0)
         .http_status_as_error(false)
         .proxy(None)
-        .user_agent("Mozilla/4.0 (wechatpay-notify simulate)")
-        .build()
-        .into()
+        .user_agent("Mozilla/4.0 (wechatpay-notify simulate)");
+    #[cfg(feature = "aws-lc")]
+    let config = config.tls_config(
+        ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+                rustls::crypto::aws_lc_rs::default_provider(),
+            ))
+            .build(),
+    );
+    config.build().into()
 }
 
 /// POSTs a callback and records the reply.

@@ -254,7 +254,15 @@ fn doctor_text_has_checks_verdict_advice_and_reply() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("✗ 10 RSA-SHA256 signature matches"));
     assert!(
-        r.stdout.contains("The body looks re-serialized"),
+        r.stdout
+            .contains("The body looks re-serialized (step 10 names the signs)"),
+        "{}",
+        r.stdout
+    );
+    // The signs are the core's diagnosis, in step 10's message (what every binding shows).
+    assert!(
+        r.stdout
+            .contains("; the body looks re-serialized: it has line breaks inside the JSON"),
         "{}",
         r.stdout
     );

@@ -3,8 +3,8 @@
 //!
 //! Core path: `Verifier::parse_at` with `&[(String, String)]` headers, then `id()` and
 //! `plaintext()`. C path: `wpn_verifier_parse` called through an `extern "C"` function
-//! pointer (the exact code a C caller runs: argument checks, panic guard, handle allocation),
-//! then `wpn_notification_envelope` and `wpn_notification_free`.
+//! pointer (the exact code a C caller runs: argument checks, panic guard, handle allocation,
+//! the envelope filled by the same call), then `wpn_notification_free`.
 //!
 //! ```sh
 //! cargo run --release -p wechatpay-notify-ffi --example ffi_overhead [-- ROUNDS ITERATIONS]
@@ -18,12 +18,15 @@ use wechatpay_notify_ffi::*;
 
 type ParseAt = unsafe extern "C" fn(
     *const wpn_verifier,
-    *const wpn_header,
+    *const u8,
+    usize,
+    *const usize,
     usize,
     *const u8,
     usize,
     i64,
     *mut *mut wpn_notification,
+    *mut wpn_envelope,
     *mut *mut wpn_error,
 ) -> wpn_result;
 
@@ -125,15 +128,16 @@ fn main() {
     let s = sample();
     let verifier = core_verifier(&s.config);
     let ffi = ffi_verifier(&s.config);
-    let c_headers: Vec<wpn_header> = s
+    // The headers as a C caller passes them: back to back, with their lengths.
+    let header_bytes: Vec<u8> = s
         .headers
         .iter()
-        .map(|(k, v)| wpn_header {
-            name: k.as_ptr(),
-            name_len: k.len(),
-            value: v.as_ptr(),
-            value_len: v.len(),
-        })
+        .flat_map(|(k, v)| k.bytes().chain(v.bytes()))
+        .collect();
+    let header_lens: Vec<usize> = s
+        .headers
+        .iter()
+        .flat_map(|(k, v)| [k.len(), v.len()])
         .collect();
     let parse_at: ParseAt = black_box(wpn_verifier_parse as ParseAt);
 
@@ -145,19 +149,21 @@ fn main() {
     };
     let c_once = || unsafe {
         let mut n = std::ptr::null_mut();
+        let mut envelope = std::mem::MaybeUninit::<wpn_envelope>::uninit();
         let rc = parse_at(
             ffi,
-            c_headers.as_ptr(),
-            c_headers.len(),
+            header_bytes.as_ptr(),
+            header_bytes.len(),
+            header_lens.as_ptr(),
+            s.headers.len(),
             black_box(s.body.as_ptr()),
             s.body.len(),
             s.now,
             &mut n,
+            envelope.as_mut_ptr(),
             std::ptr::null_mut(),
         );
         assert_eq!(rc, wpn_result::WPN_OK);
-        let mut envelope = std::mem::MaybeUninit::<wpn_envelope>::uninit();
-        assert!(wpn_notification_envelope(n, envelope.as_mut_ptr()));
         let envelope = envelope.assume_init();
         black_box((envelope.id.len, envelope.plaintext.len));
         wpn_notification_free(n);

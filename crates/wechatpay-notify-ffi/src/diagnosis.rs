@@ -1,10 +1,9 @@
 //! Explaining a callback: every check of `docs/protocol.md` and its outcome.
 
-use wechatpay_notify::diagnose::{Check, CheckStatus};
+use wechatpay_notify::diagnose::{Check, CheckStatus, Hint};
 
 use crate::error::wpn_error;
 use crate::guard::{arg, free_handle, guard, into_handle, out_arg};
-use crate::headers::wpn_header;
 use crate::notification::wpn_notification;
 use crate::result::wpn_result;
 use crate::strings::{bytes_arg, put, wpn_str, Empty};
@@ -75,13 +74,16 @@ impl wpn_check {
     }
 }
 
-/// Every check of one callback (what `wechatpay-notify doctor` prints), and the verdict that
-/// `wpn_verifier_parse()` gives for the same input and time.
+/// Every check of one callback (what `wechatpay-notify doctor` prints), the verdict that
+/// `wpn_verifier_parse()` gives for the same input and time, and the signs of a re-serialized
+/// body when the signature failed (`wpn_diagnosis_hint()`).
 ///
 /// Owned by the caller, freed with `wpn_diagnosis_free()`; everything read from it borrows
 /// from it. Immutable: it may be read from any thread.
 pub struct wpn_diagnosis {
     checks: Vec<Check>,
+    /// The signs of a re-serialized body (APIv3, failed step 10); empty for APIv2.
+    hints: Vec<Hint>,
     /// The accepted notification (APIv3 only; `None` for an accepted APIv2 notification), or
     /// the refusal.
     verdict: Result<Option<wpn_notification>, wpn_error>,
@@ -95,8 +97,10 @@ pub struct wpn_diagnosis {
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_diagnose(
     verifier: *const wpn_verifier,
-    headers: *const wpn_header,
+    headers: *const u8,
     headers_len: usize,
+    header_lens: *const usize,
+    header_count: usize,
     body: *const u8,
     body_len: usize,
     now: i64,
@@ -105,10 +109,19 @@ pub unsafe extern "C" fn wpn_verifier_diagnose(
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(diagnosis_out, "diagnosis_out")?;
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let r = Request::read(
+            verifier,
+            headers,
+            headers_len,
+            header_lens,
+            header_count,
+            body,
+            body_len,
+        )?;
         let d = r.verifier.diagnose_at(&r.headers, r.body, resolve_now(now));
         *out = into_handle(wpn_diagnosis {
             checks: d.checks,
+            hints: d.hints,
             verdict: d
                 .verdict
                 .map(|n| Some(wpn_notification::new(n)))
@@ -140,6 +153,7 @@ pub unsafe extern "C" fn wpn_v2_verifier_diagnose(
         let d = verifier.inner.diagnose(xml);
         *out = into_handle(wpn_diagnosis {
             checks: d.checks,
+            hints: Vec::new(),
             verdict: d.verdict.map(|_| None).map_err(Into::into),
         });
         Ok(())
@@ -166,6 +180,36 @@ pub unsafe extern "C" fn wpn_diagnosis_get(
             .as_ref()
             .and_then(|d| d.checks.get(index))
             .map(wpn_check::of)
+    })
+}
+
+/// The number of signs that the body was re-serialized (parsed and written out again after
+/// WeChat Pay signed it: pretty-printed, spaced, escaped), which an APIv3 diagnosis looks for
+/// when step 10 (the signature) fails (`docs/protocol.md`, "Signs of a re-serialized body").
+/// Step 10's message names them too. 0 when step 10 passed or did not run, for an APIv2
+/// diagnosis, and if `diagnosis` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_hint_count(diagnosis: *const wpn_diagnosis) -> usize {
+    diagnosis.as_ref().map_or(0, |d| d.hints.len())
+}
+
+/// Writes the stable name of sign `index` (in the order the signs first appear in the body)
+/// to `*name_out`: `"line_breaks"`, `"indentation"`, `"space_after_colon"`,
+/// `"space_after_comma"`, `"spaces"`, `"unicode_escapes"` or `"escaped_slashes"`
+/// (`docs/protocol.md` lists them; later versions may add names), borrowed from the
+/// diagnosis. Returns false, writing `{NULL, 0}`, if `diagnosis` is NULL or `index` is out of
+/// range.
+#[no_mangle]
+pub unsafe extern "C" fn wpn_diagnosis_hint(
+    diagnosis: *const wpn_diagnosis,
+    index: usize,
+    name_out: *mut wpn_str,
+) -> bool {
+    put(name_out, || {
+        diagnosis
+            .as_ref()
+            .and_then(|d| d.hints.get(index))
+            .map(|h| wpn_str::of(h.as_str()))
     })
 }
 

@@ -38,6 +38,14 @@ impl wpn_error {
         }
     }
 
+    /// `WPN_INVALID_ARGUMENT` for an argument that contradicts another one (`why` says how).
+    pub(crate) fn mismatched(name: &str, why: &dyn std::fmt::Display) -> wpn_error {
+        wpn_error {
+            code: wpn_result::WPN_INVALID_ARGUMENT,
+            message: format!("argument `{name}`: {why}"),
+        }
+    }
+
     pub(crate) fn panic(payload: &(dyn Any + Send)) -> wpn_error {
         let detail = payload
             .downcast_ref::<&str>()

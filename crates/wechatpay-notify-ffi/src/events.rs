@@ -2,7 +2,7 @@
 //! (`wpn_envelope.kind`); `wpn_event_decode` checks a resource against a kind's model and can
 //! give its fields as a tree of values (`docs/c-abi.md`, "Event field trees").
 
-use wechatpay_notify::events::{check_event_into, kind_of, ModelSink};
+use wechatpay_notify::events::{check_event_into, ModelSink};
 use wechatpay_notify::{Error, ErrorCode, Event, EventKind};
 use zeroize::Zeroizing;
 
@@ -27,25 +27,26 @@ pub enum wpn_fields_format {
 
 /// Checks that a decrypted resource is of the catalog kind `kind` (`"transaction"`,
 /// `"refund"`, ... as `docs/events.md` lists them) and decodes as that kind's model: the check
-/// behind the typed accessors of every binding. `event_type`, `original_type` and `plaintext`
-/// are the notification's (`wpn_envelope`); its kind is decided from them as
-/// `wpn_envelope.kind` is.
+/// behind the typed accessors of every binding. `notification_kind`, `event_type` and
+/// `plaintext` are the notification's, as `wpn_verifier_parse()` gave them in its
+/// `wpn_envelope` (`kind`, `event_type`, `plaintext`): the notification's kind was decided
+/// once, at parse, and is not decided again here; the plaintext is decoded once, as the model.
 ///
-/// Errors: `WPN_UNEXPECTED_EVENT` when the notification is of another kind (the message names
-/// it; an unknown `kind` name is never any notification's kind), `WPN_MALFORMED_RESOURCE`
-/// naming the field when a required field is missing or has the wrong JSON type. On success,
-/// when `fields_out` is not NULL, `*fields_out` is a new buffer holding the model's fields (only
-/// those the catalog knows) in `format`, a `wpn_fields_format` value (`WPN_FIELDS_TREE` or
-/// `WPN_FIELDS_JSON`; another value is `WPN_INVALID_ARGUMENT`), which the caller frees with
-/// `wpn_buffer_free()`.
+/// Errors: `WPN_UNEXPECTED_EVENT` when the notification is of another kind than `kind` (the
+/// message names it; `"unknown"`, or any name that is not a catalog kind, is never the kind
+/// asked for), `WPN_MALFORMED_RESOURCE` naming the field when a required field is missing or
+/// has the wrong JSON type. On success, when `fields_out` is not NULL, `*fields_out` is a new
+/// buffer holding the model's fields (only those the catalog knows) in `format`, a
+/// `wpn_fields_format` value (`WPN_FIELDS_TREE` or `WPN_FIELDS_JSON`; another value is
+/// `WPN_INVALID_ARGUMENT`), which the caller frees with `wpn_buffer_free()`.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_event_decode(
     kind: *const u8,
     kind_len: usize,
+    notification_kind: *const u8,
+    notification_kind_len: usize,
     event_type: *const u8,
     event_type_len: usize,
-    original_type: *const u8,
-    original_type_len: usize,
     plaintext: *const u8,
     plaintext_len: usize,
     format: u32,
@@ -62,14 +63,21 @@ pub unsafe extern "C" fn wpn_event_decode(
             _ => return Err(wpn_error::invalid_argument("format")),
         };
         let wanted = bytes_arg(kind, kind_len, "kind")?;
+        let actual = bytes_arg(
+            notification_kind,
+            notification_kind_len,
+            "notification_kind",
+        )?;
         let event_type = bytes_arg(event_type, event_type_len, "event_type")?;
-        let original_type = bytes_arg(original_type, original_type_len, "original_type")?;
         let plaintext = bytes_arg(plaintext, plaintext_len, "plaintext")?;
         let code = ErrorCode::MalformedResource;
         let event_type = utf8_arg(event_type, "event_type", code)?;
-        let original_type = utf8_arg(original_type, "original_type", code)?;
         let plaintext = utf8_arg(plaintext, "plaintext", code)?;
-        let actual = kind_of(event_type, original_type, plaintext);
+        // A name that is not a catalog kind is no kind in the catalog: never the one wanted.
+        let actual = std::str::from_utf8(actual)
+            .ok()
+            .and_then(EventKind::from_name)
+            .unwrap_or(EventKind::Unknown);
         let wanted = std::str::from_utf8(wanted)
             .ok()
             .and_then(EventKind::from_name)

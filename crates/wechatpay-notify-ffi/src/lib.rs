@@ -37,7 +37,6 @@ pub use certificates::*;
 pub use diagnosis::*;
 pub use error::*;
 pub use events::*;
-pub use headers::wpn_header;
 pub use kit::*;
 pub use notification::*;
 pub use reply::*;

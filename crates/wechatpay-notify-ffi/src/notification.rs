@@ -72,7 +72,7 @@ impl Empty for wpn_envelope {
 }
 
 impl wpn_envelope {
-    fn of(n: &Notification) -> wpn_envelope {
+    pub(crate) fn of(n: &Notification) -> wpn_envelope {
         wpn_envelope {
             id: wpn_str::of(n.id()),
             create_time: wpn_str::of(n.create_time()),

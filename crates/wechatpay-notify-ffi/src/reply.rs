@@ -60,20 +60,17 @@ pub unsafe extern "C" fn wpn_reply_for_error(
 /// The APIv3 reply for a result code (for bindings that keep only the code of an error):
 /// `WPN_OK` gives the success reply; a core error code gives what `wpn_reply_for_error()`
 /// gives; `WPN_NULL_ARGUMENT`, `WPN_PANIC`, `WPN_INVALID_ARGUMENT` or an unknown value gives
-/// 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). `message` is checked
-/// like every input but never sent: a reply does not describe the request or the
-/// configuration. `*reply_out` is a new reply.
+/// 500 with `<NAME>: internal error` (`UNKNOWN` for an unknown value). The reply carries the
+/// code's fixed text only: a reply does not describe the request or the configuration.
+/// `*reply_out` is a new reply.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_reply_for_result(
     code: u32,
-    message: *const u8,
-    message_len: usize,
     reply_out: *mut *mut wpn_reply,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
         let out = out_arg(reply_out, "reply_out")?;
-        bytes_arg(message, message_len, "message")?;
         store(out, reply_for(code))
     })
 }

@@ -1,14 +1,14 @@
 //! Verifying APIv3 callbacks and API responses with a built verifier.
 
-use wechatpay_notify::Verifier;
+use wechatpay_notify::{PackedHeaders, Verifier};
 
 use crate::certificates::wpn_certificates;
 use crate::error::wpn_error;
 use crate::guard::{arg, free_handle, guard, guard_value, into_handle, out_arg};
-use crate::headers::{wpn_header, HeaderArray};
-use crate::notification::wpn_notification;
+use crate::headers;
+use crate::notification::{wpn_envelope, wpn_notification};
 use crate::result::wpn_result;
-use crate::strings::{bytes_arg, put, wpn_str};
+use crate::strings::{bytes_arg, put, wpn_str, Empty};
 
 /// An APIv3 verifier: the APIv3 key and WeChat Pay's public keys / platform certificates,
 /// parsed once. Made by `wpn_verifier_builder_build()`, freed with `wpn_verifier_free()`.
@@ -20,26 +20,29 @@ pub struct wpn_verifier {
     pub(crate) inner: Verifier,
 }
 
-/// The arguments shared by every export that checks a request: the verifier, the header
-/// array and the body, each checked (NULL, lengths, UTF-8) in that order.
+/// The arguments shared by every export that checks a request: the verifier, the headers
+/// and the body, each checked (NULL, lengths) in that order.
 pub(crate) struct Request<'a> {
     pub(crate) verifier: &'a Verifier,
-    pub(crate) headers: HeaderArray<'a>,
+    pub(crate) headers: PackedHeaders<'a>,
     pub(crate) body: &'a [u8],
 }
 
 impl Request<'_> {
     /// Reads and checks the C arguments; the first bad one is the error.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) unsafe fn read(
         verifier: *const wpn_verifier,
-        headers: *const wpn_header,
+        headers: *const u8,
         headers_len: usize,
+        header_lens: *const usize,
+        header_count: usize,
         body: *const u8,
         body_len: usize,
     ) -> Result<Self, wpn_error> {
         Ok(Request {
             verifier: &arg(verifier, "verifier")?.inner,
-            headers: HeaderArray::read(headers, headers_len)?,
+            headers: headers::read(headers, headers_len, header_lens, header_count)?,
             body: bytes_arg(body, body_len, "body")?,
         })
     }
@@ -61,66 +64,112 @@ pub(crate) fn resolve_now(now: i64) -> i64 {
 /// Verifies and decrypts an APIv3 callback: runs every check of `docs/protocol.md` (steps
 /// 0-15) in order and stops at the first failure.
 ///
-/// `headers` is an array of `headers_len` headers (at least the four `Wechatpay-*` ones;
-/// NULL when `headers_len` is 0). `body` is the raw request body, byte for byte (NULL when
-/// `body_len` is 0). `now` is the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`. On
-/// success `*notification_out` is a new notification the caller frees with
-/// `wpn_notification_free()`; on failure it is NULL and the result names the check that
-/// failed.
+/// The request comes as the caller has it, in one call:
+/// - `headers`/`headers_len`: the request's header names and values back to back (any
+///   headers; at least the four `Wechatpay-*` ones), and `header_lens`: `2 * header_count`
+///   lengths, each header's name length then its value length, which must add up to
+///   `headers_len` (else `WPN_INVALID_ARGUMENT`). Names match ASCII case-insensitively and the
+///   first of a repeated name counts. NULL pointers are allowed for zero lengths.
+/// - `body`: the raw request body, byte for byte (NULL when `body_len` is 0).
+/// - `now`: the current time in Unix seconds, or `WPN_SYSTEM_CLOCK`.
+///
+/// On success `*notification_out` is a new notification the caller frees with
+/// `wpn_notification_free()`, and, when `envelope_out` is not NULL, `*envelope_out` holds its
+/// envelope (as `wpn_notification_envelope()` gives it, borrowing from the notification). On
+/// failure `*notification_out` is NULL, `*envelope_out` is empty, and the result names the
+/// check that failed.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_parse(
     verifier: *const wpn_verifier,
-    headers: *const wpn_header,
+    headers: *const u8,
     headers_len: usize,
+    header_lens: *const usize,
+    header_count: usize,
     body: *const u8,
     body_len: usize,
     now: i64,
     notification_out: *mut *mut wpn_notification,
+    envelope_out: *mut wpn_envelope,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
+    if let Some(envelope) = envelope_out.as_mut() {
+        *envelope = wpn_envelope::EMPTY;
+    }
     guard(error_out, || {
         let out = out_arg(notification_out, "notification_out")?;
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let r = Request::read(
+            verifier,
+            headers,
+            headers_len,
+            header_lens,
+            header_count,
+            body,
+            body_len,
+        )?;
         let inner = r.verifier.parse_at(&r.headers, r.body, resolve_now(now))?;
-        *out = into_handle(wpn_notification::new(inner));
+        let handle = into_handle(wpn_notification::new(inner));
+        if let Some(envelope) = envelope_out.as_mut() {
+            *envelope = wpn_envelope::of(&(*handle).inner);
+        }
+        *out = handle;
         Ok(())
     })
 }
 
 /// Checks a callback's authenticity only (steps 0-10 of `docs/protocol.md`) at `now` (Unix
-/// seconds, or `WPN_SYSTEM_CLOCK`). The body is not parsed or decrypted. `WPN_OK` means it
+/// seconds, or `WPN_SYSTEM_CLOCK`); the headers and body as for `wpn_verifier_parse()`. The body is not parsed or decrypted. `WPN_OK` means it
 /// was signed by a configured key.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_verify(
     verifier: *const wpn_verifier,
-    headers: *const wpn_header,
+    headers: *const u8,
     headers_len: usize,
+    header_lens: *const usize,
+    header_count: usize,
     body: *const u8,
     body_len: usize,
     now: i64,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let r = Request::read(
+            verifier,
+            headers,
+            headers_len,
+            header_lens,
+            header_count,
+            body,
+            body_len,
+        )?;
         Ok(r.verifier.verify_at(&r.headers, r.body, resolve_now(now))?)
     })
 }
 
 /// Verifies the signature of a WeChat Pay API response (the same `Wechatpay-*` headers and
-/// scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`). The body may be any
-/// bytes, including none.
+/// scheme as callbacks) at `now` (Unix seconds, or `WPN_SYSTEM_CLOCK`); the headers as for
+/// `wpn_verifier_parse()`. The body may be any bytes, including none.
 #[no_mangle]
 pub unsafe extern "C" fn wpn_verifier_verify_response(
     verifier: *const wpn_verifier,
-    headers: *const wpn_header,
+    headers: *const u8,
     headers_len: usize,
+    header_lens: *const usize,
+    header_count: usize,
     body: *const u8,
     body_len: usize,
     now: i64,
     error_out: *mut *mut wpn_error,
 ) -> wpn_result {
     guard(error_out, || {
-        let r = Request::read(verifier, headers, headers_len, body, body_len)?;
+        let r = Request::read(
+            verifier,
+            headers,
+            headers_len,
+            header_lens,
+            header_count,
+            body,
+            body_len,
+        )?;
         Ok(r.verifier
             .verify_response_at(&r.headers, r.body, resolve_now(now))?)
     })

@@ -2,7 +2,8 @@
 //! diagnosis reports it (`Verifier.diagnose`, `V2Verifier.diagnose`).
 
 use pyo3::prelude::*;
-use wechatpay_notify::diagnose::{Check, CheckStatus};
+use pyo3::types::PyTuple;
+use wechatpay_notify::diagnose::{Check, CheckStatus, Hint};
 use wechatpay_notify::Error;
 
 use crate::errors::to_py_err;
@@ -56,6 +57,7 @@ pub(crate) struct PyDiagnosis {
     kind: &'static str,
     checks: Vec<Py<PyCheck>>,
     error: Option<Error>,
+    hints: Vec<&'static str>,
 }
 
 impl PyDiagnosis {
@@ -74,7 +76,14 @@ impl PyDiagnosis {
             kind,
             checks,
             error,
+            hints: Vec::new(),
         })
+    }
+
+    /// The diagnosis with the core's signs of a re-serialized body (APIv3 only).
+    pub(crate) fn with_hints(mut self, hints: &[Hint]) -> Self {
+        self.hints = hints.iter().map(|h| h.as_str()).collect();
+        self
     }
 }
 
@@ -96,6 +105,15 @@ impl PyDiagnosis {
     #[getter]
     fn ok(&self) -> bool {
         self.error.is_none()
+    }
+
+    /// The names of the signs that the body was re-serialized (`"line_breaks"`,
+    /// `"unicode_escapes"`, ...; `docs/protocol.md`), found when step 10 (the signature) failed,
+    /// in the order they first appear; step 10's message names them too. Empty otherwise, and
+    /// always for APIv2.
+    #[getter]
+    fn hints<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.hints)
     }
 
     /// The exception `parse` raises for this callback (a `NotificationError`), or `None`.

@@ -6,12 +6,20 @@
 //! number that is not an exact 64-bit integer makes the parse give up, so that
 //! `json.loads` itself converts the document and floats and big integers come out exactly as
 //! Python reads them.
+//!
+//! The same tree is what the typed accessors read: `&Node` is a serde `Deserializer` (a walk
+//! of the tree, reading it as `serde_json` reads the text), from which the core decides the
+//! kind and decodes the model (`wechatpay_notify::events::kind_from`, `check_event_from`), so
+//! the plaintext is parsed once for `.resource` and every typed access.
 
 use std::fmt;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::value::{BorrowedStrDeserializer, Error, MapDeserializer, SeqDeserializer};
+use serde::de::{
+    self, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor,
+};
 
 /// A JSON value whose numbers are all exact 64-bit integers.
 pub(crate) enum Node {
@@ -121,5 +129,103 @@ impl<'de> Visitor<'de> for NodeVisitor {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+impl Node {
+    /// What the value is, for serde's `invalid type` errors, worded as `serde_json` words it.
+    fn unexpected(&self) -> Unexpected<'_> {
+        match self {
+            Node::Null => Unexpected::Other("null"),
+            Node::Bool(b) => Unexpected::Bool(*b),
+            Node::Int(i) => Unexpected::Signed(*i),
+            Node::UInt(u) => Unexpected::Unsigned(*u),
+            Node::Str(s) => Unexpected::Str(s),
+            Node::Array(_) => Unexpected::Seq,
+            Node::Object(_) => Unexpected::Map,
+        }
+    }
+}
+
+/// The parsed plaintext read through serde, as `serde_json` reads its text, for the types of
+/// the catalog's models (strings, integers, booleans, options, lists and structs; no enums):
+/// what a value is decides the visitor's method (`deserialize_any`); `null` is `None` for an
+/// option; a map (the core's models, through its `ObjectOnly`) is read from an object only; a
+/// repeated key is given to the visitor each time, as in the text. Errors are serde's own
+/// text, without a position.
+impl<'de> Deserializer<'de> for &'de Node {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(b) => visitor.visit_bool(*b),
+            Node::Int(i) => visitor.visit_i64(*i),
+            Node::UInt(u) => visitor.visit_u64(*u),
+            Node::Str(s) => visitor.visit_borrowed_str(s),
+            Node::Array(items) => {
+                let mut seq = SeqDeserializer::new(items.iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+            Node::Object(members) => visit_object(members, visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Object(members) => visit_object(members, visitor),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    /// A skipped value (a field the model does not know) is not walked.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct struct enum identifier
+    }
+}
+
+/// Visits the members of an object as a map, each key a borrowed string.
+fn visit_object<'de, V: Visitor<'de>>(
+    members: &'de [(String, Node)],
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut map = MapDeserializer::new(
+        members
+            .iter()
+            .map(|(key, value)| (BorrowedStrDeserializer::new(key), value)),
+    );
+    let value = visitor.visit_map(&mut map)?;
+    map.end()?;
+    Ok(value)
+}
+
+/// A node as an element or a map value of another (`SeqDeserializer`, `MapDeserializer`).
+impl<'de> IntoDeserializer<'de, Error> for &'de Node {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
     }
 }

@@ -19,6 +19,7 @@ mod kit;
 mod merchant;
 mod notification;
 mod replies;
+mod typed;
 mod v2;
 mod verifier;
 

@@ -1,39 +1,79 @@
 //! `Notification`: a verified, decrypted APIv3 notification.
 
+use std::sync::OnceLock;
+
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use wechatpay_notify::events::check_event;
-use wechatpay_notify::{EventKind, Notification};
+use wechatpay_notify::events::{check_event_from, check_event_into, kind_from, ModelSink};
+use wechatpay_notify::{Event, EventKind, Notification};
 
 use crate::errors::IntoPyResult;
 use crate::json::{self, Node};
+use crate::typed;
 
-/// `wechatpay_notify.events._from_json`, looked up once.
-static FROM_JSON: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+// The plaintext is parsed once, into `parsed`, when the notification is made (without the
+// GIL). Everything else reads that tree: `resource` is built from it, and a typed accessor
+// decides the kind and decodes the kind's model from it in the core, then builds the typed
+// resource straight from that model (`typed.rs`). Only a plaintext the tree does not hold (a
+// float, or an integer beyond 64 bits: `parsed` is `None`) is read again from the text: by
+// `json.loads` for `resource`, and by the core for the kind and the model.
 
-/// A verified, decrypted notification. Immutable; `resource` is built on first access.
+/// A verified, decrypted notification. Immutable; `resource` and the typed resource
+/// (`transaction()`, ...) are built on first access, both from the one parse of the plaintext.
 #[pyclass(frozen, module = "wechatpay_notify._native", name = "Notification")]
 pub(crate) struct PyNotification {
     inner: Notification,
     /// The plaintext parsed without the GIL, or `None` to let `json.loads` read it.
     parsed: Option<Node>,
+    /// The catalog kind, decided on first use.
+    kind: OnceLock<EventKind>,
     resource: PyOnceLock<Py<PyAny>>,
+    /// The typed resource (of the notification's own kind), built by the first typed access
+    /// that succeeds.
+    event: PyOnceLock<Py<PyAny>>,
+}
+
+/// Builds the typed resource from the model the core decoded.
+struct Build<'py>(Python<'py>);
+
+impl ModelSink for Build<'_> {
+    type Output = PyResult<Py<PyAny>>;
+
+    fn take<T: Event>(self, model: &T) -> wechatpay_notify::Result<Self::Output> {
+        Ok(typed::build(self.0, model))
+    }
 }
 
 impl PyNotification {
-    /// The typed resource of `kind` (the generated accessors in `events.rs` call it): the core
-    /// checks the kind and the model, then `wechatpay_notify.events` builds the object.
-    pub(crate) fn event(&self, py: Python<'_>, kind: EventKind) -> PyResult<Py<PyAny>> {
+    /// The typed resource of `wanted` (the generated accessors in `events.rs` call it): the
+    /// core checks the kind and decodes the model from the parsed tree, and the
+    /// `wechatpay_notify.events` dataclasses are built from that model, once; later calls
+    /// return the same object.
+    pub(crate) fn event(&self, py: Python<'_>, wanted: EventKind) -> PyResult<Py<PyAny>> {
+        let actual = self.event_kind();
+        if wanted == actual {
+            if let Some(typed) = self.event.get(py) {
+                return Ok(typed.clone_ref(py));
+            }
+        }
         let n = &self.inner;
-        check_event(kind, n.kind(), n.event_type(), n.plaintext(), false).py_err(py)?;
-        let from_json = FROM_JSON.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-            Ok(py
-                .import("wechatpay_notify.events")?
-                .getattr("_from_json")?
-                .unbind())
-        })?;
-        let resource = self.resource(py)?;
-        from_json.call1(py, (kind.as_str(), resource))
+        let typed = match &self.parsed {
+            Some(node) => check_event_from(wanted, actual, n.event_type(), node, Build(py)),
+            None => check_event_into(wanted, actual, n.event_type(), n.plaintext(), Build(py)),
+        }
+        .py_err(py)??;
+        Ok(self.event.get_or_init(py, || typed).clone_ref(py))
+    }
+
+    /// The catalog kind, decided from the parsed tree (from the text when there is none).
+    fn event_kind(&self) -> EventKind {
+        *self.kind.get_or_init(|| {
+            let n = &self.inner;
+            match &self.parsed {
+                Some(node) => kind_from(n.event_type(), n.original_type(), node),
+                None => n.kind(),
+            }
+        })
     }
 
     /// Wraps a core notification; call without the GIL (this parses the plaintext).
@@ -42,7 +82,9 @@ impl PyNotification {
         PyNotification {
             inner,
             parsed,
+            kind: OnceLock::new(),
             resource: PyOnceLock::new(),
+            event: PyOnceLock::new(),
         }
     }
 }
@@ -129,7 +171,7 @@ impl PyNotification {
     /// for a callback the catalog does not describe (not an error).
     #[getter]
     fn kind(&self) -> &'static str {
-        self.inner.kind().as_str()
+        self.event_kind().as_str()
     }
 
     fn __repr__(&self) -> String {

@@ -245,7 +245,7 @@ impl PyVerifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDiagnosis> {
         let d = self.run(py, headers, body, now, |v, h, b, t| v.diagnose_at(h, b, t))?;
-        PyDiagnosis::new(py, "v3", d.checks, d.verdict.err())
+        Ok(PyDiagnosis::new(py, "v3", d.checks, d.verdict.err())?.with_hints(&d.hints))
     }
 
     /// Decrypts a `GET /v3/certificates` response body with this verifier's APIv3 key.

@@ -1,16 +1,23 @@
 //! The one place that calls a cryptographic library on the hot path: the RSA-SHA256 signature
 //! check and the AES-256-GCM open.
 //!
-//! By default RSA is ring's and AES-256-GCM is RustCrypto's `aes-gcm`, which wipes its key
-//! schedule when dropped. With the cargo feature `aws-lc`, both are aws-lc-rs's: the RSA key is
-//! parsed once, when the verifier is built (ring parses it again on every call), and the
-//! AES key schedule lives in memory that AWS-LC wipes when it frees it (`OPENSSL_free`).
+//! With the cargo feature `ring` (the default) RSA is ring's and AES-256-GCM is RustCrypto's
+//! `aes-gcm`, which wipes its key schedule when dropped. With the feature `aws-lc`, both are
+//! aws-lc-rs's: the RSA key is parsed once, when the verifier is built (ring parses it again on
+//! every call), and the AES key schedule lives in memory that AWS-LC wipes when it frees it
+//! (`OPENSSL_free`). When both features are on, aws-lc-rs is used; with neither, the crate does
+//! not compile.
 //!
 //! [`crate::rsa_key`] and [`crate::resource`] check every input before it gets here, so both
 //! backends see the same bytes and give the same yes-or-no for every signature and ciphertext
 //! (the Wycheproof and vector suites run under both).
 
-#[cfg(not(feature = "aws-lc"))]
+#[cfg(not(any(feature = "ring", feature = "aws-lc")))]
+compile_error!(
+    "wechatpay-notify needs a cryptographic backend: the feature `ring` (the default) or `aws-lc`"
+);
+
+#[cfg(all(feature = "ring", not(feature = "aws-lc")))]
 mod chosen {
     use aes_gcm::aead::AeadInPlace;
     use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};

@@ -1,13 +1,17 @@
 //! Explaining a callback: every check of `docs/protocol.md`, run as far as its inputs allow,
-//! instead of stopping at the first failure. This is what `wechatpay-notify doctor` prints.
+//! instead of stopping at the first failure, and the signs of a re-serialized body when the
+//! signature does not match. This is what `wechatpay-notify doctor` prints.
 
 use crate::checks::{self, SignedHeaders};
 use crate::error::{Error, Result};
 use crate::headers::{Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use crate::keys::ConfiguredKey;
 use crate::notification::Notification;
+use crate::reserialized;
 use crate::resource::decode_sealed;
 use crate::verifier::Verifier;
+
+pub use crate::reserialized::Hint;
 
 /// The outcome of one check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +42,12 @@ pub struct Diagnosis {
     pub checks: Vec<Check>,
     /// Exactly what `parse_at` returns for the same input.
     pub verdict: Result<Notification>,
+    /// When step 10 (the signature) failed: the signs that the body was parsed and written
+    /// out again after it was signed (pretty-printed, spaced, escaped), each once, in the
+    /// order they first appear in the body. Step 10's message names them too (the verdict's
+    /// message does not: `parse_at` never looks for them). Empty when step 10 passed, did not
+    /// run, or the body shows no such sign.
+    pub hints: Vec<Hint>,
 }
 
 impl Diagnosis {
@@ -138,6 +148,7 @@ impl Verifier {
             return Diagnosis {
                 checks: r.into_checks(),
                 verdict,
+                hints: Vec::new(),
             };
         }
         if r.record(1, checks::not_xml(body)).is_none() {
@@ -145,19 +156,25 @@ impl Verifier {
             return Diagnosis {
                 checks: r.into_checks(),
                 verdict,
+                hints: Vec::new(),
             };
         }
-        let key = self.diagnose_signature(&mut r, headers, body, now);
+        let mut hints = Vec::new();
+        let key = self.diagnose_signature(&mut r, &mut hints, headers, body, now);
         self.diagnose_resource(&mut r, body, key);
         Diagnosis {
             checks: r.into_checks(),
             verdict,
+            hints,
         }
     }
 
+    /// Steps 2-10; a failed step 10 gets the signs of a re-serialized body, in `hints` and in
+    /// its message.
     fn diagnose_signature<H: Headers + ?Sized>(
         &self,
         r: &mut Recorder,
+        hints: &mut Vec<Hint>,
         headers: &H,
         body: &[u8],
         now: i64,
@@ -225,7 +242,12 @@ impl Verifier {
                     timestamp,
                     nonce,
                 };
-                r.record(10, checks::rsa_signature(&key.key, &signed, body, &decoded));
+                let checked =
+                    checks::rsa_signature(&key.key, &signed, body, &decoded).map_err(|e| {
+                        *hints = reserialized::reserialized_signs(body);
+                        reserialized::explain(e, hints)
+                    });
+                r.record(10, checked);
             }
             _ => r.skip(10, "signature inputs incomplete"),
         }

@@ -18,6 +18,32 @@ use crate::notification::Notification;
 /// keys of the plaintext remain, the one with the most such fields winning (a tie decides
 /// nothing). Anything else is [`EventKind::Unknown`], which is not an error.
 pub fn kind_of(event_type: &str, original_type: &str, plaintext: &str) -> EventKind {
+    kind_by(event_type, original_type, |names| {
+        top_level_fields(plaintext, names)
+    })
+}
+
+/// [`kind_of`] for a resource a binding has already parsed: the top-level fields are read from
+/// `resource`, a serde `Deserializer` of the decrypted JSON (the binding's own tree of it),
+/// instead of from the text, and only when several kinds share the envelope. For the tree of a
+/// plaintext, the kind is the one [`kind_of`] decides from that plaintext.
+pub fn kind_from<'de, D: Deserializer<'de>>(
+    event_type: &str,
+    original_type: &str,
+    resource: D,
+) -> EventKind {
+    kind_by(event_type, original_type, |names| {
+        top_level_fields_from(resource, names)
+    })
+}
+
+/// The rule of [`kind_of`], reading the top-level fields it needs through `fields` (`None`:
+/// the resource is not a JSON object).
+fn kind_by(
+    event_type: &str,
+    original_type: &str,
+    fields: impl FnOnce(&[&str]) -> Option<Vec<TopField>>,
+) -> EventKind {
     let mut candidates = KINDS.iter().filter(|k| {
         k.event_types.contains(&event_type)
             && (k.original_types.is_empty() || k.original_types.contains(&original_type))
@@ -34,7 +60,7 @@ pub fn kind_of(event_type: &str, original_type: &str, plaintext: &str) -> EventK
         .iter()
         .flat_map(|k| k.requires_fields.iter().copied())
         .collect();
-    let Some(fields) = top_level_fields(plaintext, &names) else {
+    let Some(fields) = fields(&names) else {
         return EventKind::Unknown;
     };
     // A field that is null is absent (docs/events.md).
@@ -129,6 +155,18 @@ impl<'de> Deserialize<'de> for TopField {
 /// repeated key winning), read in one pass that copies only their string values; `None`
 /// when `plaintext` is not a JSON object.
 pub(crate) fn top_level_fields(plaintext: &str, names: &[&str]) -> Option<Vec<TopField>> {
+    let mut de = serde_json::Deserializer::from_str(plaintext);
+    let fields = top_level_fields_from(&mut de, names)?;
+    de.end().ok()?;
+    Some(fields)
+}
+
+/// [`top_level_fields`] read from any deserializer of the JSON value; `None` when it is not an
+/// object.
+fn top_level_fields_from<'de, D: Deserializer<'de>>(
+    resource: D,
+    names: &[&str],
+) -> Option<Vec<TopField>> {
     struct Fields<'n>(&'n [&'n str]);
     struct Key<'n>(&'n [&'n str]);
 
@@ -176,10 +214,7 @@ pub(crate) fn top_level_fields(plaintext: &str, names: &[&str]) -> Option<Vec<To
         }
     }
 
-    let mut de = serde_json::Deserializer::from_str(plaintext);
-    let fields = de.deserialize_map(Fields(names)).ok()?;
-    de.end().ok()?;
-    Some(fields)
+    resource.deserialize_map(Fields(names)).ok()
 }
 
 /// Decodes `plaintext` as the model `T`. A required field that is missing, or a field of the
@@ -189,14 +224,59 @@ pub fn decode_model<T: Event>(plaintext: &str) -> Result<T> {
     // needed to name the field of a resource that does not decode.
     serde_json::from_str(plaintext).or_else(|_| {
         let mut de = serde_json::Deserializer::from_str(plaintext);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| malformed::<T>(e))
+        serde_path_to_error::deserialize(&mut de).map_err(|e| malformed_json::<T>(e))
     })
 }
 
-fn malformed<T: Event>(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+/// [`decode_model`] for a resource a binding has already parsed: the model is read from
+/// `resource`, a serde `Deserializer` of the decrypted JSON (the binding's own tree of it),
+/// so the text is not parsed again. Errors are those of [`decode_model`], with the same
+/// message for the same document: a field that is missing or of the wrong JSON type is
+/// `MALFORMED_RESOURCE` naming the field by its path (never its value).
+///
+/// `resource` must read the tree as `serde_json` reads the text (a struct from an object, an
+/// option's `null` as `None`, a repeated key given to the visitor each time); it is cloned
+/// once, read a second time only to name the field of a resource that does not decode, so a
+/// deserializer over a borrowed tree (a reference) is the intended kind.
+pub fn decode_model_from<'de, T: Event, D: Deserializer<'de> + Clone>(resource: D) -> Result<T> {
+    T::deserialize(resource.clone()).or_else(|_| {
+        serde_path_to_error::deserialize(resource).map_err(|e| {
+            let path = e.path().to_string();
+            malformed::<T>(&path, &e.into_inner().to_string())
+        })
+    })
+}
+
+/// `MALFORMED_RESOURCE` for a plaintext that does not decode as `T`: a missing field or a field
+/// of the wrong type as [`malformed`] words it (the message without serde_json's position),
+/// anything else (not JSON at all) by its category and position.
+fn malformed_json<T: Event>(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
     let inner = e.into_inner();
+    if inner.classify() != serde_json::error::Category::Data {
+        return Error::new(
+            ErrorCode::MalformedResource,
+            format!(
+                "the {} resource is not valid JSON ({:?} error at line {} column {})",
+                T::KIND.as_str(),
+                inner.classify(),
+                inner.line(),
+                inner.column()
+            ),
+        );
+    }
+    // serde_json appends " at line N column M" to the message of the visitor's error.
     let text = inner.to_string();
+    let text = match text.rsplit_once(" at line ") {
+        Some((body, _)) if inner.line() != 0 => body,
+        _ => &text,
+    };
+    malformed::<T>(&path, text)
+}
+
+/// `MALFORMED_RESOURCE` for a resource that does not decode as `T`: serde's error `text` (its
+/// message as the visitor gave it, without a position) at the field `path`.
+fn malformed<T: Event>(path: &str, text: &str) -> Error {
     let what = T::KIND.as_str();
     // serde's text starts with "missing field `NAME`" (a name of the model's, never a value)
     // for a missing field; any other text may quote a value of the plaintext.
@@ -208,34 +288,25 @@ fn malformed<T: Event>(e: serde_path_to_error::Error<serde_json::Error>) -> Erro
         let full = if path == "." {
             field.to_owned()
         } else {
-            format!("{}.{field}", field_path(&path))
+            format!("{}.{field}", field_path(path))
         };
         format!("the {what} resource lacks the required field `{full}`")
-    } else if inner.classify() == serde_json::error::Category::Data {
-        format!(
-            "the {what} resource's field `{}` has the wrong JSON type (expected {})",
-            field_path(&path),
-            expected_type(&text)
-        )
     } else {
         format!(
-            "the {what} resource is not valid JSON ({:?} error at line {} column {})",
-            inner.classify(),
-            inner.line(),
-            inner.column()
+            "the {what} resource's field `{}` has the wrong JSON type (expected {})",
+            field_path(path),
+            expected_type(text)
         )
     };
     Error::new(ErrorCode::MalformedResource, message)
 }
 
 /// The type serde expected, read from the end of its message (`invalid type: string "…",
-/// expected u64 at line 1 column 9`). The value serde quotes comes before the last
-/// `, expected ` and the position after the last ` at line `, so nothing read here comes from
-/// the plaintext; a struct is "a JSON object", and anything that is not a plain type
-/// description is "another type".
+/// expected u64`, the position serde_json adds already removed). The value serde quotes comes
+/// before the last `, expected `, so nothing read here comes from the plaintext; a struct is
+/// "a JSON object", and anything that is not a plain type description is "another type".
 fn expected_type(text: &str) -> &str {
-    let body = text.rsplit_once(" at line ").map_or(text, |(body, _)| body);
-    match body.rsplit_once(", expected ").map(|(_, e)| e) {
+    match text.rsplit_once(", expected ").map(|(_, e)| e) {
         Some(e) if e.starts_with("struct ") => "a JSON object",
         Some(e)
             if !e.is_empty()
@@ -300,22 +371,71 @@ pub fn check_event_into<S: ModelSink>(
     plaintext: &str,
     sink: S,
 ) -> Result<S::Output> {
+    check(wanted, actual, event_type, Text(plaintext), sink)
+}
+
+/// [`check_event_into`] for a resource a binding has already parsed: the model is decoded from
+/// `resource`, a serde `Deserializer` of the decrypted JSON ([`decode_model_from`]), so the
+/// text is not parsed again; `actual` is then best decided from the same tree
+/// ([`kind_from`]). The errors and their messages are those of [`check_event_into`].
+pub fn check_event_from<'de, D: Deserializer<'de> + Clone, S: ModelSink>(
+    wanted: EventKind,
+    actual: EventKind,
+    event_type: &str,
+    resource: D,
+    sink: S,
+) -> Result<S::Output> {
+    check(wanted, actual, event_type, Tree(resource), sink)
+}
+
+/// Where [`check`] decodes a model from.
+trait Source {
+    /// Decodes the model `T`.
+    fn decode<T: Event>(self) -> Result<T>;
+}
+
+/// The plaintext ([`decode_model`]).
+struct Text<'a>(&'a str);
+
+impl Source for Text<'_> {
+    fn decode<T: Event>(self) -> Result<T> {
+        decode_model(self.0)
+    }
+}
+
+/// A deserializer of the parsed plaintext ([`decode_model_from`]).
+struct Tree<D>(D);
+
+impl<'de, D: Deserializer<'de> + Clone> Source for Tree<D> {
+    fn decode<T: Event>(self) -> Result<T> {
+        decode_model_from(self.0)
+    }
+}
+
+/// [`check_event_into`] and [`check_event_from`].
+fn check<R: Source, S: ModelSink>(
+    wanted: EventKind,
+    actual: EventKind,
+    event_type: &str,
+    resource: R,
+    sink: S,
+) -> Result<S::Output> {
     if actual != wanted || wanted == EventKind::Unknown {
         return Err(unexpected(event_type, actual, wanted));
     }
-    struct Check<'a, S> {
-        plaintext: &'a str,
+    struct Check<R, S> {
+        resource: R,
         sink: S,
     }
-    impl<S: ModelSink> ModelVisitor for Check<'_, S> {
+    impl<R: Source, S: ModelSink> ModelVisitor for Check<R, S> {
         type Output = Result<S::Output>;
         fn visit<T: Event>(self) -> Self::Output {
-            let model: T = decode_model(self.plaintext)?;
+            let model: T = self.resource.decode()?;
             self.sink.take(&model)
         }
     }
     wanted
-        .visit(Check { plaintext, sink })
+        .visit(Check { resource, sink })
         .unwrap_or_else(|| Err(unexpected(event_type, actual, wanted)))
 }
 

@@ -9,7 +9,9 @@ use x509_cert::Certificate;
 
 use crate::error::{Error, Result};
 
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// `rsaEncryption` (RFC 8017), the algorithm of an RSA SubjectPublicKeyInfo.
+pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// A decoded key text: a PEM block with its label, or armour-less DER.
 pub(crate) enum Decoded {

@@ -44,9 +44,10 @@ pub mod models;
 mod notification;
 mod object_only;
 mod reply;
+mod reserialized;
 mod resource;
 mod rsa_key;
-#[cfg(feature = "testing")]
+#[cfg(feature = "kit")]
 pub mod testing;
 pub mod v2;
 mod verifier;
@@ -56,7 +57,8 @@ pub use certificates::{decrypt_certificates, DownloadedCertificate};
 pub use checks::{signed_message, SIGNATURE_TYPE_RSA, SIGNTEST_PREFIX};
 pub use error::{Error, ErrorCode, ErrorFamily, Result};
 pub use headers::{
-    Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
+    Headers, PackedHeaders, PackedHeadersError, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE,
+    HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
 pub use keys::{PlatformCertificate, PUBLIC_KEY_ID_PREFIX};
 pub use models::{Event, EventKind};

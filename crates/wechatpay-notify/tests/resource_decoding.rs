@@ -134,3 +134,108 @@ fn null_is_absent_for_the_kind() {
     );
     assert_eq!(n.kind(), EventKind::PartnerTransaction);
 }
+
+/// Changes to a sample resource: a path and its new value, or `None` to remove it.
+type Changes = Vec<(&'static str, Option<Value>)>;
+
+/// A sink that keeps the decoded model as JSON, to compare two decodes.
+struct Keep;
+
+impl wechatpay_notify::events::ModelSink for Keep {
+    type Output = Value;
+    fn take<T: wechatpay_notify::Event>(self, model: &T) -> wechatpay_notify::Result<Value> {
+        Ok(serde_json::to_value(model).unwrap())
+    }
+}
+
+#[test]
+fn a_parsed_tree_gives_the_kind_model_and_messages_of_the_text() {
+    // A binding that parsed the plaintext into its own tree (Python's) decides the kind and
+    // decodes the model from that tree: the outcome of every accessor, and every message, is
+    // the one the text gives (a tree has no position to report).
+    use wechatpay_notify::events::{check_event_from, check_event_into, kind_from};
+    use EventKind::*;
+    let kit = Kit::new().unwrap();
+    let null = Value::Null;
+    let cases: Vec<(EventKind, Changes)> = vec![
+        (Transaction, vec![]),
+        (Transaction, vec![("amount.total", None)]),
+        (Transaction, vec![("out_trade_no", None)]),
+        (Transaction, vec![("amount.total", Some(json!("12345")))]),
+        (
+            Transaction,
+            vec![("amount.total", Some(json!("x at line 1, expected SECRET")))],
+        ),
+        (Transaction, vec![("amount", Some(json!([100, 100])))]),
+        (Transaction, vec![("payer", Some(null.clone()))]),
+        (Transaction, vec![("attach", Some(null.clone()))]),
+        (Transaction, vec![("amount.total", Some(json!(-1)))]),
+        (Transaction, vec![("amount.total", Some(json!(u64::MAX)))]),
+        (
+            Transaction,
+            vec![("promotion_detail", Some(json!([{"coupon_id": 1}])))],
+        ),
+        (Transaction, vec![("combine_mchid", Some(null.clone()))]),
+        (Transaction, vec![("mchid", None)]),
+        (
+            PartnerTransaction,
+            vec![("mchid", Some(json!("1900000109")))],
+        ),
+        (CombineTransaction, vec![("sub_orders", Some(json!({})))]),
+        (Refund, vec![]),
+        (PartnerRefund, vec![("amount.refund", Some(json!(true)))]),
+        (ProfitSharing, vec![]),
+        (TransferBill, vec![]),
+        (Complaint, vec![("action_type", None)]),
+    ];
+    for (kind, changes) in cases {
+        let mut builder = kit.notification(kind);
+        for (path, value) in &changes {
+            builder = match value {
+                Some(value) => builder.set(path, value.clone()),
+                None => builder.remove(path),
+            };
+        }
+        let cb = builder.build().unwrap();
+        let n = kit
+            .verifier()
+            .unwrap()
+            .parse(&cb.headers, &cb.body)
+            .unwrap();
+        let tree: Value = serde_json::from_str(n.plaintext()).unwrap();
+        let (event_type, actual) = (n.event_type(), n.kind());
+        let case = format!("{} {changes:?}", kind.as_str());
+        assert_eq!(
+            kind_from(event_type, n.original_type(), &tree),
+            actual,
+            "{case}"
+        );
+        for &wanted in EventKind::ALL {
+            let text = check_event_into(wanted, actual, event_type, n.plaintext(), Keep);
+            let from_tree = check_event_from(wanted, actual, event_type, &tree, Keep);
+            match (text, from_tree) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{case}"),
+                (Err(a), Err(b)) => {
+                    assert_eq!((a.code(), a.message()), (b.code(), b.message()), "{case}");
+                    assert!(!b.message().contains("SECRET"), "{b}");
+                }
+                (a, b) => panic!("{case}: {a:?} from the text, {b:?} from the tree"),
+            }
+        }
+    }
+    // Not an object: no kind among several candidates, and the model is the wrong type.
+    let list = json!([1]);
+    assert_eq!(
+        kind_from("TRANSACTION.SUCCESS", "transaction", &list),
+        EventKind::Unknown
+    );
+    use wechatpay_notify::events::{decode_model, decode_model_from};
+    use wechatpay_notify::models::Refund as RefundModel;
+    let from_tree = decode_model_from::<RefundModel, _>(&list).unwrap_err();
+    let from_text = decode_model::<RefundModel>("[1]").unwrap_err();
+    assert_eq!(from_tree.message(), from_text.message());
+    assert!(
+        from_tree.message().contains("expected a JSON object"),
+        "{from_tree}"
+    );
+}

@@ -87,14 +87,22 @@ int main() {
     wpn_http_response ok = response(reply.get());
     check(ok.status == 204 && view(ok.body).empty() && ok.content_type.data == nullptr, "204");
 
-    // `now` is an argument of every verifying call; arguments are checked first.
+    // `now` is an argument of every verifying call; arguments are checked first. The headers
+    // go packed: names and values back to back, 2 lengths per header.
+    std::string_view header_bytes = "Host" "pay.example.com" "Wechatpay-Nonce" "n";
+    const size_t header_lens[] = {4, 15, 15, 1};
     wpn_notification *raw_notification = nullptr;
-    check(wpn_verifier_parse(nullptr, nullptr, 0, nullptr, 0, WPN_SYSTEM_CLOCK,
-                             &raw_notification, &raw_error) == WPN_NULL_ARGUMENT &&
+    wpn_envelope envelope;
+    std::memset(&envelope, 0xa5, sizeof envelope);
+    check(wpn_verifier_parse(nullptr, bytes(header_bytes), header_bytes.size(), header_lens, 2,
+                             nullptr, 0, WPN_SYSTEM_CLOCK, &raw_notification, &envelope,
+                             &raw_error) == WPN_NULL_ARGUMENT &&
               raw_notification == nullptr,
           "parse with a NULL verifier");
+    check(envelope.id.data == nullptr && envelope.kind.data == nullptr && envelope.timestamp == 0,
+          "parse empties the envelope on failure");
     error.reset(raw_error);
-    wpn_envelope envelope{};
+    std::memset(&envelope, 0, sizeof envelope);
     check(!wpn_notification_envelope(raw_notification, &envelope) &&
               envelope.id.data == nullptr && envelope.timestamp == 0,
           "no envelope for NULL");

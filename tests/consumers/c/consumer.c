@@ -51,29 +51,62 @@ static int str_eq(wpn_str s, const file_t *f) {
     return s.data != NULL && s.len == f->len && memcmp(s.data, f->data, f->len) == 0;
 }
 
-/* Parses body with the four signed headers; returns the result and, on success, the id
- * check against expected. */
+/* The request's headers as a server holds them, packed as the C ABI takes them: every name and
+ * value back to back in one buffer, and 2 lengths per header (name, value). */
+#define MAX_HEADERS 8
+typedef struct {
+    unsigned char bytes[4096];
+    size_t len;
+    size_t lens[2 * MAX_HEADERS];
+    size_t count;
+} packed_headers;
+
+static void add_header(packed_headers *h, const char *name, const void *value, size_t value_len) {
+    size_t name_len = strlen(name);
+    if (h->count == MAX_HEADERS || h->len + name_len + value_len > sizeof h->bytes) {
+        fprintf(stderr, "too many header bytes\n");
+        exit(2);
+    }
+    memcpy(h->bytes + h->len, name, name_len);
+    if (value_len) memcpy(h->bytes + h->len + name_len, value, value_len);
+    h->len += name_len + value_len;
+    h->lens[2 * h->count] = name_len;
+    h->lens[2 * h->count + 1] = value_len;
+    h->count++;
+}
+
+/* Parses body with the request's headers (the four signed ones among others, as a server
+ * passes them); returns the result and, on success, checks the envelope the same call filled
+ * (the id against expected). */
 static wpn_result parse(const wpn_verifier *v, const char *dir, const file_t *body, int64_t now,
                         const file_t *expected_id, wpn_http_response *reply_out,
                         wpn_reply **reply_handle) {
     file_t serial = slurp(dir, "serial"), signature = slurp(dir, "signature");
     file_t timestamp = slurp(dir, "timestamp"), nonce = slurp(dir, "nonce");
-    wpn_header headers[4] = {
-        {(const uint8_t *)"Wechatpay-Serial", 16, serial.data, serial.len},
-        {(const uint8_t *)"Wechatpay-Signature", 19, signature.data, signature.len},
-        {(const uint8_t *)"Wechatpay-Timestamp", 19, timestamp.data, timestamp.len},
-        {(const uint8_t *)"Wechatpay-Nonce", 15, nonce.data, nonce.len},
-    };
+    static packed_headers headers;
+    memset(&headers, 0, sizeof headers);
+    add_header(&headers, "Host", "pay.example.com", 15);
+    add_header(&headers, "Content-Type", "application/json", 16);
+    add_header(&headers, "wechatpay-serial", serial.data, serial.len); /* any case */
+    add_header(&headers, "Wechatpay-Signature", signature.data, signature.len);
+    add_header(&headers, "Wechatpay-Timestamp", timestamp.data, timestamp.len);
+    add_header(&headers, "Wechatpay-Nonce", nonce.data, nonce.len);
+    add_header(&headers, "Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048", 25);
     wpn_notification *n = NULL;
+    wpn_envelope e;
     wpn_error *err = NULL;
-    wpn_result rc = wpn_verifier_parse(v, headers, 4, body->data, body->len, now, &n, &err);
+    wpn_result rc = wpn_verifier_parse(v, headers.bytes, headers.len, headers.lens,
+                                       headers.count, body->data, body->len, now, &n, &e, &err);
     if (rc == WPN_OK) {
-        wpn_envelope e;
-        CHECK(wpn_notification_envelope(n, &e), "envelope");
+        wpn_envelope again;
+        CHECK(wpn_notification_envelope(n, &again) && again.id.data == e.id.data &&
+                  again.plaintext.data == e.plaintext.data,
+              "envelope");
         CHECK(str_eq(e.id, expected_id), "notification id");
         CHECK(e.plaintext.len > 0, "plaintext");
         CHECK(wpn_reply_success(reply_handle, NULL) == WPN_OK, "success reply");
     } else {
+        CHECK(n == NULL && e.id.data == NULL && e.plaintext.data == NULL, "no envelope");
         CHECK(wpn_reply_for_error(err, reply_handle, NULL) == WPN_OK, "failure reply");
     }
     wpn_reply_response(*reply_handle, reply_out);

@@ -10,10 +10,10 @@
 //     module's stand-in for WeChat Pay, with throwaway test keys). The requests are the kit's
 //     callbacks, built on the fly: a payment, the same altered, and every failure the kit
 //     builds in.
-//   - /wechatpay/notify: a handler written with Verifier.ParseRequestAt, WriteSuccess and
+//   - /wechatpay/notify: a handler written with Verifier.ParseRequest, WriteSuccess and
 //     WriteFailure, for the conformance vectors (tests/vectors/notifications.json): they are
-//     signed at a fixed time, so this test route verifies at the `now` given in the query, with
-//     the vector's verifier configuration (`verifier` in the query).
+//     signed at a fixed time, so this test route uses a verifier of the vector's configuration
+//     (`verifier` in the query) whose clock (Config.Now) reads the `now` given in the query.
 //
 // Every v3_parse vector is sent to both servers: a valid one must get 204 and the handler must
 // have seen its notification id and plaintext; a refused one its status (401 for an
@@ -99,7 +99,7 @@ type seen struct {
 // app is the merchant application: the verifiers, built once at start-up and shared by both
 // servers, and what the handlers saw.
 type app struct {
-	verifiers map[string]*wechatpaynotify.Verifier // the vectors' configurations, by name
+	verifiers map[verifierKey]*wechatpaynotify.Verifier // the vectors' configurations at their times
 	live      *wechatpaynotify.Verifier            // the testing kit's configuration
 	mu        sync.Mutex
 	seen      map[string]seen
@@ -119,17 +119,25 @@ func (a *app) take(tag string) (seen, bool) {
 	return s, ok
 }
 
-// vectorParams reads the test route's query: the verifier to use and the time to verify at.
-func (a *app) vectorParams(q url.Values) (*wechatpaynotify.Verifier, time.Time, error) {
-	v := a.verifiers[q.Get("verifier")]
-	if v == nil {
-		return nil, time.Time{}, fmt.Errorf("unknown verifier %q", q.Get("verifier"))
-	}
+// verifierKey names a verifier of the vectors: its configuration, and the time its clock reads
+// (Unix seconds).
+type verifierKey struct {
+	name string
+	now  int64
+}
+
+// vectorParams reads the test route's query: the verifier's configuration and the time its
+// clock reads.
+func (a *app) vectorParams(q url.Values) (*wechatpaynotify.Verifier, error) {
 	now, err := strconv.ParseInt(q.Get("now"), 10, 64)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("now: %v", err)
+		return nil, fmt.Errorf("now: %v", err)
 	}
-	return v, time.Unix(now, 0), nil
+	v := a.verifiers[verifierKey{q.Get("verifier"), now}]
+	if v == nil {
+		return nil, fmt.Errorf("unknown verifier %q at %d", q.Get("verifier"), now)
+	}
+	return v, nil
 }
 
 // liveFn is the business function given to NewHandler: decode the payment, record it.
@@ -160,12 +168,12 @@ func (a *app) netHTTPServer() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/wechatpay/notify-live", withTag(wechatpaynotify.NewHandler(a.live, a.liveFn)))
 	mux.HandleFunc("POST /wechatpay/notify", func(w http.ResponseWriter, r *http.Request) {
-		v, now, err := a.vectorParams(r.URL.Query())
+		v, err := a.vectorParams(r.URL.Query())
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		n, err := v.ParseRequestAt(r, now)
+		n, err := v.ParseRequest(r)
 		if err != nil {
 			wechatpaynotify.WriteFailure(w, err)
 			return
@@ -184,12 +192,12 @@ func (a *app) ginServer() http.Handler {
 	live := withTag(wechatpaynotify.NewHandler(a.live, a.liveFn))
 	r.Any("/wechatpay/notify-live", gin.WrapH(live))
 	r.POST("/wechatpay/notify", func(c *gin.Context) {
-		v, now, err := a.vectorParams(c.Request.URL.Query())
+		v, err := a.vectorParams(c.Request.URL.Query())
 		if err != nil {
 			c.String(http.StatusBadRequest, err.Error())
 			return
 		}
-		n, err := v.ParseRequestAt(c.Request, now)
+		n, err := v.ParseRequest(c.Request)
 		if err != nil {
 			wechatpaynotify.WriteFailure(c.Writer, err)
 			c.Abort()
@@ -354,16 +362,18 @@ func main() {
 	}
 
 	var cases []vectorCase
-	a := &app{verifiers: map[string]*wechatpaynotify.Verifier{}, seen: map[string]seen{}}
+	a := &app{verifiers: map[verifierKey]*wechatpaynotify.Verifier{}, seen: map[string]seen{}}
 	for _, c := range vf.Cases {
 		if c.Type != "v3_parse" {
 			continue
 		}
 		cases = append(cases, c)
-		if _, done := a.verifiers[c.Verifier]; done {
+		key := verifierKey{c.Verifier, c.Now}
+		if _, done := a.verifiers[key]; done {
 			continue
 		}
 		cfg := vf.Verifiers[c.Verifier]
+		now := time.Unix(c.Now, 0) // the vector's time: this verifier's clock
 		keys := map[string]string{}
 		for _, k := range cfg.PublicKeys {
 			keys[k.ID] = k.PEM
@@ -382,12 +392,13 @@ func main() {
 			APIv3Key: cfg.APIv3Key, PublicKeys: keys, Certificates: cfg.Certificates,
 			Merchants:    merchants,
 			MaxClockSkew: time.Duration(cfg.MaxClockSkew) * time.Second, MaxBodySize: cfg.MaxBodySize,
+			Now:          func() time.Time { return now },
 		})
 		if err != nil {
 			log.Fatalf("verifier %s: %v", c.Verifier, err)
 		}
 		defer v.Close()
-		a.verifiers[c.Verifier] = v
+		a.verifiers[key] = v
 	}
 	// The live route is configured for a testing kit, which plays WeChat Pay with test keys.
 	kit, err := wechatpaynotifytest.NewKit()

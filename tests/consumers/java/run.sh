@@ -102,6 +102,13 @@ for boot in "3.5.7 17 $java21" "2.7.18 8 $java11"; do
     grep -q "using Java $other\." "$work/other-jvm.log" || fail "Spring Boot $1: the tests did not run on Java $other"
     major="$(javap -v -cp "$work/app/target/classes" com.example.notify.NotifyApplication | sed -n 's/^ *major version: //p')"
     [ "$major" = "$((44 + $2))" ] || fail "Spring Boot $1: the application's classes are major $major, not $((44 + $2))"
+    # The official SDK (wechatpay-java) is a test-scope dependency of the library, for its
+    # benchmark and tests: it never reaches an application's tree, in any scope.
+    (cd "$work/app" && mvn -B -ntp -q -Dmaven.repo.local="$m2" dependency:tree -DoutputFile="$work/tree.txt")
+    grep -q "io.github.wechatpay-notify:wechatpay-notify:jar:$version" "$work/tree.txt" ||
+        fail "Spring Boot $1: the dependency tree lacks wechatpay-notify $version"
+    ! grep -q "com.github.wechatpay-apiv3" "$work/tree.txt" ||
+        fail "Spring Boot $1: wechatpay-java reached the application's dependency tree"
     # The jar Maven used was downloaded from the release's repository (id wpn-dist in pom.xml).
     grep -q "^wechatpay-notify-$version.jar>wpn-dist=" "$m2/${artifact%/*}/_remote.repositories" ||
         fail "wechatpay-notify $version was not resolved from $dist_repo"

@@ -49,10 +49,11 @@ type Callback struct {
 // Error is a failure of the library: Code is the name of its result code
 // (wpn_error_code_name), Message its message.
 type Error struct {
-	Code    string
-	Message string
+	Code    string // the name of the result code, e.g. CONFIG_INVALID
+	Message string // the library's message
 }
 
+// Error returns "CODE: message".
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // ErrClosed is returned by every call that needs the kit after Close.

@@ -1,21 +1,45 @@
-//! The kit's throwaway platform key: generated with RustCrypto's `rsa` (key generation, and
-//! the self-signed certificate through `x509-cert`'s builder), signing with ring (the same
-//! RSASSA-PKCS1-v1_5 SHA-256 WeChat Pay uses); and the random values of test callbacks.
+//! The kit's throwaway platform key and the random values of test callbacks.
+//!
+//! The key pair and the random source are the backend's, behind one interface (`KeyPair` and
+//! `fill` in `keys/aws_lc.rs` and `keys/ring.rs`): with the feature `aws-lc`, aws-lc-rs
+//! generates the key and signs; under ring, RustCrypto's `rsa` generates it (ring cannot) and
+//! ring signs. Everything around the key is shared: the public key PEM, and the self-signed
+//! certificate, built with `x509-cert` and signed by the key (RSASSA-PKCS1-v1_5 SHA-256, as
+//! WeChat Pay signs).
 
 use std::fmt;
 use std::time::Duration;
 
-use der::{Decode, Encode};
-use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use der::asn1::{AnyRef, BitString, BitStringRef};
+use der::{Decode, Document, Encode};
+use spki::{
+    AlgorithmIdentifierRef, EncodePublicKey, ObjectIdentifier, SignatureAlgorithmIdentifier,
+    SignatureBitStringEncoding, SubjectPublicKeyInfoRef,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::PUBLIC_KEY_ID_PREFIX;
 
-/// Size of the keys the kit generates, as WeChat Pay's.
-const KEY_BITS: usize = 2048;
+#[cfg(feature = "aws-lc")]
+mod aws_lc;
+#[cfg(all(feature = "testing", not(feature = "aws-lc")))]
+mod ring;
+
+#[cfg(all(feature = "testing", not(feature = "aws-lc")))]
+use self::ring::{fill, KeyPair};
+
+#[cfg(not(any(feature = "testing", feature = "aws-lc")))]
+compile_error!(
+    "the testing kit needs a key generator: enable the feature `testing` (any backend) or \
+     `aws-lc-testing` (aws-lc, no rsa)"
+);
+#[cfg(feature = "aws-lc")]
+use aws_lc::{fill, KeyPair};
+
+/// `sha256WithRSAEncryption` (RFC 4055), the certificate's signature algorithm.
+const SHA256_WITH_RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 
 /// An error of the kit itself (the system's random source or a crypto library refused).
 pub(crate) fn failed(what: &str) -> Error {
@@ -23,12 +47,6 @@ pub(crate) fn failed(what: &str) -> Error {
         ErrorCode::ConfigInvalid,
         format!("the testing kit could not make its test callback ({what} failed)"),
     )
-}
-
-fn fill(bytes: &mut [u8]) {
-    // The system's random source does not fail on the platforms this library supports; a
-    // test value is all that depends on it.
-    let _ = SystemRandom::new().fill(bytes);
 }
 
 /// `n` random characters of `[0-9A-Za-z]`.
@@ -74,7 +92,7 @@ pub(crate) fn beijing_time(unix_secs: i64) -> String {
 /// A platform key pair for tests: the private key that signs, its public key (PEM) under an
 /// id or in a certificate. A **test key**: generated in memory, never WeChat Pay's.
 pub struct TestKey {
-    pair: RsaKeyPair,
+    pair: KeyPair,
     key_id: String,
     public_key_pem: String,
     certificate_pem: Option<String>,
@@ -94,21 +112,15 @@ impl TestKey {
     /// Generates an RSA-2048 test key, under a fresh `PUB_KEY_ID_` id, or (`certificate`) with
     /// a self-signed certificate valid from a day ago for five years, under its serial.
     pub fn generate(certificate: bool) -> Result<TestKey> {
-        let mut rng = rand_core::OsRng;
-        let private =
-            rsa::RsaPrivateKey::new(&mut rng, KEY_BITS).map_err(|_| failed("key generation"))?;
-        let pkcs8 = private.to_pkcs8_der().map_err(|_| failed("key encoding"))?;
-        let public_key_pem = private
-            .to_public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|_| failed("key encoding"))?;
+        let pair = KeyPair::generate()?;
+        let spki = spki_der(&pair)?;
+        let public_key_pem = pem("PUBLIC KEY", &spki)?;
         let (key_id, certificate_pem) = if certificate {
-            let (serial, pem) = self_signed(private)?;
+            let (serial, pem) = self_signed(&pair, spki)?;
             (serial, Some(pem))
         } else {
             (format!("{PUBLIC_KEY_ID_PREFIX}{}", random_digits(28)), None)
         };
-        let pair = RsaKeyPair::from_pkcs8(pkcs8.as_bytes()).map_err(|_| failed("key import"))?;
         Ok(TestKey {
             pair,
             key_id,
@@ -127,8 +139,8 @@ impl TestKey {
         })?;
         let der = Zeroizing::new(der);
         let pair = match label {
-            "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der),
-            "RSA PRIVATE KEY" => RsaKeyPair::from_der(&der),
+            "PRIVATE KEY" => KeyPair::from_pkcs8(&der),
+            "RSA PRIVATE KEY" => KeyPair::from_pkcs1(&der),
             other => {
                 return Err(config(format!(
                     "a {other} PEM, not an RSA private key (PKCS#8 PRIVATE KEY or PKCS#1 RSA \
@@ -137,15 +149,7 @@ impl TestKey {
             }
         }
         .map_err(|e| config(format!("the RSA private key was refused: {e}")))?;
-        // ring gives the public key as a PKCS#1 RSAPublicKey.
-        let public = {
-            use rsa::pkcs1::DecodeRsaPublicKey;
-            rsa::RsaPublicKey::from_pkcs1_der(pair.public().as_ref())
-                .map_err(|_| failed("public key encoding"))?
-        };
-        let public_key_pem = public
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|_| failed("public key encoding"))?;
+        let public_key_pem = pem("PUBLIC KEY", &spki_der(&pair)?)?;
         Ok(TestKey {
             pair,
             key_id: key_id.to_owned(),
@@ -171,21 +175,90 @@ impl TestKey {
 
     /// RSASSA-PKCS1-v1_5 SHA-256 signature of `message`.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let mut signature = vec![0u8; self.pair.public().modulus_len()];
-        self.pair
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                message,
-                &mut signature,
-            )
-            .map_err(|_| failed("RSA signing"))?;
-        Ok(signature)
+        self.pair.sign(message)
     }
 }
 
-/// A self-signed certificate of `private`'s public key: (serial as uppercase hex, PEM).
-fn self_signed(private: rsa::RsaPrivateKey) -> Result<(String, String)> {
+/// The SubjectPublicKeyInfo (DER) of `pair`'s public key: `rsaEncryption` around the PKCS#1
+/// `RSAPublicKey` the backend gives.
+fn spki_der(pair: &KeyPair) -> Result<Vec<u8>> {
+    let encoding = |_| failed("public key encoding");
+    SubjectPublicKeyInfoRef {
+        algorithm: AlgorithmIdentifierRef {
+            oid: crate::key_text::RSA_ENCRYPTION,
+            parameters: Some(AnyRef::NULL),
+        },
+        subject_public_key: BitStringRef::from_bytes(pair.public_key_pkcs1()).map_err(encoding)?,
+    }
+    .to_der()
+    .map_err(encoding)
+}
+
+/// `der` as a PEM block with LF line endings.
+fn pem(label: &str, der: &[u8]) -> Result<String> {
+    der::pem::encode_string(label, der::pem::LineEnding::LF, der)
+        .map_err(|_| failed("PEM encoding"))
+}
+
+/// The kit's key as the certificate builder's signer: its public key, its signature algorithm
+/// (`sha256WithRSAEncryption`) and its signatures, made by the backend.
+struct CertificateSigner<'a> {
+    pair: &'a KeyPair,
+    spki: PublicKeyDer,
+}
+
+/// A SubjectPublicKeyInfo already encoded, as the builder's verifying key.
+#[derive(Clone)]
+struct PublicKeyDer(Vec<u8>);
+
+impl EncodePublicKey for PublicKeyDer {
+    fn to_public_key_der(&self) -> spki::Result<Document> {
+        Ok(Document::from_der(&self.0)?)
+    }
+}
+
+/// An RSA signature, as the certificate's signature BIT STRING.
+struct CertificateSignature(Vec<u8>);
+
+impl SignatureBitStringEncoding for CertificateSignature {
+    fn to_bitstring(&self) -> der::Result<BitString> {
+        BitString::from_bytes(&self.0)
+    }
+}
+
+impl signature::Keypair for CertificateSigner<'_> {
+    type VerifyingKey = PublicKeyDer;
+
+    fn verifying_key(&self) -> PublicKeyDer {
+        self.spki.clone()
+    }
+}
+
+impl SignatureAlgorithmIdentifier for CertificateSigner<'_> {
+    type Params = AnyRef<'static>;
+
+    const SIGNATURE_ALGORITHM_IDENTIFIER: AlgorithmIdentifierRef<'static> =
+        AlgorithmIdentifierRef {
+            oid: SHA256_WITH_RSA_ENCRYPTION,
+            parameters: Some(AnyRef::NULL),
+        };
+}
+
+impl signature::Signer<CertificateSignature> for CertificateSigner<'_> {
+    fn try_sign(
+        &self,
+        message: &[u8],
+    ) -> std::result::Result<CertificateSignature, signature::Error> {
+        self.pair
+            .sign(message)
+            .map(CertificateSignature)
+            .map_err(|_| signature::Error::new())
+    }
+}
+
+/// A self-signed certificate of `pair`'s public key (`spki`, DER): (serial as uppercase hex,
+/// PEM).
+fn self_signed(pair: &KeyPair, spki: Vec<u8>) -> Result<(String, String)> {
     use std::str::FromStr;
     use x509_cert::builder::{Builder, CertificateBuilder, Profile};
     use x509_cert::name::Name;
@@ -197,12 +270,8 @@ fn self_signed(private: rsa::RsaPrivateKey) -> Result<(String, String)> {
     fill(&mut serial);
     serial[0] = (serial[0] & 0x7f) | 0x40; // positive, 20 significant bytes
     let serial_hex = hex::encode_upper(serial);
-    let public_der = private
-        .to_public_key()
-        .to_public_key_der()
-        .map_err(|_| failed("key encoding"))?;
-    let spki = SubjectPublicKeyInfoOwned::from_der(public_der.as_bytes())
-        .map_err(|_| failed("key encoding"))?;
+    let subject_key =
+        SubjectPublicKeyInfoOwned::from_der(&spki).map_err(|_| failed("key encoding"))?;
     let now = crate::verifier::unix_now();
     let from = u64::try_from(now - 86_400).unwrap_or(0);
     let validity = Validity {
@@ -217,7 +286,10 @@ fn self_signed(private: rsa::RsaPrivateKey) -> Result<(String, String)> {
     };
     let subject = Name::from_str("CN=wechatpay-notify test platform certificate,O=Test key")
         .map_err(|_| failed("certificate name"))?;
-    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(private);
+    let signer = CertificateSigner {
+        pair,
+        spki: PublicKeyDer(spki),
+    };
     let builder = CertificateBuilder::new(
         Profile::Leaf {
             issuer: subject.clone(),
@@ -227,17 +299,16 @@ fn self_signed(private: rsa::RsaPrivateKey) -> Result<(String, String)> {
         SerialNumber::new(&serial).map_err(|_| failed("certificate serial"))?,
         validity,
         subject,
-        spki,
+        subject_key,
         &signer,
     )
     .map_err(|_| failed("certificate"))?;
     let certificate = builder
-        .build::<rsa::pkcs1v15::Signature>()
+        .build::<CertificateSignature>()
         .map_err(|_| failed("certificate signing"))?;
     let der = certificate
         .to_der()
         .map_err(|_| failed("certificate encoding"))?;
-    let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &der)
-        .map_err(|_| failed("certificate encoding"))?;
+    let pem = pem("CERTIFICATE", &der)?;
     Ok((serial_hex, pem))
 }

@@ -34,10 +34,10 @@ public final class DownloadedCertificate {
     static List<DownloadedCertificate> readList(Pointer list) {
         try {
             long n = Lib.wpn_certificates_len(list);
-            Lib.Certificate c = Scratch.get().certificate;
+            Lib.Certificate c = Reusable.get().certificate;
             List<DownloadedCertificate> out = new ArrayList<>();
             for (long i = 0; i < n; i++) {
-                if (!Lib.isTrue(Lib.wpn_certificates_get(list, i, c))) {
+                if (!Marshal.isTrue(Lib.wpn_certificates_get(list, i, c.getPointer()))) {
                     throw new IllegalStateException("wpn_certificates_get(" + i + ") of " + n + " failed");
                 }
                 out.add(new DownloadedCertificate(

@@ -20,17 +20,11 @@ import java.util.Map;
  * by a cleaner thread after it becomes unreachable.
  */
 public final class KitNative implements AutoCloseable {
-    /** Size of one {@code wpn_field}, and the offsets of its two strings. */
-    private static final int FIELD_SIZE;
-    private static final int FIELD_NAME;
-    private static final int FIELD_VALUE;
-
-    static {
-        Lib.Field layout = new Lib.Field();
-        FIELD_SIZE = layout.size();
-        FIELD_NAME = layout.offsetOf("name");
-        FIELD_VALUE = layout.offsetOf("value");
-    }
+    /**
+     * The {@code timestamp} of {@link #notification} that means "now" ({@code WPN_SYSTEM_CLOCK},
+     * {@code Long.MIN_VALUE}).
+     */
+    public static final long SYSTEM_CLOCK = Lib.WPN_SYSTEM_CLOCK;
 
     private final NativeHandle handle;
     private final Cleaners.Cleanable cleanable;
@@ -44,7 +38,7 @@ public final class KitNative implements AutoCloseable {
         this.handle = new NativeHandle(pointer, Lib::wpn_kit_free, "Kit");
         this.cleanable = Cleaners.CLEANER.register(this, handle);
         Lib.KitInfo info = new Lib.KitInfo();
-        if (!Lib.isTrue(Lib.wpn_kit_describe(pointer, info))) {
+        if (!Marshal.isTrue(Lib.wpn_kit_describe(pointer, info.getPointer()))) {
             cleanable.clean();
             throw new IllegalStateException("wpn_kit_describe failed on a new kit");
         }
@@ -65,7 +59,7 @@ public final class KitNative implements AutoCloseable {
     public static KitNative create(boolean certificate) {
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
-        Errors.check(Lib.wpn_kit_new(Lib.cBool(certificate), out, err), err);
+        Errors.check(Lib.wpn_kit_new(Marshal.cBool(certificate), out, err), err);
         return new KitNative(out.getValue());
     }
 
@@ -159,7 +153,7 @@ public final class KitNative implements AutoCloseable {
      * @param resourceJson JSON that replaces the whole resource
      * @param mergeJson a JSON object merged into the resource
      * @param id the notification id
-     * @param timestamp Unix seconds, or {@code Long.MIN_VALUE} for the system clock
+     * @param timestamp Unix seconds, or {@link #SYSTEM_CLOCK} for the system clock
      * @param failure a failure's wire name
      * @return the callback's headers, body and id
      * @throws ConfigException for an unknown kind or failure, or JSON that does not parse
@@ -195,7 +189,7 @@ public final class KitNative implements AutoCloseable {
             request.putInt64("timestamp", timestamp);
             Pointer kit = handle.acquire();
             try {
-                Errors.check(Lib.wpn_kit_notification(kit, request, out, err), err);
+                Errors.check(Lib.wpn_kit_notification(kit, request.getPointer(), out, err), err);
             } finally {
                 handle.release();
             }
@@ -207,17 +201,19 @@ public final class KitNative implements AutoCloseable {
     private static Callback readCallback(Pointer callback) {
         try {
             Lib.CallbackParts parts = new Lib.CallbackParts();
-            if (!Lib.isTrue(Lib.wpn_callback_contents(callback, parts))) {
+            if (!Marshal.isTrue(Lib.wpn_callback_contents(callback, parts.getPointer()))) {
                 throw new IllegalStateException("wpn_kit_notification succeeded without a callback");
             }
             long count = parts.int64("headers_len");
             Pointer array = parts.pointer("headers");
             Map<String, String> headers = new LinkedHashMap<>();
-            for (long i = 0; i < count; i++) {
-                long at = i * FIELD_SIZE;
-                headers.put(
-                        Lib.string(array.getPointer(at + FIELD_NAME + Lib.Str.DATA), array.getLong(at + FIELD_NAME + Lib.Str.LEN)),
-                        Lib.string(array.getPointer(at + FIELD_VALUE + Lib.Str.DATA), array.getLong(at + FIELD_VALUE + Lib.Str.LEN)));
+            if (count > 0) {
+                // The wpn_field array: each element where JNA's layout puts it.
+                long size = new Lib.Field(array).size();
+                for (long i = 0; i < count; i++) {
+                    Lib.Field field = new Lib.Field(array.share(i * size));
+                    headers.put(field.string("name"), field.string("value"));
+                }
             }
             byte[] body = parts.bytes("body");
             return new Callback(
@@ -243,17 +239,17 @@ public final class KitNative implements AutoCloseable {
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
         try (Memory text = new Memory(json == null ? 1 : Math.max(json.length, 1))) {
-            Lib.StrValue fields = new Lib.StrValue();
+            Lib.Str.ByValue fields = new Lib.Str.ByValue();
             if (json == null) {
-                fields.set(null, 0);
+                fields.point(null, 0);
             } else {
                 text.write(0, json, 0, json.length);
-                fields.set(text, json.length);
+                fields.point(text, json.length);
             }
             Pointer kit = handle.acquire();
             try {
                 Errors.check(
-                        Lib.wpn_kit_v2_callback(kit, Lib.cBool(refund), Lib.cBool(hmacSha256), fields, out, err), err);
+                        Lib.wpn_kit_v2_callback(kit, Marshal.cBool(refund), Marshal.cBool(hmacSha256), fields, out, err), err);
             } finally {
                 handle.release();
             }
@@ -261,10 +257,10 @@ public final class KitNative implements AutoCloseable {
         Pointer buffer = out.getValue();
         try {
             Lib.Slice data = new Lib.Slice();
-            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, data))) {
+            if (!Marshal.isTrue(Lib.wpn_buffer_data(buffer, data.getPointer()))) {
                 throw new IllegalStateException("wpn_kit_v2_callback succeeded without a buffer");
             }
-            byte[] xml = data.value();
+            byte[] xml = data.asBytes();
             return xml == null ? new byte[0] : xml;
         } finally {
             Lib.wpn_buffer_free(buffer);

@@ -1,5 +1,6 @@
 package io.github.wechatpaynotify;
 
+import com.sun.jna.Pointer;
 import io.github.wechatpaynotify.events.EventKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -40,6 +41,8 @@ public final class Notification extends NotificationEvents {
     private final String originalType;
     private final String serial;
     private final long timestamp;
+    /** {@code event_type} as the library gave it, UTF-8, for {@link #event}. */
+    private final byte[] eventTypeUtf8;
     /** The plaintext as the library gave it, UTF-8; never exposed (copied by {@link #plaintextBytes()}). */
     private final byte[] plaintextUtf8;
     /** The plaintext as a string, decoded on first use (a benign race: strings are immutable). */
@@ -47,29 +50,34 @@ public final class Notification extends NotificationEvents {
     private final EventKind kind;
     private final String mchid;
 
+    /**
+     * A notification from the fields of its {@code wpn_envelope}, each as UTF-8 bytes (null for
+     * {@code {NULL, 0}}).
+     */
     Notification(
-            String id,
-            String createTime,
-            String eventType,
-            String resourceType,
-            String summary,
-            String originalType,
-            String serial,
+            byte[] id,
+            byte[] createTime,
+            byte[] eventType,
+            byte[] resourceType,
+            byte[] summary,
+            byte[] originalType,
+            byte[] serial,
             long timestamp,
-            byte[] plaintextUtf8,
-            EventKind kind,
-            String mchid) {
-        this.id = id;
-        this.createTime = createTime;
-        this.eventType = eventType;
-        this.resourceType = resourceType;
-        this.summary = summary;
-        this.originalType = originalType;
-        this.serial = serial;
+            byte[] plaintext,
+            byte[] kind,
+            byte[] mchid) {
+        this.id = Marshal.string(id);
+        this.createTime = Marshal.string(createTime);
+        this.eventType = Marshal.string(eventType);
+        this.resourceType = Marshal.string(resourceType);
+        this.summary = Marshal.string(summary);
+        this.originalType = Marshal.string(originalType);
+        this.serial = Marshal.string(serial);
         this.timestamp = timestamp;
-        this.plaintextUtf8 = plaintextUtf8 == null ? new byte[0] : plaintextUtf8;
-        this.mchid = mchid;
-        this.kind = kind;
+        this.eventTypeUtf8 = eventType == null ? new byte[0] : eventType;
+        this.plaintextUtf8 = plaintext == null ? new byte[0] : plaintext;
+        this.kind = kindOf(kind);
+        this.mchid = Marshal.string(mchid);
     }
 
     /**
@@ -189,46 +197,28 @@ public final class Notification extends NotificationEvents {
     }
 
     /**
-     * The typed accessors' one implementation: {@code wpn_event_decode} checks that this is a
-     * notification of {@code wanted} and that its resource decodes as that kind's model (the
-     * native library decides, as for every language), and gives the model's fields as a value
-     * tree, which {@code fromTreeBytes} reads into the model in one pass. The arguments are laid
-     * out in the thread's scratch block and the plaintext's copy there is wiped after the call;
-     * the tree's copy is wiped once read.
+     * The typed accessors' one implementation: {@code wpn_event_decode} checks that this
+     * notification's kind (decided at parse) is {@code wanted} and that its resource decodes as
+     * that kind's model (the native library decides, as for every language), and gives the model's fields as a value
+     * tree, which {@code fromTreeBytes} reads into the model in one pass. The tree's copy is
+     * wiped once read (the library wipes its buffer when it is freed).
      */
     @Override
     <T> T event(EventKind wanted, Function<byte[], T> fromTreeBytes) {
         byte[] name = WIRE_NAMES[wanted.ordinal()];
-        byte[] event = utf8(eventType);
-        byte[] original = utf8(originalType);
-        byte[] resource = plaintextUtf8;
-        long eventAt = name.length;
-        long originalAt = eventAt + event.length;
-        long resourceAt = originalAt + original.length;
-        Scratch s = Scratch.forBlockCall();
-        byte[] tree;
-        try {
-            s.begin(resourceAt + resource.length);
-            s.put(0, name);
-            s.put(eventAt, event);
-            s.put(originalAt, original);
-            s.put(resourceAt, resource);
-            long at = s.request();
-            int result;
-            try {
-                result = Lib.wpn_event_decode(
-                        at, name.length, at + eventAt, event.length, at + originalAt, original.length,
-                        at + resourceAt, resource.length, Lib.FIELDS_TREE, s.outAddress(), s.errorAddress());
-            } finally {
-                s.wipe(resourceAt, resource.length);
-            }
-            if (result != Lib.OK) {
-                throw Errors.exception(result, s.error());
-            }
-            tree = takeBuffer(s);
-        } finally {
-            s.end();
+        // The kind decided at parse (the library's name for it), not decided again.
+        byte[] kindUtf8 = WIRE_NAMES[kind.ordinal()];
+        Reusable r = Reusable.get();
+        int result = Lib.wpn_event_decode(
+                name, name.length,
+                kindUtf8, kindUtf8.length,
+                Marshal.input(eventTypeUtf8), eventTypeUtf8.length,
+                Marshal.input(plaintextUtf8), plaintextUtf8.length,
+                Lib.WPN_FIELDS_TREE, r.handleOut, r.errorOut);
+        if (result != Lib.WPN_OK) {
+            throw Errors.exception(result, r.errorOut.getValue());
         }
+        byte[] tree = takeBuffer(r);
         try {
             return fromTreeBytes.apply(tree);
         } catch (IllegalArgumentException e) {
@@ -242,25 +232,21 @@ public final class Notification extends NotificationEvents {
         }
     }
 
-    /** Copies the bytes of the {@code wpn_buffer} a call wrote to the scratch's out-parameter, and frees it. */
-    private static byte[] takeBuffer(Scratch s) {
-        long buffer = s.out();
-        if (buffer == 0) {
+    /** Copies the bytes of the {@code wpn_buffer} a call wrote to {@code r.handleOut}, and frees it. */
+    private static byte[] takeBuffer(Reusable r) {
+        Pointer buffer = r.handleOut.getValue();
+        if (buffer == null) {
             throw new IllegalStateException("wpn_event_decode succeeded without a buffer");
         }
         try {
-            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, s.structAddress()))) {
+            if (!Marshal.isTrue(Lib.wpn_buffer_data(buffer, r.slice.getPointer()))) {
                 throw new IllegalStateException("wpn_event_decode gave an unreadable buffer");
             }
-            byte[] bytes = s.bytes(0);
+            byte[] bytes = r.slice.asBytes();
             return bytes == null ? new byte[0] : bytes;
         } finally {
             Lib.wpn_buffer_free(buffer);
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

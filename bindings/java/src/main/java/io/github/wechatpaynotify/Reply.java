@@ -30,7 +30,7 @@ public final class Reply {
      * @return the reply
      */
     public static Reply success() {
-        Scratch s = Scratch.forCall();
+        Reusable s = Reusable.get();
         return read(Lib.wpn_reply_success(s.handleOut, s.errorOut), s);
     }
 
@@ -46,8 +46,8 @@ public final class Reply {
     public static Reply failure(NotificationException error) {
         Objects.requireNonNull(error, "error");
         int code = Errors.result(error.code());
-        Scratch s = Scratch.forCall();
-        return read(Lib.wpn_reply_for_result(code, null, 0, s.handleOut, s.errorOut), s);
+        Reusable s = Reusable.get();
+        return read(Lib.wpn_reply_for_result(code, s.handleOut, s.errorOut), s);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class Reply {
             throw new IllegalArgumentException("HTTP status out of range: " + status);
         }
         byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
-        Scratch s = Scratch.forCall();
+        Reusable s = Reusable.get();
         return read(Lib.wpn_reply_failure_message((short) status, m, m.length, s.handleOut, s.errorOut), s);
     }
 
@@ -73,7 +73,7 @@ public final class Reply {
      * @return the reply
      */
     public static Reply v2Success() {
-        Scratch s = Scratch.forCall();
+        Reusable s = Reusable.get();
         return read(Lib.wpn_reply_v2_success(s.handleOut, s.errorOut), s);
     }
 
@@ -85,17 +85,17 @@ public final class Reply {
      */
     public static Reply v2Failure(String message) {
         byte[] m = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
-        Scratch s = Scratch.forCall();
+        Reusable s = Reusable.get();
         return read(Lib.wpn_reply_v2_failure(m, m.length, s.handleOut, s.errorOut), s);
     }
 
     /** Copies the reply a call made (status, content type, body: one call) and frees it. */
-    private static Reply read(int result, Scratch s) {
+    private static Reply read(int result, Reusable s) {
         Errors.check(result, s.errorOut);
         Pointer r = s.handleOut.getValue();
         try {
             Lib.HttpResponse response = s.response;
-            if (!Lib.isTrue(Lib.wpn_reply_response(r, response))) {
+            if (!Marshal.isTrue(Lib.wpn_reply_response(r, response.getPointer()))) {
                 throw new IllegalStateException("a reply call succeeded without a reply");
             }
             return new Reply(

@@ -16,15 +16,15 @@ import java.util.Objects;
  * <p>Payment results are checked with their {@code sign} (MD5 or HMAC-SHA256); refund results
  * carry no sign, and their {@code req_info} is decrypted. XML with a DTD or entities is
  * refused. Reply with {@link Reply#v2Success()} or {@link Reply#v2Failure(String)}. The rules
- * are those of docs/apiv2.md.
+ * are those of docs/apiv2.md; {@link #diagnose(byte[])} runs every one of them and reports each.
  *
  * <p>Immutable and thread-safe; {@link #close()} frees the native memory at once, otherwise a
  * cleaner thread does after it becomes unreachable. A copy of the key is kept for {@link
  * #withMaxBodySize(long)} and wiped (overwritten with zeros) when the verifier is freed.
  */
 public final class V2Verifier implements AutoCloseable {
-    /** Default largest accepted body: 64 KiB (real notifications are about 1 KB). */
-    public static final long DEFAULT_MAX_BODY_SIZE = 64 * 1024;
+    /** Default largest accepted body: 64 KiB, real notifications are about 1 KB ({@code WPN_V2_DEFAULT_MAX_BODY_SIZE}). */
+    public static final long DEFAULT_MAX_BODY_SIZE = Lib.WPN_V2_DEFAULT_MAX_BODY_SIZE;
 
     private final NativeHandle handle;
     private final Cleaners.Cleanable cleanable;
@@ -104,7 +104,7 @@ public final class V2Verifier implements AutoCloseable {
         Objects.requireNonNull(xml, "xml");
         Pointer v = handle.acquire();
         try {
-            Scratch s = Scratch.forCall();
+            Reusable s = Reusable.get();
             Errors.check(Lib.wpn_v2_verifier_parse_payment(v, xml, xml.length, s.handleOut, s.errorOut), s.errorOut);
             Pointer fields = s.handleOut.getValue();
             try {
@@ -144,7 +144,7 @@ public final class V2Verifier implements AutoCloseable {
         Objects.requireNonNull(xml, "xml");
         Pointer v = handle.acquire();
         try {
-            Scratch s = Scratch.forCall();
+            Reusable s = Reusable.get();
             Errors.check(Lib.wpn_v2_verifier_parse_refund(v, xml, xml.length, s.handleOut, s.errorOut), s.errorOut);
             Pointer refund = s.handleOut.getValue();
             try {
@@ -170,6 +170,43 @@ public final class V2Verifier implements AutoCloseable {
         return parseRefund(Objects.requireNonNull(xml, "xml").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs every check of docs/apiv2.md on an APIv2 notification instead of stopping at the
+     * first failure, to explain why it is refused: a body with a {@code req_info} field is
+     * checked as a refund (6 checks, steps 0-5), anything else as a payment (7 checks, steps
+     * 0-6). The verdict is what {@link #parseRefund(byte[])} or {@link #parsePayment(byte[])}
+     * gives for it; {@link Diagnosis#notification()} is always empty and {@link
+     * Diagnosis#hints()} always empty for APIv2.
+     *
+     * @param xml the raw request body
+     * @return the diagnosis; a refused notification is a diagnosis too, never an exception
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Diagnosis diagnose(byte[] xml) {
+        Objects.requireNonNull(xml, "xml");
+        Reusable s = Reusable.get();
+        Pointer v = handle.acquire();
+        int result;
+        try {
+            result = Lib.wpn_v2_verifier_diagnose(v, Marshal.input(xml), xml.length, s.handleOut, s.errorOut);
+        } finally {
+            handle.release();
+        }
+        Errors.check(result, s.errorOut);
+        return Diagnosis.read(s.handleOut.getValue(), false);
+    }
+
+    /**
+     * As {@link #diagnose(byte[])}, for a body already decoded as text.
+     *
+     * @param xml the request body
+     * @return the diagnosis
+     * @throws IllegalStateException when this verifier is closed
+     */
+    public Diagnosis diagnose(String xml) {
+        return diagnose(Objects.requireNonNull(xml, "xml").getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Frees the native verifier; idempotent. */
     @Override
     public void close() {
@@ -191,7 +228,7 @@ public final class V2Verifier implements AutoCloseable {
         long n = Lib.wpn_v2_fields_len(fields);
         Map<String, String> out = new LinkedHashMap<>();
         for (long i = 0; i < n; i++) {
-            if (!Lib.isTrue(Lib.wpn_v2_fields_get(fields, i, f))) {
+            if (!Marshal.isTrue(Lib.wpn_v2_fields_get(fields, i, f.getPointer()))) {
                 throw new IllegalStateException("wpn_v2_fields_get(" + i + ") of " + n + " failed");
             }
             out.put(f.string("name"), f.string("value"));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,10 +42,16 @@ import java.util.Objects;
  * size, format, headers, signature type, timestamp, clock skew, signature probe, serial, key
  * validity, signature, body, algorithm, resource, decryption) and throws a {@link
  * NotificationException} naming the first that fails (the codes are those of docs/errors.md).
- * No other exception is thrown for bad input. Each method without a time reads the system
- * clock; its {@code ...At} twin takes the time in Unix seconds, and both make the same native
- * call ({@code Long.MIN_VALUE}, the C ABI's {@code WPN_SYSTEM_CLOCK}, also means the system
- * clock; docs/c-abi.md).
+ * No other exception is thrown for bad input.
+ *
+ * <p>{@link #diagnose(Map, byte[])} runs the same checks past the first failure and reports
+ * each one, the verdict and the signs of a re-serialized body ({@link Diagnosis}): what to call
+ * when a callback is refused and the reason is not obvious.
+ *
+ * <p>The time the timestamp is checked against is the verifier's clock: by default the native
+ * library reads the system clock itself (the C ABI's {@code WPN_SYSTEM_CLOCK}, docs/c-abi.md);
+ * {@link Builder#clock(Clock)} gives another, e.g. {@code Clock.fixed(...)} to replay a
+ * captured request or in tests.
  *
  * <p>One verifier can serve many merchants behind one {@code notify_url} (docs/merchants.md):
  * configure each with {@link Builder#merchant(Merchant)} instead of {@link
@@ -57,10 +64,10 @@ import java.util.Objects;
  * first.
  */
 public final class Verifier implements AutoCloseable {
-    /** Default maximum clock skew: 300 seconds, as WeChat Pay recommends. */
-    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(300);
-    /** Default maximum body size: 1 MiB (real notifications are about 1 KB). */
-    public static final long DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+    /** Default maximum clock skew: 300 seconds, as WeChat Pay recommends ({@code WPN_DEFAULT_MAX_CLOCK_SKEW}). */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(Lib.WPN_DEFAULT_MAX_CLOCK_SKEW);
+    /** Default maximum body size: 1 MiB, real notifications are about 1 KB ({@code WPN_DEFAULT_MAX_BODY_SIZE}). */
+    public static final long DEFAULT_MAX_BODY_SIZE = Lib.WPN_DEFAULT_MAX_BODY_SIZE;
 
     private final NativeHandle handle;
     private final Cleaners.Cleanable cleanable;
@@ -68,15 +75,16 @@ public final class Verifier implements AutoCloseable {
     private final List<String> mchids;
     private final Duration maxClockSkew;
     private final long maxBodySize;
+    /** The clock, or null for the system clock read by the native library. */
+    private final Clock clock;
 
     /**
-     * Takes ownership of a native verifier ({@code wpn_verifier_builder_build} or {@code
-     * wpn_kit_verifier}).
+     * Takes ownership of a native verifier ({@code wpn_kit_verifier}), with the system clock.
      *
      * @param pointer the {@code wpn_verifier *}, not null
      */
     Verifier(Pointer pointer) {
-        this(pointer, Collections.emptyList());
+        this(pointer, Collections.emptyList(), null);
     }
 
     /**
@@ -84,18 +92,20 @@ public final class Verifier implements AutoCloseable {
      *
      * @param pointer the {@code wpn_verifier *}, not null
      * @param mchids the merchant ids, in configuration order; empty for a single merchant
+     * @param clock the clock, or null for the system clock read by the native library
      */
-    private Verifier(Pointer pointer, List<String> mchids) {
+    private Verifier(Pointer pointer, List<String> mchids, Clock clock) {
         this.handle = new NativeHandle(pointer, Lib::wpn_verifier_free, "Verifier");
         this.cleanable = Cleaners.CLEANER.register(this, handle);
+        this.clock = clock;
         long count = Lib.wpn_verifier_key_count(pointer);
         List<String> ids = new ArrayList<>();
-        Lib.Str id = Scratch.get().str;
+        Lib.Str id = Reusable.get().str;
         for (long i = 0; i < count; i++) {
-            if (!Lib.isTrue(Lib.wpn_verifier_key_id(pointer, i, id))) {
+            if (!Marshal.isTrue(Lib.wpn_verifier_key_id(pointer, i, id.getPointer()))) {
                 throw new IllegalStateException("wpn_verifier_key_id(" + i + ") of " + count + " failed");
             }
-            ids.add(id.value());
+            ids.add(id.asString());
         }
         this.keyIds = Collections.unmodifiableList(ids);
         this.mchids = Collections.unmodifiableList(new ArrayList<>(mchids));
@@ -113,9 +123,11 @@ public final class Verifier implements AutoCloseable {
     }
 
     /**
-     * Verifies and decrypts a callback, using the system clock.
+     * Verifies and decrypts a callback at the time of the verifier's clock ({@link
+     * Builder#clock(Clock)}; by default the system clock).
      *
-     * @param headers the request headers; names are matched case-insensitively
+     * @param headers the request headers, every one as received (names in any case); an entry
+     *     with a null name or value is left out
      * @param body the raw request body, byte for byte as received (never a re-serialized
      *     JSON object: that breaks the signature)
      * @return the verified, decrypted notification
@@ -124,13 +136,12 @@ public final class Verifier implements AutoCloseable {
      * @throws IllegalStateException when this verifier is closed
      */
     public Notification parse(Map<String, String> headers, byte[] body) {
-        Objects.requireNonNull(headers, "headers");
-        return parse(headers, body, Lib.SYSTEM_CLOCK);
+        return parse(HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
-     * Verifies and decrypts a callback, using the system clock; for multi-valued or repeated
-     * headers (the first value of a name wins).
+     * Verifies and decrypts a callback, as {@link #parse(Map, byte[])}; for multi-valued or
+     * repeated headers (the first value of a name counts).
      *
      * @param headers the request headers
      * @param body the raw request body, as received
@@ -139,53 +150,59 @@ public final class Verifier implements AutoCloseable {
      * @throws IllegalStateException when this verifier is closed
      */
     public Notification parse(Headers headers, byte[] body) {
-        Objects.requireNonNull(headers, "headers");
-        return parse(headers, body, Lib.SYSTEM_CLOCK);
+        return parse(HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
-     * Verifies and decrypts a callback as if the time were {@code nowUnixSeconds}: for
-     * replaying a captured request, and for tests.
+     * Runs every check of docs/protocol.md (steps 0-15) on a callback instead of stopping at the
+     * first failure, at the time of the verifier's clock, to explain why it is refused: which
+     * checks pass, fail or cannot run, the verdict {@link #parse(Map, byte[])} gives for it, and
+     * the signs that the body was re-serialized when the signature fails ({@link
+     * Diagnosis#hints()}). For troubleshooting (a log line of a refused callback, a captured
+     * request replayed with {@link Builder#clock(Clock)} set to its time); decide with {@code
+     * parse}.
      *
-     * @param headers the request headers
+     * <pre>{@code
+     * Diagnosis d = verifier.diagnose(headers, body);
+     * System.out.println(d);     // the checks, the verdict and the signs, as the CLI's doctor
+     * }</pre>
+     *
+     * @param headers the request headers, as for {@link #parse(Map, byte[])}; an entry with a
+     *     null name or value is left out
      * @param body the raw request body, as received
-     * @param nowUnixSeconds the current time, Unix seconds
-     * @return the verified, decrypted notification
-     * @throws NotificationException when any check fails
+     * @return the diagnosis: 16 checks, the verdict and the hints; a refused callback is a
+     *     diagnosis too, never an exception
      * @throws IllegalStateException when this verifier is closed
      */
-    public Notification parseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
-        Objects.requireNonNull(headers, "headers");
-        return parse(headers, body, nowUnixSeconds);
+    public Diagnosis diagnose(Map<String, String> headers, byte[] body) {
+        return diagnose(HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
-     * As {@link #parseAt(Map, byte[], long)}, for multi-valued or repeated headers.
+     * As {@link #diagnose(Map, byte[])}, for multi-valued or repeated headers (the first value
+     * of a name counts, as for {@link #parse(Headers, byte[])}).
      *
      * @param headers the request headers
      * @param body the raw request body, as received
-     * @param nowUnixSeconds the current time, Unix seconds
-     * @return the verified, decrypted notification
-     * @throws NotificationException when any check fails
+     * @return the diagnosis
      * @throws IllegalStateException when this verifier is closed
      */
-    public Notification parseAt(Headers headers, byte[] body, long nowUnixSeconds) {
-        Objects.requireNonNull(headers, "headers");
-        return parse(headers, body, nowUnixSeconds);
+    public Diagnosis diagnose(Headers headers, byte[] body) {
+        return diagnose(HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
      * Checks a callback's authenticity only (body size and format, headers, timestamp, serial,
-     * key validity, signature), using the system clock. The body is not parsed or decrypted.
+     * key validity, signature) at the time of the verifier's clock. The body is not parsed or
+     * decrypted.
      *
-     * @param headers the request headers
+     * @param headers the request headers; an entry with a null name or value is left out
      * @param body the raw request body, as received
      * @throws NotificationException when a check fails
      * @throws IllegalStateException when this verifier is closed
      */
     public void verify(Map<String, String> headers, byte[] body) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, headers, body, Lib.SYSTEM_CLOCK);
+        check(Kind.VERIFY, HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
@@ -197,64 +214,21 @@ public final class Verifier implements AutoCloseable {
      * @throws IllegalStateException when this verifier is closed
      */
     public void verify(Headers headers, byte[] body) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, headers, body, Lib.SYSTEM_CLOCK);
-    }
-
-    /**
-     * As {@link #verify(Map, byte[])}, at the time {@code nowUnixSeconds}.
-     *
-     * @param headers the request headers
-     * @param body the raw request body, as received
-     * @param nowUnixSeconds the current time, Unix seconds
-     * @throws NotificationException when a check fails
-     * @throws IllegalStateException when this verifier is closed
-     */
-    public void verifyAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, headers, body, nowUnixSeconds);
-    }
-
-    /**
-     * As {@link #verifyAt(Map, byte[], long)}, for multi-valued or repeated headers.
-     *
-     * @param headers the request headers
-     * @param body the raw request body, as received
-     * @param nowUnixSeconds the current time, Unix seconds
-     * @throws NotificationException when a check fails
-     * @throws IllegalStateException when this verifier is closed
-     */
-    public void verifyAt(Headers headers, byte[] body, long nowUnixSeconds) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.VERIFY, headers, body, nowUnixSeconds);
+        check(Kind.VERIFY, HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
      * Verifies the signature of a WeChat Pay API <em>response</em> (same headers and scheme as
-     * callbacks), using the system clock. The body may be any bytes, including empty.
+     * callbacks) at the time of the verifier's clock. The body may be any bytes, including
+     * empty.
      *
-     * @param headers the response headers
+     * @param headers the response headers; an entry with a null name or value is left out
      * @param body the raw response body
      * @throws NotificationException when a check fails
      * @throws IllegalStateException when this verifier is closed
      */
     public void verifyResponse(Map<String, String> headers, byte[] body) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, headers, body, Lib.SYSTEM_CLOCK);
-    }
-
-    /**
-     * As {@link #verifyResponse(Map, byte[])}, at the time {@code nowUnixSeconds}.
-     *
-     * @param headers the response headers
-     * @param body the raw response body
-     * @param nowUnixSeconds the current time, Unix seconds
-     * @throws NotificationException when a check fails
-     * @throws IllegalStateException when this verifier is closed
-     */
-    public void verifyResponseAt(Map<String, String> headers, byte[] body, long nowUnixSeconds) {
-        Objects.requireNonNull(headers, "headers");
-        check(Kind.RESPONSE, headers, body, nowUnixSeconds);
+        check(Kind.RESPONSE, HeaderBytes.of(Objects.requireNonNull(headers, "headers")), body);
     }
 
     /**
@@ -336,7 +310,7 @@ public final class Verifier implements AutoCloseable {
     @Override
     public String toString() {
         return "Verifier{" + (mchids.isEmpty() ? "" : "merchants=" + mchids + ", ") + "keys=" + keyIds + ", maxClockSkew=" + maxClockSkew.getSeconds() + "s, maxBodySize="
-                + maxBodySize + (handle.isClosed() ? ", closed" : "") + "}";
+                + maxBodySize + (clock == null ? "" : ", clock=" + clock) + (handle.isClosed() ? ", closed" : "") + "}";
     }
 
     // ---- the calls -------------------------------------------------------------------------
@@ -347,139 +321,138 @@ public final class Verifier implements AutoCloseable {
     }
 
     /**
-     * {@code wpn_verifier_parse}; {@code now} is Unix seconds or {@link Lib#SYSTEM_CLOCK}.
+     * The {@code now} argument: the clock's time in Unix seconds, or {@code WPN_SYSTEM_CLOCK}
+     * for the native library to read the system clock.
      */
-    private Notification parse(Map<String, String> headers, byte[] body, long now) {
-        Scratch s = Scratch.forBlockCall();
-        return parse(s, encode(headers, s), body, now);
-    }
-
-    private Notification parse(Headers headers, byte[] body, long now) {
-        Scratch s = Scratch.forBlockCall();
-        return parse(s, encode(headers, s), body, now);
+    private long now() {
+        return clock == null ? Lib.WPN_SYSTEM_CLOCK : clock.instant().getEpochSecond();
     }
 
     /**
-     * {@code wpn_verifier_verify} or {@code wpn_verifier_verify_response}; {@code now} is Unix
-     * seconds or {@link Lib#SYSTEM_CLOCK}.
+     * {@code wpn_verifier_parse}, which fills the envelope in the same call: each of its
+     * strings is then one copy, and the notification is freed before returning. The plaintext
+     * stays UTF-8 bytes until {@link Notification#plaintext()} asks for a string.
      */
-    private void check(Kind kind, Map<String, String> headers, byte[] body, long now) {
-        Scratch s = Scratch.forBlockCall();
-        check(kind, s, encode(headers, s), body, now);
-    }
-
-    private void check(Kind kind, Headers headers, byte[] body, long now) {
-        Scratch s = Scratch.forBlockCall();
-        check(kind, s, encode(headers, s), body, now);
-    }
-
-    /**
-     * One native call with the headers and body laid out in the thread's scratch block, then one
-     * to read the envelope; the notification is freed before returning.
-     */
-    private Notification parse(Scratch s, int count, byte[] body, long now) {
+    private Notification parse(HeaderBytes h, byte[] body) {
         Objects.requireNonNull(body, "body");
+        long now = now();
+        Reusable r = Reusable.get();
+        Lib.Envelope e = r.envelope;
+        Pointer v = handle.acquire();
+        int result;
         try {
-            long bodyAt = s.headers(count, body);
-            long request = s.request();
-            long v = handle.acquireAddress();
-            int r;
-            try {
-                r = Lib.wpn_verifier_parse(
-                        v, request, count, request + bodyAt, body.length, now, s.outAddress(), s.errorAddress());
-            } finally {
-                handle.release();
-            }
-            if (r != Lib.OK) {
-                throw Errors.exception(r, s.error());
-            }
+            result = Lib.wpn_verifier_parse(v, h.bytes, h.size, h.lens, h.count,
+                    Marshal.input(body), body.length, now, r.handleOut, e.getPointer(), r.errorOut);
         } finally {
-            s.end();
+            handle.release();
         }
-        return readNotification(s);
-    }
-
-    private void check(Kind kind, Scratch s, int count, byte[] body, long now) {
-        Objects.requireNonNull(body, "body");
-        try {
-            long bodyAt = s.headers(count, body);
-            long request = s.request();
-            long v = handle.acquireAddress();
-            int r;
-            try {
-                r = kind == Kind.VERIFY
-                        ? Lib.wpn_verifier_verify(v, request, count, request + bodyAt, body.length, now, s.errorAddress())
-                        : Lib.wpn_verifier_verify_response(
-                                v, request, count, request + bodyAt, body.length, now, s.errorAddress());
-            } finally {
-                handle.release();
-            }
-            if (r != Lib.OK) {
-                throw Errors.exception(r, s.error());
-            }
-        } finally {
-            s.end();
+        if (result != Lib.WPN_OK) {
+            throw Errors.exception(result, r.errorOut.getValue());
         }
-    }
-
-    /**
-     * Copies the envelope of the notification a parse wrote to the scratch's out-parameter (one
-     * call fills it, each string is one copy) and frees the notification. The plaintext stays
-     * bytes until {@link Notification#plaintext()} is asked for.
-     */
-    private static Notification readNotification(Scratch s) {
-        long n = s.out();
-        if (n == 0) {
+        Pointer n = r.handleOut.getValue();
+        if (n == null) {
             throw new IllegalStateException("wpn_verifier_parse succeeded without a notification");
         }
         try {
-            if (!Lib.isTrue(Lib.wpn_notification_envelope(n, s.structAddress()))) {
-                throw new IllegalStateException("wpn_notification_envelope failed");
-            }
-            return new Notification(
-                    s.string(Lib.Envelope.ID),
-                    s.string(Lib.Envelope.CREATE_TIME),
-                    s.string(Lib.Envelope.EVENT_TYPE),
-                    s.string(Lib.Envelope.RESOURCE_TYPE),
-                    s.string(Lib.Envelope.SUMMARY),
-                    s.string(Lib.Envelope.ORIGINAL_TYPE),
-                    s.string(Lib.Envelope.SERIAL),
-                    s.int64(Lib.Envelope.TIMESTAMP),
-                    s.bytes(Lib.Envelope.PLAINTEXT),
-                    Notification.kindOf(s.bytes(Lib.Envelope.KIND)),
-                    s.string(Lib.Envelope.MCHID));
+            return notificationOf(e);
         } finally {
             Lib.wpn_notification_free(n);
         }
     }
 
-    /** UTF-8 encodes the headers (those with a null name or value are left out) into {@link Scratch#parts}. */
-    private static int encode(Map<String, String> headers, Scratch s) {
-        byte[][] parts = s.parts(2 * headers.size());
-        int count = 0;
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            String name = e.getKey();
-            String value = e.getValue();
-            if (name != null && value != null) {
-                if (2 * count + 2 > parts.length) {
-                    parts = s.parts(2 * count + 2); // a map whose size() was stale
-                }
-                parts[2 * count] = name.getBytes(StandardCharsets.UTF_8);
-                parts[2 * count + 1] = value.getBytes(StandardCharsets.UTF_8);
-                count++;
-            }
-        }
-        return count;
+    /**
+     * Copies a filled {@code wpn_envelope} into a notification: by {@link #parse(HeaderBytes,
+     * byte[])} and for the verdict of a {@link Diagnosis}, so that both give the same object.
+     *
+     * @param e the envelope the library filled; its strings must still be valid
+     * @return the notification
+     */
+    static Notification notificationOf(Lib.Envelope e) {
+        return new Notification(
+                e.bytesAt(Envelope.ID),
+                e.bytesAt(Envelope.CREATE_TIME),
+                e.bytesAt(Envelope.EVENT_TYPE),
+                e.bytesAt(Envelope.RESOURCE_TYPE),
+                e.bytesAt(Envelope.SUMMARY),
+                e.bytesAt(Envelope.ORIGINAL_TYPE),
+                e.bytesAt(Envelope.SERIAL),
+                e.int64At(Envelope.TIMESTAMP),
+                e.bytesAt(Envelope.PLAINTEXT),
+                e.bytesAt(Envelope.KIND),
+                e.bytesAt(Envelope.MCHID));
     }
 
-    private static int encode(Headers headers, Scratch s) {
-        int count = headers.size();
-        byte[][] parts = s.parts(2 * count);
-        for (int i = 0; i < count; i++) {
-            parts[2 * i] = headers.name(i).getBytes(StandardCharsets.UTF_8);
-            parts[2 * i + 1] = headers.value(i).getBytes(StandardCharsets.UTF_8);
+    /**
+     * {@code wpn_verifier_diagnose}, with the headers, body and time exactly as {@link
+     * #parse(HeaderBytes, byte[])} passes them; the diagnosis is copied and freed before
+     * returning.
+     */
+    private Diagnosis diagnose(HeaderBytes h, byte[] body) {
+        Objects.requireNonNull(body, "body");
+        long now = now();
+        Reusable r = Reusable.get();
+        Pointer v = handle.acquire();
+        int result;
+        try {
+            result = Lib.wpn_verifier_diagnose(v, h.bytes, h.size, h.lens, h.count,
+                    Marshal.input(body), body.length, now, r.handleOut, r.errorOut);
+        } finally {
+            handle.release();
         }
-        return count;
+        if (result != Lib.WPN_OK) {
+            throw Errors.exception(result, r.errorOut.getValue());
+        }
+        return Diagnosis.read(r.handleOut.getValue(), true);
+    }
+
+    /** {@code wpn_verifier_verify} or {@code wpn_verifier_verify_response}. */
+    private void check(Kind kind, HeaderBytes h, byte[] body) {
+        Objects.requireNonNull(body, "body");
+        long now = now();
+        PointerByReference errorOut = Reusable.get().errorOut;
+        byte[] b = Marshal.input(body);
+        Pointer v = handle.acquire();
+        int result;
+        try {
+            result = kind == Kind.VERIFY
+                    ? Lib.wpn_verifier_verify(v, h.bytes, h.size, h.lens, h.count, b, body.length, now, errorOut)
+                    : Lib.wpn_verifier_verify_response(v, h.bytes, h.size, h.lens, h.count, b, body.length, now, errorOut);
+        } finally {
+            handle.release();
+        }
+        if (result != Lib.WPN_OK) {
+            throw Errors.exception(result, errorOut.getValue());
+        }
+    }
+
+    /** Where the fields of {@code wpn_envelope} are, as JNA laid the structure out (read once). */
+    private static final class Envelope {
+        static final int ID;
+        static final int CREATE_TIME;
+        static final int EVENT_TYPE;
+        static final int RESOURCE_TYPE;
+        static final int SUMMARY;
+        static final int ORIGINAL_TYPE;
+        static final int SERIAL;
+        static final int PLAINTEXT;
+        static final int KIND;
+        static final int MCHID;
+        static final int TIMESTAMP;
+
+        static {
+            Lib.Envelope layout = new Lib.Envelope();
+            ID = layout.offsetOf("id");
+            CREATE_TIME = layout.offsetOf("create_time");
+            EVENT_TYPE = layout.offsetOf("event_type");
+            RESOURCE_TYPE = layout.offsetOf("resource_type");
+            SUMMARY = layout.offsetOf("summary");
+            ORIGINAL_TYPE = layout.offsetOf("original_type");
+            SERIAL = layout.offsetOf("serial");
+            PLAINTEXT = layout.offsetOf("plaintext");
+            KIND = layout.offsetOf("kind");
+            MCHID = layout.offsetOf("mchid");
+            TIMESTAMP = layout.offsetOf("timestamp");
+        }
     }
 
     /**
@@ -499,6 +472,7 @@ public final class Verifier implements AutoCloseable {
         private final List<byte[]> certificates = new ArrayList<>();
         private Duration maxClockSkew;
         private Long maxBodySize;
+        private Clock clock;
 
         private Builder() {}
 
@@ -635,6 +609,21 @@ public final class Verifier implements AutoCloseable {
         }
 
         /**
+         * The clock the callbacks' timestamps are checked against ({@code Wechatpay-Timestamp},
+         * within {@link #maxClockSkew(Duration)}), read at each call: its instant's epoch second
+         * is the time of the check. For replaying a captured request at the time it was
+         * received, and for tests ({@code Clock.fixed(...)}). Without it (the default) the
+         * native library reads the system clock itself.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
          * Parses every key and builds the verifier.
          *
          * @return the verifier; close it when it is no longer needed
@@ -681,7 +670,7 @@ public final class Verifier implements AutoCloseable {
                     Errors.check(Lib.wpn_verifier_builder_max_body_size(b, maxBodySize, err), err);
                 }
                 Errors.check(Lib.wpn_verifier_builder_build(b, out, err), err);
-                return new Verifier(out.getValue(), mchids);
+                return new Verifier(out.getValue(), mchids, clock);
             } finally {
                 Lib.wpn_verifier_builder_free(b);
             }

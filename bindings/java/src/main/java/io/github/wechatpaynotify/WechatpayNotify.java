@@ -21,7 +21,7 @@ public final class WechatpayNotify {
      * @return a version such as {@code 0.1.0}
      */
     public static String nativeVersion() {
-        return Lib.cString(Lib.wpn_version());
+        return Marshal.cString(Lib.wpn_version());
     }
 
     /**
@@ -31,7 +31,7 @@ public final class WechatpayNotify {
      *     RustCrypto's aes-gcm)
      */
     public static String nativeBackend() {
-        return Lib.cString(Lib.wpn_backend());
+        return Marshal.cString(Lib.wpn_backend());
     }
 
     /**
@@ -60,11 +60,11 @@ public final class WechatpayNotify {
                 err);
         Pointer buffer = out.getValue();
         try {
-            Lib.Slice data = Scratch.get().slice;
-            if (!Lib.isTrue(Lib.wpn_buffer_data(buffer, data))) {
+            Lib.Slice data = Reusable.get().slice;
+            if (!Marshal.isTrue(Lib.wpn_buffer_data(buffer, data.getPointer()))) {
                 throw new IllegalStateException("wpn_decrypt_resource succeeded without a buffer");
             }
-            byte[] bytes = data.value();
+            byte[] bytes = data.asBytes();
             return bytes == null ? new byte[0] : bytes;
         } finally {
             Lib.wpn_buffer_free(buffer);

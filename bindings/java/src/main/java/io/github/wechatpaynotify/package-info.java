@@ -13,6 +13,11 @@
  * {@link io.github.wechatpaynotify.events}, through the kind's accessor ({@link
  * io.github.wechatpaynotify.Notification#transaction()}, ...); docs/events.md lists the kinds.
  *
+ * <p>When a callback is refused and the reason is not obvious, {@link
+ * io.github.wechatpaynotify.Verifier#diagnose(java.util.Map, byte[])} gives a {@link
+ * io.github.wechatpaynotify.Diagnosis}: every check and its outcome, the verdict {@code parse}
+ * gives, and the signs of a body re-serialized before it was verified.
+ *
  * <p>One verifier can serve many merchants behind one {@code notify_url}: add each as a {@link
  * io.github.wechatpaynotify.Merchant}, and {@link io.github.wechatpaynotify.Notification#mchid()}
  * names the merchant of each callback (docs/merchants.md).

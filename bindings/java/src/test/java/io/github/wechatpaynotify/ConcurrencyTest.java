@@ -24,7 +24,7 @@ class ConcurrencyTest {
     @Test
     void eightThreadsTimesTenThousandParsesShareOneVerifier() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try (Verifier verifier = TestData.kit().verifier()) {
+        try (Verifier verifier = TestData.kitVerifierAt(NOW)) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<int[]>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
@@ -32,7 +32,7 @@ class ConcurrencyTest {
                 TestCallback callback = TestData.transaction(id, NOW);
                 byte[] body = callback.body();
                 Map<String, String> headers = callback.headers();
-                String plaintext = verifier.parseAt(headers, body, NOW).plaintext();
+                String plaintext = verifier.parse(headers, body).plaintext();
                 byte[] tampered = body.clone();
                 tampered[tampered.length - 3] ^= 1;
                 results.add(pool.submit(() -> {
@@ -43,14 +43,14 @@ class ConcurrencyTest {
                         if (i % 10 == 9) {
                             // Failures travel the same paths concurrently.
                             try {
-                                verifier.parseAt(headers, tampered, NOW);
+                                verifier.parse(headers, tampered);
                             } catch (NotificationException e) {
                                 if (e.code() == ErrorCode.SIGNATURE_MISMATCH) {
                                     refused++;
                                 }
                             }
                         } else {
-                            Notification n = verifier.parseAt(headers, body, NOW);
+                            Notification n = verifier.parse(headers, body);
                             if (n.id().equals(id) && n.plaintext().equals(plaintext)) {
                                 ok++;
                             }
@@ -86,7 +86,7 @@ class ConcurrencyTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 20; round++) {
-                Verifier verifier = TestData.kit().verifier();
+                Verifier verifier = TestData.kitVerifierAt(NOW);
                 AtomicInteger parsed = new AtomicInteger();
                 AtomicInteger closed = new AtomicInteger();
                 CountDownLatch running = new CountDownLatch(4);
@@ -96,7 +96,7 @@ class ConcurrencyTest {
                         running.countDown();
                         while (true) {
                             try {
-                                assertEquals("EV-close-race", verifier.parseAt(headers, body, NOW).id());
+                                assertEquals("EV-close-race", verifier.parse(headers, body).id());
                                 parsed.incrementAndGet();
                             } catch (IllegalStateException e) {
                                 assertTrue(e.getMessage().contains("closed"));

@@ -41,6 +41,8 @@ class ConformanceTest {
         Set<ErrorCode> codesSeen = EnumSet.noneOf(ErrorCode.class);
         Set<String> names = new HashSet<>();
         Map<String, Verifier> verifiers = new HashMap<>();
+        // Every case is checked at its own time: the verifiers' clock is set before each.
+        TestClock clock = TestClock.at(0);
         int ran = 0;
         try {
             for (JsonNode c : all) {
@@ -51,8 +53,9 @@ class ConformanceTest {
                 switch (type) {
                     case "v3_parse":
                     case "v3_verify":
+                        clock.set(c.get("now").asLong());
                         seen = runV3(verifiers.computeIfAbsent(
-                                c.get("verifier").asText(), v -> TestData.builderFor(v).build()), c, codesSeen);
+                                c.get("verifier").asText(), v -> TestData.builderFor(v).clock(clock).build()), c, codesSeen);
                         break;
                     case "v3_config":
                         seen = expectError(c, () -> TestData.builderFor(c.get("verifier").asText()).build().close());
@@ -128,23 +131,22 @@ class ConformanceTest {
         String name = c.get("name").asText();
         Headers headers = headers(c);
         byte[] body = TestData.body(c);
-        long now = c.get("now").asLong();
         if (c.get("type").asText().equals("v3_verify")) {
-            return expectError(c, () -> verifier.verifyAt(headers, body, now));
+            return expectError(c, () -> verifier.verify(headers, body));
         }
         // A Map gives the same result as the pair list whenever it can hold the headers.
         if (!TestData.hasDuplicateHeaderNames(c)) {
-            ErrorCode viaMap = expectError(c, () -> verifier.parseAt(TestData.headers(c), body, now));
-            ErrorCode viaPairs = expectError(c, () -> verifier.parseAt(headers, body, now));
+            ErrorCode viaMap = expectError(c, () -> verifier.parse(TestData.headers(c), body));
+            ErrorCode viaPairs = expectError(c, () -> verifier.parse(headers, body));
             assertEquals(viaMap, viaPairs, name);
         }
         Notification n;
         try {
-            n = verifier.parseAt(headers, body, now);
+            n = verifier.parse(headers, body);
         } catch (NotificationException e) {
             // Steps 0-10 agree with verify(): an authenticity or format failure is also a verify failure.
             if (e.code().isAuthenticity() || e.code() == ErrorCode.WRONG_FORMAT || e.code() == ErrorCode.BODY_TOO_LARGE) {
-                ErrorCode fromVerify = expectErrorCode(() -> verifier.verifyAt(headers, body, now));
+                ErrorCode fromVerify = expectErrorCode(() -> verifier.verify(headers, body));
                 assertEquals(e.code(), fromVerify, name + ": verify agrees");
             }
             return expectError(c, () -> {
@@ -153,7 +155,7 @@ class ConformanceTest {
         }
         JsonNode expect = c.get("expect");
         assertTrue(expect.path("ok").asBoolean(false), name + ": accepted, expected " + expect);
-        verifier.verifyAt(headers, body, now);
+        verifier.verify(headers, body);
         assertEquals(expect.get("id").asText(), n.id(), name);
         assertEquals(expect.get("create_time").asText(), n.createTime(), name);
         assertEquals(expect.get("event_type").asText(), n.eventType(), name);
@@ -435,12 +437,13 @@ class ConformanceTest {
                 break;
             case "v3_parse":
             case "v3_verify": {
-                Verifier verifier = TestData.builderFor(c.get("verifier").asText()).build();
+                Verifier verifier = TestData.builderFor(c.get("verifier").asText())
+                        .clock(TestClock.at(c.get("now").asLong()))
+                        .build();
                 opened.add(verifier);
                 Headers headers = headers(c);
-                long now = c.get("now").asLong();
-                runs.add(() -> verifier.parseAt(headers, body, now));
-                runs.add(() -> verifier.verifyAt(headers, body, now));
+                runs.add(() -> verifier.parse(headers, body));
+                runs.add(() -> verifier.verify(headers, body));
                 break;
             }
             default: {

@@ -39,7 +39,7 @@ class NativeLoadingTest {
     public static final class PrintLoadedFile {
         public static void main(String[] args) {
             System.out.println("version=" + WechatpayNotify.nativeVersion());
-            System.out.println("file=" + Lib.LIBRARY.getFile().getAbsolutePath());
+            System.out.println("file=" + NativeLibraryLoader.LIBRARY.getFile().getAbsolutePath());
         }
     }
 
@@ -65,6 +65,18 @@ class NativeLoadingTest {
         assertEquals(workspace, System.getProperty("wechatpay.project.version"),
                 "the version in bindings/java/pom.xml differs from the workspace version in Cargo.toml");
         assertEquals(workspace, WechatpayNotify.nativeVersion());
+    }
+
+    /** The C types of Lib (size_t as a Java long) fit 64-bit platforms only, which loading checks. */
+    @Test
+    void onlyA64BitPlatformLoads() {
+        NativeLibraryLoader.checkPlatform(8, 8);
+        for (int[] sizes : new int[][] {{4, 4}, {4, 8}, {8, 4}}) {
+            UnsatisfiedLinkError e = org.junit.jupiter.api.Assertions.assertThrows(UnsatisfiedLinkError.class,
+                    () -> NativeLibraryLoader.checkPlatform(sizes[0], sizes[1]));
+            assertTrue(e.getMessage().contains("64-bit JVM"), e.getMessage());
+            assertTrue(e.getMessage().contains(sizes[0] + "-byte size_t"), e.getMessage());
+        }
     }
 
     /** The backend, and the one scripts/backend.sh chose when it is in the environment. */
@@ -120,6 +132,10 @@ class NativeLoadingTest {
         return r;
     }
 
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Notification.resource(Class) without Jackson on the class path is a clear IllegalStateException. */
     @Test
     void resourceWithoutJacksonIsAClearError() throws Exception {
@@ -143,11 +159,10 @@ class NativeLoadingTest {
             Class<?> type = Class.forName(Notification.class.getName(), true, isolated);
             Constructor<?> ctor = type.getDeclaredConstructors()[0];
             ctor.setAccessible(true);
-            // (..., timestamp, plaintext as UTF-8, kind, mchid); EventKind as the isolated loader has it.
-            Class<?> kinds = Class.forName("io.github.wechatpaynotify.events.EventKind", true, isolated);
-            Method kind = kinds.getMethod("valueOf", String.class);
-            Object n = ctor.newInstance("id", "t", "e", "r", "s", "o", "serial", 1L,
-                    "{\"a\":1}".getBytes(StandardCharsets.UTF_8), kind.invoke(null, "UNKNOWN"), null);
+            // The envelope's fields as UTF-8 (id, create_time, event_type, resource_type, summary,
+            // original_type, serial), timestamp, plaintext, kind, mchid.
+            Object n = ctor.newInstance(utf8("id"), utf8("t"), utf8("e"), utf8("r"), utf8("s"), utf8("o"),
+                    utf8("serial"), 1L, utf8("{\"a\":1}"), utf8("unknown"), null);
             assertEquals("{\"a\":1}", type.getMethod("resourceJson").invoke(n));
             Method resource = type.getMethod("resource", Class.class);
             InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -158,8 +173,8 @@ class NativeLoadingTest {
 
             // The typed accessors need no Jackson (a payment of 100 fen from the vectors).
             String plaintext = TestData.namedCase("valid_java_peer_public_key").get("expect").get("plaintext").asText();
-            Object payment = ctor.newInstance("id", "t", "TRANSACTION.SUCCESS", "r", "s", "transaction", "serial", 1L,
-                    plaintext.getBytes(StandardCharsets.UTF_8), kind.invoke(null, "TRANSACTION"), null);
+            Object payment = ctor.newInstance(utf8("id"), utf8("t"), utf8("TRANSACTION.SUCCESS"), utf8("r"), utf8("s"),
+                    utf8("transaction"), utf8("serial"), 1L, utf8(plaintext), utf8("transaction"), null);
             Object t = type.getMethod("transaction").invoke(payment);
             Object amount = t.getClass().getMethod("getAmount").invoke(t);
             assertEquals(100L, amount.getClass().getMethod("getTotal").invoke(amount));

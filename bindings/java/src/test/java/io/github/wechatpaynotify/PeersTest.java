@@ -27,15 +27,16 @@ class PeersTest {
         try (Verifier verifier = Verifier.builder()
                 .apiV3Key(PLACEHOLDER_APIV3_KEY)
                 .platformCertificate(go.get("platform_certificate_pem").asText())
+                .clock(TestClock.at(now))
                 .build()) {
             assertEquals(List.of("D7CE59D1F522D701"), verifier.keyIds());
-            verifier.verifyAt(headers, body, now);
+            verifier.verify(headers, body);
             byte[] altered = body.clone();
             altered[10] ^= 1;
             assertEquals(ErrorCode.SIGNATURE_MISMATCH,
-                    assertThrows(NotificationException.class, () -> verifier.verifyAt(headers, altered, now)).code());
+                    assertThrows(NotificationException.class, () -> verifier.verify(headers, altered)).code());
             // Verified, then refused at decryption: the key is not the one that sealed it.
-            NotificationException e = assertThrows(NotificationException.class, () -> verifier.parseAt(headers, body, now));
+            NotificationException e = assertThrows(NotificationException.class, () -> verifier.parse(headers, body));
             assertEquals(ErrorCode.DECRYPT_FAILED, e.code());
             assertTrue(e.detail().contains("APIv3"), e.getMessage());
         }
@@ -103,37 +104,40 @@ class PeersTest {
         String apiV3Key = TestData.notifications().get("verifiers").get("java_peer_cert").get("apiv3_key").asText();
         String plaintext = byCertCase.get("expect").get("plaintext").asText();
         long now = byCertCase.get("now").asLong(); // inside the certificate's 2022-05-10..2025-05-09 validity
+        long later = expiredCase.get("now").asLong();
         byte[] body = TestData.body(byCertCase);
+        TestClock clock = TestClock.at(now);
         try (Verifier byCert = Verifier.builder()
                 .apiV3Key(apiV3Key)
                 .platformCertificate(kp.get("certificate_pem").asText())
+                .clock(clock)
                 .build()) {
             assertEquals(List.of(TestData.JAVA_PEER_SERIAL), byCert.keyIds());
-            Notification n = byCert.parseAt(TestData.headers(byCertCase), body, now);
+            Notification n = byCert.parse(TestData.headers(byCertCase), body);
             assertEquals(byCertCase.get("expect").get("id").asText(), n.id());
             assertEquals(TestData.JAVA_PEER_SERIAL, n.serial());
             assertEquals(plaintext, n.plaintext());
             // The serial matches case-insensitively.
             Map<String, String> lower = new LinkedHashMap<>(TestData.headers(byCertCase));
             lower.put("Wechatpay-Serial", TestData.JAVA_PEER_SERIAL.toLowerCase(Locale.ROOT));
-            byCert.verifyAt(lower, body, now);
+            byCert.verify(lower, body);
             // After the certificate expired (2025-05-09), the same key is refused as KEY_EXPIRED.
-            long later = expiredCase.get("now").asLong();
+            clock.set(later);
             NotificationException e = assertThrows(NotificationException.class,
-                    () -> byCert.parseAt(TestData.headers(expiredCase), TestData.body(expiredCase), later));
+                    () -> byCert.parse(TestData.headers(expiredCase), TestData.body(expiredCase)));
             assertEquals(ErrorCode.KEY_EXPIRED, e.code());
         }
         // The same key pair as a 微信支付公钥, which has no validity period: under its
         // PUB_KEY_ID_, and under the certificate's serial, where it accepts what the expired
         // certificate no longer does.
-        try (Verifier byKey = TestData.javaPeerVerifier(apiV3Key, TestData.JAVA_PEER_KEY_ID);
-                Verifier bySerial = TestData.javaPeerVerifier(apiV3Key, TestData.JAVA_PEER_SERIAL)) {
-            Notification n = byKey.parseAt(TestData.headers(byKeyCase), TestData.body(byKeyCase), now);
+        try (Verifier byKey = TestData.javaPeerBuilder(apiV3Key, TestData.JAVA_PEER_KEY_ID).clock(TestClock.at(now)).build();
+                Verifier bySerial =
+                        TestData.javaPeerBuilder(apiV3Key, TestData.JAVA_PEER_SERIAL).clock(TestClock.at(later)).build()) {
+            Notification n = byKey.parse(TestData.headers(byKeyCase), TestData.body(byKeyCase));
             assertEquals(TestData.JAVA_PEER_KEY_ID, n.serial());
             assertEquals("支付成功", n.summary());
             assertArrayEquals(plaintext.getBytes(StandardCharsets.UTF_8), n.plaintextBytes());
-            long later = expiredCase.get("now").asLong();
-            Notification afterExpiry = bySerial.parseAt(TestData.headers(expiredCase), TestData.body(expiredCase), later);
+            Notification afterExpiry = bySerial.parse(TestData.headers(expiredCase), TestData.body(expiredCase));
             assertEquals(TestData.JAVA_PEER_SERIAL, afterExpiry.serial());
         }
     }

@@ -187,10 +187,14 @@ final class TestData {
 
     /** A verifier trusting the wechatpay-java test public key under {@code keyId}. */
     static Verifier javaPeerVerifier(String apiV3Key, String keyId) {
+        return javaPeerBuilder(apiV3Key, keyId).build();
+    }
+
+    /** A builder of {@link #javaPeerVerifier(String, String)}, for more settings. */
+    static Verifier.Builder javaPeerBuilder(String apiV3Key, String keyId) {
         return Verifier.builder()
                 .apiV3Key(apiV3Key)
-                .publicKey(keyId, javaPeerKeyPair().get("public_key_pem").asText())
-                .build();
+                .publicKey(keyId, javaPeerKeyPair().get("public_key_pem").asText());
     }
 
     /** A case of notifications.json by name. */
@@ -212,6 +216,11 @@ final class TestData {
             kit = Kit.create();
         }
         return kit;
+    }
+
+    /** A verifier that accepts {@link #kit()}'s callbacks, checking them at {@code unixSeconds}. */
+    static Verifier kitVerifierAt(long unixSeconds) {
+        return kit().verifierBuilder().clock(TestClock.at(unixSeconds)).build();
     }
 
     /** A signed payment callback of {@link #kit()} with this id, signed at {@code timestamp}. */

@@ -3,6 +3,7 @@ package io.github.wechatpaynotify.bench;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RSAPublicKeyNotificationConfig;
 import com.wechat.pay.java.core.notification.RequestParam;
+import io.github.wechatpaynotify.NativeFloor;
 import io.github.wechatpaynotify.Verifier;
 import io.github.wechatpaynotify.WechatpayNotify;
 import io.github.wechatpaynotify.events.EventKind;
@@ -21,17 +22,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.IntSupplier;
 
 /**
- * Compares, in one run and on the same signed notification (public-key mode in both), this
- * binding with the official SDK wechatpay-java, like for like: each verifies the signature,
- * decrypts the resource and builds its typed payment model, then reads two of its fields.
+ * Measures, in one run and on the same signed notification (public-key mode in all), this
+ * binding against the floor under it and against the official SDK wechatpay-java, like for
+ * like: each verifies the signature, decrypts the resource and gets the payment's fields.
  *
  * <ul>
- *   <li>wechatpay-notify: {@code Verifier.parse(headers, body).transaction()}, the catalog's
- *       {@link Transaction} from the library's own typed accessor;
- *   <li>wechatpay-java: {@code NotificationParser.parse(requestParam,
+ *   <li>(a) wechatpay-notify: {@code Verifier.parse(headers, body).transaction()}, the catalog's
+ *       {@link Transaction} from the library's own typed accessor, then two of its fields;
+ *   <li>(b) the floor ({@link NativeFloor}): the natives that (a) makes, called through the
+ *       same JNA declarations with nothing around them: {@code wpn_verifier_parse} with the
+ *       envelope, {@code wpn_event_decode} to the value tree, {@code wpn_buffer_data}, the
+ *       frees, and the copies of the same bytes (headers encoded once, no string decoded, no
+ *       model built). (a) over (b) is what the binding's Java costs; the target is 1.10 at
+ *       most;
+ *   <li>(c) wechatpay-java: {@code NotificationParser.parse(requestParam,
  *       com.wechat.pay.java.service.payments.model.Transaction.class)} with {@code
  *       RSAPublicKeyNotificationConfig}, its {@code RequestParam} built from the same headers
- *       and body for each callback, as a handler does.
+ *       and body for each callback, as a handler does, then two of its fields. (c) over (a):
+ *       the target is 2 at least.
  * </ul>
  *
  * <p>The notification is a payment of the testing kit ({@link Kit}), signed now with its
@@ -41,9 +49,11 @@ import java.util.function.IntSupplier;
  * {@code -Dbench.mode=} chooses what it measures:
  *
  * <ul>
- *   <li>{@code compare} (the default): the two above, warmed up, then measured in alternating
- *       rounds; prints the median time per callback of each, the ratio (wechatpay-java's time
- *       over ours), and for reference our {@code parse} alone (no typed model);
+ *   <li>{@code compare} (the default): the three above, and for reference our {@code parse}
+ *       alone (no typed model), warmed up, then measured in interleaved rounds (each round runs
+ *       every candidate once, in a rotating order); prints each one's time per callback (median,
+ *       min and max over the rounds) and the two ratios, taken round by round (median, min,
+ *       max);
  *   <li>{@code threads}: throughput of our parse and typed accessor with 1 thread and with
  *       {@code bench.threads} threads (default 2) sharing one {@code Verifier}, in alternating
  *       rounds; prints the median callbacks per second of each and their ratio (ideally the
@@ -55,16 +65,24 @@ import java.util.function.IntSupplier;
  *
  * <p>Other settings: {@code bench.warmup.seconds} (default 5), {@code bench.seconds} per round
  * (2), {@code bench.rounds} (7). Times are wall-clock: run it on an otherwise idle machine. On a
- * shared one, {@code -Dbench.clock=cpu} times {@code compare} and {@code verify} with the
- * measuring thread's CPU time instead (what the callbacks cost, not the time other processes
- * held the CPU); {@code threads} is always wall-clock throughput.
+ * shared one, {@code -Dbench.clock=process} times {@code compare} and {@code verify} with the
+ * process's CPU time instead (what the callbacks cost, the garbage collector's threads included,
+ * not the time other processes held the CPU), and {@code -Dbench.clock=cpu} with the measuring
+ * thread's CPU time (which leaves out the collector's threads, to the advantage of whichever
+ * allocates more); {@code threads} is always wall-clock throughput.
  */
 public final class ParseBenchmark {
     private ParseBenchmark() {}
 
-    /** Whether {@code compare} and {@code verify} time with the thread's CPU time ({@code bench.clock=cpu}). */
-    private static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("bench.clock", "wall"));
+    /** What {@code compare} and {@code verify} time with: {@code wall}, {@code process} or {@code cpu}. */
+    private static final String CLOCK = System.getProperty("bench.clock", "wall");
+    /** Whether they time with the measuring thread's CPU time ({@code bench.clock=cpu}). */
+    private static final boolean CPU_CLOCK = "cpu".equals(CLOCK);
+    /** Whether they time with the process's CPU time ({@code bench.clock=process}). */
+    private static final boolean PROCESS_CLOCK = "process".equals(CLOCK);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /**
      * Runs the measurement chosen by {@code bench.mode} and prints its results.
@@ -88,6 +106,7 @@ public final class ParseBenchmark {
             headers.put("User-Agent", "Mozilla/4.0");
             headers.put("Content-Length", Integer.toString(body.length));
             headers.putAll(callback.headers());
+            NativeFloor floor = new NativeFloor(kit.apiV3Key(), kit.keyId(), kit.publicKeyPem(), headers, body);
             NotificationParser parser = new NotificationParser(new RSAPublicKeyNotificationConfig.Builder()
                     .publicKey(kit.publicKeyPem())
                     .publicKeyId(kit.keyId())
@@ -104,6 +123,7 @@ public final class ParseBenchmark {
                 return t.getOutTradeNo().length() + t.getAmount().getTotal();
             };
             IntSupplier oursParseOnly = () -> verifier.parse(headers, body).id().length();
+            IntSupplier theFloor = floor::parse;
 
             // Same answer from both before timing anything.
             Transaction x = verifier.parse(headers, body).transaction();
@@ -113,20 +133,25 @@ public final class ParseBenchmark {
                     || !x.getPayer().getOpenid().equals(t.getPayer().getOpenid())) {
                 throw new IllegalStateException("the two parsers disagree");
             }
+            floor.parse();
+            if (!Transaction.fromTreeBytes(floor.lastTree()).equals(x)) {
+                throw new IllegalStateException("the floor decodes another transaction");
+            }
 
             System.out.printf("JVM %s, %d CPUs, native %s (%s); warm-up %.0f s each, %d rounds of %.1f s%s%n",
                     System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(),
                     WechatpayNotify.nativeVersion(), WechatpayNotify.nativeBackend(), warmup, rounds, seconds,
-                    CPU_CLOCK && !mode.equals("threads") ? ", thread CPU time" : "");
+                    mode.equals("threads") ? "" : CPU_CLOCK ? ", thread CPU time" : PROCESS_CLOCK ? ", process CPU time" : "");
             switch (mode) {
                 case "compare": {
-                    double[] m = compare(new IntSupplier[] {ours, theirs, oursParseOnly}, new String[] {
-                        "wechatpay-notify Verifier.parse + transaction()",
-                        "wechatpay-java NotificationParser.parse(Transaction.class)",
-                        "(reference) wechatpay-notify Verifier.parse alone",
+                    List<List<Double>> r = compare(new IntSupplier[] {ours, theFloor, theirs, oursParseOnly}, new String[] {
+                        "(a) wechatpay-notify Verifier.parse + transaction()",
+                        "(b) floor: the same natives through JNA, nothing around",
+                        "(c) wechatpay-java NotificationParser.parse(Transaction.class)",
+                        "    (reference) wechatpay-notify Verifier.parse alone",
                     }, warmup, seconds, rounds);
-                    System.out.printf("ratio wechatpay-java / wechatpay-notify, like for like: %.2fx (medians; best rounds %.2fx)%n",
-                            m[1] / m[0], m[4] / m[3]);
+                    ratio("a / b  binding over floor   (target <= 1.10)", r.get(0), r.get(1));
+                    ratio("c / a  official over binding (target >= 2.0)", r.get(2), r.get(0));
                     break;
                 }
                 case "threads": {
@@ -150,6 +175,7 @@ public final class ParseBenchmark {
                 default:
                     throw new IllegalArgumentException("bench.mode is compare, threads or verify, not " + mode);
             }
+            floor.close();
         }
     }
 
@@ -166,10 +192,12 @@ public final class ParseBenchmark {
     }
 
     /**
-     * Warms each candidate up, measures them in alternating rounds, prints the medians, and
-     * returns the medians then the best rounds (ns per call).
+     * Warms each candidate up, then measures them in interleaved rounds (every candidate once a
+     * round, the first one rotating); prints each one's median, min and max, and returns the
+     * times of every round (ns per call), candidate by candidate, in round order.
      */
-    private static double[] compare(IntSupplier[] candidates, String[] names, double warmup, double seconds, int rounds) {
+    private static List<List<Double>> compare(
+            IntSupplier[] candidates, String[] names, double warmup, double seconds, int rounds) {
         for (IntSupplier c : candidates) {
             measure(c, warmup);
         }
@@ -178,20 +206,38 @@ public final class ParseBenchmark {
             results.add(new ArrayList<>());
         }
         for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < candidates.length; i++) {
+            for (int k = 0; k < candidates.length; k++) {
+                int i = (r + k) % candidates.length;
                 results.get(i).add(measure(candidates[i], seconds));
             }
         }
-        double[] medians = new double[2 * candidates.length];
+        System.out.printf("%-62s %9s %9s %9s%n", "us/op over " + rounds + " interleaved rounds", "median", "min", "max");
         for (int i = 0; i < candidates.length; i++) {
-            List<Double> rs = results.get(i);
-            Collections.sort(rs);
-            medians[i] = rs.get(rs.size() / 2);
-            medians[candidates.length + i] = rs.get(0);
-            System.out.printf("%-62s %9.2f us/op  (rounds %.2f..%.2f)%n",
-                    names[i], medians[i] / 1000, rs.get(0) / 1000, rs.get(rs.size() - 1) / 1000);
+            double[] s = spread(results.get(i));
+            System.out.printf("%-62s %9.2f %9.2f %9.2f%n", names[i], s[0] / 1000, s[1] / 1000, s[2] / 1000);
         }
-        return medians;
+        return results;
+    }
+
+    /** Prints the ratio {@code top / bottom}, round by round: median, min and max. */
+    private static void ratio(String name, List<Double> top, List<Double> bottom) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < top.size(); r++) {
+            ratios.add(top.get(r) / bottom.get(r));
+        }
+        double[] s = spread(ratios);
+        double medians = spread(top)[0] / spread(bottom)[0];
+        System.out.printf("ratio %-56s %8.2fx %8.2fx %8.2fx  (ratio of the medians %.2fx)%n",
+                name, s[0], s[1], s[2], medians);
+    }
+
+    /** The median, min and max of {@code values}. */
+    private static double[] spread(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return new double[] {median, sorted.get(0), sorted.get(n - 1)};
     }
 
     /** Runs {@code op} for about {@code seconds} (of the chosen clock); returns nanoseconds per call. */
@@ -216,7 +262,7 @@ public final class ParseBenchmark {
 
     /** Nanoseconds of the chosen clock: wall-clock, or this thread's CPU time. */
     private static long now() {
-        return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+        return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : PROCESS_CLOCK ? OS.getProcessCpuTime() : System.nanoTime();
     }
 
     /**

@@ -30,7 +30,7 @@ public final class CallbackBuilder {
     private String resourceJson;
     private String mergeJson;
     private String id;
-    private long timestamp = Long.MIN_VALUE;
+    private long timestamp = KitNative.SYSTEM_CLOCK;
     private Failure failure;
 
     CallbackBuilder(KitNative kit, String kind, String eventType, String originalType) {
@@ -121,7 +121,8 @@ public final class CallbackBuilder {
     /**
      * The {@code Wechatpay-Timestamp} (default: now). A verifier reading the system clock
      * refuses a callback signed more than its maximum clock skew away with {@code
-     * TIMESTAMP_SKEW}: check such a callback with {@code parseAt} at the same time.
+     * TIMESTAMP_SKEW}: check such a callback with a verifier whose clock is at the same time
+     * ({@link io.github.wechatpaynotify.Verifier.Builder#clock(java.time.Clock)}).
      *
      * @param unixSeconds the time, Unix seconds ({@code Long.MIN_VALUE} for now)
      * @return this builder
@@ -138,7 +139,7 @@ public final class CallbackBuilder {
      * @return this builder
      */
     public CallbackBuilder at(Instant instant) {
-        this.timestamp = instant == null ? Long.MIN_VALUE : instant.getEpochSecond();
+        this.timestamp = instant == null ? KitNative.SYSTEM_CLOCK : instant.getEpochSecond();
         return this;
     }
 

@@ -16,8 +16,10 @@ import io.github.wechatpaynotify.Verifier;
 import io.github.wechatpaynotify.events.EventKind;
 import io.github.wechatpaynotify.events.Transaction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -169,7 +171,10 @@ class KitTest {
         merge.put("out_trade_no", "ORDER-42");
         merge.put("amount", amount);
         merge.put("attach", null);
-        try (Verifier verifier = publicKeyKit.verifier()) {
+        try (Verifier verifier = publicKeyKit.verifier();
+                Verifier atItsTime = publicKeyKit.verifierBuilder()
+                        .clock(Clock.fixed(Instant.ofEpochSecond(at), ZoneOffset.UTC))
+                        .build()) {
             TestCallback paid = publicKeyKit.notification(EventKind.TRANSACTION)
                     .merge(merge)
                     .id("EV-set-1")
@@ -179,7 +184,7 @@ class KitTest {
             // Signed in 2023: refused at the system clock, accepted at its own time.
             assertEquals(ErrorCode.TIMESTAMP_SKEW, assertThrows(NotificationException.class,
                     () -> verifier.parse(paid.headers(), paid.body())).code());
-            Notification n = verifier.parseAt(paid.headers(), paid.body(), at);
+            Notification n = atItsTime.parse(paid.headers(), paid.body());
             assertEquals("EV-set-1", n.id());
             assertEquals(at, n.timestamp());
             Transaction t = n.transaction();
@@ -193,7 +198,7 @@ class KitTest {
                     .merge("{\"amount\":{\"total\":7}}")
                     .at(Instant.ofEpochSecond(at, 999_000_000))
                     .build();
-            assertEquals(7, verifier.parseAt(text.headers(), text.body(), at).transaction().getAmount().getTotal());
+            assertEquals(7, atItsTime.parse(text.headers(), text.body()).transaction().getAmount().getTotal());
 
             // A later merge replaces an earlier one; null merges nothing.
             TestCallback replaced = publicKeyKit.notification(EventKind.TRANSACTION)

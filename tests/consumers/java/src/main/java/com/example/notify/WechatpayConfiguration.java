@@ -14,12 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The verifier and the clock of the callback endpoint. Like a real backend, it reads the APIv3
- * key and the WeChat Pay public key from its configuration (wechatpay.apiv3-key,
- * wechatpay.public-key-id, wechatpay.public-key: the PEM text), which a test fills with the
- * testing kit's keys. Without them it takes a named verifier (wechatpay.verifier) of the
- * project's conformance vectors (wpn.vectors: the path of tests/vectors/notifications.json) and,
- * for those recorded callbacks, a fixed time (wechatpay.now, Unix seconds).
+ * The verifier of the callback endpoint. Like a real backend, it reads the APIv3 key and the
+ * WeChat Pay public key from its configuration (wechatpay.apiv3-key, wechatpay.public-key-id,
+ * wechatpay.public-key: the PEM text), which a test fills with the testing kit's keys. Without
+ * them it takes a named verifier (wechatpay.verifier) of the project's conformance vectors
+ * (wpn.vectors: the path of tests/vectors/notifications.json) and, for those recorded callbacks,
+ * a fixed time (wechatpay.now, Unix seconds) as the verifier's clock.
  */
 @Configuration
 public class WechatpayConfiguration {
@@ -31,10 +31,11 @@ public class WechatpayConfiguration {
             @Value("${wechatpay.public-key-id:}") String publicKeyId,
             @Value("${wechatpay.public-key:}") String publicKeyPem,
             @Value("${wpn.vectors:}") String vectorsFile,
-            @Value("${wechatpay.verifier:default}") String name)
+            @Value("${wechatpay.verifier:default}") String name,
+            @Value("${wechatpay.now:#{null}}") Long now)
             throws IOException {
         if (!apiV3Key.isEmpty()) {
-            return Verifier.builder().apiV3Key(apiV3Key).publicKey(publicKeyId, publicKeyPem).build();
+            return withClock(Verifier.builder().apiV3Key(apiV3Key).publicKey(publicKeyId, publicKeyPem), now).build();
         }
         JsonNode cfg = new ObjectMapper().readTree(new File(vectorsFile)).path("verifiers").path(name);
         if (!cfg.isObject()) {
@@ -47,15 +48,14 @@ public class WechatpayConfiguration {
         for (JsonNode certificate : cfg.path("certificates")) {
             builder.platformCertificate(certificate.asText());
         }
-        return builder
+        return withClock(builder, now)
                 .maxClockSkew(Duration.ofSeconds(cfg.path("max_clock_skew").asLong(300)))
                 .maxBodySize(cfg.path("max_body_size").asLong(Verifier.DEFAULT_MAX_BODY_SIZE))
                 .build();
     }
 
-    /** The time callbacks are checked at: wechatpay.now when set, else the system clock. */
-    @Bean
-    public Clock wechatpayClock(@Value("${wechatpay.now:#{null}}") Long now) {
-        return now == null ? Clock.systemUTC() : Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
+    /** The time callbacks are checked at: wechatpay.now when set, else the system clock (the default). */
+    private static Verifier.Builder withClock(Verifier.Builder builder, Long now) {
+        return now == null ? builder : builder.clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
     }
 }

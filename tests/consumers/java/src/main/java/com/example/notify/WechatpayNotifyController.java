@@ -5,7 +5,6 @@ import io.github.wechatpaynotify.Notification;
 import io.github.wechatpaynotify.NotificationException;
 import io.github.wechatpaynotify.Reply;
 import io.github.wechatpaynotify.Verifier;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -18,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The APIv3 callback endpoint: the raw body as received (a re-serialized JSON object would
- * break the signature) and the headers go to {@link Verifier#parseAt}; the answer is 204, or
+ * break the signature) and the headers go to {@link Verifier#parse}; the answer is 204, or
  * the status and JSON body of {@link Reply#failure} (401 or 500) so that WeChat Pay retries.
  */
 @RestController
@@ -26,12 +25,10 @@ public class WechatpayNotifyController {
     private static final Logger LOG = LoggerFactory.getLogger(WechatpayNotifyController.class);
 
     private final Verifier verifier;
-    private final Clock clock;
     private final NotificationLog log;
 
-    public WechatpayNotifyController(Verifier verifier, Clock clock, NotificationLog log) {
+    public WechatpayNotifyController(Verifier verifier, NotificationLog log) {
         this.verifier = verifier;
-        this.clock = clock;
         this.log = log;
     }
 
@@ -39,8 +36,7 @@ public class WechatpayNotifyController {
     public ResponseEntity<byte[]> notify(@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
         Reply reply;
         try {
-            Notification notification =
-                    verifier.parseAt(Headers.fromMultiMap(headers), body, clock.instant().getEpochSecond());
+            Notification notification = verifier.parse(Headers.fromMultiMap(headers), body);
             log.add(notification);
             reply = Reply.success();
         } catch (NotificationException e) {

@@ -1,77 +1,59 @@
-package wechatpaynotify
+package main
 
 // Benchmarks against wechatpay-go, the official SDK, on one payment notification signed by the
-// testing kit (public-key mode in both), and of one verifier shared by goroutines:
+// testing kit (public-key mode in both), of the floor (floor.go), and of one verifier shared by
+// goroutines:
 //
 //	go test -run '^$' -bench 'VsWechatpayGo|Threads' -benchtime 3s
 //
-// BenchmarkVsWechatpayGo alternates rounds of this package (ParseRequest, then Transaction) and
+// BenchmarkVsWechatpayGo alternates rounds of the binding (ParseRequest, then Transaction) and
 // of wechatpay-go (notify.Handler.ParseNotifyRequest into the same Transaction type) in one run
-// and reports each one's ns/op and allocs/op and "x-faster", how many times faster this package
+// and reports each one's ns/op and allocs/op and "x-faster", how many times faster the binding
 // is. BenchmarkThreads alternates rounds of one goroutine and of two goroutines sharing one
 // Verifier and reports both throughputs and "x-scaling" (two goroutines' throughput over one's:
 // 2 at best on a machine with two idle cores). Both report medians over their rounds, so a burst
 // of load from another process moves them little. BenchmarkParse and BenchmarkParseParallel
-// measure each call on its own (with -benchmem).
+// measure each call on its own (with -benchmem). `go run .` prints the comparison with the
+// floor (main.go).
 
 import (
 	"bytes"
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
-	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
-	"github.com/wechatpay-notify/wechatpay-notify/bindings/go/internal/testkit"
 )
 
-// benchFixture is one payment notification (the resource testTransaction) signed now by the
-// testing kit under its 微信支付公钥, and both libraries configured in public-key mode with
-// that key.
-type benchFixture struct {
-	header http.Header
-	body   []byte
-	ours   *Verifier
-	theirs *notify.Handler
-}
-
-func newBenchFixture(b *testing.B) *benchFixture {
+// newBenchFixture is the fixture of compare.go, freed when the benchmark ends.
+func newBenchFixture(b *testing.B) *fixture {
 	b.Helper()
-	k := theKit(b)
-	info := k.Info()
-	header, body, _ := k.callback(b, testkit.Request{Kind: string(EventTransaction), ResourceJSON: testTransaction})
-	ours := k.verifier(b)
-	block, _ := pem.Decode([]byte(info.PublicKeyPEM))
-	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	f, err := newFixture()
 	if err != nil {
 		b.Fatal(err)
 	}
-	theirs, err := notify.NewRSANotifyHandler(info.APIv3Key,
-		verifiers.NewSHA256WithRSAPubkeyVerifier(info.KeyID, *pub.(*rsa.PublicKey)))
-	if err != nil {
+	b.Cleanup(f.close)
+	if err := f.check(); err != nil {
 		b.Fatal(err)
 	}
-	return &benchFixture{header: header, body: body, ours: ours, theirs: theirs}
+	return f
 }
 
-func (f *benchFixture) request() *http.Request {
+// request is a request carrying the fixture's headers, for ParseRequest.
+func (f *fixture) request() *http.Request {
 	req := httptest.NewRequest(http.MethodPost, "/notify", nil)
 	req.Header = f.header
 	return req
 }
 
-// parseTransaction is the call this package is measured by: ParseRequest and Transaction on a
-// request whose body is set anew, as a server gets it.
-func (f *benchFixture) parseTransaction(tb testing.TB, req *http.Request) {
+// parseTransaction is the call the binding is measured by against wechatpay-go: ParseRequest
+// and Transaction on a request whose body is set anew, as a server gets it.
+func (f *fixture) parseTransaction(tb testing.TB, req *http.Request) {
 	req.Body = io.NopCloser(bytes.NewReader(f.body))
 	n, err := f.ours.ParseRequest(req)
 	if err != nil {
@@ -83,10 +65,8 @@ func (f *benchFixture) parseTransaction(tb testing.TB, req *http.Request) {
 }
 
 // parseTransactionTheirs is the same with wechatpay-go: ParseNotifyRequest into a Transaction.
-func (f *benchFixture) parseTransactionTheirs(tb testing.TB, ctx context.Context, req *http.Request) {
-	req.Body = io.NopCloser(bytes.NewReader(f.body))
-	var t Transaction
-	if _, err := f.theirs.ParseNotifyRequest(ctx, req, &t); err != nil {
+func (f *fixture) parseTransactionTheirs(tb testing.TB, ctx context.Context, req *http.Request) {
+	if _, err := f.parseTheirs(ctx, req); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -95,15 +75,19 @@ func (f *benchFixture) parseTransactionTheirs(tb testing.TB, ctx context.Context
 const benchRounds = 10
 
 // round measures ops calls of op in one goroutine: wall time and allocations per call. A
-// collection first leaves no garbage of the other side's round to this one.
+// collection first leaves no garbage of the other side's round to this one. It passes through
+// the scheduler every yieldEvery calls, as a server's goroutine does between requests.
 func round(ops int, op func()) (nsPerOp, allocsPerOp float64) {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	mallocs := m.Mallocs
 	start := time.Now()
-	for i := 0; i < ops; i++ {
+	for i := 1; i <= ops; i++ {
 		op()
+		if i%yieldEvery == 0 {
+			runtime.Gosched()
+		}
 	}
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&m)
@@ -119,7 +103,7 @@ func median(xs []float64) float64 {
 	return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
 }
 
-// BenchmarkVsWechatpayGo compares this package with wechatpay-go like for like: an
+// BenchmarkVsWechatpayGo compares the binding with wechatpay-go like for like: an
 // *http.Request in, a verified, decrypted Transaction out (RSA-SHA256 verification, AES-256-GCM
 // decryption, decoding; here with the core's kind and required-field check as well). Each of
 // b.N iterations is one call of each; they run in alternating rounds (benchRounds each, the
@@ -173,7 +157,7 @@ func BenchmarkVsWechatpayGo(b *testing.B) {
 //	1-goroutine-cores, 2-goroutines-cores   CPU time of the process over wall time: how many
 //	                                        cores the rounds had (with another busy process, the
 //	                                        two goroutines get less than 2 and x-scaling says
-//	                                        more about the machine than about this package)
+//	                                        more about the machine than about the binding)
 //	x-per-cpu                               two goroutines' calls per CPU second over one's: 1
 //	                                        when the second goroutine costs no extra CPU (no
 //	                                        contention); x-scaling is about x-per-cpu times
@@ -201,8 +185,11 @@ func BenchmarkThreads(b *testing.B) {
 			wg.Add(1)
 			go func(req *http.Request) {
 				defer wg.Done()
-				for i := 0; i < per; i++ {
+				for i := 1; i <= per; i++ {
 					f.parseTransaction(b, req)
+					if i%yieldEvery == 0 {
+						runtime.Gosched() // as in round
+					}
 				}
 			}(reqs[w])
 		}
@@ -236,10 +223,11 @@ func BenchmarkThreads(b *testing.B) {
 	}
 }
 
-// BenchmarkParse measures each call on its own: this package's Parse (headers and body), its
-// ParseRequest + Transaction, and wechatpay-go's ParseNotifyRequest into the same Transaction.
-// Besides ns/op it reports cpu-ns/op, the process CPU time per operation, which stays
-// meaningful on a busy machine.
+// BenchmarkParse measures each call on its own: the binding's Parse (headers and body), its
+// Parse + Transaction, the floor of that (bare C ABI calls, floor.go), its ParseRequest +
+// Transaction, and wechatpay-go's ParseNotifyRequest into the same Transaction. Besides ns/op
+// it reports cpu-ns/op, the process CPU time per operation, which stays meaningful on a busy
+// machine.
 //
 //	go test -run '^$' -bench 'Parse$' -benchmem
 func BenchmarkParse(b *testing.B) {
@@ -251,6 +239,24 @@ func BenchmarkParse(b *testing.B) {
 		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			if _, err := f.ours.Parse(f.header, f.body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("wechatpay-notify/Parse+Transaction", func(b *testing.B) {
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for i := 0; i < b.N; i++ {
+			if _, err := f.parseOurs(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("floor/C-ABI", func(b *testing.B) {
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for i := 0; i < b.N; i++ {
+			if _, err := f.parseFloor(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -308,4 +314,36 @@ func BenchmarkParseParallel(b *testing.B) {
 			}
 		})
 	})
+}
+
+// TestCompare runs the comparison of main.go briefly (a few calls per side, no timing checked)
+// so that go test covers it: the three sides agree on the payment and the table prints.
+func TestCompare(t *testing.T) {
+	f, err := newFixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.close()
+	if err := f.check(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := compare(f, 2, 5, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sides {
+		if len(r.rounds[i]) != 2 || r.rounds[i][0].ns <= 0 {
+			t.Fatalf("%s: %v", sides[i], r.rounds[i])
+		}
+	}
+	if len(r.oursFloor) != 2 || len(r.theirsOurs) != 2 {
+		t.Fatalf("ratios %v %v", r.oursFloor, r.theirsOurs)
+	}
+	var out strings.Builder
+	r.print(&out, 2, 5, 2)
+	for _, want := range append(sides, "binding / floor", "official / binding") {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("the table has no %q:\n%s", want, out.String())
+		}
+	}
 }

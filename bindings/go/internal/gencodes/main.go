@@ -1,0 +1,199 @@
+// Command gencodes writes codes_gen.go of package wechatpaynotify from the C header: a Code
+// constant for every value of enum wpn_result but WPN_OK, with the header's comment for that
+// code as its doc comment, the list Codes, the list allCodes and a sentinel error per exported
+// code. Run by `go generate` in bindings/go (the directive is in errors.go):
+//
+//	go run ./internal/gencodes -header ../../include/wechatpay_notify.h -o codes_gen.go
+//
+// scripts/test-go.sh runs it into a temporary file and fails when codes_gen.go differs.
+//
+// Which codes are exported follows docs/c-abi.md: the core's codes (below 1000) are what a
+// verifier or a typed accessor returns, so each is an exported constant, listed in Codes, with
+// a sentinel. Of the C-only codes (1000 and up), PANIC (an internal error caught at the
+// boundary) can reach a Go caller and is exported too; the others come from a misuse of the C
+// ABI (a NULL pointer, an impossible length) that the package never makes, and are unexported
+// constants, known so that they would be reported by name. Only names go into the Go code:
+// the package looks every code up in the library by name, never by number.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// firstCOnly is the first C-only code value (docs/c-abi.md, "Result codes").
+const firstCOnly = 1000
+
+// exportedCOnly are the C-only codes a Go caller can meet.
+var exportedCOnly = map[string]bool{"PANIC": true}
+
+// code is one value of enum wpn_result.
+type code struct {
+	name  string // e.g. BODY_TOO_LARGE
+	value int
+	doc   string // the header's comment, one line, without the leading `NAME`:
+}
+
+func main() {
+	header := flag.String("header", "../../include/wechatpay_notify.h", "the C header")
+	out := flag.String("o", "codes_gen.go", "the Go file to write")
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("gencodes: ")
+	src, err := os.ReadFile(*header)
+	if err != nil {
+		log.Fatal(err)
+	}
+	codes, err := parse(src)
+	if err != nil {
+		log.Fatalf("%s: %v", *header, err)
+	}
+	gen, err := generate(codes)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, gen, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+var (
+	enumRE  = regexp.MustCompile(`(?s)enum wpn_result\b[^{]*\{(.*?)\};`)
+	entryRE = regexp.MustCompile(`(?s)/\*\*(.*?)\*/\s*WPN_([A-Z0-9_]+)\s*=\s*([0-9]+)\s*,`)
+)
+
+// parse reads the values of enum wpn_result, each with its doc comment, in the header's order.
+func parse(src []byte) ([]code, error) {
+	enum := enumRE.FindSubmatch(src)
+	if enum == nil {
+		return nil, fmt.Errorf("enum wpn_result not found")
+	}
+	var codes []code
+	for _, m := range entryRE.FindAllSubmatch(enum[1], -1) {
+		name := string(m[2])
+		value, err := strconv.Atoi(string(m[3]))
+		if err != nil {
+			return nil, fmt.Errorf("WPN_%s: %v", name, err)
+		}
+		var lines []string
+		for _, line := range strings.Split(string(m[1]), "\n") {
+			line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
+			if line != "" {
+				lines = append(lines, line)
+			}
+		}
+		doc := strings.Join(lines, " ")
+		if name != "OK" {
+			prefix := "`" + name + "`: "
+			if !strings.HasPrefix(doc, prefix) {
+				return nil, fmt.Errorf("the comment of WPN_%s does not start with %q: %q", name, prefix, doc)
+			}
+			doc = strings.TrimPrefix(doc, prefix)
+		}
+		codes = append(codes, code{name: name, value: value, doc: strings.ReplaceAll(doc, "`", "")})
+	}
+	// Every value must have been read with its comment.
+	if n := len(regexp.MustCompile(`(?m)^\s*WPN_[A-Z0-9_]+\s*=`).FindAll(enum[1], -1)); n != len(codes) || n == 0 {
+		return nil, fmt.Errorf("enum wpn_result has %d values, %d read with a doc comment", n, len(codes))
+	}
+	if codes[0].name != "OK" || codes[0].value != 0 {
+		return nil, fmt.Errorf("the first value of enum wpn_result is not WPN_OK = 0")
+	}
+	return codes[1:], nil
+}
+
+// goName is the Go identifier of a code: Code + the name in camel case (BODY_TOO_LARGE:
+// CodeBodyTooLarge), with a lower-case c when it is not exported.
+func goName(c code) string {
+	var b strings.Builder
+	if exported(c) {
+		b.WriteString("Code")
+	} else {
+		b.WriteString("code")
+	}
+	for _, word := range strings.Split(c.name, "_") {
+		if word != "" {
+			b.WriteString(word[:1] + strings.ToLower(word[1:]))
+		}
+	}
+	return b.String()
+}
+
+func exported(c code) bool { return c.value < firstCOnly || exportedCOnly[c.name] }
+
+// comment writes text as a doc comment, wrapped at 100 columns with a tab of 4.
+func comment(b *bytes.Buffer, indent, text string) {
+	width := 100 - 4*len(indent) - len("// ")
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			fmt.Fprintf(b, "%s// %s\n", indent, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		fmt.Fprintf(b, "%s// %s\n", indent, line)
+	}
+}
+
+func generate(codes []code) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by go run ./internal/gencodes from enum wpn_result of wechatpay_notify.h; DO NOT EDIT.\n\n")
+	b.WriteString("package wechatpaynotify\n\n")
+	b.WriteString("// The error codes, in the order of the C header and of docs/errors.md (the order of the checks\n")
+	b.WriteString("// that produce them), then the C-only codes a Go caller can meet.\nconst (\n")
+	for _, c := range codes {
+		if exported(c) {
+			comment(&b, "\t", goName(c)+": "+c.doc)
+			fmt.Fprintf(&b, "\t%s Code = %q\n", goName(c), c.name)
+		}
+	}
+	b.WriteString(")\n\n")
+	b.WriteString("// The codes only the C ABI produces, for a misuse of it that this package never makes: known\n")
+	b.WriteString("// so that they are reported by name if they ever happen.\nconst (\n")
+	for _, c := range codes {
+		if !exported(c) {
+			comment(&b, "\t", goName(c)+": "+c.doc)
+			fmt.Fprintf(&b, "\t%s Code = %q\n", goName(c), c.name)
+		}
+	}
+	b.WriteString(")\n\n")
+	b.WriteString("// Codes lists every code a verifier or a typed accessor returns, in the order of\n")
+	b.WriteString("// docs/errors.md (CodePanic and the other codes only the C ABI produces, which never happen,\n")
+	b.WriteString("// are not included).\nvar Codes = []Code{\n")
+	for _, c := range codes {
+		if c.value < firstCOnly {
+			fmt.Fprintf(&b, "\t%s,\n", goName(c))
+		}
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// allCodes lists every code of the C header but OK, each looked up in the library by name.\n")
+	b.WriteString("var allCodes = []Code{\n")
+	for _, c := range codes {
+		fmt.Fprintf(&b, "\t%s,\n", goName(c))
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// Sentinel errors, one per code, for errors.Is. They carry no message; the errors the library\n")
+	b.WriteString("// returns are distinct *Error values with a message, matched by code.\nvar (\n")
+	for _, c := range codes {
+		if exported(c) {
+			name := goName(c)
+			sentinel := "Err" + strings.TrimPrefix(name, "Code")
+			comment(&b, "\t", fmt.Sprintf("%s matches errors with %s.", sentinel, name))
+			fmt.Fprintf(&b, "\t%s = &Error{Code: %s}\n", sentinel, name)
+		}
+	}
+	b.WriteString(")\n")
+	return format.Source(b.Bytes())
+}
