@@ -235,7 +235,9 @@ enum wpn_result
    */
   WPN_PANIC = 1001,
   /**
-   * `INVALID_ARGUMENT`: a pointer/length pair describes more memory than can exist.
+   * `INVALID_ARGUMENT`: an argument has a value the function does not define: a
+   * pointer/length pair that describes more memory than can exist, header lengths that do not
+   * add up to the header bytes, or an unknown enum value.
    */
   WPN_INVALID_ARGUMENT = 1002,
 };
@@ -660,7 +662,8 @@ typedef struct wpn_callback_parts {
 /**
  * The envelope of a notification: every field WeChat Pay sends outside the encrypted
  * resource, the verified serial and timestamp, and the decrypted resource. Filled by
- * `wpn_notification_envelope()`; every string borrows from the notification.
+ * `wpn_verifier_parse()` (in the same call) or `wpn_notification_envelope()`; every string
+ * borrows from the notification.
  */
 typedef struct wpn_envelope {
   /**
@@ -737,7 +740,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library's version, e.g. `"0.1.0"`: a static, NUL-terminated string (never free it).
+ * The library's version, e.g. `"0.2.0"`: a static, NUL-terminated string (never free it).
  */
 const char *wpn_version(void);
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the C library of wechatpay-notify under its one name, wechatpay_notify:
 #   PREFIX/include/wechatpay_notify.h
-#   PREFIX/lib/libwechatpay_notify.so.VERSION        the shared library, SONAME libwechatpay_notify.so.MAJOR
-#   PREFIX/lib/libwechatpay_notify.so.MAJOR -> libwechatpay_notify.so.VERSION
-#   PREFIX/lib/libwechatpay_notify.so       -> libwechatpay_notify.so.MAJOR
+#   PREFIX/lib/libwechatpay_notify.so.VERSION        the shared library, SONAME libwechatpay_notify.so.ABI
+#                                                    (ABI: MAJOR from 1.0 on, 0.MINOR before; crates/wechatpay-notify-ffi/build.rs)
+#   PREFIX/lib/libwechatpay_notify.so.ABI   -> libwechatpay_notify.so.VERSION
+#   PREFIX/lib/libwechatpay_notify.so       -> libwechatpay_notify.so.ABI
 #   PREFIX/lib/libwechatpay_notify.a                 the static library
 #   PREFIX/lib/pkgconfig/wechatpay_notify.pc         pkg-config --cflags --libs [--static] wechatpay_notify
 #   PREFIX/lib/cmake/wechatpay_notify/*.cmake        find_package(wechatpay_notify)
@@ -54,7 +55,12 @@ for f in "${needed[@]}"; do
 done
 
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-major="${version%%.*}"
+# The SONAME is the build's (build.rs holds the rule): the links are named after it.
+soname=""
+if [ "$musl" = 0 ]; then
+    soname="$(readelf -d "$built_shared" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
+    [ -n "$soname" ] || { echo "$built_shared has no SONAME" >&2; exit 1; }
+fi
 # The libraries the Rust standard library needs when the static library is linked
 # (`cargo rustc -- --print native-static-libs` on Linux).
 libs_private="-lpthread -ldl -lm -lrt -lutil -lgcc_s"
@@ -70,8 +76,8 @@ install -m 644 include/wechatpay_notify.h "$prefix/include/"
 install -m 644 "$built_static" "$lib/libwechatpay_notify.a"
 if [ "$musl" = 0 ]; then
     install -m 755 "$built_shared" "$lib/libwechatpay_notify.so.$version"
-    ln -sfn "libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.so.$major"
-    ln -sfn "libwechatpay_notify.so.$major" "$lib/libwechatpay_notify.so"
+    ln -sfn "libwechatpay_notify.so.$version" "$lib/$soname"
+    ln -sfn "$soname" "$lib/libwechatpay_notify.so"
 fi
 if [ "$profile" != release ]; then
     # The shipped static library: no debug information (the shared one is stripped by the
@@ -100,7 +106,7 @@ if [ "$musl" = 1 ]; then
 fi
 sed -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
     "$packaging/wechatpay_notify.pc.in" > "$lib/pkgconfig/wechatpay_notify.pc"
-sed -e "s|@VERSION@|$version|g" -e "s|@MAJOR@|$major|g" "$packaging/wechatpay_notifyConfig.cmake.in" \
+sed -e "s|@VERSION@|$version|g" -e "s|@SONAME@|$soname|g" "$packaging/wechatpay_notifyConfig.cmake.in" \
     > "$lib/cmake/wechatpay_notify/wechatpay_notifyConfig.cmake"
 sed -e "s|@VERSION@|$version|" "$packaging/wechatpay_notifyConfigVersion.cmake.in" \
     > "$lib/cmake/wechatpay_notify/wechatpay_notifyConfigVersion.cmake"

@@ -38,7 +38,7 @@ root=$PWD
 
 : "${WPN_NATIVE_PREFIX:?set WPN_NATIVE_PREFIX to the installed C library (scripts/install-c.sh --prefix)}"
 : "${WPN_DIST:?set WPN_DIST to the absolute path of dist/}"
-: "${WPN_VERSION:?set WPN_VERSION, e.g. 0.1.0}"
+: "${WPN_VERSION:?set WPN_VERSION, e.g. 0.2.0}"
 case "$WPN_DIST" in
     /*) ;;
     *) echo "package-go: WPN_DIST must be an absolute path: $WPN_DIST" >&2; exit 1 ;;

@@ -3,7 +3,7 @@
 # version: manylinux2014 x86_64 and aarch64, musllinux_1_2 x86_64 and aarch64, the targets of
 # scripts/targets.sh, cross-compiled by zig) and the sdist, written to $WPN_DIST/python/. Run by scripts/release.sh; on its own:
 #
-#   WPN_DIST=/tmp/wpn-dist WPN_VERSION=0.1.0 bash scripts/package-python.sh
+#   WPN_DIST=/tmp/wpn-dist WPN_VERSION=0.2.0 bash scripts/package-python.sh
 #
 # WPN_DIST      absolute path of the release's dist/ (required)
 # WPN_VERSION   the version being released: must equal the workspace version in Cargo.toml

@@ -52,7 +52,9 @@ const (
 const (
 	// codeNullArgument: a required pointer was NULL.
 	codeNullArgument Code = "NULL_ARGUMENT"
-	// codeInvalidArgument: a pointer/length pair describes more memory than can exist.
+	// codeInvalidArgument: an argument has a value the function does not define: a pointer/length
+	// pair that describes more memory than can exist, header lengths that do not add up to the
+	// header bytes, or an unknown enum value.
 	codeInvalidArgument Code = "INVALID_ARGUMENT"
 )
 

@@ -97,7 +97,7 @@ func DecryptResource(apiv3Key, nonce, associatedData, ciphertext string) ([]byte
 	return out, nil
 }
 
-// Version is the version of the linked wechatpay-notify library, e.g. "0.1.0".
+// Version is the version of the linked wechatpay-notify library, e.g. "0.2.0".
 func Version() string { return C.GoString(C.wpn_version()) }
 
 // Backend is the cryptographic backend the linked library was built with: "aws-lc"

@@ -195,3 +195,18 @@ func TestAccessorsReadWhatTheCoreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessorsNeedTheParsedKind checks that a Notification built by hand without the Kind
+// Parse gave is refused by the typed accessors with a message that says so.
+func TestAccessorsNeedTheParsedKind(t *testing.T) {
+	n := &Notification{EventType: "TRANSACTION.SUCCESS", OriginalType: "transaction", Plaintext: []byte(testTransaction)}
+	_, err := n.Transaction()
+	wantCode(t, err, CodeUnexpectedEvent)
+	if !strings.Contains(err.Error(), "no Kind") {
+		t.Fatalf("message %q", err)
+	}
+	n.Kind = EventTransaction
+	if tr, err := n.Transaction(); err != nil || tr.MchID == "" {
+		t.Fatalf("with its kind: %+v %v", tr, err)
+	}
+}

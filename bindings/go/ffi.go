@@ -260,6 +260,7 @@ func headerOrder(a, b headerKey) int {
 // unusually large.
 func (s *callScratch) release() {
 	clear(s.names) // no reference to the caller's header names
+	clear(s.buf)   // nor a copy of the request's header values (cookies, tokens) left in the pool
 	if cap(s.buf) > 64<<10 || cap(s.lens) > 2048 {
 		return
 	}
@@ -458,6 +459,11 @@ func eventKind(s C.wpn_str) EventKind {
 // model reads itself (its generated readTree; its strings share that buffer). A tree this
 // package cannot read is a CodePanic *Error, from the reader's end.
 func (n *Notification) event(kind EventKind) (treeReader, error) {
+	if n.Kind == "" {
+		return treeReader{}, &Error{Code: CodeUnexpectedEvent, Message: "this Notification has no Kind: " +
+			"the typed accessors use the kind Parse decided, so copy Kind along with the other fields " +
+			"when you build a Notification yourself"}
+	}
 	kp, kn := stringPtr(string(kind))
 	ak, an := stringPtr(string(n.Kind))
 	ep, en := stringPtr(n.EventType)

@@ -30,6 +30,8 @@ type Notification struct {
 	// core from EventType, OriginalType and the plaintext's top-level keys: it says which
 	// typed accessor applies ([Notification.Transaction] for [EventTransaction], and so on).
 	// A callback the catalog does not describe is [EventUnknown], which is not an error.
+	// The typed accessors use this kind (the core does not decide it again): a Notification
+	// built by hand, e.g. from storage, must carry the Kind that Parse gave.
 	Kind EventKind
 	// Serial is the Wechatpay-Serial of the key (public-key id or certificate serial) that
 	// verified this notification.

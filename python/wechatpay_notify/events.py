@@ -8,9 +8,9 @@ does not describe, which is not an error); ``Notification.transaction()``,
 ``MALFORMED_RESOURCE`` (naming the field) for a resource that lacks a required field.
 Field names are WeChat Pay's own; amounts are in fen; times are RFC 3339 strings;
 optional fields are ``None`` when absent; unknown fields are ignored. See
-``docs/events.md``. An accessor's result is built once per notification, from
-``Notification.resource`` (it holds the same values) after the core checked the same
-parse of the plaintext against the kind's model.
+``docs/events.md``. An accessor's result is built once per notification, straight from
+the model the core decoded from the same parse of the plaintext as
+``Notification.resource``.
 """
 
 from __future__ import annotations

@@ -1716,6 +1716,15 @@ static void header_lens_must_add_up(const sample_t *s) {
         wpn_error_free(err);
         err = NULL;
     }
+    /* Lengths that are not aligned as size_t are refused, not read. */
+    size_t aligned[5] = {0};
+    const size_t *misaligned = (const size_t *)(const void *)((const char *)aligned + 1);
+    wpn_error *merr = NULL;
+    CHECK(wpn_verifier_verify(v, two_serials, sizeof two_serials - 1, misaligned, 2, body, bl,
+                              s->now, &merr) == WPN_INVALID_ARGUMENT &&
+              memmem(message_of(merr).data, message_of(merr).len, "aligned", 7) != NULL,
+          "header_lens: misaligned");
+    wpn_error_free(merr);
     /* The same pairs that do add up are fine: the two serials, the first one counts. */
     static const size_t even[4] = {16, 1, 16, 0};
     CHECK(wpn_verifier_verify(v, two_serials, sizeof two_serials - 1, even, 2, body, bl, s->now,

@@ -86,7 +86,8 @@ def shared_values(typed: Any, value: Any) -> int:
                 assert value.get(field.name) is None, field.name
                 continue
             compared += shared_values(item, value[field.name])
-        rebuilt = type(typed)(**{f.name: getattr(typed, f.name) for f in dataclasses.fields(typed)})
+        cls: Any = type(typed)
+        rebuilt = cls(**{f.name: getattr(typed, f.name) for f in dataclasses.fields(typed)})
         assert rebuilt == typed and hash(rebuilt) == hash(typed) and vars(rebuilt) == vars(typed)
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(typed, dataclasses.fields(typed)[0].name, None)

@@ -9,7 +9,7 @@ use wechatpay_notify::EventKind;
 use crate::style::ColorChoice;
 
 /// What `--version` prints after the name: the version and the cryptographic backend, e.g.
-/// `0.1.0 (aws-lc)`.
+/// `0.2.0 (aws-lc)`.
 fn version_line() -> &'static str {
     static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     LINE.get_or_init(|| {

@@ -38,6 +38,14 @@ impl wpn_error {
         }
     }
 
+    /// `WPN_INVALID_ARGUMENT` for an array pointer not aligned for its element type.
+    pub(crate) fn misaligned(name: &str) -> wpn_error {
+        wpn_error {
+            code: wpn_result::WPN_INVALID_ARGUMENT,
+            message: format!("argument `{name}` is not aligned for its element type"),
+        }
+    }
+
     /// `WPN_INVALID_ARGUMENT` for an argument that contradicts another one (`why` says how).
     pub(crate) fn mismatched(name: &str, why: &dyn std::fmt::Display) -> wpn_error {
         wpn_error {

@@ -61,7 +61,7 @@ pub const WPN_V2_DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024;
 
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
-/// The library's version, e.g. `"0.1.0"`: a static, NUL-terminated string (never free it).
+/// The library's version, e.g. `"0.2.0"`: a static, NUL-terminated string (never free it).
 #[no_mangle]
 pub extern "C" fn wpn_version() -> *const c_char {
     VERSION.as_ptr().cast()

@@ -23,7 +23,8 @@ impl wpn_notification {
 
 /// The envelope of a notification: every field WeChat Pay sends outside the encrypted
 /// resource, the verified serial and timestamp, and the decrypted resource. Filled by
-/// `wpn_notification_envelope()`; every string borrows from the notification.
+/// `wpn_verifier_parse()` (in the same call) or `wpn_notification_envelope()`; every string
+/// borrows from the notification.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct wpn_envelope {

@@ -60,7 +60,9 @@ pub enum wpn_result {
     WPN_NULL_ARGUMENT = 1000,
     /// `PANIC`: an internal error was caught at the boundary. Please report it.
     WPN_PANIC = 1001,
-    /// `INVALID_ARGUMENT`: a pointer/length pair describes more memory than can exist.
+    /// `INVALID_ARGUMENT`: an argument has a value the function does not define: a
+    /// pointer/length pair that describes more memory than can exist, header lengths that do not
+    /// add up to the header bytes, or an unknown enum value.
     WPN_INVALID_ARGUMENT = 1002,
 }
 

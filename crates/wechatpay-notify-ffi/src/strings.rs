@@ -129,6 +129,9 @@ pub(crate) unsafe fn slice_arg<'a, T>(
     if ptr.is_null() {
         return Err(wpn_error::null_argument(name));
     }
+    if !ptr.is_aligned() {
+        return Err(wpn_error::misaligned(name));
+    }
     if len.saturating_mul(std::mem::size_of::<T>()) > isize::MAX as usize {
         return Err(wpn_error::bad_length(name));
     }

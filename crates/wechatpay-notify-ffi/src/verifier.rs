@@ -107,6 +107,9 @@ pub unsafe extern "C" fn wpn_verifier_parse(
             body_len,
         )?;
         let inner = r.verifier.parse_at(&r.headers, r.body, resolve_now(now))?;
+        // The kind rule is the envelope's only work: done before the handle exists, so that
+        // nothing after it can fail and leave it unowned.
+        inner.kind();
         let handle = into_handle(wpn_notification::new(inner));
         if let Some(envelope) = envelope_out.as_mut() {
             *envelope = wpn_envelope::of(&(*handle).inner);

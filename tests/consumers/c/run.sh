@@ -19,7 +19,13 @@ trap 'rm -rf "$tmp"' EXIT
 tar -xzf "$archive" -C "$tmp"
 prefix="$tmp/wechatpay-notify-$WPN_VERSION-x86_64-unknown-linux-gnu"
 lib="$prefix/lib"
+# The SONAME's version: the major from 1.0 on, 0.MINOR before (docs/c-abi.md, "Linking").
 major="${WPN_VERSION%%.*}"
+abi="$major"
+if [ "$major" = 0 ]; then
+    minor="${WPN_VERSION#*.}"
+    abi="0.${minor%%.*}"
+fi
 ok=0
 fail() { echo "FAILED: $*" >&2; exit 1; }
 pass() { ok=$((ok + 1)); }
@@ -31,11 +37,11 @@ for f in include/wechatpay_notify.h lib/libwechatpay_notify.a "lib/libwechatpay_
     [ -f "$prefix/$f" ] || fail "archive lacks $f"
 done
 pass
-[ "$(readlink "$lib/libwechatpay_notify.so")" = "libwechatpay_notify.so.$major" ] || fail "so link"
-[ "$(readlink "$lib/libwechatpay_notify.so.$major")" = "libwechatpay_notify.so.$WPN_VERSION" ] || fail "so.$major link"
+[ "$(readlink "$lib/libwechatpay_notify.so")" = "libwechatpay_notify.so.$abi" ] || fail "so link"
+[ "$(readlink "$lib/libwechatpay_notify.so.$abi")" = "libwechatpay_notify.so.$WPN_VERSION" ] || fail "so.$abi link"
 pass
 soname=$(readelf -d "$lib/libwechatpay_notify.so.$WPN_VERSION" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-[ "$soname" = "libwechatpay_notify.so.$major" ] || fail "SONAME is '$soname'"
+[ "$soname" = "libwechatpay_notify.so.$abi" ] || fail "SONAME is '$soname'"
 pass
 exports=$(nm -D --defined-only "$lib/libwechatpay_notify.so.$WPN_VERSION" | awk '{print $3}')
 others=$(printf '%s\n' "$exports" | grep -v '^wpn_' || true)
@@ -84,7 +90,7 @@ run() { # BINARY LINKAGE [RUNNER...]
     shift 2
     needed=$(readelf -d "$bin" | grep NEEDED || true)
     if [ "$linkage" = shared ]; then
-        grep -q "libwechatpay_notify.so.$major" <<<"$needed" || fail "$bin does not load the SONAME"
+        grep -q "libwechatpay_notify.so.$abi" <<<"$needed" || fail "$bin does not load the SONAME"
     else
         ! grep -q libwechatpay_notify <<<"$needed" || fail "$bin loads the shared library"
     fi

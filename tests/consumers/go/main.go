@@ -20,7 +20,7 @@
 // authenticity failure, 500 otherwise) and {"code":"FAIL","message":"CODE: ..."}. Every valid
 // one is also sent with one body byte changed, which must get 401 SIGNATURE_MISMATCH.
 //
-//	notifyapp -vectors tests/vectors/notifications.json -version 0.1.0
+//	notifyapp -vectors tests/vectors/notifications.json -version 0.2.0
 //
 // The last line is "notifyapp: N passed, M failed"; the exit status is 1 on any failure.
 package main

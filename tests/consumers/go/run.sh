@@ -10,7 +10,7 @@
 # as a fully static program by musl-gcc (amd64) and by zig (arm64, under qemu-user); and
 # CGO_ENABLED=0 stops with the error that says what to do.
 #
-#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/go/run.sh
+#   WPN_DIST=/abs/dist WPN_VERSION=0.2.0 WPN_BACKEND=aws-lc bash tests/consumers/go/run.sh
 #
 # The module comes from file://$WPN_DIST/goproxy; gin and the module's own dependencies come
 # from the proxy `go env GOPROXY` names. The checksum database is off (the release is not

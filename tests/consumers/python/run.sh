@@ -3,7 +3,7 @@
 # serving a Flask app over real HTTP (test_consumer.py, consumer_app.py), and the wheel on other
 # CPython versions (abi3_check.py).
 #
-#   WPN_DIST=/abs/dist WPN_VERSION=0.1.0 WPN_BACKEND=aws-lc bash tests/consumers/python/run.sh
+#   WPN_DIST=/abs/dist WPN_VERSION=0.2.0 WPN_BACKEND=aws-lc bash tests/consumers/python/run.sh
 #
 # 1. wheel: a venv whose PATH has no cargo or rustc installs $WPN_DIST/python's abi3 wheel and
 #    Flask, binaries only (--only-binary :all:), so nothing can be compiled. Its backend is

@@ -516,7 +516,8 @@ final class Lib {
     /**
      * {@code wpn_envelope}: The envelope of a notification: every field WeChat Pay sends outside
      * the encrypted resource, the verified serial and timestamp, and the decrypted resource. Filled
-     * by {@code wpn_notification_envelope()}; every string borrows from the notification.
+     * by {@code wpn_verifier_parse()} (in the same call) or {@code wpn_notification_envelope()};
+     * every string borrows from the notification.
      */
     @Structure.FieldOrder({
             "id", "create_time", "event_type", "resource_type", "summary", "original_type", "serial",
@@ -640,7 +641,7 @@ final class Lib {
     // ---- functions -------------------------------------------------------------------------
 
     /**
-     * The library's version, e.g. {@code "0.1.0"}: a static, NUL-terminated string (never free it).
+     * The library's version, e.g. {@code "0.2.0"}: a static, NUL-terminated string (never free it).
      *
      * @return {@code const char *}
      */

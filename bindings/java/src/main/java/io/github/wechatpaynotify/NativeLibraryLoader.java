@@ -3,14 +3,19 @@ package io.github.wechatpaynotify;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Finds and loads the C library {@code wechatpay_notify} for {@link Lib}, after checking that
  * this JVM is one the binding's C types fit: {@code size_t} and pointers of 8 bytes (Lib passes
  * every {@code size_t} as a Java {@code long}, and {@code const size_t *} lengths as a {@code
- * long[]}).
+ * long[]}), and that the library found is this binding's version: every 0.x minor version may
+ * change the C ABI, so a library of another version (an older one installed in a system path,
+ * which JNA finds before the jar's copy) is refused rather than called with the wrong arguments.
  */
 final class NativeLibraryLoader {
     /** The name of the C library: {@code libwechatpay_notify.so} on Linux. */
@@ -27,7 +32,10 @@ final class NativeLibraryLoader {
 
     static {
         checkPlatform(Native.SIZE_T_SIZE, Native.POINTER_SIZE);
-        LIBRARY = load();
+        NativeLibrary library = load();
+        checkVersion(bindingVersion(), library.getFunction("wpn_version").invokeString(new Object[0], false),
+                library.getFile());
+        LIBRARY = library;
     }
 
     private NativeLibraryLoader() {}
@@ -45,6 +53,39 @@ final class NativeLibraryLoader {
                     + "linux-x86-64 and linux-aarch64): this one has a " + sizeTSize + "-byte size_t and " + pointerSize
                     + "-byte pointers (" + System.getProperty("os.arch") + ")");
         }
+    }
+
+    /**
+     * Refuses a native library of another version than this binding's.
+     *
+     * @param expected this binding's version
+     * @param found the library's {@code wpn_version()}
+     * @param file where the library was loaded from (for the message), or null
+     * @throws UnsatisfiedLinkError when they differ
+     */
+    static void checkVersion(String expected, String found, File file) {
+        if (!expected.equals(found)) {
+            throw new UnsatisfiedLinkError("the wechatpay-notify native library" + (file == null ? "" : " " + file)
+                    + " is version " + found + ", but this binding is " + expected + " and calls its C ABI, which "
+                    + "every 0.x minor version may change: remove the other library from the library path (or "
+                    + "point -D" + LIBRARY_PATH_PROPERTY + " at the " + expected + " one)");
+        }
+    }
+
+    /** This binding's version, written into {@code wechatpay-notify.properties} by Maven. */
+    private static String bindingVersion() {
+        Properties p = new Properties();
+        try (InputStream in = NativeLibraryLoader.class.getResourceAsStream("wechatpay-notify.properties")) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("wechatpay-notify.properties is missing from the binding's jar");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            UnsatisfiedLinkError wrapped = new UnsatisfiedLinkError("cannot read wechatpay-notify.properties");
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+        return p.getProperty("version", "");
     }
 
     private static NativeLibrary load() {

@@ -18,7 +18,7 @@ public final class WechatpayNotify {
     /**
      * The version of the native wechatpay-notify library that was loaded.
      *
-     * @return a version such as {@code 0.1.0}
+     * @return a version such as {@code 0.2.0}
      */
     public static String nativeVersion() {
         return Marshal.cString(Lib.wpn_version());

@@ -67,6 +67,20 @@ class NativeLoadingTest {
         assertEquals(workspace, WechatpayNotify.nativeVersion());
     }
 
+    /**
+     * A native library of another version is refused at load (every 0.x minor version may change
+     * the C ABI), naming both versions and the file; the same version loads.
+     */
+    @Test
+    void onlyTheBindingsVersionOfTheLibraryLoads() {
+        NativeLibraryLoader.checkVersion("0.2.0", "0.2.0", null);
+        UnsatisfiedLinkError e = org.junit.jupiter.api.Assertions.assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeLibraryLoader.checkVersion("0.2.0", "0.1.0", new java.io.File("/usr/lib/libwechatpay_notify.so")));
+        assertTrue(e.getMessage().contains("version 0.1.0") && e.getMessage().contains("this binding is 0.2.0"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("/usr/lib/libwechatpay_notify.so"), e.getMessage());
+    }
+
     /** The C types of Lib (size_t as a Java long) fit 64-bit platforms only, which loading checks. */
     @Test
     void onlyA64BitPlatformLoads() {
