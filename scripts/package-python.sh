@@ -166,7 +166,8 @@ errors += [f"sdist lacks {name}" for name in required if name not in files]
 # The two crates the extension needs, the Python sources and the top-level build files;
 # nothing of the repo's tests, corpora, bindings, other crates or build output. The core's
 # benches stay: its Cargo.toml declares them, and Cargo refuses a manifest whose targets are
-# missing. Its integration tests read the repo's tests/vectors and are excluded (pyproject.toml).
+# missing. Its integration tests read the repo's tests/vectors and, with its examples (found by
+# Cargo, not declared), are excluded (pyproject.toml).
 allowed = re.compile(
     r"(PKG-INFO|pyproject\.toml|Cargo\.toml|Cargo\.lock|README\.md|LICENSE[^/]*"
     r"|crates/wechatpay-notify/(Cargo\.toml|src/.+\.rs|benches/[^/]+\.rs)"
