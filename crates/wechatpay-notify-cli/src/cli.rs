@@ -58,6 +58,77 @@ pub enum Command {
     CheckUrl(CheckUrlArgs),
     /// Decrypt a `GET /v3/certificates` response into PEM files named by serial.
     DecryptCerts(DecryptCertsArgs),
+    /// Run the gateway: verify callbacks, store them durably, forward them as Standard
+    /// Webhooks (docs/gateway.md).
+    Serve(ServeArgs),
+    /// Look into and operate the gateway's inbox.
+    Inbox(InboxArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    /// The configuration: the merchants ([[merchant]]) and the gateway ([serve]).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// Listen here instead of [serve] listen (port 0 picks a free port, logged).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+/// Arguments of `inbox`.
+#[derive(Args, Clone)]
+pub struct InboxArgs {
+    /// The configuration of the `serve` whose inbox to open ([serve] store).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+/// The `inbox` subcommands.
+#[derive(Subcommand, Clone)]
+pub enum InboxCommand {
+    /// Events, newest first.
+    List {
+        /// pending, delivered, dead or all.
+        #[arg(long, default_value = "all", value_parser = ["pending", "delivered", "dead", "all"])]
+        status: Option<String>,
+        /// How many at most.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// One event and its delivery attempts.
+    Show {
+        /// The notification id.
+        id: String,
+        /// Also print the decrypted resource.
+        #[arg(long)]
+        resource: bool,
+        /// Print the request as received (for `wechatpay-notify doctor`) and nothing else.
+        #[arg(long, conflicts_with = "resource")]
+        raw: bool,
+    },
+    /// Deliver a delivered or dead event again, now (same webhook-id).
+    Replay {
+        /// The notification id.
+        id: String,
+    },
+    /// Make every dead-lettered event pending again, due now.
+    RetryDead,
+    /// Counts by status and by rejection code, and the oldest pending event's age.
+    Stats,
+    /// Refused requests, newest first.
+    Rejections {
+        /// How many at most.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Apply the inbox's schema migrations (serve applies them when it starts).
+    Migrate,
 }
 
 /// The APIv3 key: from `--apiv3-key`, `--apiv3-key-file`, or `WECHATPAY_APIV3_KEY`.

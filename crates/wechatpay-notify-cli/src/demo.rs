@@ -245,8 +245,11 @@ pub fn run(json: bool, style: Style) -> CliResult {
     }
     stop.stop();
     let _ = serving.join();
+
+    // 4. The gateway (`serve`): the same kit's callbacks, stored and forwarded.
+    let gateway = crate::demo_gateway::run(&kit, now).map_err(fail)?;
     let elapsed = started.elapsed();
-    let all_correct = outcomes.iter().all(|o| o.correct);
+    let all_correct = outcomes.iter().all(|o| o.correct) && gateway.correct;
 
     if json {
         let list: Vec<_> = outcomes
@@ -268,7 +271,7 @@ pub fn run(json: bool, style: Style) -> CliResult {
             .collect();
         println!(
             "{}",
-            json!({ "ok": all_correct, "elapsed_ms": elapsed.as_millis() as u64, "receiver": url, "cases": list })
+            json!({ "ok": all_correct, "elapsed_ms": elapsed.as_millis() as u64, "receiver": url, "cases": list, "gateway": gateway })
         );
         return Ok(Outcome::from_ok(all_correct));
     }
@@ -314,6 +317,41 @@ pub fn run(json: bool, style: Style) -> CliResult {
             row[2]
         );
     }
+    println!(
+        "{}",
+        style.bold("Gateway (`serve`): verify, store durably, forward as Standard Webhooks")
+    );
+    println!(
+        "  serve at {} (SQLite inbox), forwarding to {}",
+        gateway.serve, gateway.forward_to
+    );
+    for s in &gateway.sent {
+        println!(
+            "  {}  {}  {}",
+            style.mark(s.status == Some(s.expected_status)),
+            pad(s.sent, widths[0]),
+            s.status.map_or("no reply".to_owned(), status_line)
+        );
+    }
+    let once = gateway.forwarded.values().all(|n| *n == 1);
+    println!(
+        "  {}  {} event(s) stored, {} forwarded{}, signature {}; refused: {}",
+        style.mark(gateway.correct),
+        gateway.stored,
+        gateway.forwarded.len(),
+        if once { " once each" } else { " (repeated)" },
+        if gateway.signatures_verified {
+            "verified"
+        } else {
+            "NOT verified"
+        },
+        gateway
+            .rejections
+            .iter()
+            .map(|(c, n)| format!("{c} x{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let correct = outcomes.iter().filter(|o| o.correct).count();
     let summary = format!(
         "{correct}/{} outcomes correct in {:.1} s",
@@ -327,6 +365,7 @@ pub fn run(json: bool, style: Style) -> CliResult {
     }
     println!("{}", style.bold("Next"));
     println!("  wechatpay-notify check-url https://your.domain/wechatpay/notify");
+    println!("  wechatpay-notify serve --config gateway.toml        (docs/gateway.md)");
     println!(
         "  wechatpay-notify doctor captured-request.http --apiv3-key-file apiv3.key \
          --public-key PUB_KEY_ID_...=pub_key.pem"

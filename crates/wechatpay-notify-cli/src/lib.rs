@@ -17,12 +17,14 @@ pub mod cli;
 pub mod config;
 pub mod decrypt_certs;
 pub mod demo;
+pub mod demo_gateway;
 pub mod doctor;
 pub mod error;
 pub mod inspect;
 pub mod listen;
 pub mod merchants;
 pub mod raw_request;
+pub mod serve;
 pub mod simulate;
 pub mod style;
 pub mod timefmt;
@@ -64,6 +66,8 @@ pub fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args, json, style),
         Command::CheckUrl(args) => check_url::run(args, json, style),
         Command::DecryptCerts(args) => decrypt_certs::run(args, json, style),
+        Command::Serve(args) => serve::run(args),
+        Command::Inbox(args) => serve::commands::run(args, json),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

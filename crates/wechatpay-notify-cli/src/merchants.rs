@@ -26,7 +26,8 @@ use crate::config::{
 use crate::error::UsageError;
 
 /// The fields of the file's top level.
-const TOP_FIELDS: &[&str] = &["max_clock_skew", "merchant"];
+/// `serve` is the gateway's table, read by [`crate::serve::config`].
+const TOP_FIELDS: &[&str] = &["max_clock_skew", "merchant", "serve"];
 /// The fields of a `[[merchant]]`.
 const MERCHANT_FIELDS: &[&str] = &[
     "mchid",

@@ -49,12 +49,17 @@ pub struct Delivery {
 /// TLS (rustls) uses the backend's cryptography: ring, ureq's own choice, by default; aws-lc-rs
 /// with the feature `aws-lc`, so that an aws-lc build has no ring in it.
 pub fn agent(timeout: Duration) -> ureq::Agent {
+    agent_as(timeout, "Mozilla/4.0 (wechatpay-notify simulate)")
+}
+
+/// An HTTP client as [`agent`]'s, sending `user_agent` (`serve` forwards with its own).
+pub fn agent_as(timeout: Duration, user_agent: &str) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .max_redirects(0)
         .http_status_as_error(false)
         .proxy(None)
-        .user_agent("Mozilla/4.0 (wechatpay-notify simulate)");
+        .user_agent(user_agent);
     #[cfg(feature = "aws-lc")]
     let config = config.tls_config(
         ureq::tls::TlsConfig::builder()

@@ -45,6 +45,24 @@ fn demo_json_reports_every_outcome_correct() {
         .as_str()
         .unwrap()
         .starts_with("http://127.0.0.1:"));
+    // The gateway: the payment and its retry stored once and forwarded once with a valid
+    // Standard Webhooks signature; the tampered callback refused and recorded.
+    let gateway = &doc["gateway"];
+    assert_eq!(gateway["correct"], true, "{gateway}");
+    let statuses: Vec<u64> = gateway["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [204, 204, 401]);
+    let payment_id = gateway["sent"][0]["id"].as_str().unwrap();
+    assert_eq!(gateway["sent"][1]["id"], payment_id);
+    assert_eq!(gateway["forwarded"][payment_id], 1);
+    assert_eq!(gateway["forwarded"].as_object().unwrap().len(), 1);
+    assert_eq!(gateway["signatures_verified"], true);
+    assert_eq!(gateway["stored"], 1);
+    assert_eq!(gateway["rejections"]["SIGNATURE_MISMATCH"], 1);
 }
 
 #[test]
@@ -52,6 +70,12 @@ fn demo_text_without_a_terminal() {
     let r = run(&["demo"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("8/8 outcomes correct"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("1 event(s) stored, 1 forwarded once each, signature verified"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("WeChat Pay sent"));
     assert!(r.stdout.contains("SIGNTEST signature probe"));
     assert!(r.stdout.contains("REPEAT"));
