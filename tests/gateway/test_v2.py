@@ -1,7 +1,8 @@
 """APIv2 callbacks: with ``v2_key_file``, serve takes APIv2 XML payment and refund results on
-``path_v2``, answers APIv2's XML, stores each once under its ``transaction_id`` /
-``refund_id`` and forwards it as a Standard Webhooks message; a forged one gets ``FAIL`` and a
-rejection record, and is never forwarded.
+``path_v2``, answers APIv2's XML, stores each once (a payment under its ``transaction_id``, a
+refund under its ``refund_id`` and ``refund_status``, since one refund can be reported
+``CHANGE`` and then ``SUCCESS``) and forwards it as a Standard Webhooks message; a forged one
+gets ``FAIL`` and a rejection record, and is never forwarded.
 """
 
 from __future__ import annotations
@@ -27,31 +28,41 @@ def test_v2_payment_and_refund(
     launch: Callable[..., Serve], inbox_of: Callable[[Path], Inbox],
 ) -> None:
     """A payment and a refund are stored and forwarded once, their repeats answered SUCCESS
-    again; a payment altered after signing gets FAIL with SIGNATURE_MISMATCH."""
+    again, a later status of the same refund is a new event; a payment altered after signing
+    gets FAIL with SIGNATURE_MISMATCH."""
     (site.root / "apiv2.key").write_text(site.kit.v2_key + "\n")
     config = site.config("sqlite://inbox.db", receiver.url(), v2_key_file="apiv2.key")
     serve = launch(config)
     payment = site.kit.v2_payment(transaction_id="4200000000000000000000000001", out_trade_no="V2-ORDER-1")
-    refund = site.kit.v2_refund(refund_id="50000000000000000000000000001", out_refund_no="V2-REFUND-1")
+    refund = site.kit.v2_refund(
+        refund_id="50000000000000000000000000001", out_refund_no="V2-REFUND-1", refund_status="CHANGE"
+    )
+    refunded = site.kit.v2_refund(
+        refund_id="50000000000000000000000000001", out_refund_no="V2-REFUND-1", refund_status="SUCCESS"
+    )
     forged = payment.replace(b"V2-ORDER-1", b"V2-ORDER-2")
     url = serve.url(V2_PATH)
     with httpx.Client(timeout=10) as client:
         answers = [
             client.post(url, content=body, headers={"content-type": "text/xml"})
-            for body in (payment, refund, payment, forged)
+            for body in (payment, refund, payment, forged, refunded, refund)
         ]
         # An APIv2 body on the APIv3 path is refused there, with the core's code.
         wrong = client.post(serve.url(), content=payment, headers={"content-type": "text/xml"})
     assert [(a.status_code, return_code(a.content)) for a in answers] == [
-        (200, "SUCCESS"), (200, "SUCCESS"), (200, "SUCCESS"), (200, "FAIL"),
+        (200, "SUCCESS"), (200, "SUCCESS"), (200, "SUCCESS"), (200, "FAIL"), (200, "SUCCESS"), (200, "SUCCESS"),
     ]
     assert b"SIGNATURE_MISMATCH" in answers[3].content
     assert wrong.status_code == 500 and b"WRONG_FORMAT" in wrong.content
 
-    ids = ["4200000000000000000000000001", "50000000000000000000000000001"]
+    ids = [
+        "v2-payment:4200000000000000000000000001",
+        "v2-refund:50000000000000000000000000001:CHANGE",
+        "v2-refund:50000000000000000000000000001:SUCCESS",
+    ]
     receiver.wait_delivered(ids, 10)
     inbox = inbox_of(config)
-    wait_until(lambda: inbox.stats()["delivered"] == 2, 10, "both recorded as delivered")
+    wait_until(lambda: inbox.stats()["delivered"] == 3, 10, "all three recorded as delivered")
     time.sleep(0.3)
     delivered = receiver.delivered()
     assert sorted(delivered) == sorted(ids)
@@ -59,10 +70,11 @@ def test_v2_payment_and_refund(
     pay = delivered[ids[0]][0].json()
     assert (pay["kind"], pay["event_type"], pay["mchid"]) == ("transaction", "V2.PAYMENT", MCHID)
     assert pay["resource"]["out_trade_no"] == "V2-ORDER-1" and "sign" not in pay["resource"]
-    ref = delivered[ids[1]][0].json()
-    assert (ref["kind"], ref["event_type"]) == ("refund", "V2.REFUND")
-    assert ref["resource"]["out_refund_no"] == "V2-REFUND-1"
-    assert ref["summary"] == ref["resource"]["refund_status"]
+    for refund_id, status in ((ids[1], "CHANGE"), (ids[2], "SUCCESS")):
+        ref = delivered[refund_id][0].json()
+        assert (ref["kind"], ref["event_type"], ref["summary"]) == ("refund", "V2.REFUND", status)
+        assert ref["resource"]["out_refund_no"] == "V2-REFUND-1"
+        assert ref["resource"]["refund_status"] == status
 
     assert sorted(e["id"] for e in inbox.list()) == sorted(ids)
     codes = sorted(r["code"] for r in inbox.ok("rejections"))

@@ -128,7 +128,7 @@ pub fn run(kit: &Kit, now: i64) -> Result<GatewayRun, String> {
         concurrency: 4,
         poll_interval: Duration::from_millis(100),
         body_timeout: Duration::from_secs(5),
-        retention: Duration::from_secs(86400),
+        retention: Duration::from_secs(2 * 86400),
     };
     let store_url = config.store.clone();
     let forward_to = config.forward_to.clone();

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::config;
-use super::store::{now_ms, EventRow, Store};
+use super::store::{now_ms, EventRow, Replay, Store};
 use crate::cli::{InboxArgs, InboxCommand};
 use crate::error::{CliResult, Outcome, UsageError};
 use crate::timefmt;
@@ -103,19 +103,27 @@ pub fn run(args: &InboxArgs, json: bool) -> CliResult {
             Ok(Outcome::Ok)
         }
         InboxCommand::Replay { id } => {
-            let found = store.replay(id).map_err(store_error)?;
+            let outcome = store.replay(id).map_err(store_error)?;
+            let (status, text) = match outcome {
+                Replay::Requeued => ("pending", format!("{id}: pending again, due now")),
+                Replay::AlreadyPending => (
+                    "already_pending",
+                    format!("{id} is pending already (being delivered, or due): not replayed"),
+                ),
+                Replay::NotFound => ("not_found", format!("no event {id} in the inbox")),
+            };
             if json {
-                if found {
-                    println!("{}", json!({"id": id, "status": "pending"}));
+                if outcome == Replay::Requeued {
+                    println!("{}", json!({"id": id, "status": status}));
                 } else {
-                    println!("{}", json!({"ok": false, "error": "not_found", "id": id}));
+                    println!("{}", json!({"ok": false, "error": status, "id": id}));
                 }
-            } else if found {
-                println!("{id}: pending again, due now");
+            } else if outcome == Replay::Requeued {
+                println!("{text}");
             } else {
-                eprintln!("no event {id} in the inbox");
+                eprintln!("{text}");
             }
-            Ok(Outcome::from_ok(found))
+            Ok(Outcome::from_ok(outcome == Replay::Requeued))
         }
         InboxCommand::RetryDead => {
             let n = store.retry_dead().map_err(store_error)?;

@@ -17,13 +17,18 @@ use crate::error::UsageError;
 
 /// The prefix of a Standard Webhooks secret.
 pub const SECRET_PREFIX: &str = "whsec_";
+/// The longest delay between two attempts.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(7 * 86400);
+/// The shortest `retention`: longer than WeChat Pay's retries of one callback (about a day).
+const MIN_RETENTION: Duration = Duration::from_secs(2 * 86400);
 /// The fewest random bytes a forwarding secret may hold (Standard Webhooks: 24 to 64).
 const MIN_SECRET_BYTES: usize = 24;
 /// The most random bytes a forwarding secret may hold.
 const MAX_SECRET_BYTES: usize = 64;
 
-/// Where the inbox lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the inbox lives. Its `Debug` does not show a PostgreSQL connection string (it may
+/// hold a password).
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreUrl {
     /// An SQLite file, embedded: one `serve` process per file.
     Sqlite(PathBuf),
@@ -56,6 +61,15 @@ impl StoreUrl {
     }
 }
 
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreUrl::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            StoreUrl::Postgres(_) => f.write_str("Postgres(…)"),
+        }
+    }
+}
+
 /// A `[[serve.route]]`: events of a kind and/or merchant go to another URL.
 #[derive(Clone, Debug)]
 pub struct Route {
@@ -67,8 +81,9 @@ pub struct Route {
     pub forward_to: String,
 }
 
-/// The gateway's settings, every default applied and every value checked.
-#[derive(Clone, Debug)]
+/// The gateway's settings, every default applied and every value checked. Not `Debug`: it
+/// holds the forwarding secret.
+#[derive(Clone)]
 pub struct ServeConfig {
     /// Where the notify URL is served.
     pub listen: SocketAddr,
@@ -263,14 +278,34 @@ pub fn load(file: &Path, store_only: bool) -> Result<ServeConfig, UsageError> {
     }
     let forward_timeout = duration("forward_timeout", &raw.forward_timeout, "10s")?;
     let lease = duration("lease", &raw.lease, "60s")?;
-    if lease <= forward_timeout {
+    if lease < forward_timeout * 2 {
         return Err(at(
             "lease",
             &format!(
-                "must be longer than forward_timeout ({}): a delivery still running when its \
+                "must be at least twice forward_timeout ({}): a delivery still running when its \
                  lease ends is made again by another worker",
                 humantime::format_duration(forward_timeout)
             ),
+        ));
+    }
+    let poll_interval = duration("poll_interval", &raw.poll_interval, "1s")?;
+    if poll_interval < Duration::from_millis(10) {
+        return Err(at("poll_interval", &"must be at least 10ms"));
+    }
+    let retry_initial = duration("retry_initial", &raw.retry_initial, "10s")?;
+    let retry_max = duration("retry_max", &raw.retry_max, "1h")?;
+    if retry_initial.is_zero() || retry_max < retry_initial || retry_max > MAX_RETRY_DELAY {
+        return Err(at(
+            "retry_max",
+            &"must be at least retry_initial (itself above 0) and at most 7d",
+        ));
+    }
+    let retention = duration("retention", &raw.retention, "30d")?;
+    if retention < MIN_RETENTION {
+        return Err(at(
+            "retention",
+            &"must be at least 2d: WeChat Pay retries a callback for about a day, and a retry \
+              of a pruned event would be stored and forwarded again",
         ));
     }
     Ok(ServeConfig {
@@ -284,13 +319,13 @@ pub fn load(file: &Path, store_only: bool) -> Result<ServeConfig, UsageError> {
         forward_timeout,
         max_attempts,
         max_age: duration("max_age", &raw.max_age, "3d")?,
-        retry_initial: duration("retry_initial", &raw.retry_initial, "10s")?,
-        retry_max: duration("retry_max", &raw.retry_max, "1h")?,
+        retry_initial,
+        retry_max,
         lease,
         concurrency,
-        poll_interval: duration("poll_interval", &raw.poll_interval, "1s")?,
+        poll_interval,
         body_timeout: duration("body_timeout", &raw.body_timeout, "10s")?,
-        retention: duration("retention", &raw.retention, "30d")?,
+        retention,
     })
 }
 
@@ -355,6 +390,45 @@ mod tests {
         ));
         assert!(StoreUrl::parse("mysql://x", base).is_err());
         assert!(StoreUrl::parse("sqlite://", base).is_err());
+    }
+
+    fn load_serve(extra: &str) -> Result<ServeConfig, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wpn.toml");
+        std::fs::write(
+            &file,
+            format!("[serve]\nstore = \"sqlite://x.db\"\n{extra}"),
+        )
+        .unwrap();
+        load(&file, true).map_err(|e| e.message().to_owned())
+    }
+
+    fn refused(extra: &str) -> String {
+        load_serve(extra)
+            .err()
+            .expect("the configuration is refused")
+    }
+
+    #[test]
+    fn limits_are_checked() {
+        let c = load_serve("").unwrap();
+        assert_eq!(
+            (c.lease, c.forward_timeout),
+            (Duration::from_secs(60), Duration::from_secs(10))
+        );
+        assert!(load_serve("lease = \"20s\"").is_ok());
+        assert!(refused("lease = \"19s\"").contains("twice forward_timeout"));
+        assert!(refused("retention = \"1d\"").contains("at least 2d"));
+        assert!(refused("poll_interval = \"0s\"").contains("10ms"));
+        assert!(refused("retry_max = \"30d\"").contains("7d"));
+        assert!(refused("retry_initial = \"2h\"").contains("retry_max"));
+        assert!(refused("path_v2 = \"/v2\"").contains("v2_key_file"));
+        assert!(refused("bogus = 1").contains("bogus"));
+        let debug = format!(
+            "{:?}",
+            StoreUrl::Postgres("postgres://u:hunter2@h/db".to_owned())
+        );
+        assert!(!debug.contains("hunter2"));
     }
 
     #[test]

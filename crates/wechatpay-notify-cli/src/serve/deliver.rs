@@ -18,7 +18,7 @@ use super::store::{now_ms, Attempt, Leased, Next, Write, Written};
 use super::webhook;
 use wechatpay_notify::EventKind;
 
-/// The longest a response body is read (it is only logged as the reason of a failure).
+/// The most of a response body that is read (and dropped).
 const MAX_REPLY: u64 = 1024;
 
 /// What the worker needs.
@@ -36,6 +36,8 @@ pub struct Worker {
     /// The earliest retry this worker scheduled and has not yet looked for (Unix ms, or
     /// `i64::MAX`): the worker wakes for it rather than at the next `poll_interval`.
     pub next_retry: std::sync::atomic::AtomicI64,
+    /// Claims made, for each claim's lease token (`name#n`).
+    pub claims: std::sync::atomic::AtomicU64,
 }
 
 /// The delay before the attempt after the `failed`-th failed one (1 for the first failure):
@@ -84,7 +86,11 @@ impl Worker {
             let claimed = self
                 .inbox
                 .write(Write::Claim {
-                    owner: self.name.clone(),
+                    lease: format!(
+                        "{}#{}",
+                        self.name,
+                        self.claims.fetch_add(1, Ordering::Relaxed)
+                    ),
                     now: now_ms(),
                     lease_ms,
                     limit: free as i64,
@@ -159,7 +165,7 @@ impl Worker {
             Ok(status) => (Some(status), None, Next::Delivered),
             Err((status, error)) => {
                 let now = now_ms();
-                let too_old = now - event.received_at >= self.config.max_age.as_millis() as i64;
+                let too_old = now - event.since >= self.config.max_age.as_millis() as i64;
                 let next = if attempt >= i64::from(self.config.max_attempts) || too_old {
                     Next::Dead
                 } else {
@@ -193,6 +199,7 @@ impl Worker {
             status: status.map(i64::from),
             error,
             worker: self.name.clone(),
+            lease: event.lease.clone(),
             duration_ms,
             next,
         });

@@ -116,10 +116,15 @@ fn run(mut store: Store, mut rx: mpsc::Receiver<Job>) {
                         }
                     }
                 }
-                // One bad write must not fail the others: each alone, in its own transaction.
-                Err(e) if writes.len() == 1 => {
-                    if let Some(reply) = writes.pop().and_then(|(_, r)| r) {
-                        let _ = reply.send(Err(InboxError(e.to_string())));
+                // One bad write must not fail the others: each alone, in its own transaction;
+                // unless the database itself is failing, when every one fails at once rather
+                // than waiting its turn for the same error.
+                Err(e) if writes.len() == 1 || store.ping().is_err() => {
+                    let message = e.to_string();
+                    for (_, reply) in writes {
+                        if let Some(reply) = reply {
+                            let _ = reply.send(Err(InboxError(message.clone())));
+                        }
                     }
                 }
                 Err(_) => {

@@ -35,6 +35,10 @@ use crate::error::{CliResult, Outcome, UsageError};
 
 /// How long the request line and headers may take to arrive.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 4096;
+/// hyper's read buffer per connection (request line and headers): WeChat Pay's are small.
+const MAX_HEADER_BUFFER: usize = 64 * 1024;
 /// How long SIGTERM waits for requests in flight before closing their connections.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often delivered events and rejections past `retention` are deleted.
@@ -74,6 +78,26 @@ pub fn open_store(url: &StoreUrl, migrate: bool) -> Result<Store, UsageError> {
         .check_schema()
         .map_err(|e| UsageError::new(format!("{what}: {e}")))?;
     Ok(store)
+}
+
+/// Locks `FILE.serve-lock` beside an SQLite inbox, or says which file another serve holds.
+fn sqlite_lock(path: &Path) -> Result<std::fs::File, UsageError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".serve-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| UsageError::new(format!("cannot open {}: {e}", name.to_string_lossy())))?;
+    file.try_lock().map_err(|_| {
+        UsageError::new(format!(
+            "{}: another wechatpay-notify serve uses this inbox (an SQLite inbox has one serve; \
+             a fleet shares PostgreSQL)",
+            path.display()
+        ))
+    })?;
+    Ok(file)
 }
 
 /// This process's name in leases and attempt records: `host:pid:random`.
@@ -132,6 +156,14 @@ pub fn run(args: &ServeArgs) -> CliResult {
     let running = start(config, verifier, v2)?;
     let _ = signal_rx.recv();
     tracing::info!("stopping");
+    // A second signal stops at once: everything answered 204 is committed, and deliveries
+    // cut short are made again (at least once).
+    std::thread::spawn(move || {
+        if signal_rx.recv().is_ok() {
+            tracing::warn!("second signal: exiting without waiting");
+            std::process::exit(1);
+        }
+    });
     running.stop()?;
     tracing::info!("stopped");
     Ok(Outcome::Ok)
@@ -163,12 +195,18 @@ pub fn start(
     v2: Option<(String, wechatpay_notify::v2::V2Verifier)>,
 ) -> Result<Running, UsageError> {
     let mut store = open_store(&config.store, true)?;
-    if matches!(config.store, StoreUrl::Sqlite(_)) {
-        // One serve per SQLite file: leases of a killed predecessor are void.
-        store
-            .release_leases()
-            .map_err(|e| UsageError::new(format!("inbox: {e}")))?;
-    }
+    let lock = match &config.store {
+        StoreUrl::Sqlite(path) => {
+            // One serve per SQLite file, held by a lock on `FILE.serve-lock` for the process's
+            // life: then the leases of a killed predecessor are void.
+            let lock = sqlite_lock(path)?;
+            store
+                .release_leases()
+                .map_err(|e| UsageError::new(format!("inbox: {e}")))?;
+            Some(lock)
+        }
+        StoreUrl::Postgres(_) => None,
+    };
     let listener = std::net::TcpListener::bind(config.listen)
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
         .map_err(|e| UsageError::new(format!("cannot listen on {}: {e}", config.listen)))?;
@@ -177,6 +215,8 @@ pub fn start(
         .map_err(|e| UsageError::new(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Every delivery in flight holds a blocking thread for up to forward_timeout.
+        .max_blocking_threads(config.concurrency + 64)
         .build()
         .map_err(|e| UsageError::new(format!("cannot start the runtime: {e}")))?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -198,6 +238,7 @@ pub fn start(
             // finishes its last batch and ends.
             drop(runtime);
             let _ = inbox_thread.join();
+            drop(lock);
             result
         })
         .map_err(|e| UsageError::new(format!("cannot start the gateway thread: {e}")))?;
@@ -234,6 +275,7 @@ async fn serve(
         wake,
         name: worker_name(),
         next_retry: std::sync::atomic::AtomicI64::new(i64::MAX),
+        claims: std::sync::atomic::AtomicU64::new(0),
     });
     tracing::info!(
         addr = %addr,
@@ -248,8 +290,13 @@ async fn serve(
     let delivering = tokio::spawn(worker.run(stop_rx.clone()));
     let pruning = tokio::spawn(prune(inbox.clone(), config.retention, stop_rx));
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(stopped);
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut stopped => break,
+        };
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, source) = match accepted {
@@ -261,7 +308,7 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                connection(&graceful, gateway.clone(), stream, source);
+                connection(&graceful, gateway.clone(), stream, source, slot);
             }
             () = &mut stopped => break,
         }
@@ -287,6 +334,7 @@ fn connection(
     gateway: Arc<receive::Gateway>,
     stream: tokio::net::TcpStream,
     source: SocketAddr,
+    slot: tokio::sync::OwnedSemaphorePermit,
 ) {
     let handler = gateway.clone();
     let service = service_fn(move |req| {
@@ -296,9 +344,11 @@ fn connection(
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_HEADER_BUFFER)
         .serve_connection(TokioIo::new(stream), service);
     let conn = graceful.watch(conn);
     tokio::spawn(async move {
+        let _slot = slot;
         if let Err(e) = conn.await {
             // hyper answered 400 (or closed) on its own; the refusal is still recorded.
             if e.is_parse() || e.is_parse_too_large() || e.is_parse_status() {

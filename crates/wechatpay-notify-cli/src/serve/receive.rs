@@ -17,9 +17,17 @@ use wechatpay_notify::v2::{V2Notification, V2Verifier};
 use wechatpay_notify::{Reply, Verifier};
 
 use super::config::ServeConfig;
-use super::inbox::Inbox;
+use super::inbox::{Inbox, InboxError};
 use super::metrics::Metrics;
 use super::store::{now_ms, Envelope, NewEvent, Rejection, Write, Written};
+
+/// How long a verified callback waits for its commit before it is answered 500.
+const INSERT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// At most `max` characters of `text`.
+fn short(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
 
 /// The gateway's own refusals, beside the core's error codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,8 +118,11 @@ fn json(status: u16, value: &serde_json::Value) -> Response<Full<Bytes>> {
 }
 
 impl Gateway {
-    /// Records a refusal (metrics, log, rejection record).
+    /// Records a refusal (metrics, log, rejection record); the method and path as sent are
+    /// cut short first (they are whatever a client chose to send).
     pub fn refused(&self, code: &str, message: &str, source: SocketAddr, method: &str, path: &str) {
+        let (method, path) = (short(method, 16), short(path, 256));
+        let (method, path) = (method.as_str(), path.as_str());
         self.metrics.refuse(code);
         tracing::warn!(code, detail = message, source = %source, method, path, "refused");
         let record = Write::Reject(Rejection {
@@ -119,8 +130,8 @@ impl Gateway {
             code: code.to_owned(),
             message: message.to_owned(),
             source: source.to_string(),
-            method: method.chars().take(16).collect(),
-            path: path.chars().take(256).collect(),
+            method: method.to_owned(),
+            path: path.to_owned(),
         });
         if !self.inbox.record(record) {
             self.metrics.rejections_dropped.inc();
@@ -152,7 +163,7 @@ impl Gateway {
                 self.metrics.received.inc();
                 return self.refuse(
                     Refusal::MethodNotAllowed,
-                    &format!("{method} on the notify path"),
+                    &format!("{} on the notify path", short(method.as_str(), 16)),
                     source,
                     &method,
                     &path,
@@ -165,7 +176,7 @@ impl Gateway {
                 self.metrics.received.inc();
                 return self.refuse(
                     Refusal::MethodNotAllowed,
-                    &format!("{method} on the APIv2 notify path"),
+                    &format!("{} on the APIv2 notify path", short(method.as_str(), 16)),
                     source,
                     &method,
                     path_v2,
@@ -179,17 +190,19 @@ impl Gateway {
                     200,
                     &serde_json::json!({"status": "ok", "store": self.config.store.kind()}),
                 ),
-                Err(e) => json(
-                    503,
-                    &serde_json::json!({"status": "unavailable", "store": self.config.store.kind(), "error": e.0}),
-                ),
+                Err(e) => {
+                    // The store's message is for the logs, not for whoever asks.
+                    tracing::warn!(error = %e, "health check: inbox unavailable");
+                    json(
+                        503,
+                        &serde_json::json!({"status": "unavailable", "store": self.config.store.kind()}),
+                    )
+                }
             },
             (Method::GET, "/metrics") => {
-                if let Ok(stats) = self.inbox.read(|s| s.stats()).await {
-                    self.metrics.queue_depth.set(stats.pending);
-                    self.metrics
-                        .oldest_pending_age
-                        .set(stats.oldest_pending_age_seconds.unwrap_or(0.0));
+                if let Ok((depth, oldest)) = self.inbox.read(|s| s.pending()).await {
+                    self.metrics.queue_depth.set(depth);
+                    self.metrics.oldest_pending_age.set(oldest.unwrap_or(0.0));
                 }
                 Response::builder()
                     .status(StatusCode::OK)
@@ -286,7 +299,12 @@ impl Gateway {
         source: SocketAddr,
     ) -> Response<Full<Bytes>> {
         let (id, kind) = (event.envelope.id.clone(), event.envelope.kind.clone());
-        match self.inbox.write(Write::Insert(event)).await {
+        // Within WeChat Pay's 5 s: a commit that comes later is found as a duplicate when
+        // WeChat Pay sends the callback again.
+        let written = tokio::time::timeout(INSERT_TIMEOUT, self.inbox.write(Write::Insert(event)))
+            .await
+            .unwrap_or_else(|_| Err(InboxError("the inbox did not commit in time".to_owned())));
+        match written {
             Ok(Written::Inserted(true)) => {
                 self.metrics.stored.inc();
                 self.wake.notify_one();
@@ -310,6 +328,19 @@ impl Gateway {
         }
     }
 
+    /// Refuses a verified callback the inbox cannot take, with a core code.
+    fn refuse_code(
+        &self,
+        code: wechatpay_notify::ErrorCode,
+        message: &str,
+        source: SocketAddr,
+        path: &str,
+        reply: fn(wechatpay_notify::ErrorCode) -> Reply,
+    ) -> Response<Full<Bytes>> {
+        self.refused(code.as_str(), message, source, "POST", path);
+        respond(&reply(code))
+    }
+
     /// The APIv3 notify path: read, verify, store, answer.
     async fn receive(&self, req: Request<Incoming>, source: SocketAddr) -> Response<Full<Bytes>> {
         self.metrics.received.inc();
@@ -329,6 +360,16 @@ impl Gateway {
                 return respond(&Reply::failure(&e));
             }
         };
+        if notification.id().is_empty() {
+            // The dedupe key: without it every later such notification would be a duplicate.
+            return self.refuse_code(
+                wechatpay_notify::ErrorCode::MissingField,
+                "the notification has no id",
+                source,
+                &path,
+                Reply::for_code,
+            );
+        }
         let event = NewEvent {
             envelope: Envelope {
                 id: notification.id().to_owned(),
@@ -378,7 +419,16 @@ impl Gateway {
                 ));
             }
         };
-        let event = v2_event(notification, raw_request(&parts, &body), source);
+        let Some(event) = v2_event(notification, raw_request(&parts, &body), source) else {
+            return self.refuse_code(
+                wechatpay_notify::ErrorCode::MissingField,
+                "no transaction_id (payment) or refund_id and refund_status (refund): nothing \
+                 to deduplicate on",
+                source,
+                &path,
+                |code| v2_failure(500, &format!("{code}: {}", code.reply_text())),
+            );
+        };
         self.store(event, Reply::v2_success(), v2_failure, &path, source)
             .await
     }
@@ -389,21 +439,26 @@ fn v2_failure(_status: u16, message: &str) -> Reply {
     Reply::v2_failure(message)
 }
 
-/// The inbox's event for a verified APIv2 notification: a payment under its
-/// `transaction_id`, kind `transaction`, event type `V2.PAYMENT`; a refund under its
-/// `refund_id`, kind `refund`, event type `V2.REFUND`; the resource is the fields as a JSON
-/// object (a refund's decrypted `req_info` fields, with `appid` and `mch_id`), without `sign`.
-fn v2_event(notification: V2Notification, raw_request: Vec<u8>, source: SocketAddr) -> NewEvent {
+/// The inbox's event for a verified APIv2 notification; `None` without the fields its key
+/// is made of.
+///
+/// A payment is kept under `v2-payment:` and its `transaction_id` (one payment, one result),
+/// kind `transaction`, event type `V2.PAYMENT`. A refund under `v2-refund:`, its `refund_id`
+/// and its `refund_status`, since one refund can be reported `CHANGE` and later `SUCCESS`:
+/// kind `refund`, event type `V2.REFUND`. The resource is the fields as a JSON object (a
+/// refund's decrypted `req_info` fields, with `appid` and `mch_id`), without `sign`.
+fn v2_event(
+    notification: V2Notification,
+    raw_request: Vec<u8>,
+    source: SocketAddr,
+) -> Option<NewEvent> {
     let get = |m: &std::collections::BTreeMap<String, String>, k: &str| {
         m.get(k).cloned().unwrap_or_default()
     };
+    let nonempty = |v: Option<&String>| v.filter(|v| !v.is_empty()).cloned();
     let (id, kind, event_type, mchid, create_time, summary, mut fields) = match notification {
         V2Notification::Payment(fields) => (
-            fields
-                .get("transaction_id")
-                .or_else(|| fields.get("out_trade_no"))
-                .cloned()
-                .unwrap_or_default(),
+            format!("v2-payment:{}", nonempty(fields.get("transaction_id"))?),
             "transaction",
             "V2.PAYMENT",
             fields.get("mch_id").cloned(),
@@ -419,11 +474,11 @@ fn v2_event(notification: V2Notification, raw_request: Vec<u8>, source: SocketAd
                 }
             }
             (
-                fields
-                    .get("refund_id")
-                    .or_else(|| fields.get("out_refund_no"))
-                    .cloned()
-                    .unwrap_or_default(),
+                format!(
+                    "v2-refund:{}:{}",
+                    nonempty(fields.get("refund_id"))?,
+                    nonempty(fields.get("refund_status"))?
+                ),
                 "refund",
                 "V2.REFUND",
                 refund.fields.get("mch_id").cloned(),
@@ -434,7 +489,7 @@ fn v2_event(notification: V2Notification, raw_request: Vec<u8>, source: SocketAd
         }
     };
     fields.remove("sign");
-    NewEvent {
+    Some(NewEvent {
         envelope: Envelope {
             id,
             kind: kind.to_owned(),
@@ -447,7 +502,7 @@ fn v2_event(notification: V2Notification, raw_request: Vec<u8>, source: SocketAd
         raw_request,
         source: source.to_string(),
         received_at: now_ms(),
-    }
+    })
 }
 
 /// The request as `doctor` reads a captured one: start line, header lines, blank line, body.

@@ -22,15 +22,23 @@ pub const HEADER_SIGNATURE: &str = "webhook-signature";
 /// The JSON body for an event: `{id, kind, event_type, mchid, create_time, summary,
 /// resource}`, the resource as the JSON WeChat Pay encrypted.
 pub fn body(event: &Leased) -> Vec<u8> {
-    // The core decoded the plaintext as JSON before it was stored; a resource that somehow is
-    // not JSON is passed as a string rather than lost.
-    let resource = serde_json::from_str::<serde_json::Value>(&event.plaintext)
-        .unwrap_or_else(|_| serde_json::Value::String(event.plaintext.clone()));
+    // The resource as WeChat Pay encrypted it, byte for byte (the core decoded it as JSON
+    // before it was stored); one that somehow is not JSON is passed as a string, not lost.
+    let raw = serde_json::value::RawValue::from_string(event.plaintext.clone());
+    let string;
+    let resource: &serde_json::value::RawValue = match &raw {
+        Ok(raw) => raw,
+        Err(_) => {
+            string =
+                serde_json::value::to_raw_value(&event.plaintext).expect("a string serializes");
+            &string
+        }
+    };
     #[derive(serde::Serialize)]
     struct Message<'a> {
         #[serde(flatten)]
         envelope: &'a super::store::Envelope,
-        resource: serde_json::Value,
+        resource: &'a serde_json::value::RawValue,
     }
     serde_json::to_vec(&Message {
         envelope: &event.envelope,

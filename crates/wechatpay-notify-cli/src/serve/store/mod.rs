@@ -99,8 +99,10 @@ pub struct Leased {
     pub plaintext: String,
     /// Attempts made before this one.
     pub attempts: i64,
-    /// Unix milliseconds of receipt.
-    pub received_at: i64,
+    /// Unix milliseconds from which `max_age` counts: receipt, or the last requeue.
+    pub since: i64,
+    /// The lease: the token of the claim that leased it.
+    pub lease: String,
 }
 
 /// What happens to an event after one delivery attempt.
@@ -129,6 +131,8 @@ pub struct Attempt {
     pub error: Option<String>,
     /// Who made it (`host:pid:random`).
     pub worker: String,
+    /// The lease it was made under ([`Leased::lease`]).
+    pub lease: String,
     /// How long it took.
     pub duration_ms: i64,
     /// What happens next.
@@ -142,10 +146,10 @@ pub enum Write {
     Insert(NewEvent),
     /// Record a refused request.
     Reject(Rejection),
-    /// Lease up to `limit` due events to `owner` until `now + lease_ms`.
+    /// Lease up to `limit` due events to `lease` until `now + lease_ms`.
     Claim {
-        /// The worker.
-        owner: String,
+        /// The claim's token, unique to it: a finished attempt counts only under its lease.
+        lease: String,
         /// Unix milliseconds.
         now: i64,
         /// The lease's length.
@@ -248,6 +252,17 @@ fn event_row(r: &Row) -> EventRow {
     }
 }
 
+/// What `inbox replay` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replay {
+    /// The event is pending again, due now.
+    Requeued,
+    /// The event is pending already: nothing changed.
+    AlreadyPending,
+    /// There is no such event.
+    NotFound,
+}
+
 /// A connection to the inbox.
 pub struct Store {
     db: Box<dyn Db>,
@@ -286,10 +301,25 @@ impl Store {
         }
     }
 
-    /// The versions applied, newest last.
+    /// The versions applied, newest last (none when the inbox was never migrated).
     fn applied(db: &mut dyn Db) -> Result<Vec<i64>, StoreError> {
-        let dialect = db.dialect();
-        db.batch(&schema::schema_table(dialect))?;
+        let exists = db.query(
+            match db.dialect() {
+                Dialect::Sqlite => {
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' \
+                     AND name = 'wechatpay_notify_schema'"
+                }
+                Dialect::Postgres => "SELECT to_regclass('wechatpay_notify_schema')::TEXT",
+            },
+            &[],
+        )?;
+        if exists
+            .first()
+            .and_then(|r| r.0.first())
+            .is_none_or(|v| matches!(v, db::Value::Text(None) | db::Value::Int(None)))
+        {
+            return Ok(Vec::new());
+        }
         Ok(db
             .query(
                 "SELECT version FROM wechatpay_notify_schema ORDER BY version",
@@ -310,6 +340,8 @@ impl Store {
                 // Any constant both processes agree on: "wpn" in ASCII.
                 db.query("SELECT pg_advisory_xact_lock(7827566)::TEXT", &[])?;
             }
+            let dialect = db.dialect();
+            db.batch(&schema::schema_table(dialect))?;
             let applied = Store::applied(db)?;
             let known = schema::MIGRATIONS.len() as i64;
             if let Some(newer) = applied.iter().find(|v| **v > known) {
@@ -438,25 +470,54 @@ impl Store {
         )))
     }
 
-    /// Makes a delivered or dead event pending again, due now, its attempts counted from 0.
-    /// False when there is no such event.
-    pub fn replay(&mut self, id: &str) -> Result<bool, StoreError> {
+    /// Makes a delivered or dead event pending again, due now, its attempts and `max_age`
+    /// counted from now. A pending event is left alone (it is being delivered, or will be).
+    pub fn replay(&mut self, id: &str) -> Result<Replay, StoreError> {
         let changed = self.db.execute(
             "UPDATE wechatpay_notify_events SET status = 'pending', attempts = 0, \
-             next_attempt_at = $2, lease_owner = NULL, lease_until = NULL, delivered_at = NULL \
-             WHERE id = $1",
+             next_attempt_at = $2, requeued_at = $2, lease_owner = NULL, lease_until = NULL, \
+             delivered_at = NULL WHERE id = $1 AND status IN ('delivered', 'dead')",
             &[id.into(), now_ms().into()],
         )?;
-        Ok(changed > 0)
+        if changed > 0 {
+            return Ok(Replay::Requeued);
+        }
+        let exists = self.db.query(
+            "SELECT status FROM wechatpay_notify_events WHERE id = $1",
+            &[id.into()],
+        )?;
+        Ok(if exists.is_empty() {
+            Replay::NotFound
+        } else {
+            Replay::AlreadyPending
+        })
     }
 
-    /// Makes every dead event pending again, due now; how many.
+    /// Makes every dead event pending again, due now, its attempts and `max_age` counted from
+    /// now; how many.
     pub fn retry_dead(&mut self) -> Result<u64, StoreError> {
         self.db.execute(
             "UPDATE wechatpay_notify_events SET status = 'pending', attempts = 0, \
-             next_attempt_at = $1, lease_owner = NULL, lease_until = NULL WHERE status = 'dead'",
+             next_attempt_at = $1, requeued_at = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE status = 'dead'",
             &[now_ms().into()],
         )
+    }
+
+    /// The pending events' count and the oldest one's age: what `/metrics` reports, through
+    /// the index of pending events.
+    pub fn pending(&mut self) -> Result<(i64, Option<f64>), StoreError> {
+        let rows = self.db.query(
+            "SELECT COUNT(*), MIN(received_at) FROM wechatpay_notify_events \
+             WHERE status = 'pending'",
+            &[],
+        )?;
+        let row = rows.first();
+        Ok((
+            row.and_then(|r| r.int(0)).unwrap_or(0),
+            row.and_then(|r| r.int(1))
+                .map(|at| ((now_ms() - at).max(0)) as f64 / 1000.0),
+        ))
     }
 
     /// Rejections, newest first.
@@ -581,7 +642,7 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
             Ok(Written::Done)
         }
         Write::Claim {
-            owner,
+            lease,
             now,
             lease_ms,
             limit,
@@ -597,10 +658,11 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
                      WHERE status = 'pending' AND next_attempt_at <= $3 \
                      AND (lease_until IS NULL OR lease_until <= $3) \
                      ORDER BY next_attempt_at LIMIT $4{lock}) \
-                     RETURNING {ENVELOPE_COLUMNS}, plaintext, attempts, received_at"
+                     RETURNING {ENVELOPE_COLUMNS}, plaintext, attempts, \
+                     COALESCE(requeued_at, received_at)"
                 ),
                 &[
-                    owner.as_str().into(),
+                    lease.as_str().into(),
                     (now + lease_ms).into(),
                     (*now).into(),
                     (*limit).into(),
@@ -612,7 +674,8 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
                         envelope: Envelope::from_row(r, 0),
                         plaintext: r.text(6).unwrap_or_default(),
                         attempts: r.int(7).unwrap_or_default(),
-                        received_at: r.int(8).unwrap_or_default(),
+                        since: r.int(8).unwrap_or_default(),
+                        lease: lease.clone(),
                     })
                     .collect(),
             ))
@@ -655,7 +718,7 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
                         a.attempt.into(),
                         at.into(),
                         a.error.clone().into(),
-                        a.worker.as_str().into(),
+                        a.lease.as_str().into(),
                     ],
                 )?,
                 Next::Dead => db.execute(
@@ -666,7 +729,7 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
                         a.event_id.as_str().into(),
                         a.attempt.into(),
                         a.error.clone().into(),
-                        a.worker.as_str().into(),
+                        a.lease.as_str().into(),
                     ],
                 )?,
             };
@@ -681,4 +744,98 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str) -> NewEvent {
+        NewEvent {
+            envelope: Envelope {
+                id: id.to_owned(),
+                kind: "transaction".to_owned(),
+                event_type: "TRANSACTION.SUCCESS".to_owned(),
+                mchid: Some("1900000001".to_owned()),
+                create_time: "2026-12-05T10:00:00+08:00".to_owned(),
+                summary: "支付成功".to_owned(),
+            },
+            plaintext: r#"{"out_trade_no":"T-1"}"#.to_owned(),
+            raw_request: b"POST / HTTP/1.1\r\n\r\n{}".to_vec(),
+            source: "127.0.0.1:1".to_owned(),
+            received_at: now_ms(),
+        }
+    }
+
+    fn claim(store: &mut Store, lease: &str, now: i64) -> Vec<Leased> {
+        let claim = Write::Claim {
+            lease: lease.to_owned(),
+            now,
+            lease_ms: 1000,
+            limit: 10,
+        };
+        match store.apply(&[&claim]).unwrap().pop() {
+            Some(Written::Claimed(leased)) => leased,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn finish(store: &mut Store, leased: &Leased, next: Next) {
+        let attempt = Write::Finish(Attempt {
+            event_id: leased.envelope.id.clone(),
+            attempt: leased.attempts + 1,
+            at: now_ms(),
+            status: Some(500),
+            error: Some("HTTP 500".to_owned()),
+            worker: "test".to_owned(),
+            lease: leased.lease.clone(),
+            duration_ms: 1,
+            next,
+        });
+        store.apply(&[&attempt]).unwrap();
+    }
+
+    #[test]
+    fn stored_once_leased_by_token_and_replayed_only_when_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&StoreUrl::Sqlite(dir.path().join("inbox.db"))).unwrap();
+        assert_eq!(store.migrate().unwrap(), vec![1, 2]);
+        assert!(store.migrate().unwrap().is_empty());
+        store.check_schema().unwrap();
+        let (a, b) = (Write::Insert(event("EV-1")), Write::Insert(event("EV-1")));
+        let written = store.apply(&[&a, &b]).unwrap();
+        assert!(matches!(
+            written[..],
+            [Written::Inserted(true), Written::Inserted(false)]
+        ));
+
+        // Leased under claim A; after A's lease ran out, under claim B.
+        let now = now_ms();
+        let first = claim(&mut store, "w#0", now);
+        assert_eq!(first.len(), 1);
+        assert!(claim(&mut store, "w#1", now).is_empty(), "still leased");
+        let second = claim(&mut store, "w#2", now + 1000);
+        assert_eq!(second.len(), 1);
+        // A's late failure does not touch B's lease.
+        finish(&mut store, &first[0], Next::Dead);
+        let (row, attempts, _, _) = store.show("EV-1").unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.attempts), ("pending", 0));
+        assert_eq!(attempts.len(), 1, "the attempt is still logged");
+        assert_eq!(store.replay("EV-1").unwrap(), Replay::AlreadyPending);
+        finish(&mut store, &second[0], Next::Delivered);
+        let (row, ..) = store.show("EV-1").unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.attempts), ("delivered", 1));
+
+        assert_eq!(store.replay("EV-1").unwrap(), Replay::Requeued);
+        assert_eq!(store.replay("EV-2").unwrap(), Replay::NotFound);
+        let again = claim(&mut store, "w#3", now_ms());
+        assert_eq!(again[0].attempts, 0);
+        assert!(again[0].since >= now, "max_age counts from the replay");
+        let stats = store.stats().unwrap();
+        assert_eq!(
+            (stats.schema_version, stats.pending, stats.delivered),
+            (2, 1, 0)
+        );
+        assert_eq!(store.pending().unwrap().0, 1);
+    }
 }

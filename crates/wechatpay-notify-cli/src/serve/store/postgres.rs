@@ -3,6 +3,7 @@
 //! returns.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
@@ -34,8 +35,18 @@ impl PostgresDb {
             self.statements.clear();
             // TLS to the database is left to the deployment (a local socket or a private
             // network); see docs/gateway.md.
-            let mut client = Client::connect(&self.url, NoTls)?;
-            client.batch_execute("SET synchronous_commit TO on")?;
+            let mut config: postgres::Config = self.url.parse()?;
+            // A dead server or a half-open connection fails a call rather than hanging it
+            // (and with it every callback, the health check and shutdown).
+            config
+                .connect_timeout(Duration::from_secs(10))
+                .keepalives_idle(Duration::from_secs(30))
+                .tcp_user_timeout(Duration::from_secs(30));
+            let mut client = config.connect(NoTls)?;
+            client.batch_execute(
+                "SET synchronous_commit TO on; SET statement_timeout TO '30s'; \
+                 SET lock_timeout TO '10s'",
+            )?;
             self.client = Some(client);
         }
         Ok(self.client.as_mut().expect("connected above"))

@@ -29,10 +29,11 @@ impl Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "events, delivery attempts and rejections",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "events, delivery attempts and rejections",
+        sql: "
 CREATE TABLE wechatpay_notify_events (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -77,7 +78,13 @@ CREATE TABLE wechatpay_notify_rejections (
 );
 CREATE INDEX wechatpay_notify_rejections_at ON wechatpay_notify_rejections (at);
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "requeue time: max_age counts from the last replay or retry-dead",
+        sql: "ALTER TABLE wechatpay_notify_events ADD COLUMN requeued_at {int};",
+    },
+];
 
 /// The statement creating the table that records applied migrations, if missing.
 pub fn schema_table(dialect: Dialect) -> String {

@@ -17,6 +17,19 @@ pub struct SqliteDb {
 impl SqliteDb {
     /// Opens (creating if needed) the file, in WAL mode with full synchronisation.
     pub fn open(path: &Path) -> Result<SqliteDb, StoreError> {
+        // The inbox holds decrypted resources: readable by its owner only (SQLite gives the
+        // WAL and shared-memory files the same permissions).
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| {
+                    StoreError::Schema(format!("cannot create {}: {e}", path.display()))
+                })?;
+        }
         let conn = Connection::open(path)?;
         // Another process (an `inbox` command) may hold the write lock for a moment.
         conn.busy_timeout(Duration::from_secs(10))?;
