@@ -838,4 +838,49 @@ mod tests {
         );
         assert_eq!(store.pending().unwrap().0, 1);
     }
+
+    #[test]
+    fn an_inbox_of_version_1_is_migrated_with_its_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = StoreUrl::Sqlite(dir.path().join("inbox.db"));
+        let mut store = Store::open(&url).unwrap();
+        // The inbox as version 1 left it, with an event in it.
+        let db = store.db.as_mut();
+        db.batch(&schema::schema_table(Dialect::Sqlite)).unwrap();
+        db.batch(&schema::MIGRATIONS[0].sql(Dialect::Sqlite))
+            .unwrap();
+        db.execute(
+            "INSERT INTO wechatpay_notify_schema (version, applied_at) VALUES (1, 0)",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+        assert!(store
+            .check_schema()
+            .unwrap_err()
+            .to_string()
+            .contains("migrate"));
+        let old = event("EV-OLD");
+        store
+            .transaction(|db| apply_one(db, &Write::Insert(old.clone())))
+            .unwrap();
+        assert_eq!(store.migrate().unwrap(), vec![2]);
+        store.check_schema().unwrap();
+        let leased = claim(&mut store, "w#0", now_ms());
+        assert_eq!(leased.len(), 1);
+        assert_eq!(leased[0].envelope.id, "EV-OLD");
+        assert_eq!(
+            leased[0].since, old.received_at,
+            "never requeued: age from receipt"
+        );
+        // An inbox of a newer wechatpay-notify is refused, not changed.
+        store
+            .db
+            .execute(
+                "INSERT INTO wechatpay_notify_schema (version, applied_at) VALUES (99, 0)",
+                &[],
+            )
+            .unwrap();
+        assert!(store.migrate().unwrap_err().to_string().contains("newer"));
+    }
 }
