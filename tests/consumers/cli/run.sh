@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CLI archives of dist/ as users run them, one per release target (scripts/targets.sh):
 # each unpacked in a fresh directory outside the repo, with no Rust toolchain on PATH,
-# `wechatpay-notify --version` and `wechatpay-notify demo`. The aarch64 ones run under
+# `wechatpay-notify --version` and `wechatpay-notify demo` (the receiver and the gateway, whose
+# SQLite inbox is compiled into the binary). The aarch64 ones run under
 # qemu-user (Debian's qemu-user; the glibc one with Debian's arm64 glibc as its sysroot), the
 # musl ones are checked to be fully static (no interpreter, nothing NEEDED), so one binary runs
 # on any Linux, Alpine and CentOS 7 included.
@@ -42,7 +43,8 @@ for t in "${RELEASE_TARGETS[@]}"; do
     version=$(cd "$tmp" && "${run[@]}" --version)
     [ "$version" = "wechatpay-notify $WPN_VERSION ($WPN_BACKEND)" ] || fail "$t: --version says '$version'"
     (cd "$tmp" && "${run[@]}" demo >"$tmp/demo-$t.out" 2>&1) || { cat "$tmp/demo-$t.out"; fail "$t: demo"; }
-    echo "  $t ${run[0]##*/}: $(tail -n 1 "$tmp/demo-$t.out")"
+    # The receiver's verdicts, and the gateway's (serve with its bundled SQLite inbox).
+    echo "  $t ${run[0]##*/}: $(grep -E 'outcomes correct' "$tmp/demo-$t.out"); gateway: $(grep -E 'forwarded once each' "$tmp/demo-$t.out" | sed 's/^ *. *//')"
     ok=$((ok + 2))
 done
 echo "cli consumer: $ok passed, 0 failed"
