@@ -21,6 +21,7 @@ serve arrives at the receiver, verified, once, and so does a repeat of it.
 The last line is "N passed, N failed"; the exit status is 1 when any check failed.
 """
 
+import abc
 import argparse
 import base64
 import hashlib
@@ -144,7 +145,7 @@ def msg_id(tag: str) -> str:
     return f"EV-{tag}-{secrets.token_hex(6)}"
 
 
-class Receiver:
+class Receiver(abc.ABC):
     name = ""
 
     def __init__(self, work: Path, secret: str) -> None:
@@ -155,16 +156,17 @@ class Receiver:
         work.mkdir(parents=True, exist_ok=True)
         self.log = work / "receiver.log"
 
+    @abc.abstractmethod
     def start(self) -> None:
-        raise NotImplementedError
+        """Starts the receiver on a free loopback port and sets ``url``."""
 
+    @abc.abstractmethod
     def events(self, webhook_id: str) -> int:
         """How many times webhook_id is recorded."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def effects(self, table: str, webhook_id: str) -> int:
         """How many payments or refunds webhook_id applied."""
-        raise NotImplementedError
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

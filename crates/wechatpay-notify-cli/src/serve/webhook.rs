@@ -49,16 +49,22 @@ pub fn body(event: &Leased) -> Vec<u8> {
 
 /// `webhook-signature` for a message: `v1,` + base64(HMAC-SHA256(key, "id.timestamp.body")).
 pub fn signature(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> String {
+    let mac = mac(key, id, timestamp, body);
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// HMAC-SHA256 under `key` of the signed content `id.timestamp.body`.
+fn mac(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!(
-        "v1,{}",
-        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-    )
+    mac
 }
 
 /// True when one of the space-separated `v1,` signatures of a `webhook-signature` header is the
@@ -71,14 +77,7 @@ pub fn verify(key: &[u8], id: &str, timestamp: i64, body: &[u8], header: &str) -
         let Ok(given) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
             return false;
         };
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-        mac.update(id.as_bytes());
-        mac.update(b".");
-        mac.update(timestamp.to_string().as_bytes());
-        mac.update(b".");
-        mac.update(body);
-        mac.verify_slice(&given).is_ok()
+        mac(key, id, timestamp, body).verify_slice(&given).is_ok()
     })
 }
 

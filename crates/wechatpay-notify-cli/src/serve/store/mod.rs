@@ -44,6 +44,15 @@ macro_rules! envelope_columns {
 /// The columns of [`Envelope`], in its order.
 const ENVELOPE_COLUMNS: &str = envelope_columns!();
 
+/// Stores a new event, unless its id is in the inbox already (the dedupe key).
+const INSERT_EVENT: &str = concat!(
+    "INSERT INTO wechatpay_notify_events (",
+    envelope_columns!(),
+    ", plaintext, raw_request, source, received_at, status, attempts, next_attempt_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $10) \
+     ON CONFLICT (id) DO NOTHING"
+);
+
 impl Envelope {
     /// The envelope in the six columns of `r` from `at` ([`ENVELOPE_COLUMNS`]).
     fn from_row(r: &Row, at: usize) -> Envelope {
@@ -608,9 +617,7 @@ fn apply_one(db: &mut dyn Db, write: &Write) -> Result<Written, StoreError> {
         Write::Insert(e) => {
             let (ev, envelope) = (e, &e.envelope);
             let n = db.execute(
-                &format!("INSERT INTO wechatpay_notify_events ({ENVELOPE_COLUMNS}, plaintext, \
-                 raw_request, source, received_at, status, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $10) \
-                 ON CONFLICT (id) DO NOTHING"),
+                INSERT_EVENT,
                 &[
                     envelope.id.as_str().into(),
                     envelope.kind.as_str().into(),
