@@ -39,7 +39,7 @@ def backends() -> List[Tuple[str, Backend]]:
         }),
     ]
     # java_natives mirrors the C header (include/wechatpay_notify.h), not the catalog.
-    for name in ("python", "go", "java", "java_natives"):
+    for name in ("python", "go", "java", "java_natives", "node"):
         try:
             module = __import__(f"codegen.{name}", fromlist=["outputs"])
         except ModuleNotFoundError:

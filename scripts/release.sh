@@ -14,6 +14,9 @@
 #   dist/maven/                                       a Maven repository directory: jar (native
 #                                                     library inside), pom, sources and javadoc
 #                                                     (scripts/package-java.sh)
+#   dist/npm/                                         npm pack tarballs: wechatpay-notify and one
+#                                                     prebuilt addon package per target
+#                                                     (scripts/package-node.sh)
 # The C library and the CLI are built with the `dist` cargo profile (LTO, stripped), by zig
 # (cargo-zigbuild, scripts/zig.sh) against glibc 2.17, in target/TARGET/dist; the wheel is built
 # by maturin with zig too (manylinux2014), with the release profile the tests use. Every ELF
@@ -70,6 +73,21 @@ for t in "${RELEASE_TARGETS[@]}"; do
     install -m 644 README.md "$cli_dir/"
     licenses wechatpay-notify-cli "$cli_dir" "$t"
     tar -C "$stage/cli" -czf "$dist/cli/$name.tar.gz" "$name"
+    # The Node.js addon (napi-rs), from the same compiled dependencies: a cdylib for glibc; for
+    # musl a staticlib that zig links into a shared object (scripts/zig.sh).
+    node_dir="$stage/node/$(node_platform "$t")"
+    mkdir -p "$node_dir"
+    node_addon="$node_dir/wechatpay-notify.$(node_platform "$t").node"
+    if [ "$(target_libc "$t")" = gnu ]; then
+        cargo-zigbuild rustc --profile dist --target "$zig_target" -p wechatpay-notify-node "${BACKEND_CARGO_FEATURES[@]}" \
+            --lib --crate-type cdylib
+        install -m 755 "target/$t/dist/libwechatpay_notify_node.so" "$node_addon"
+    else
+        cargo-zigbuild rustc --profile dist --target "$zig_target" -p wechatpay-notify-node "${BACKEND_CARGO_FEATURES[@]}" \
+            --lib --crate-type staticlib
+        link_musl_node_addon "$t" "target/$t/dist/libwechatpay_notify_node.a" "$node_addon"
+    fi
+    licenses wechatpay-notify-node "$node_dir" "$t"
     echo "dist build $t: $((SECONDS - part)) s"
 done
 echo "dist build: $((SECONDS - started)) s"
@@ -81,6 +99,7 @@ export WPN_NATIVE_PREFIX="$stage/$c_name" WPN_DIST="$dist" WPN_VERSION="$version
 bash scripts/package-python.sh
 bash scripts/package-go.sh
 bash scripts/package-java.sh
+WPN_NODE_STAGE="$stage/node" bash scripts/package-node.sh
 
 # --- what was made --------------------------------------------------------------------------------
 lib="$WPN_NATIVE_PREFIX/lib"
@@ -88,7 +107,7 @@ echo "--- dist/ ($version, $target)"
 ls -l "$lib/libwechatpay_notify.so.$version" "$lib/libwechatpay_notify.a" "$built/wechatpay-notify" |
     awk '{printf "  %-60s %10d bytes\n", $NF, $5}'
 echo "  exported symbols: $(nm -D --defined-only "$lib/libwechatpay_notify.so.$version" | grep -c ' wpn_')"
-(cd "$dist" && find . -type f \( -name '*.tar.gz' -o -name '*.whl' -o -name '*.jar' -o -name '*.zip' \) \
+(cd "$dist" && find . -type f \( -name '*.tar.gz' -o -name '*.tgz' -o -name '*.whl' -o -name '*.jar' -o -name '*.zip' \) \
     -printf '  dist/%P %s bytes\n' | sort)
 
 # --- the glibc floor of every shipped ELF file --------------------------------------------------
@@ -104,7 +123,7 @@ from pathlib import Path
 dist, out = Path(sys.argv[1]), Path(sys.argv[2])
 for path in sorted(dist.rglob("*")):
     rel = path.relative_to(dist).as_posix()
-    if rel.endswith(".tar.gz"):
+    if rel.endswith((".tar.gz", ".tgz")):
         with tarfile.open(path) as t:
             members = [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.isfile()]
     elif rel.endswith((".whl", ".jar", ".zip")):
@@ -130,7 +149,7 @@ dist = Path(sys.argv[1])
 
 
 def names(path: Path) -> list[str]:
-    if path.name.endswith(".tar.gz"):
+    if path.name.endswith((".tar.gz", ".tgz")):
         with tarfile.open(path) as t:
             return t.getnames()
     with zipfile.ZipFile(path) as z:
@@ -144,11 +163,13 @@ wanted = {
     "python/": ["/LICENSE"],
     "goproxy/": ["/LICENSE", "/THIRD-PARTY-LICENSES.txt"],
     "maven/": ["META-INF/LICENSE", "META-INF/THIRD-PARTY-LICENSES.txt"],
+    "npm/wechatpay-notify-linux-": ["/LICENSE", "/THIRD-PARTY-LICENSES.txt"],
+    "npm/": ["/LICENSE"],
 }
 checked = 0
 for path in sorted(dist.rglob("*")):
     rel = path.relative_to(dist).as_posix()
-    if not rel.endswith((".tar.gz", ".whl", ".zip")) and not (rel.endswith(".jar") and "-sources" not in rel and "-javadoc" not in rel):
+    if not rel.endswith((".tar.gz", ".tgz", ".whl", ".zip")) and not (rel.endswith(".jar") and "-sources" not in rel and "-javadoc" not in rel):
         continue
     kind = next(k for k in wanted if rel.startswith(k))
     listed = names(path)

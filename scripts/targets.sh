@@ -2,8 +2,8 @@
 # The platforms every release artifact is built for (sourced by scripts/release.sh, the
 # packaging scripts and the consumer tests), and each one's name where a tool names it. One
 # home for the list: the C and CLI archives are named by the Rust target, the Go module's
-# libraries sit in build/<go_dir>, the jar's in JNA's resource directory <jna_dir>, and the
-# wheels carry <wheel_compatibility> tags.
+# libraries sit in build/<go_dir>, the jar's in JNA's resource directory <jna_dir>, the
+# wheels carry <wheel_compatibility> tags, and the npm packages are named by <node_platform>.
 #
 #   glibc targets link against glibc $GLIBC_FLOOR (scripts/zig.sh); musl targets link musl
 #   statically (the CLI is one static binary, the C archive a static library).
@@ -27,6 +27,13 @@ go_dir() {
 # JNA's resource directory for the target's shared library (glibc targets only: a JVM on musl
 # loads the glibc library through gcompat, or builds from source).
 jna_dir() { case "$1" in x86_64-unknown-linux-gnu) echo linux-x86-64 ;; aarch64-unknown-linux-gnu) echo linux-aarch64 ;; esac; }
+# The Node.js platform of the target as napi-rs names it (its npm package
+# @wechatpay-notify/<node_platform> and its addon wechatpay-notify.<node_platform>.node).
+node_platform() {
+    local arch
+    case "$(target_arch "$1")" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
+    echo "linux-$arch-$(target_libc "$1")"
+}
 # maturin's --compatibility for the target's wheel.
 wheel_compatibility() { case "$(target_libc "$1")" in gnu) echo manylinux2014 ;; musl) echo musllinux_1_2 ;; esac; }
 # The target as zig names it when a C compiler is needed for it (glibc at the floor).

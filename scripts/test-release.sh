@@ -5,7 +5,8 @@
 # ones under qemu-user): the C archive through pkg-config and CMake (dynamic and static), the CLI
 # archive's demo, the Python wheel (no Rust on PATH) and sdist in new venvs under Flask, the Go
 # module by `go get` from dist/goproxy under gin and net/http (and vendored), and the Maven
-# artifact by its coordinates in a Spring Boot application.
+# artifact by its coordinates in a Spring Boot application, and the npm tarballs in a new npm
+# project under Express (CommonJS, ESM, tsc), with the arm64 package under Debian's arm64 Node.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -27,7 +28,7 @@ source scripts/backend.sh
 export WPN_DIST="$PWD/dist"
 WPN_VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
 export WPN_VERSION
-for consumer in c cli python go java; do
+for consumer in c cli python go java node; do
     echo "=== consumer: $consumer"
     part=$SECONDS
     bash "tests/consumers/$consumer/run.sh"

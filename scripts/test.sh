@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-for part in rust c python cli gateway go java release; do
+for part in rust c python node cli gateway go java release; do
     script="scripts/test-$part.sh"
     if [ -f "$script" ]; then
         echo "=== $part ==="

@@ -22,6 +22,23 @@ zig_tools() {
     export PATH="$venv/bin:$PATH"
 }
 
+# Links the Node.js addon for a musl target: the crate's staticlib (built by
+# `cargo rustc --crate-type staticlib`, with the rest of the musl build's crt-static
+# dependencies) into a shared object that loads into a musl Node.js (Alpine): musl's libc
+# dynamically, the unwinder from Rust's self-contained libunwind, and only N-API's entry point
+# exported.
+#   link_musl_node_addon TARGET STATICLIB OUTPUT
+link_musl_node_addon() {
+    local target="$1" archive="$2" out="$3" exports
+    exports="$(mktemp)"
+    printf '{\n  global: napi_register_module_v1;\n  local: *;\n};\n' >"$exports"
+    python3 -m ziglang cc -target "$(target_arch "$target")-linux-musl" -shared -o "$out" \
+        -Wl,--whole-archive "$archive" -Wl,--no-whole-archive \
+        "$(rustc --print sysroot)/lib/rustlib/$target/lib/self-contained/libunwind.a" \
+        -Wl,--version-script="$exports" -Wl,--gc-sections -Wl,-s
+    rm -f "$exports"
+}
+
 # The highest GLIBC_ symbol version an ELF file needs ("none" for none), from its dynamic
 # symbol table.
 glibc_needed() {
