@@ -286,7 +286,7 @@ export interface Check {
   /** `"passed"`, `"failed"` or `"skipped"`. */
   status: 'passed' | 'failed' | 'skipped'
   /** The error code when the check failed, else `null`. */
-  code?: string | null
+  code: string | null
   /** Why it failed (the error's message), why it was skipped, or `""` when it passed. */
   message: string
 }

@@ -25,6 +25,7 @@ const {
   outcome,
   settle,
   seal,
+  rawCallback,
   CATALOG,
 } = require('./helpers');
 
@@ -216,6 +217,9 @@ test('every Node header form is read', async (t) => {
       assert.equal(verifier.parse(form, body, at(NOW)).id, EVENT_ID, name);
     });
   }
+  await t.test('an empty WHATWG Headers', () => {
+    throwsCode(() => verifier.parse(new Headers(), body, at(NOW)), 'MISSING_HEADER');
+  });
   // Tampered, every form refuses with the same code.
   for (const [name, form] of Object.entries(headerForms({ ...headers, 'Wechatpay-Nonce': 'other' }))) {
     await t.test(`${name}, tampered`, () => {
@@ -288,7 +292,6 @@ test('header rules: values trimmed, the first of a repeated name wins, look-alik
   throwsCode(() => verifier.parse({ ...lower, 'wechatpay-nonce': undefined }, body, at(NOW)), 'MISSING_HEADER');
   throwsCode(() => verifier.parse({}, body, at(NOW)), 'MISSING_HEADER');
   throwsCode(() => verifier.parse([], body, at(NOW)), 'MISSING_HEADER');
-  throwsCode(() => verifier.parse(new Headers(), body, at(NOW)), 'MISSING_HEADER');
 });
 
 test('headers of the wrong shape or type are TypeErrors', async () => {
@@ -350,26 +353,61 @@ test('the body size limit', () => {
 
 // ---------------------------------------------------------------- resource fidelity
 
-test('resource equals JSON.parse(plaintext)', async (t) => {
-  const resources = [
-    { a: 1, b: -2, c: 9007199254740991, d: -9007199254740991 },
-    { f: 0.1, g: -0.5, h: 2.5e-3, e: 1e300, n: -1.5e-300 },
-    { z: 1, a: 2, 10: 'numeric key', m: { y: [1, { x: null }], b: true, c: false } },
-    { s: 'é😀 "quoted" \\ \n\u0000', empty: '', arr: [], obj: {} },
-    [1, 2, 3],
-    'just a string',
-    42,
+test('resource equals JSON.parse(plaintext), for the exact plaintext WeChat Pay sends', async (t) => {
+  const v = vectorVerifier('default');
+  const plaintexts = [
+    '{"c":18446744073709551615,"d":-9223372036854775808,"e":9007199254740993,"big":123456789012345678901234567890}',
+    '{"f":0.1,"g":-0.0,"h":2.5e-3,"e":1e300,"n":-1.5e-300,"x":1.7976931348623157e308,"y":5e-324,"z":0.30000000000000004}',
+    '{"z":1,"a":2,"10":"numeric key","2":"another","m":{"y":[1,{"x":null}],"b":true,"c":false}}',
+    '{"s":"\\u00e9\\ud83d\\ude00 \\"q\\" \\\\ \\n \\u0000 \\u2028 é😀","empty":"","arr":[],"obj":{}}',
+    '{"lone":"\\ud800"}',
+    '{"a":1,"a":2}',
+    '{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}},"a":1}',
+    '[1,{"a":[]}]',
+    '"just a string"',
+    '42',
+    'true',
+    'null',
+    ' \n {"spaced" : 1 } \n',
   ];
-  for (const resource of resources) {
-    await t.test(JSON.stringify(resource).slice(0, 40), () => {
+  for (const plaintext of plaintexts) {
+    await t.test(plaintext.slice(0, 50), () => {
+      const { headers, body } = rawCallback(plaintext);
+      const n = v.parse(headers, body, at(NOW));
+      assert.ok(n.plaintext.equals(Buffer.from(plaintext, 'utf8')));
+      const expected = JSON.parse(plaintext);
+      assert.deepStrictEqual(n.resource, expected);
+      if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
+        assert.deepEqual(Object.keys(n.resource), Object.keys(expected));
+        // Own properties, the prototype untouched: "__proto__" is a key like any other.
+        assert.equal(Object.getPrototypeOf(n.resource), Object.prototype);
+        assert.equal({}.polluted, undefined);
+      }
+    });
+  }
+});
+
+test("the kit writes the JS values it is given exactly", async (t) => {
+  const resources = {
+    integers: { a: 1, b: -2, c: 9007199254740991, d: -9007199254740991 },
+    'simple floats': { f: 0.1, g: -0.5, h: 2.5e-3, i: 123.456 },
+    'a large double (1e300)': { e: 1e300 },
+    'a large double (1e20)': { e: 1e20 },
+    'a tiny double (-1.5e-300)': { n: -1.5e-300 },
+    'the smallest double (5e-324)': { y: 5e-324 },
+    'key order and nesting': { z: 1, a: 2, 10: 'numeric key', m: { y: [1, { x: null }], b: true, c: false } },
+    strings: { s: 'é😀 "quoted" \\ \n\u0000', empty: '', arr: [], obj: {} },
+    'an array': [1, 2, 3],
+    'a string': 'just a string',
+    'a number': 42,
+  };
+  for (const [name, resource] of Object.entries(resources)) {
+    await t.test(name, () => {
       const { headers, body } = kit.notification('transaction', {}, { resource, timestamp: NOW });
       const n = verifier.parse(headers, body, at(NOW));
       const expected = JSON.parse(n.plaintext.toString('utf8'));
       assert.deepStrictEqual(expected, resource);
       assert.deepStrictEqual(n.resource, expected);
-      if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
-        assert.deepEqual(Object.keys(n.resource), Object.keys(expected));
-      }
     });
   }
 });
@@ -628,12 +666,12 @@ test('diagnose: ok, a late callback, checks', () => {
   const ok = verifier.diagnose(headers, body, at(NOW));
   assert.equal(ok.kind, 'v3');
   assert.equal(ok.ok, true);
-  assert.equal(ok.error, null);
+  assert.equal(ok.error ?? null, null);
   assert.deepEqual(ok.hints, []);
   assert.deepEqual(ok.checks.map((c) => c.step), [...Array(16).keys()]);
   for (const check of ok.checks) {
     assert.notEqual(check.status, 'failed');
-    assert.equal(check.code, null);
+    assert.equal(check.code ?? null, null);
     assert.equal(typeof check.name, 'string');
     assert.ok(check.name.length > 0);
     assert.equal(typeof check.message, 'string');
@@ -689,6 +727,25 @@ test('diagnose names the signs of a re-serialized body', () => {
   assert.equal(dt.error.code, 'SIGNATURE_MISMATCH');
   assert.deepEqual(dt.hints, []);
   assert.equal(dt.checks[10].message, dt.error.message);
+});
+
+test('a diagnosis says "none" with null: error of an accepted callback, code of a check that did not fail', () => {
+  const { headers, body } = signed();
+  const diagnoses = {
+    'v3 accepted': verifier.diagnose(headers, body, at(NOW)),
+    'v3 refused': verifier.diagnose(headers, body, at(NOW + 3600)),
+    'v2 accepted': kit.v2Verifier().diagnose(kit.v2Payment()),
+  };
+  for (const [name, d] of Object.entries(diagnoses)) {
+    assert.deepEqual(Object.keys(d).filter((k) => d[k] === undefined), [], `${name}: undefined fields`);
+    if (d.ok) assert.strictEqual(d.error, null, `${name}: error`);
+    for (const check of d.checks) {
+      for (const field of ['step', 'name', 'status', 'code', 'message']) {
+        assert.ok(field in check, `${name}: step ${check.step} has no ${field}`);
+      }
+      if (check.status !== 'failed') assert.strictEqual(check.code, null, `${name}: step ${check.step} code`);
+    }
+  }
 });
 
 // ---------------------------------------------------------------- verify, verifyResponse
@@ -789,10 +846,10 @@ test('V2Verifier: diagnose reports every check', () => {
   const ok = v2.diagnose(kit.v2Payment());
   assert.equal(ok.kind, 'v2_payment');
   assert.equal(ok.ok, true);
-  assert.equal(ok.error, null);
+  assert.equal(ok.error ?? null, null);
   assert.deepEqual(ok.hints, []);
   assert.deepEqual(ok.checks.map((c) => c.step), [0, 1, 2, 3, 4, 5, 6]);
-  assert.ok(ok.checks.every((c) => c.status === 'passed' && c.code === null));
+  assert.ok(ok.checks.every((c) => c.status === 'passed' && (c.code ?? null) === null));
   const bad = new wpn.V2Verifier({ key: 'x'.repeat(32) }).diagnose(kit.v2Payment({}, { signType: 'HMAC-SHA256' }));
   assert.equal(bad.ok, false);
   assertLibraryError(bad.error, 'SIGNATURE_MISMATCH');

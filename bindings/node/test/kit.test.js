@@ -283,8 +283,7 @@ test('overrides merge into the sample, nested objects key by key; resource repla
   // Arrays are replaced, not merged.
   const replacedList = decrypted(k, k.notification('transaction', { promotion_detail: [] }));
   assert.deepStrictEqual(replacedList.promotion_detail, []);
-  const replaced = decrypted(k, k.notification('refund', { a: { c: 2 }, d: null }, { resource: { a: { b: 1 } } }));
-  assert.deepStrictEqual(replaced, { a: { b: 1, c: 2 }, d: null });
+  assert.deepStrictEqual(decrypted(k, k.notification('refund', {}, { resource: { a: { b: 1 } } })), { a: { b: 1 } });
   assert.deepStrictEqual(decrypted(k, k.notification('transaction', {}, { resource: [1, 'x'] })), [1, 'x']);
   // Defaults: the transaction sample.
   assert.deepStrictEqual(decrypted(k, k.notification()), sample('transaction'));
@@ -293,6 +292,16 @@ test('overrides merge into the sample, nested objects key by key; resource repla
   const overrides = { amount: { total: 7 } };
   k.notification('transaction', overrides);
   assert.deepStrictEqual(overrides, { amount: { total: 7 } });
+});
+
+test('overrides merge into a resource given in options, as into the sample', () => {
+  // As Python's kit.notification(kind, resource, **overrides): the resource replaces the
+  // sample, then the overrides are merged into it (not silently dropped).
+  const k = publicKit;
+  const replaced = decrypted(k, k.notification('refund', { a: { c: 2 }, d: null }, { resource: { a: { b: 1 } } }));
+  assert.deepStrictEqual(replaced, { a: { b: 1, c: 2 }, d: null });
+  const order = decrypted(k, k.notification('transaction', { out_trade_no: 'T-2' }, { resource: sample('transaction') }));
+  assert.equal(order.out_trade_no, 'T-2');
 });
 
 test('envelope options: id, eventType, timestamp', () => {

@@ -96,6 +96,15 @@ function secretsOfVectors() {
   return [...new Set(secrets)];
 }
 
+test('the checker finds a secret in any of its forms', () => {
+  const secret = 'wpnTestAPIv3Key0123456789abcdefg';
+  for (const form of forms(secret)) {
+    assert.throws(() => assertNoSecret([`before ${form} after`], [secret], 'self-check'), /reveals/);
+  }
+  assert.throws(() => assertNoSecret([util.inspect(Buffer.from(secret))], [secret], 'self-check'), /reveals/);
+  assert.equal(assertNoSecret(['nothing here'], [secret], 'self-check'), 1);
+});
+
 test('no error of any vector reveals a key or the plaintext', async () => {
   const secrets = secretsOfVectors();
   assert.ok(secrets.length > 10, `only ${secrets.length} secrets`);

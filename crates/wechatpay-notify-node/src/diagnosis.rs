@@ -21,7 +21,7 @@ pub struct Check {
     pub status: &'static str,
     /// The error code when the check failed, else `null`.
     #[napi(ts_type = "string | null")]
-    pub code: Option<&'static str>,
+    pub code: Either<&'static str, Null>,
     /// Why it failed (the error's message), why it was skipped, or `""` when it passed.
     pub message: String,
 }
@@ -37,7 +37,7 @@ impl From<CoreCheck> for Check {
             step: check.step,
             name: check.name,
             status,
-            code,
+            code: code.map_or(Either::B(Null), Either::A),
             message,
         }
     }

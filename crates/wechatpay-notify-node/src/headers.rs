@@ -52,7 +52,7 @@ pub(crate) fn extract(env: &Env, value: &Unknown<'_>) -> Result<HeaderPairs> {
     if entries.get_type()? == ValueType::Function {
         let array_from: Function<Unknown, Object> = env
             .get_global()?
-            .get_named_property::<Object>("Array")?
+            .get_named_property_unchecked::<Object>("Array")?
             .get_named_property("from")?;
         let array = array_from.call(*value)?;
         from_array(env, &array, &mut out)?;

@@ -65,10 +65,61 @@ fn kind_of(env: &Env, name: &str) -> Result<EventKind> {
     })
 }
 
-/// A JSON value given to the kit (a resource or overrides).
-fn json(env: &Env, value: Unknown<'_>, what: &str) -> Result<Value> {
-    env.from_js_value::<Value, _>(value)
-        .map_err(|_| type_error(env, &format!("{what} must be JSON values")))
+/// How deeply a resource given to the kit may nest (the verifier refuses deeper JSON).
+const MAX_DEPTH: usize = 128;
+
+/// A JSON value given to the kit (a resource or overrides). Numbers keep their exact value:
+/// whole numbers of 64 bits as integers, others as the double they are.
+fn json(env: &Env, value: &Unknown<'_>, depth: usize) -> Result<Value> {
+    if depth > MAX_DEPTH {
+        return Err(type_error(
+            env,
+            &format!("the resource nests deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    // SAFETY (each cast): the value's type was checked first.
+    Ok(match value.get_type()? {
+        ValueType::Null => Value::Null,
+        ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>() }?),
+        ValueType::String => Value::String(unsafe { value.cast::<String>() }?),
+        ValueType::Number => {
+            let n: f64 = unsafe { value.cast() }?;
+            if n.fract() == 0.0 && n.abs() < 9.2e18 {
+                // A whole number that fits: written without a fraction, as JSON.stringify does.
+                Value::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map(Value::Number).ok_or_else(|| {
+                    type_error(env, "the kit's resources hold finite numbers only (JSON has no NaN)")
+                })?
+            }
+        }
+        ValueType::Object if value.is_array()? => {
+            let array = unsafe { value.cast::<Object>() }?;
+            let items = (0..array.get_array_length()?)
+                .map(|i| json(env, &array.get_element::<Unknown>(i)?, depth + 1))
+                .collect::<Result<Vec<_>>>()?;
+            Value::Array(items)
+        }
+        ValueType::Object => {
+            let object = unsafe { value.cast::<Object>() }?;
+            let names = object.get_property_names()?;
+            let mut map = serde_json::Map::new();
+            for i in 0..names.get_array_length()? {
+                let name: String = names.get_element(i)?;
+                let item: Unknown = object.get_named_property(&name)?;
+                if item.get_type()? != ValueType::Undefined {
+                    map.insert(name, json(env, &item, depth + 1)?);
+                }
+            }
+            Value::Object(map)
+        }
+        other => {
+            return Err(type_error(
+                env,
+                &format!("a resource holds JSON values (object, array, string, number, boolean, null), not {other}"),
+            ))
+        }
+    })
 }
 
 /// A text option, if present.
@@ -226,15 +277,26 @@ impl JsKit {
     ) -> Result<Callback> {
         let kind = kind_of(env, kind.as_deref().unwrap_or("transaction"))?;
         let mut builder = self.inner.notification(kind);
+        let options = self::options(env, options, "options")?;
+        // A resource given in the options replaces the sample; the overrides merge into
+        // whichever it is.
+        if let Some(resource) = options
+            .as_ref()
+            .map(|o| property(o, "resource"))
+            .transpose()?
+            .flatten()
+        {
+            builder = builder.resource(json(env, &resource, 0)?);
+        }
         if let Some(overrides) = overrides
             .filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
         {
-            builder = builder.merge(json(env, overrides, "overrides")?);
-        }
-        if let Some(o) = self::options(env, options, "options")? {
-            if let Some(resource) = property(&o, "resource")? {
-                builder = builder.resource(json(env, resource, "resource")?);
+            match json(env, &overrides, 0)? {
+                Value::Object(map) if map.is_empty() => {}
+                overrides => builder = builder.merge(overrides),
             }
+        }
+        if let Some(o) = options {
             if let Some(event_type) = text(env, &o, "eventType")? {
                 builder = builder.event_type(&event_type);
             }

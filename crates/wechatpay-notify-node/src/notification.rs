@@ -135,7 +135,7 @@ impl JsNotification {
     pub fn resource<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
         let parse: Function<&str, Unknown<'env>> = env
             .get_global()?
-            .get_named_property::<Object>("JSON")?
+            .get_named_property_unchecked::<Object>("JSON")?
             .get_named_property("parse")?;
         parse.call(self.inner.plaintext())
     }
