@@ -11,8 +11,10 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const PACKAGE_DIR = path.resolve(__dirname, '..');
-const ROOT = path.resolve(PACKAGE_DIR, '..', '..');
+// WPN_NODE_PACKAGE loads an installed copy of the package instead (the release's consumer test
+// runs the vectors through the arm64 prebuilt package that way: tests/consumers/node/run.sh).
+const PACKAGE_DIR = path.resolve(process.env.WPN_NODE_PACKAGE || path.join(__dirname, '..'));
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const VECTORS_DIR = path.join(ROOT, 'tests', 'vectors');
 const KEYS_DIR = path.join(VECTORS_DIR, 'keys');
 

@@ -12,7 +12,12 @@
 #    payment answered 204, a tampered one 401. handler.ts is type-checked by tsc --strict against
 #    the installed declarations.
 # 3. The package without its addon package fails with a message naming the platform.
-# 4. aarch64: Debian's arm64 Node.js under qemu-user (scripts/node-arm64.sh) runs every
+# 4. musl: no musl Node.js is available here, so the x86_64 musl addon is loaded by musl's own
+#    dynamic loader (Debian's musl) in a small host that provides stubs of the N-API functions
+#    (musl_host.c): every other symbol must bind in musl's libc at once, as when Node loads it;
+#    the same host without the stubs must fail. Both musl addons export only N-API's entry point
+#    and need only musl's libc.so.
+# 5. aarch64: Debian's arm64 Node.js under qemu-user (scripts/node-arm64.sh) runs every
 #    conformance vector (bindings/node/test/vectors.test.js) through the arm64 prebuilt package.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -76,7 +81,32 @@ if message="$(cd "$alone" && node -e "require('wechatpay-notify')" 2>&1)"; then
     die "the package loaded without its addon package"
 fi
 grep -q "no addon for $host_platform" <<<"$message" || die "unexpected error without the addon: $message"
-echo "node consumer: without @wechatpay-notify/$host_platform: $(grep -o "no addon for $host_platform[^.]*" <<<"$message" | head -n 1)"
+echo "node consumer: without @wechatpay-notify/$host_platform: $(grep -m 1 -o "wechatpay-notify: no addon for .*" <<<"$message")"
+
+# musl: the addons' dynamic symbols, and the x86_64 one loaded by musl's loader.
+musl="$work/musl"
+mkdir -p "$musl"
+for platform in linux-x64-musl linux-arm64-musl; do
+    mkdir -p "$musl/$platform"
+    tar -xzf "$WPN_DIST/npm/wechatpay-notify-$platform-$WPN_VERSION.tgz" -C "$musl/$platform" --strip-components=1
+    addon="$musl/$platform/wechatpay-notify.$platform.node"
+    needed="$(readelf -d "$addon" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
+    [ "$needed" = "libc.so " ] || die "$platform needs: $needed"
+    exported="$(nm -D --defined-only "$addon" | awk '{print $3}' | tr '\n' ' ')"
+    [ "$exported" = "napi_register_module_v1 " ] || die "$platform exports: $exported"
+done
+addon="$musl/linux-x64-musl/wechatpay-notify.linux-x64-musl.node"
+{
+    echo '#include <stdlib.h>'
+    nm -D --undefined-only "$addon" | awk '$2 ~ /^napi_/ {print "void " $2 "(void) { abort(); }"}'
+} >"$musl/napi_stubs.c"
+musl-gcc -rdynamic -o "$musl/host" "$here/musl_host.c" "$musl/napi_stubs.c"
+musl-gcc -o "$musl/host-without-napi" "$here/musl_host.c"
+"$musl/host" "$addon" || die "the x86_64 musl addon does not load under musl"
+if "$musl/host-without-napi" "$addon" 2>/dev/null; then
+    die "the musl addon loaded without N-API: the check binds nothing"
+fi
+echo "node consumer: musl: the x86_64 addon loads under musl's loader ($(grep -c '^void' "$musl/napi_stubs.c") N-API imports stubbed); both need only libc.so and export only napi_register_module_v1"
 
 # aarch64 under qemu-user: the vectors through the arm64 package, in Debian's arm64 node.
 arm="$work/arm64/node_modules"
@@ -86,5 +116,11 @@ tar -xzf "$arm_tgz" -C "$arm/@wechatpay-notify/linux-arm64-gnu" --strip-componen
 sysroot="$root/target/node-arm64"
 node_arm64_sysroot "$sysroot"
 started=$SECONDS
-WPN_NODE_PACKAGE="$arm/wechatpay-notify" node_arm64 "$sysroot" --test "$root/bindings/node/test/vectors.test.js"
-echo "node consumer: aarch64 vectors under qemu ($(node_arm64 "$sysroot" -p 'process.version + " " + process.arch'), $((SECONDS - started)) s)"
+report="$work/arm64.tap"
+if ! WPN_NODE_PACKAGE="$arm/wechatpay-notify" node_arm64 "$sysroot" --test "$root/bindings/node/test/vectors.test.js" >"$report" 2>&1; then
+    cat "$report"
+    die "the vectors failed through the arm64 package"
+fi
+arch="$(WPN_NODE_PACKAGE="$arm/wechatpay-notify" node_arm64 "$sysroot" -p \
+    "process.version + ' ' + process.arch + ', addon ' + require('$arm/wechatpay-notify').BACKEND")"
+echo "node consumer: aarch64 under qemu ($arch): vectors $(grep -E '^# (pass|fail) ' "$report" | tr '\n' ' ')in $((SECONDS - started)) s"
