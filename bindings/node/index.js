@@ -19,6 +19,7 @@
  * Every check, decryption and reply is the Rust core's (the same as the C library, Python, Go
  * and Java packages); README "Node.js" and docs/node.md describe the API.
  */
+const { inspect } = require('node:util');
 const native = require('./native');
 const errors = require('./errors');
 
@@ -27,6 +28,12 @@ const errors = require('./errors');
 native.registerErrorClasses(errors.SignatureError, errors.DecryptionError, errors.FormatError, errors.ConfigError);
 
 const constants = native.constants();
+
+// What console.log shows of a notification: the envelope, never the decrypted resource.
+native.Notification.prototype[inspect.custom] = function inspectNotification(depth, options, show) {
+  const { id, eventType, kind, createTime, serial, mchid } = this;
+  return `Notification ${show({ id, eventType, kind, createTime, serial, mchid }, options)}`;
+};
 
 module.exports = {
   Verifier: native.Verifier,

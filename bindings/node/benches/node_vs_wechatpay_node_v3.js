@@ -268,7 +268,7 @@ async function checks(ctx) {
   // Every failure of the kit: ours must refuse it with the kit's code; the peer's outcome is shown.
   console.log(`\n== the kit's failures (ours must refuse each with its code; ${PEER}: what it does) ==`);
   const rows = [['failure', 'wechatpay-notify', PEER]];
-  for (const [name, code] of Object.entries(FAILURES)) {
+  for (const [name, code] of Object.entries(FAILURES).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const cb = callback(kit, { failure: name });
     const ours = await outcome(() => ourParse(cb));
     assert.ok(!ours.ok, `ours accepted the kit's ${name}`);

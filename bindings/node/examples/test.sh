@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The framework examples' tests: for each of express, fastify, koa and nestjs, a clean install
 # from its package-lock.json, a tsc build for the TypeScript one, then its notify.test.js
-# (node --test) against the addon already built in bindings/node (scripts/test-node.sh builds it
-# and calls this). Each dependency on wechatpay-notify is file:../.. , a link to bindings/node.
+# (node --test); and test-runners, the testing kit under Jest and Vitest (npm test). They use
+# the addon already built in bindings/node (scripts/test-node.sh builds it and calls this). Each
+# dependency on wechatpay-notify is file:../.. , a link to bindings/node.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,7 +13,7 @@ if [ ! -f "$here/../index.js" ] || ! compgen -G "$here/../*.node" >/dev/null; th
 fi
 
 frameworks=("$@")
-[ ${#frameworks[@]} -gt 0 ] || frameworks=(express fastify koa nestjs)
+[ ${#frameworks[@]} -gt 0 ] || frameworks=(express fastify koa nestjs test-runners)
 
 for framework in "${frameworks[@]}"; do
   echo "== bindings/node/examples/$framework"
@@ -25,5 +26,9 @@ for framework in "${frameworks[@]}"; do
   if [ -f tsconfig.json ]; then
     npm run --silent build
   fi
-  node --test --test-reporter=spec
+  if node -e "process.exit(require('./package.json').scripts?.test ? 0 : 1)"; then
+    npm test --silent # test-runners: the kit under Jest and Vitest
+  else
+    node --test --test-reporter=spec
+  fi
 done

@@ -914,3 +914,16 @@ test('the package by its name: CommonJS and ESM, main module and testing', async
   assert.equal(esmTesting.Kit, testing.Kit);
   assert.equal(esmTesting.FAILURES, testing.FAILURES);
 });
+
+// ---------------------------------------------------------------- inspection
+
+test('util.inspect of a notification shows its envelope, never the decrypted resource', () => {
+  const { inspect } = require('node:util');
+  const { headers, body } = kit.notification('transaction', { out_trade_no: 'INSPECT-ME-1' });
+  const n = verifier.parse(headers, body);
+  const shown = inspect(n);
+  assert.match(shown, /^Notification \{/);
+  assert.ok(shown.includes(n.id) && shown.includes("'transaction'") && shown.includes(n.serial), shown);
+  assert.ok(!shown.includes('INSPECT-ME-1'), shown);
+  assert.ok(!shown.includes(kit.apiv3Key), shown);
+});

@@ -20,15 +20,27 @@ pub struct JsNotification {
 }
 
 /// Converts the model the core checked into a JavaScript object (its JSON field names; absent
-/// optional fields left out).
+/// optional fields left out): written as JSON by serde and read by V8's `JSON.parse`, which
+/// builds the object far faster than one N-API call per field would.
 struct Build<'a>(&'a Env);
 
 impl<'a> ModelSink for Build<'a> {
     type Output = Result<Unknown<'a>>;
 
     fn take<T: Event>(self, model: &T) -> wechatpay_notify::Result<Self::Output> {
-        Ok(self.0.to_js_value(model))
+        Ok(serde_json::to_string(model)
+            .map_err(|e| Error::from_reason(e.to_string()))
+            .and_then(|text| json_parse(self.0, &text)))
     }
+}
+
+/// `JSON.parse(text)`.
+fn json_parse<'env>(env: &'env Env, text: &str) -> Result<Unknown<'env>> {
+    let parse: Function<&str, Unknown<'env>> = env
+        .get_global()?
+        .get_named_property_unchecked::<Object>("JSON")?
+        .get_named_property("parse")?;
+    parse.call(text)
 }
 
 impl JsNotification {
@@ -133,10 +145,6 @@ impl JsNotification {
     /// Pay's field names; a new object on each access.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn resource<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        let parse: Function<&str, Unknown<'env>> = env
-            .get_global()?
-            .get_named_property_unchecked::<Object>("JSON")?
-            .get_named_property("parse")?;
-        parse.call(self.inner.plaintext())
+        json_parse(env, self.inner.plaintext())
     }
 }
