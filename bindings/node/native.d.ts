@@ -305,8 +305,11 @@ export interface Constants {
    * or `"unknown"`).
    */
   kinds: Array<string>
-  /** Each failure the testing kit builds, by name, with the code it is refused with. */
-  failures: Record<string, string>
+  /**
+   * Each failure the testing kit builds, in the core's order: `[name, the code it is
+   * refused with]`.
+   */
+  failures: Array<Array<string>>
   /** The cryptographic backend compiled in: `"aws-lc"` or `"ring"`. */
   backend: string
   /** The version of the core, which is the package's version. */

@@ -19,5 +19,5 @@ require('./index');
 
 module.exports = {
   Kit: native.Kit,
-  FAILURES: Object.freeze(native.constants().failures),
+  FAILURES: Object.freeze(Object.fromEntries(native.constants().failures)),
 };

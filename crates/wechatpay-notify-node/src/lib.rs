@@ -28,8 +28,6 @@ mod headers;
 mod kit;
 mod replies;
 
-use std::collections::HashMap;
-
 use napi_derive::napi;
 use wechatpay_notify::testing::Failure;
 use wechatpay_notify::{ErrorCode, EventKind};
@@ -44,8 +42,9 @@ pub struct Constants {
     /// The kinds of the event catalog, in catalog order (`Notification.kind` is one of these
     /// or `"unknown"`).
     pub kinds: Vec<&'static str>,
-    /// Each failure the testing kit builds, by name, with the code it is refused with.
-    pub failures: HashMap<&'static str, &'static str>,
+    /// Each failure the testing kit builds, in the core's order: `[name, the code it is
+    /// refused with]`.
+    pub failures: Vec<Vec<&'static str>>,
     /// The cryptographic backend compiled in: `"aws-lc"` or `"ring"`.
     pub backend: &'static str,
     /// The version of the core, which is the package's version.
@@ -71,7 +70,7 @@ pub fn constants() -> Constants {
         kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
         failures: Failure::ALL
             .iter()
-            .map(|f| (f.as_str(), f.expected_code().as_str()))
+            .map(|f| vec![f.as_str(), f.expected_code().as_str()])
             .collect(),
         backend: wechatpay_notify::BACKEND,
         version: wechatpay_notify::VERSION,
