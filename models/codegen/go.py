@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from .schema import Catalog, Field, Kind, Model, Type, wrap
+from .schema import Catalog, Field, Kind, Model, Type, join, use_phrases, wrap
 
 OUTPUT = "bindings/go/events.go"
 
@@ -168,12 +168,6 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def join(items: List[str], last: str = "and") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
 def const_name(k: Kind) -> str:
     return "Event" + go_name(k.kind)
 
@@ -191,23 +185,8 @@ def envelope(k: Kind) -> str:
 
 def uses(catalog: Catalog) -> Dict[str, str]:
     """Model name -> where it appears, as a phrase: "the type of [Transaction.Payer]"."""
-    direct: Dict[str, List[str]] = {}
-    items: Dict[str, List[str]] = {}
-    for m in catalog.models:
-        names = field_names(m)
-        for f in m.fields:
-            t, listed = f.type, False
-            while t.item is not None:
-                t, listed = t.item, True
-            if t.model is not None:
-                (items if listed else direct).setdefault(t.model, []).append(f"[{m.name}.{names[f.name]}]")
-    phrases: Dict[str, str] = {}
-    for name in {**direct, **items}:
-        parts = []
-        if name in direct:
-            parts.append("the type of " + join(direct[name]))
-        if name in items:
-            parts.append("the item type of " + join(items[name]))
+    phrases = {}
+    for name, parts in use_phrases(catalog, lambda m, f: f"[{m.name}.{field_names(m)[f.name]}]").items():
         phrases[name] = ", and ".join(parts) if len(parts) > 1 and "," in parts[0] else " and ".join(parts)
     return phrases
 

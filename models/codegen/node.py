@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from .schema import Catalog, Kind, Model, Type, snake_to_camel, snake_to_pascal, wrap
+from .schema import Catalog, Kind, Model, Type, join, snake_to_camel, snake_to_pascal, use_phrases, wrap
 
 ACCESSORS = "crates/wechatpay-notify-node/src/events.rs"
 DECLARATIONS = "bindings/node/events.d.ts"
@@ -79,12 +79,6 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def join(items: List[str], last: str = "and") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
 def jsdoc(out: List[str], texts: List[str], indent: str = "") -> None:
     """A JSDoc block of paragraphs (a one-line `/** text */` when it fits)."""
     texts = [doc_text(t) for t in texts]
@@ -102,22 +96,8 @@ def jsdoc(out: List[str], texts: List[str], indent: str = "") -> None:
 
 def uses(catalog: Catalog) -> Dict[str, str]:
     """Model name -> where it appears: "The type of `Transaction.payer`"."""
-    direct: Dict[str, List[str]] = {}
-    items: Dict[str, List[str]] = {}
-    for m in catalog.models:
-        for f in m.fields:
-            t, listed = f.type, False
-            while t.item is not None:
-                t, listed = t.item, True
-            if t.model is not None:
-                (items if listed else direct).setdefault(t.model, []).append(f"`{m.name}.{f.name}`")
-    phrases: Dict[str, str] = {}
-    for name in {**direct, **items}:
-        parts = []
-        if name in direct:
-            parts.append("the type of " + join(direct[name]))
-        if name in items:
-            parts.append("the item type of " + join(items[name]))
+    phrases = {}
+    for name, parts in use_phrases(catalog, lambda m, f: f"`{m.name}.{f.name}`").items():
         text = " and ".join(parts)
         phrases[name] = text[:1].upper() + text[1:]
     return phrases

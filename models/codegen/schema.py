@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 SCALARS = ("string", "int", "bool")
 
@@ -155,3 +155,33 @@ def kinds_by_model(catalog: Catalog) -> Dict[str, List[str]]:
     for k in catalog.kinds:
         out.setdefault(k.model, []).append(k.kind)
     return out
+
+
+def join(items: List[str], last: str = "and") -> str:
+    """`a`, `a and b`, `a, b and c` (`last` the final conjunction)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def use_phrases(catalog: Catalog, ref: Callable[[Model, Field], str]) -> Dict[str, List[str]]:
+    """Model name -> where it appears, as phrases: "the type of X" and/or "the item type of Y",
+    each place written by `ref` (a field in the backend's own link syntax)."""
+    direct: Dict[str, List[str]] = {}
+    items: Dict[str, List[str]] = {}
+    for m in catalog.models:
+        for f in m.fields:
+            t, listed = f.type, False
+            while t.item is not None:
+                t, listed = t.item, True
+            if t.model is not None:
+                (items if listed else direct).setdefault(t.model, []).append(ref(m, f))
+    phrases: Dict[str, List[str]] = {}
+    for name in {**direct, **items}:
+        parts = []
+        if name in direct:
+            parts.append("the type of " + join(direct[name]))
+        if name in items:
+            parts.append("the item type of " + join(items[name]))
+        phrases[name] = parts
+    return phrases
