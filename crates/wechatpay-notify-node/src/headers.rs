@@ -8,22 +8,12 @@
 
 use napi::bindgen_prelude::*;
 use napi::{JsValue, ValueType};
-use wechatpay_notify::{
-    HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
-};
+use wechatpay_notify::HEADER_NAMES as NAMES;
 
 use crate::errors::type_error;
 
 /// The headers the core reads, under their canonical names, in the order received.
 pub(crate) type HeaderPairs = Vec<(&'static str, Vec<u8>)>;
-
-const NAMES: [&str; 5] = [
-    HEADER_SERIAL,
-    HEADER_SIGNATURE,
-    HEADER_TIMESTAMP,
-    HEADER_NONCE,
-    HEADER_SIGNATURE_TYPE,
-];
 
 const SHAPE: &str = "headers must be an object (req.headers), a Headers or Map, an array of \
                      [name, value] pairs or a flat rawHeaders array";

@@ -12,22 +12,12 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
-use wechatpay_notify::{
-    HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
-};
+use wechatpay_notify::HEADER_NAMES as NAMES;
 
 use crate::convert::header_text;
 
 /// The headers the core reads, under their canonical names, in the order received.
 pub(crate) type HeaderPairs = Vec<(&'static str, Vec<u8>)>;
-
-const NAMES: [&str; 5] = [
-    HEADER_SERIAL,
-    HEADER_SIGNATURE,
-    HEADER_TIMESTAMP,
-    HEADER_NONCE,
-    HEADER_SIGNATURE_TYPE,
-];
 
 /// The CGI prefix of request headers in a WSGI environ or Django `request.META`.
 const CGI_PREFIX: &[u8] = b"HTTP_";

@@ -12,6 +12,15 @@ pub const HEADER_TIMESTAMP: &str = "Wechatpay-Timestamp";
 pub const HEADER_NONCE: &str = "Wechatpay-Nonce";
 /// `Wechatpay-Signature-Type`: optional, `WECHATPAY2-SHA256-RSA2048`.
 pub const HEADER_SIGNATURE_TYPE: &str = "Wechatpay-Signature-Type";
+/// Every header the verifier reads: what a binding keeps of a request's headers (the others are
+/// never looked at).
+pub const HEADER_NAMES: [&str; 5] = [
+    HEADER_SERIAL,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    HEADER_NONCE,
+    HEADER_SIGNATURE_TYPE,
+];
 
 /// A read-only view of request headers.
 ///

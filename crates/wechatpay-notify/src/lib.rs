@@ -57,8 +57,8 @@ pub use certificates::{decrypt_certificates, DownloadedCertificate};
 pub use checks::{signed_message, SIGNATURE_TYPE_RSA, SIGNTEST_PREFIX};
 pub use error::{Error, ErrorCode, ErrorFamily, Result};
 pub use headers::{
-    Headers, PackedHeaders, PackedHeadersError, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE,
-    HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
+    Headers, PackedHeaders, PackedHeadersError, HEADER_NAMES, HEADER_NONCE, HEADER_SERIAL,
+    HEADER_SIGNATURE, HEADER_SIGNATURE_TYPE, HEADER_TIMESTAMP,
 };
 pub use keys::{PlatformCertificate, PUBLIC_KEY_ID_PREFIX};
 pub use models::{Event, EventKind};
