@@ -3,7 +3,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use wechatpay_notify::diagnose::{Check as CoreCheck, CheckStatus, Hint};
+use wechatpay_notify::diagnose::{Check as CoreCheck, Hint};
 use wechatpay_notify::Error as CoreError;
 
 use crate::errors::to_js_error;
@@ -28,17 +28,15 @@ pub struct Check {
 
 impl From<CoreCheck> for Check {
     fn from(check: CoreCheck) -> Self {
-        let (status, code, message) = match check.status {
-            CheckStatus::Passed => ("passed", None, String::new()),
-            CheckStatus::Failed(e) => ("failed", Some(e.code().as_str()), e.message().to_owned()),
-            CheckStatus::Skipped(why) => ("skipped", None, why.to_owned()),
-        };
+        let status = &check.status;
         Check {
             step: check.step,
             name: check.name,
-            status,
-            code: code.map_or(Either::B(Null), Either::A),
-            message,
+            status: status.as_str(),
+            code: status
+                .code()
+                .map_or(Either::B(Null), |c| Either::A(c.as_str())),
+            message: status.message().to_owned(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use wechatpay_notify::diagnose::{Check, CheckStatus, Hint};
+use wechatpay_notify::diagnose::{Check, Hint};
 use wechatpay_notify::Error;
 
 use crate::errors::to_py_err;
@@ -36,17 +36,13 @@ impl PyCheck {
 
 impl From<Check> for PyCheck {
     fn from(check: Check) -> Self {
-        let (status, code, message) = match check.status {
-            CheckStatus::Passed => ("passed", None, String::new()),
-            CheckStatus::Failed(e) => ("failed", Some(e.code().as_str()), e.message().to_owned()),
-            CheckStatus::Skipped(why) => ("skipped", None, why.to_owned()),
-        };
+        let status = &check.status;
         PyCheck {
             step: check.step,
             name: check.name,
-            status,
-            code,
-            message,
+            status: status.as_str(),
+            code: status.code().map(|c| c.as_str()),
+            message: status.message().to_owned(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! signature does not match. This is what `wechatpay-notify doctor` prints.
 
 use crate::checks::{self, SignedHeaders};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::headers::{Headers, HEADER_NONCE, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use crate::keys::ConfiguredKey;
 use crate::notification::Notification;
@@ -22,6 +22,34 @@ pub enum CheckStatus {
     Failed(Error),
     /// The check could not run because an earlier one failed; the reason says which.
     Skipped(&'static str),
+}
+
+impl CheckStatus {
+    /// `"passed"`, `"failed"` or `"skipped"`: the status's name in every binding.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CheckStatus::Passed => "passed",
+            CheckStatus::Failed(_) => "failed",
+            CheckStatus::Skipped(_) => "skipped",
+        }
+    }
+
+    /// The error code of a failed check; `None` when it passed or was skipped.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            CheckStatus::Failed(e) => Some(e.code()),
+            _ => None,
+        }
+    }
+
+    /// Why it failed (the error's log-safe message), why it was skipped, or `""` when it passed.
+    pub fn message(&self) -> &str {
+        match self {
+            CheckStatus::Passed => "",
+            CheckStatus::Failed(e) => e.message(),
+            CheckStatus::Skipped(why) => why,
+        }
+    }
 }
 
 /// One check of `docs/protocol.md` (or of `docs/apiv2.md`) and its outcome.
